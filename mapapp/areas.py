@@ -1,0 +1,68 @@
+"""Control areas derived from front lines and a country polygon with shapely.
+
+Areas are never drawn by hand: the country is cut along the front line and
+each piece is given to the side whose waypoint settlements it contains, so
+an area can never disagree with the line that bounds it.
+"""
+
+from __future__ import annotations
+
+from shapely import ops
+from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from .errors import DataError
+from .frontline import Coords, FrontLine, cutting_line
+
+
+def split_polygon(area: BaseGeometry, cutter) -> list[Polygon]:
+    """Every piece of ``area`` (polygon or multipolygon) cut by ``cutter``."""
+    parts = area.geoms if isinstance(area, MultiPolygon) else [area]
+    pieces: list[Polygon] = []
+    for part in parts:
+        pieces.extend(ops.split(part, cutter).geoms)
+    return pieces
+
+
+def _side_of(piece: Polygon, sided: list[tuple[Point, str]]) -> str:
+    """'ru' or 'ua' by which side's settlements the piece holds; a piece holding
+    none (an island, a sliver) goes to the side of the nearest settlement."""
+    score = 0
+    for point, side in sided:
+        if piece.contains(point):
+            score += 1 if side == "ru" else -1
+    if score:
+        return "ru" if score > 0 else "ua"
+    nearest = min(sided, key=lambda item: piece.distance(item[0]))
+    return nearest[1]
+
+
+def held_by(country: BaseGeometry, line: FrontLine, coords: Coords, side: str) -> BaseGeometry:
+    """The part of ``country`` on ``side`` ('ru' or 'ua') of ``line``."""
+    sided = [(Point(coords[pid]), s) for pid, s in line.sided_places()]
+    if not sided:
+        raise DataError("needs at least one waypoint pair to know which side is which",
+                        feature=line.id, field="waypoints")
+    cutter = cutting_line(line, coords)
+    pieces = split_polygon(country, cutter)
+    if len(pieces) < 2:
+        raise DataError("the line does not cut the country in two; extend its ends "
+                        "past the coast or border (extend_km)", feature=line.id,
+                        field="extend_km")
+    mine = [p for p in pieces if _side_of(p, sided) == side]
+    return ops.unary_union(mine)
+
+
+def russian_held(country: BaseGeometry, line: FrontLine, coords: Coords) -> BaseGeometry:
+    """Territory east/south of the current front line."""
+    return held_by(country, line, coords, "ru")
+
+
+def returned(country: BaseGeometry, before: FrontLine, now: FrontLine,
+             coords: Coords) -> BaseGeometry:
+    """Ground Russia held behind ``before`` that is on Ukraine's side of ``now``."""
+    held_before = held_by(held_by(country, now, coords, "ua"), before, coords, "ru")
+    if held_before.is_empty:
+        raise DataError("no ground lies between the two lines", feature=before.id,
+                        field="waypoints")
+    return held_before

