@@ -8,7 +8,7 @@ an area can never disagree with the line that bounds it.
 from __future__ import annotations
 
 from shapely import ops
-from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from .errors import DataError
@@ -24,17 +24,36 @@ def split_polygon(area: BaseGeometry, cutter) -> list[Polygon]:
     return pieces
 
 
-def _side_of(piece: Polygon, sided: list[tuple[Point, str]]) -> str:
-    """'ru' or 'ua' by which side's settlements the piece holds; a piece holding
-    none (an island, a sliver) goes to the side of the nearest settlement."""
+def _side_of(piece: Polygon, sided: list[tuple[Point, str]], cutter: LineString) -> str:
+    """'ru' or 'ua' by which side's settlements the piece holds.
+
+    A piece holding none (an island, a spit, a sliver) goes by which side of
+    the line it lies on, calibrated by where the settlements lie: the nearest
+    settlement alone would give a Russian-held spit off Kherson to Ukraine.
+    """
     score = 0
     for point, side in sided:
         if piece.contains(point):
             score += 1 if side == "ru" else -1
     if score:
         return "ru" if score > 0 else "ua"
-    nearest = min(sided, key=lambda item: piece.distance(item[0]))
-    return nearest[1]
+    votes = sum(_line_side(cutter, point) * (1 if side == "ru" else -1)
+                for point, side in sided)
+    ru_sign = 1 if votes >= 0 else -1
+    return "ru" if _line_side(cutter, piece.representative_point()) == ru_sign else "ua"
+
+
+def _line_side(line: LineString, point: Point) -> int:
+    """+1 left of the line's nearest segment, -1 right (in lon/lat)."""
+    coords = list(line.coords)
+    best, best_distance = (coords[0], coords[1]), float("inf")
+    for a, b in zip(coords, coords[1:]):
+        distance = LineString([a, b]).distance(point)
+        if distance < best_distance:
+            best, best_distance = (a, b), distance
+    (ax, ay), (bx, by) = best
+    cross = (bx - ax) * (point.y - ay) - (by - ay) * (point.x - ax)
+    return 1 if cross >= 0 else -1
 
 
 def held_by(country: BaseGeometry, line: FrontLine, coords: Coords, side: str) -> BaseGeometry:
@@ -49,7 +68,7 @@ def held_by(country: BaseGeometry, line: FrontLine, coords: Coords, side: str) -
         raise DataError("the line does not cut the country in two; extend its ends "
                         "past the coast or border (extend_km)", feature=line.id,
                         field="extend_km")
-    mine = [p for p in pieces if _side_of(p, sided) == side]
+    mine = [p for p in pieces if _side_of(p, sided, cutter) == side]
     return ops.unary_union(mine)
 
 

@@ -17,7 +17,9 @@ from shapely.geometry import Point
 from . import areas
 from .errors import DataError, GeocodeError
 from .frontline import FrontLine, line_geometry, load_front_lines
+from .geocode import Geocache, locate as locate_offline
 from .model import Citation, Claim, Feature, Figure, Location, Report, ReportMap
+from .places import Place, load_places, places_by_id
 from .schema import check_feature, check_report, read_json
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -31,6 +33,14 @@ CountryShape = Callable[[str], object]
 
 # Control areas are cut from this country's polygon.
 THEATRE_COUNTRY = "UA"
+
+
+def offline_locator(places: dict[str, Place], cache: Geocache) -> Locator:
+    """Locate by place id from the committed cache, then the offline gazetteer."""
+    def locate(place_id: str) -> tuple[float, float, Location]:
+        result = locate_offline(place_id, places=places, cache=cache)
+        return result.lon, result.lat, result.to_location()
+    return locate
 
 
 def load_report(data_dir: Path) -> Report:
@@ -71,14 +81,13 @@ def load_report_map(data_dir: Path = DATA_DIR, *, locate: Locator | None = None,
     own.
     """
     data_dir = Path(data_dir)
-    if locate is None or country_shape is None:
-        from . import basemap, geocode  # heavy imports only when really used
-        locate = locate or geocode.offline_locator(data_dir=data_dir, cache_dir=GEOCACHE_DIR)
-        country_shape = country_shape or basemap.country_shape
     report = load_report(data_dir)
-    places_path = data_dir / "places.json"
-    from .places import load_places
-    place_ids = {p.id for p in load_places(places_path)}
+    places = places_by_id(load_places(data_dir / "places.json"))
+    place_ids = set(places)
+    if locate is None:
+        locate = offline_locator(places, Geocache(GEOCACHE_DIR))
+    if country_shape is None:
+        from .basemap import country_shape  # reads Natural Earth: only when needed
     records = load_feature_records(data_dir, report)
     lines_path = data_dir / "front_lines.json"
     lines = load_front_lines(lines_path, place_ids=place_ids)

@@ -53,6 +53,7 @@ class Report:
     paragraphs: int  # body paragraphs, numbered from 1 after the dateline
     distributor: str = ""
     source_file: str = ""
+    summary: str = ""  # ours, not the report's words
 
 
 @dataclass(frozen=True)

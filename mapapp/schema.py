@@ -22,7 +22,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 REPORT_FIELDS = {
     "id": str, "publisher": str, "headline": str, "date": str, "paragraphs": int,
-    "distributor": str, "source_file": str, "paragraph_numbering": str,
+    "distributor": str, "source_file": str, "paragraph_numbering": str, "summary": str,
 }
 REPORT_REQUIRED = ("id", "publisher", "headline", "date", "paragraphs")
 

@@ -68,3 +68,13 @@ def test_a_line_that_does_not_cross_the_country_is_an_error():
     with pytest.raises(DataError, match="does not cut") as info:
         russian_held(COUNTRY, short, COORDS)
     assert info.value.feature == "short" and info.value.field == "extend_km"
+
+
+def test_an_island_goes_to_the_side_of_the_line_it_lies_on():
+    # Two islands with no settlements, beyond the ends of the line: one on
+    # its east (Russian) side, one on its west side.
+    from shapely.geometry import MultiPolygon
+    country = MultiPolygon([COUNTRY, box(6.5, -3, 7, -2.5), box(3, 11, 3.5, 11.5)])
+    held = russian_held(country, NOW, COORDS)
+    assert held.contains(Point(6.7, -2.7))
+    assert not held.intersects(Point(3.2, 11.2))
