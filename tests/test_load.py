@@ -1,0 +1,209 @@
+"""Loading the report's data folder: the real data, and broken copies of it."""
+
+import json
+import shutil
+
+import pytest
+from shapely.geometry import Point
+
+from mapapp.basemap import country_shape
+from mapapp.errors import DataError
+from mapapp.load import DATA_DIR, load_report_map
+from mapapp.model import LAYERS, STATUSES
+
+
+@pytest.fixture()
+def data_copy(tmp_path):
+    """A writable copy of data/ to break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def edit_features(data_dir, change):
+    path = data_dir / "features.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    change(doc["features"])
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return str(path)
+
+
+def feature(features, feature_id):
+    return next(f for f in features if f["id"] == feature_id)
+
+
+# -- the real data ----------------------------------------------------------
+
+def test_every_layer_has_features(report_map):
+    for layer in LAYERS:
+        assert report_map.in_layer(layer), layer
+
+
+def test_every_feature_carries_its_provenance(report_map):
+    report = report_map.report
+    for f in report_map.features:
+        assert f.summary and f.claims and f.claimed_by, f.id
+        assert f.status in STATUSES
+        assert f.citation.publisher == report.publisher
+        assert f.citation.headline == report.headline
+        assert f.citation.paragraphs and max(f.citation.paragraphs) <= report.paragraphs
+        assert f.report_date == "2022-11-16" and f.event_date, f.id
+        assert f.location.method and f.location.source, f.id
+        if f.layer in ("front_lines", "control_areas"):
+            assert f.approximate and f.as_of, f.id
+
+
+def test_event_and_report_dates_are_separate(report_map):
+    assert report_map.by_id("strike-kyiv").event_date == "2022-11-15"
+    assert report_map.by_id("strike-kyiv").report_date == "2022-11-16"
+
+
+def test_strike_wave_figures_name_who_stated_them(report_map):
+    wave = report_map.by_id("strike-wave-2022-11-15")
+    figures = {f.label: f for f in wave.figures}
+    assert figures["missiles launched"].value == 85
+    assert "Zelensky" in figures["missiles launched"].claimed_by
+    assert figures["missiles shot down"].value == 70
+    assert "Tymoshenko" in figures["missiles shot down"].claimed_by
+    assert wave.geometry is None
+    for strike in ("strike-kyiv", "strike-kharkiv", "strike-lviv"):
+        assert report_map.by_id(strike).part_of == wave.id
+
+
+def test_przewodow_is_in_poland_and_disputed_or_unclear(report_map):
+    f = report_map.by_id("explosion-przewodow")
+    assert country_shape("PL").contains(f.geometry)
+    assert f.status in ("unclear", "disputed")
+    assert any(c.stance == "denies" and "Russia" in c.by for c in f.claims)
+
+
+@pytest.mark.parametrize("feature_id, russian", [
+    ("place-henichesk", True), ("place-melitopol", True), ("place-nova-kakhovka", True),
+    ("place-crimea", True), ("place-kherson", False), ("strike-kyiv", False),
+    ("place-bakhmut", False), ("strike-lviv", False), ("strike-kharkiv", False),
+])
+def test_control_area_agrees_with_the_places(report_map, feature_id, russian):
+    held = report_map.by_id("area-russian-held-2022-11-15").geometry
+    assert held.contains(report_map.by_id(feature_id).geometry) is russian
+
+
+def test_kherson_is_in_the_returned_area(report_map):
+    returned = report_map.by_id("area-returned-kherson-2022-11").geometry
+    held = report_map.by_id("area-russian-held-2022-11-15").geometry
+    kherson = report_map.by_id("place-kherson").geometry
+    # GeoNames puts the city centre ~100 m into the Dnipro as Natural Earth
+    # draws it, so "in" means within ~1 km of the area, and far from the other.
+    assert returned.distance(kherson) < 0.01
+    assert held.distance(kherson) > 0.02
+    assert returned.contains(report_map.by_id("place-bucha").geometry) is False
+    assert returned.intersection(held).area == pytest.approx(0, abs=1e-9)
+    assert 0.2 < returned.area < 2.0  # square degrees: a bridgehead, not a region
+
+
+def test_areas_follow_the_front_line(report_map):
+    line = report_map.by_id("front-dnipro-2022-11-15").geometry
+    held = report_map.by_id("area-russian-held-2022-11-15").geometry
+    ukraine = country_shape("UA")
+    # The line is the area's boundary: every vertex on land is on it (vertices
+    # in the estuary or the reservoir are water, outside every area).
+    on_land = [Point(xy) for xy in line.coords if ukraine.contains(Point(xy))]
+    assert len(on_land) > 15
+    for vertex in on_land:
+        assert held.boundary.distance(vertex) < 1e-6
+
+
+def test_far_mentions_are_outside_the_theatre(report_map):
+    for f in report_map.in_layer("mentions"):
+        assert f.geometry is not None
+        assert not (22 <= f.geometry.x <= 41 and 44 <= f.geometry.y <= 53) or f.id in (
+            "mention-hungary",), f.id
+
+
+# -- broken copies ----------------------------------------------------------
+
+def expect_error(data_dir, *, file_name, feature=None, field=None, words=""):
+    with pytest.raises(DataError) as info:
+        load_report_map(data_dir)
+    err = info.value
+    message = str(err)
+    assert file_name in message, message
+    if feature:
+        assert err.feature == feature and feature in message, message
+    if field:
+        assert err.field == field and field in message, message
+    assert words in message, message
+    return err
+
+
+def test_bad_json_names_the_file(data_copy):
+    (data_copy / "features.json").write_text('{"features": [', encoding="utf-8")
+    expect_error(data_copy, file_name="features.json", words="invalid JSON")
+
+
+def test_missing_field(data_copy):
+    edit_features(data_copy, lambda fs: feature(fs, "strike-kyiv").pop("status"))
+    expect_error(data_copy, file_name="features.json", feature="strike-kyiv", field="status",
+                 words="missing")
+
+
+def test_unknown_layer(data_copy):
+    edit_features(data_copy, lambda fs: feature(fs, "strike-lviv").update(layer="gossip"))
+    expect_error(data_copy, file_name="features.json", feature="strike-lviv", field="layer")
+
+
+def test_unknown_status(data_copy):
+    edit_features(data_copy, lambda fs: feature(fs, "strike-lviv").update(status="probable"))
+    expect_error(data_copy, file_name="features.json", feature="strike-lviv", field="status")
+
+
+def test_duplicate_id(data_copy):
+    edit_features(data_copy, lambda fs: fs.append(dict(feature(fs, "strike-lviv"))))
+    expect_error(data_copy, file_name="features.json", feature="strike-lviv", field="id",
+                 words="duplicate")
+
+
+def test_coordinates_out_of_range(data_copy):
+    edit_features(data_copy, lambda fs: feature(fs, "strike-lviv").update(
+        geometry={"coordinates": [24.0, 149.8], "source": "test"}))
+    expect_error(data_copy, file_name="features.json", feature="strike-lviv",
+                 field="geometry.coordinates", words="latitude 149.8")
+
+
+def test_unknown_place(data_copy):
+    edit_features(data_copy, lambda fs: feature(fs, "strike-lviv").update(
+        geometry={"place": "atlantis"}))
+    expect_error(data_copy, file_name="features.json", feature="strike-lviv",
+                 field="geometry.place", words="atlantis")
+
+
+def test_unknown_front_line(data_copy):
+    edit_features(data_copy, lambda fs: feature(fs, "front-dnipro-2022-11-15").update(
+        geometry={"line": "front-1812"}))
+    expect_error(data_copy, file_name="features.json", feature="front-dnipro-2022-11-15",
+                 field="geometry.line")
+
+
+def test_unknown_part_of(data_copy):
+    edit_features(data_copy, lambda fs: feature(fs, "strike-lviv").update(part_of="wave-x"))
+    expect_error(data_copy, file_name="features.json", feature="strike-lviv", field="part_of")
+
+
+def test_front_line_with_unknown_waypoint(data_copy):
+    path = data_copy / "front_lines.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["lines"][0]["waypoints"][3] = {"ua": "kherson", "ru": "nowhere"}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    expect_error(data_copy, file_name="front_lines.json", feature="front-2022-11-15",
+                 field="waypoints[3].ru", words="nowhere")
+
+
+def test_place_the_geocoder_cannot_find(data_copy):
+    path = data_copy / "places.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["places"].append({"id": "nowhere-town", "name": "Nowhere", "query": "Qwxzyville",
+                          "country": "UA", "kind": "town"})
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    edit_features(data_copy, lambda fs: feature(fs, "strike-lviv").update(
+        geometry={"place": "nowhere-town"}))
+    expect_error(data_copy, file_name="features.json", feature="strike-lviv",
+                 field="geometry", words="python -m mapapp geocode")
