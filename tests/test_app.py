@@ -1,0 +1,166 @@
+"""The Streamlit app's logic through AppTest: controls change the map payload.
+
+AppTest cannot click inside the map (the browser tests do that); it sees the
+st_folium component's arguments, which hold the generated Leaflet script.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mapapp.load import DATA_DIR
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+def start(query=None, env_data_dir=None, monkeypatch=None):
+    if env_data_dir is not None:
+        monkeypatch.setenv("MAPAPP_DATA_DIR", str(env_data_dir))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def map_payload(at) -> dict:
+    maps = [c for c in at.get("component_instance")
+            if c.proto.component_name == "streamlit_folium.st_folium"]
+    assert len(maps) == 1, "exactly one map on the page"
+    return json.loads(maps[0].proto.json_args)
+
+
+def map_script(at) -> str:
+    return map_payload(at)["script"]
+
+
+@pytest.fixture(scope="module")
+def first_run():
+    return start()
+
+
+def test_page_shows_report_header_and_no_errors(first_run):
+    at = first_run
+    assert not at.exception and not at.error
+    assert "Russia Strikes Ukrainian Cities" in at.title[0].value
+    captions = " ".join(c.value for c in at.caption)
+    assert "Front line as of 2022-11-15" in captions
+    assert "The Reference" in captions
+
+
+def test_default_map_has_every_default_layer_and_local_assets(first_run):
+    payload = map_payload(first_run)
+    script = payload["script"]
+    for feature_id in ("strike-kyiv", "explosion-przewodow", "front-dnipro-2022-11-15",
+                       "area-russian-held-2022-11-15", "area-returned-kherson-2022-11",
+                       "place-henichesk"):
+        assert feature_id in script, feature_id
+    assert "mention-g20-indonesia" not in script  # far mentions are off by default
+    links = payload["js_links"] + payload["css_links"]
+    assert links and all(link.startswith("/app/static/") for link in links), links
+
+
+def test_unticking_a_layer_removes_it_from_the_map(first_run):
+    at = first_run
+    at.checkbox(key="layer_strikes").uncheck().run()
+    script = map_script(at)
+    assert "strike-kyiv" not in script and "explosion-przewodow" not in script
+    assert "front-dnipro-2022-11-15" in script
+    assert at.query_params["layers"] == "control_areas,front_lines,places"
+    at.checkbox(key="layer_strikes").check().run()
+    assert "strike-kyiv" in map_script(at)
+    assert "layers" not in at.query_params
+
+
+def test_status_filter_changes_the_map_and_the_table():
+    at = start()
+    at.multiselect(key="statuses").unselect("unclear").run()
+    assert "explosion-przewodow" not in map_script(at)
+    assert "strike-kyiv" in map_script(at)
+    table = at.dataframe[0].value
+    assert "explosion-przewodow" not in set(table["id"])
+    assert "unclear" not in at.query_params["status"]
+
+
+def test_type_filter_changes_the_map():
+    at = start()
+    at.multiselect(key="types").unselect("missile_strike").run()
+    script = map_script(at)
+    assert "strike-kyiv" not in script and "explosion-przewodow" in script
+
+
+def test_basemap_choice_reaches_the_map():
+    at = start()
+    assert "tile.openstreetmap.org" not in map_script(at)
+    at.radio(key="basemap").set_value("osm").run()
+    assert "tile.openstreetmap.org" in map_script(at)
+    assert at.query_params["basemap"] == "osm"
+
+
+def test_choosing_a_feature_shows_details_and_goes_in_the_link():
+    at = start()
+    at.selectbox(key="selected").select("explosion-przewodow").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Russian government denies" in text
+    assert "Report date" in text and "2022\\-11\\-16" in text
+    assert at.query_params["feature"] == "explosion-przewodow"
+
+
+def test_a_shared_link_reopens_the_view():
+    at = start({"layers": "front_lines,mentions", "status": "reported,confirmed",
+                "feature": "place-kherson", "basemap": "light"})
+    assert not at.warning
+    assert at.checkbox(key="layer_strikes").value is False
+    assert at.checkbox(key="layer_mentions").value is True
+    assert at.radio(key="basemap").value == "light"
+    assert at.selectbox(key="selected").value == "place-kherson"
+    script = map_script(at)
+    assert "mention-g20-indonesia" in script and "strike-kyiv" not in script
+    assert "area-russian-held-2022-11-15" not in script
+
+
+def test_a_stale_link_warns_and_still_opens():
+    at = start({"layers": "strikes,rumours", "feature": "deleted-feature"})
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "rumours" in warnings and "deleted-feature" in warnings
+    assert "strike-kyiv" in map_script(at)
+
+
+def test_rerun_without_changes_does_not_rebuild(first_run):
+    at = first_run
+    before = map_script(at)
+    at.run()
+    assert map_script(at) == before
+
+
+def test_broken_data_shows_an_error_box_and_keeps_running(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "features.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][1]["status"] = "probably"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    at = start(env_data_dir=data, monkeypatch=monkeypatch)
+    assert not at.exception
+    message = at.error[0].value
+    assert "features.json" in message and "strike-kyiv" in message and "status" in message
+
+
+def test_html_in_data_shows_as_text(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "features.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    evil = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    doc["features"][1]["name"] = "Kyiv " + evil
+    doc["features"][1]["summary"] = evil
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    at = start({"feature": "strike-kyiv"}, env_data_dir=data, monkeypatch=monkeypatch)
+    assert not at.exception
+    script = map_script(at)
+    assert "<script>alert" not in script and "<img src=x" not in script
+    assert "&lt;script&gt;" in script
+    details = " ".join(m.value for m in at.markdown)
+    assert "<script>" not in details and "\\<script\\>" in details

@@ -1,0 +1,150 @@
+"""The real thing: a Streamlit server, headless Chromium, no internet.
+
+Starts ``streamlit run streamlit_app.py`` on a free local port, opens it in
+Debian's Chromium through Playwright with every non-local request blocked,
+and checks what a reader sees: the strikes, the front line and the control
+areas drawn; a layer switched off in the sidebar disappears; clicking a
+strike shows its details beside the map.  A screenshot is kept in
+``test-artifacts/`` (always, and on failure).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from browser_support import ARTIFACTS, CHROMIUM, launch_chromium
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    port = free_port()
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    log = open(ARTIFACTS / "streamlit-server.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+         "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("Streamlit did not start; see "
+                                       f"{ARTIFACTS / 'streamlit-server.log'}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture()
+def page(app_url, request):
+    with launch_chromium() as browser:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        outside: list[str] = []
+
+        def only_local(route):
+            host = urlparse(route.request.url).hostname
+            if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "about:", "blob:")):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_local)
+        page = context.new_page()
+        page.outside_requests = outside
+        yield page
+        name = request.node.name
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+        context.close()
+
+
+def open_map(page, url):
+    page.goto(url, wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(state="attached", timeout=60_000)
+    return frame
+
+
+def test_map_draws_every_layer_offline(page, app_url):
+    frame = open_map(page, app_url)
+    frame.locator(".mapapp-f-strike-kyiv").first.wait_for(state="attached", timeout=30_000)
+    for feature_id in ("strike-kharkiv", "strike-lviv", "explosion-przewodow",
+                       "front-dnipro-2022-11-15", "area-russian-held-2022-11-15",
+                       "area-returned-kherson-2022-11", "place-henichesk"):
+        frame.locator(f".mapapp-f-{feature_id}").first.wait_for(state="attached",
+                                                                timeout=10_000)
+    # Vectors really drawn: the front line is an SVG path with a shape.
+    d = frame.locator(".mapapp-f-front-dnipro-2022-11-15").first.get_attribute("d")
+    assert d and len(d) > 50
+    # Leaflet, its plugins and the basemap came from our own server.
+    assert frame.locator(".leaflet-control-scale").count() == 1
+    assert frame.locator(".leaflet-control-layers").count() == 1
+    assert page.outside_requests == [], page.outside_requests
+
+
+def test_switching_a_layer_off_removes_it(page, app_url):
+    frame = open_map(page, app_url)
+    frame.locator(".mapapp-f-strike-kyiv").first.wait_for(state="attached", timeout=30_000)
+    page.get_by_test_id("stSidebar").get_by_text("Strike points").click()
+    frame = page.frame_locator(MAP_FRAME)  # the iframe remounts on rerun
+    frame.locator(".mapapp-f-front-dnipro-2022-11-15").first.wait_for(state="attached",
+                                                                      timeout=30_000)
+    page.wait_for_function(
+        """() => { const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+                   const d = f && f.contentDocument;
+                   return d && d.querySelector('.mapapp-f-front-dnipro-2022-11-15')
+                            && !d.querySelector('.mapapp-f-strike-kyiv'); }""",
+        timeout=30_000)
+    assert frame.locator(".mapapp-f-strike-kyiv").count() == 0
+    assert "layers=" in page.url and "strikes" not in page.url.split("layers=")[1].split("&")[0]
+
+
+def test_clicking_a_strike_shows_its_details(page, app_url):
+    frame = open_map(page, app_url)
+    marker = frame.locator(".mapapp-f-explosion-przewodow").first
+    marker.wait_for(state="visible", timeout=30_000)
+    marker.click()
+    # Leaflet's own popup, inside the map...
+    frame.locator(".leaflet-popup-content").wait_for(state="visible", timeout=10_000)
+    assert "Przewod" in frame.locator(".leaflet-popup-content").inner_text()
+    # ...and the full details beside it, from Python.
+    page.get_by_text("Russian government denies").wait_for(state="visible", timeout=30_000)
+    assert "feature=explosion-przewodow" in page.url
+    assert page.outside_requests == []
+
+
+def test_chromium_is_the_debian_one():
+    assert CHROMIUM.exists()

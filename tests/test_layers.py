@@ -1,0 +1,218 @@
+"""Features to escaped GeoJSON layers, filters, and the symbol tables."""
+
+import re
+
+import pytest
+from shapely.geometry import (GeometryCollection, LineString, MultiPoint, MultiPolygon, Point,
+                              Polygon)
+
+from mapapp import styles
+from mapapp.layers import (feature_to_geojson, filter_features, geometry_kind,
+                           layer_collections)
+from mapapp.model import LAYER_TYPES, LAYERS, STATUSES
+from webmap_fixtures import EVIL, EVIL_IMG, synthetic_map
+
+RM = synthetic_map()
+
+
+def ids(features):
+    return sorted(f.id for f in features)
+
+
+# ---- filters ---------------------------------------------------------------
+
+@pytest.mark.parametrize("kw, expected", [
+    ({}, None),  # no filter: everything
+    ({"layers": {"front_lines"}}, ["former-front-line", "front-line"]),
+    ({"layers": "front_lines"}, ["former-front-line", "front-line"]),
+    ({"types": {"explosion", "city"}}, ["kherson", "przewodow-explosion"]),
+    ({"statuses": {"claimed", "disputed"}}, ["kharkiv-strike", "przewodow-explosion"]),
+    ({"layers": {"strikes"}, "statuses": {"confirmed"}}, ["lviv-strike", "strike-wave"]),
+    ({"layers": set()}, []),
+    ({"statuses": ()}, []),
+])
+def test_filter_features(kw, expected):
+    got = ids(filter_features(RM.features, **kw))
+    assert got == (ids(RM.features) if expected is None else expected)
+
+
+@pytest.mark.parametrize("kw", [{"layers": {"strike"}}, {"types": {"missile"}}, {"statuses": {"sure"}}])
+def test_unknown_filter_names_are_errors(kw):
+    with pytest.raises(ValueError, match="unknown"):
+        filter_features(RM.features, **kw)
+
+
+# ---- collections -------------------------------------------------------------
+
+def test_collections_follow_drawing_order_and_skip_empty_layers():
+    colls = layer_collections(RM)
+    assert list(colls) == [layer for layer in LAYERS if layer in colls]
+    assert list(colls) == ["control_areas", "front_lines", "strikes", "places", "mentions"]
+    assert list(layer_collections(RM, layers={"mentions", "strikes"})) == ["strikes", "mentions"]
+    assert layer_collections(RM, types={"front_line"}).keys() == {"front_lines"}
+
+
+def test_features_without_geometry_are_listed_not_drawn():
+    drawn = {f["id"] for c in layer_collections(RM).values() for f in c["features"]}
+    assert "strike-wave" not in drawn
+    assert "kyiv-strike" in drawn
+
+
+@pytest.mark.parametrize("geom, kind", [
+    (None, None), (Point(), None), (Point(1, 2), "point"), (MultiPoint([(1, 2), (3, 4)]), "point"),
+    (LineString([(0, 0), (1, 1)]), "line"), (Polygon([(0, 0), (1, 0), (1, 1)]), "area"),
+    (MultiPolygon([Polygon([(0, 0), (1, 0), (1, 1)])]), "area"),
+])
+def test_geometry_kind(geom, kind):
+    assert geometry_kind(geom) == kind
+
+
+def test_geometry_collections_are_refused():
+    with pytest.raises(ValueError, match="GeometryCollection"):
+        geometry_kind(GeometryCollection([Point(0, 0)]))
+
+
+def _props(feature_id, **kw):
+    return feature_to_geojson(RM.by_id(feature_id), default_as_of=RM.front_line_as_of, **kw)["properties"]
+
+
+def test_untrusted_text_is_escaped_everywhere():
+    gj = feature_to_geojson(RM.by_id("evil"))
+    props = gj["properties"]
+    assert props["name"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    blob = repr(props)
+    for raw in (EVIL, EVIL_IMG, "<img", "<script"):
+        assert raw not in blob
+    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in props["popup_html"]
+    assert 'aria-label="&lt;script&gt;' in props["icon"]["html"]
+
+
+def test_popup_has_summary_claims_dates_citation_location():
+    popup = _props("kyiv-strike")["popup_html"]
+    assert "Summary of kyiv-strike." in popup
+    assert "Mayor says: Two residential buildings were hit (para. 3)" in popup
+    assert "Ministry denies: no civilian targets (para. 4)" in popup
+    assert "at least 1 dead (per Mayor)" in popup
+    assert re.search(r"Event date</dt><dd>2022-11-15</dd>", popup)
+    assert re.search(r"Report date</dt><dd>2022-11-16</dd>", popup)
+    assert "Test Wire, “Missiles hit cities”, 2022-11-16, paras. 1, 3" in popup
+    assert "geocoded, via test" in popup
+    assert "Status:</b> Reported by officials on the spot" in popup
+    assert "Approximate" not in popup
+
+
+def test_tooltip_has_name_and_status():
+    tip = _props("kherson")["tooltip_html"]
+    assert "Kherson (Херсон)" in tip and "Confirmed by several sides" in tip
+
+
+@pytest.mark.parametrize("fid, text", [
+    ("front-line", "Approximate, as of 2022-11-15"),
+    ("former-front-line", "Approximate, as of 2022-11-09"),
+    ("russian-held", "Approximate, as of 2022-11-15"),  # falls back to the map's date
+])
+def test_lines_and_areas_say_approximate_as_of(fid, text):
+    assert _props(fid)["as_of"] == text
+    assert text in _props(fid)["popup_html"]
+
+
+def test_interval_event_dates_read_as_ranges():
+    from dataclasses import replace
+
+    f = replace(RM.by_id("kyiv-strike"), event_date="2022-11-15/2022-11-16")
+    assert feature_to_geojson(f)["properties"]["event_date"] == "2022-11-15 to 2022-11-16"
+
+
+def test_points_get_div_icons_and_paths_get_styles_with_test_classes():
+    star = _props("kyiv-strike")
+    assert "style" not in star
+    assert star["icon"]["className"].split() == [
+        "mapapp-marker", "mapapp-f-kyiv-strike", "mapapp-layer-strikes",
+        "mapapp-type-missile_strike", "mapapp-status-reported"]
+    line = _props("front-line")
+    assert "icon" not in line
+    assert "mapapp-f-front-line mapapp-layer-front_lines" in line["style"]["className"]
+    area = _props("russian-held")
+    assert "mapapp-fill-mapapp-hatch-russian_held" in area["style"]["className"]
+
+
+def test_selected_feature_is_marked_and_bigger():
+    plain, chosen = _props("kyiv-strike"), _props("kyiv-strike", selected=True)
+    assert "mapapp-selected" in chosen["icon"]["className"]
+    assert "mapapp-selected" not in plain["icon"]["className"]
+    assert chosen["icon"]["iconSize"][0] > plain["icon"]["iconSize"][0]
+    assert styles.HALO in chosen["icon"]["html"]
+    line, thick = _props("front-line"), _props("front-line", selected=True)
+    assert thick["style"]["weight"] > line["style"]["weight"]
+
+
+def test_coordinates_are_rounded():
+    from dataclasses import replace
+
+    f = replace(RM.by_id("kyiv-strike"), geometry=Point(30.523456789, 50.450001234))
+    assert feature_to_geojson(f)["geometry"]["coordinates"] == [30.52346, 50.45]
+
+
+# ---- symbols ---------------------------------------------------------------
+
+def _shapes(layer):
+    return {styles.point_symbol(t)["shape"] for t in LAYER_TYPES[layer]}
+
+
+def test_point_layers_use_disjoint_shapes():
+    strikes, places, mentions = _shapes("strikes"), _shapes("places"), _shapes("mentions")
+    assert not strikes & places and not strikes & mentions and not places & mentions
+
+
+def test_strike_and_explosion_differ_in_shape():
+    assert styles.point_symbol("missile_strike")["shape"] != styles.point_symbol("explosion")["shape"]
+
+
+def test_status_outlines_form_three_dash_groups():
+    outline = {s: (styles.STATUS_STYLES[s]["dash"], styles.STATUS_STYLES[s]["fill_opacity"]) for s in STATUSES}
+    assert outline["confirmed"][0] is None
+    assert outline["reported"][0] == outline["assessed"][0] is not None
+    assert outline["claimed"][0] == outline["disputed"][0] == outline["unclear"][0]
+    assert len({outline["confirmed"][0], outline["reported"][0], outline["claimed"][0]}) == 3
+    # reported and assessed share a dash but not the fill
+    assert outline["reported"][1] != outline["assessed"][1]
+    assert outline["claimed"][1] == 0  # hollow
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_marker_svg_draws_the_status_dash(status):
+    svg = styles.marker_svg("missile_strike", status)
+    dash = styles.STATUS_STYLES[status]["dash"]
+    assert (f'stroke-dasharray="{dash}"' in svg) == bool(dash)
+    assert svg.startswith("<svg") and "<polygon" in svg
+
+
+def test_front_lines_differ_by_dash_not_only_colour():
+    now, before = styles.LINE_STYLES["front_line"], styles.LINE_STYLES["former_front_line"]
+    assert now["dashArray"] is None and before["dashArray"]
+    assert now["weight"] > before["weight"]
+
+
+def test_control_areas_differ_by_border_dash_and_fill_pattern():
+    ru, ua = styles.AREA_STYLES["russian_held"], styles.AREA_STYLES["returned_to_ukraine"]
+    assert ru["dashArray"] != ua["dashArray"]
+    assert ru["pattern"] and not ua["pattern"]
+    assert ru["pattern"] in styles.svg_defs()
+
+
+def test_palette_is_okabe_ito():
+    assert set(styles.PALETTE.values()) == {"#000000", "#E69F00", "#56B4E9", "#009E73",
+                                            "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
+
+
+@pytest.mark.parametrize("raw, token", [("kyiv", "kyiv"), ("a b/c", "a-b-c"), ('"><x', "x"), ("", "x")])
+def test_css_token(raw, token):
+    assert styles.css_token(raw) == token
+
+
+def test_every_known_type_has_a_symbol():
+    points = set(styles.POINT_SYMBOLS)
+    for layer in ("strikes", "places", "mentions"):
+        assert set(LAYER_TYPES[layer]) <= points
+    assert set(LAYER_TYPES["front_lines"]) <= set(styles.LINE_STYLES)
+    assert set(LAYER_TYPES["control_areas"]) <= set(styles.AREA_STYLES)

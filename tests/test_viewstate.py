@@ -1,0 +1,52 @@
+"""The view in the URL: round trips, defaults and stale links."""
+
+import pytest
+
+from mapapp.model import STATUSES
+from mapapp.viewstate import DEFAULT_LAYERS, ViewState, from_query
+
+
+def test_default_view_has_an_empty_query():
+    assert ViewState().to_query() == {}
+    view, notes = from_query({})
+    assert view == ViewState() and notes == []
+    assert "mentions" not in view.layers
+
+
+@pytest.mark.parametrize("view", [
+    ViewState(layers=("strikes",)),
+    ViewState(layers=()),
+    ViewState(statuses=("confirmed", "unclear"), basemap="osm"),
+    ViewState(types=("missile_strike", "explosion"), selected="strike-kyiv"),
+])
+def test_round_trip(view):
+    back, notes = from_query(view.to_query(), feature_ids={"strike-kyiv"})
+    assert back == view and notes == []
+
+
+def test_order_in_the_link_does_not_matter():
+    a, _ = from_query({"layers": "strikes,front_lines"})
+    b, _ = from_query({"layers": "front_lines,strikes"})
+    assert a == b and a.to_query() == b.to_query()
+
+
+def test_stale_link_values_are_dropped_with_a_note():
+    view, notes = from_query({"layers": "strikes,rumours", "status": "sure",
+                              "basemap": "moon", "feature": "gone"},
+                             feature_ids={"strike-kyiv"})
+    assert view.layers == ("strikes",)
+    assert view.statuses == ()
+    assert view.basemap == "offline" and view.selected == ""
+    assert len(notes) == 4 and any("rumours" in n for n in notes)
+
+
+def test_repeated_parameters_take_the_last():
+    view, _ = from_query({"basemap": ["osm", "light"]})
+    assert view.basemap == "light"
+
+
+def test_shows_filters_by_layer_type_and_status(report_map):
+    view = ViewState(layers=DEFAULT_LAYERS, statuses=tuple(s for s in STATUSES if s != "unclear"))
+    shown = {f.id for f in view.visible(report_map)}
+    hidden = {f.id for f in report_map.features if f.status == "unclear"}
+    assert hidden and not (shown & hidden)

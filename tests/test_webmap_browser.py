@@ -1,0 +1,140 @@
+"""Smoke test in a real browser: the offline map draws with no network.
+
+Runs Debian's Chromium through Playwright.  A missing browser is a
+failure, not a skip, unless MAPAPP_SKIP_BROWSER=1.  On failure a
+screenshot goes to ``test-artifacts/``.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from mapapp import assets, webmap
+from webmap_fixtures import EVIL, synthetic_map
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+TILE_HOSTS = re.compile(r"^https://(server\.arcgisonline\.com|tile\.openstreetmap\.org|[a-d]\.basemaps\.cartocdn\.com)/")
+
+# Elements that must be in the DOM once the map has drawn.
+EXPECTED = {
+    "strike marker": ".mapapp-marker.mapapp-f-kyiv-strike",
+    "explosion marker": ".mapapp-marker.mapapp-f-przewodow-explosion",
+    "front line": "path.mapapp-f-front-line.mapapp-layer-front_lines",
+    "former front line": "path.mapapp-f-former-front-line",
+    "Russian-held area": "path.mapapp-f-russian-held.mapapp-layer-control_areas",
+    "returned area": "path.mapapp-f-returned-west-bank",
+    "hatch pattern": "#mapapp-hatch-russian_held",
+    "basemap": "path.mapapp-basemap",
+    "layer control": ".leaflet-control-layers",
+    "scale bar": ".leaflet-control-scale",
+    "full-screen button": ".leaflet-control-zoom-fullscreen",
+    "legend": ".mapapp-legend",
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if os.environ.get("MAPAPP_SKIP_BROWSER") == "1":
+        pytest.skip("MAPAPP_SKIP_BROWSER=1")
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (or set MAPAPP_SKIP_BROWSER=1 to skip)",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def open_map(browser, path, request):
+    """Open ``path``; abort and record every request that is not file://."""
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    outside, errors, dialogs = [], [], []
+
+    def route(r):
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    failed_before = request.session.testsfailed
+    request.addfinalizer(lambda: _close(page, request, failed_before))
+    page.goto(path.as_uri())
+    return page, outside, errors, dialogs
+
+
+def _close(page, request, failed_before):
+    # The call phase has been reported by teardown time: keep a picture of
+    # what the browser showed if this test failed.
+    if request.session.testsfailed > failed_before:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    page.close()
+
+
+def assert_drawn(page):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("window.L !== undefined && L.version === '1.9.3'", timeout=10_000)
+    except PlaywrightTimeout:
+        pytest.fail("Leaflet 1.9.3 never loaded (window.L undefined)")
+    for what, selector in EXPECTED.items():
+        try:
+            page.wait_for_selector(selector, state="attached", timeout=10_000)
+        except PlaywrightTimeout:
+            pytest.fail(f"{what} ({selector}) never appeared in the DOM")
+
+
+def test_offline_inline_map_draws_without_network(browser, tmp_path, request):
+    html = webmap.save_html(webmap.build_map(synthetic_map(), inline_assets=True), tmp_path / "map.html")
+    page, outside, errors, dialogs = open_map(browser, html, request)
+    assert_drawn(page)
+    assert page.locator(".mapapp-marker.mapapp-layer-strikes").count() == 4
+
+    # the hostile name shows as text in its popup and runs nothing
+    page.locator(".mapapp-f-evil").click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible", timeout=5_000)
+    assert EVIL in popup.inner_text()
+    assert popup.locator("script, img").count() == 0
+
+    page.wait_for_timeout(300)
+    assert errors == [], errors
+    assert dialogs == [], dialogs
+    assert outside == [], f"offline page asked the network for: {outside}"
+
+
+def test_served_assets_resolve_relative_images(browser, tmp_path, request):
+    # The Streamlit layout: files from install_static, pages pointing at them.
+    assets.install_static(tmp_path / "static")
+    base = (tmp_path / "static" / "vendor").as_uri()
+    html = webmap.save_html(webmap.build_map(synthetic_map(), asset_base=base), tmp_path / "map.html")
+    page, outside, errors, _ = open_map(browser, html, request)
+    assert_drawn(page)
+    icon = page.evaluate("getComputedStyle(document.querySelector('.fullscreen-icon')).backgroundImage")
+    assert "icon-fullscreen.svg" in icon
+    assert errors == [] and outside == []
+
+
+def test_online_basemap_only_asks_for_tiles(browser, tmp_path, request):
+    html = webmap.save_html(webmap.build_map(synthetic_map(), basemap="osm", inline_assets=True),
+                            tmp_path / "map.html")
+    page, outside, errors, _ = open_map(browser, html, request)
+    assert_drawn(page)
+    page.wait_for_timeout(300)
+    assert outside, "expected tile requests"
+    assert all(TILE_HOSTS.match(url) for url in outside), outside
+    assert errors == []
