@@ -1,0 +1,171 @@
+"""mapapp in the browser: a thin Streamlit layer over the ``mapapp`` package.
+
+It reads widgets, asks the core for a map, and shows results.  The view lives
+in the URL so a shared link reopens it; builds are cached so a rerun only
+redraws what changed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mapapp.assets import install_static
+from mapapp.details import escape_markdown, feature_details, feature_rows
+from mapapp.errors import MapAppError
+from mapapp.load import DATA_DIR, load_report_map
+from mapapp.model import LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES
+from mapapp.viewstate import ALL_TYPES, BASEMAPS, ViewState, from_query
+from mapapp.webmap import build_map
+
+APP_DIR = Path(__file__).resolve().parent
+# Streamlit serves ./static/ at /app/static/ (see .streamlit/config.toml).
+STATIC_DIR = APP_DIR / "static"
+ASSET_BASE = "/app/static/vendor"
+MAP_HEIGHT = 620
+
+
+@st.cache_resource(show_spinner="Loading the report…")
+def get_report_map(data_dir: str):
+    return load_report_map(Path(data_dir))
+
+
+@st.cache_resource
+def prepare_static_files() -> None:
+    install_static(STATIC_DIR)
+
+
+@st.cache_resource(max_entries=64, show_spinner="Drawing the map…")
+def get_map(data_dir: str, view: ViewState):
+    # The selected feature is shown beside the map, not in it, so a click
+    # does not rebuild (and re-zoom) the map.
+    return build_map(get_report_map(data_dir), layers=view.layers, types=view.types,
+                     statuses=view.statuses, basemap=view.basemap, asset_base=ASSET_BASE)
+
+
+def init_widgets_from_link(view: ViewState) -> None:
+    """Seed widget state from the URL once per session; later the widgets lead."""
+    if st.session_state.get("_seeded"):
+        return
+    for layer in LAYERS:
+        st.session_state[f"layer_{layer}"] = layer in view.layers
+    st.session_state["types"] = list(view.types)
+    st.session_state["statuses"] = list(view.statuses)
+    st.session_state["basemap"] = view.basemap
+    st.session_state["selected"] = view.selected or None
+    st.session_state["_seeded"] = True
+
+
+def sidebar_view() -> ViewState:
+    sb = st.sidebar
+    sb.header("Layers")
+    layers = tuple(layer for layer in LAYERS
+                   if sb.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
+    sb.header("Filters")
+    types = sb.multiselect("Type", ALL_TYPES, key="types",
+                           format_func=lambda t: t.replace("_", " "))
+    statuses = sb.multiselect("Status", STATUSES, key="statuses",
+                              format_func=lambda s: f"{s}: {STATUS_LABELS[s]}")
+    sb.header("Basemap")
+    basemap = sb.radio("Basemap", list(BASEMAPS), key="basemap",
+                       format_func=BASEMAPS.get, label_visibility="collapsed")
+    sb.caption("Web basemaps need internet; the offline one is bundled. Layers, "
+               "filters and the selected feature are kept in the page address, "
+               "so a copied link reopens this view.")
+    return ViewState(layers=layers, types=tuple(t for t in ALL_TYPES if t in types),
+                     statuses=tuple(s for s in STATUSES if s in statuses), basemap=basemap)
+
+
+def clicked_feature_id(result: dict | None) -> str:
+    drawing = (result or {}).get("last_active_drawing") or {}
+    return str((drawing.get("properties") or {}).get("id") or "")
+
+
+def show_header(report_map) -> None:
+    report = report_map.report
+    st.title(report.headline)
+    st.markdown(escape_markdown(report.summary))
+    st.caption(
+        f"Source: {escape_markdown(report.publisher)}"
+        + (f" (via {escape_markdown(report.distributor)})" if report.distributor else "")
+        + f", published {report.date}. Front line as of {report_map.front_line_as_of},"
+          " approximate. Summaries are ours; each feature cites its paragraphs.")
+
+
+def show_details(report_map, feature_id: str | None) -> None:
+    if not feature_id:
+        st.info("Click a feature on the map, or choose one above, to see who says what "
+                "and how sure it is.")
+        return
+    feature = report_map.by_id(feature_id)
+    st.subheader(feature.display_name)
+    lines = [f"**{label}:** {escape_markdown(value)}"
+             for label, value in feature_details(feature, report_map)]
+    st.markdown("  \n".join(lines))
+
+
+def main() -> None:
+    st.set_page_config(page_title="mapapp: report map", layout="wide")
+    data_dir = os.environ.get("MAPAPP_DATA_DIR", str(DATA_DIR))
+    try:
+        prepare_static_files()
+        report_map = get_report_map(data_dir)
+    except MapAppError as err:
+        st.error(f"The map data could not be loaded.\n\n{err}")
+        st.stop()
+
+    ids = {f.id for f in report_map.features}
+    link_view, notes = from_query(st.query_params.to_dict(), feature_ids=ids)
+    init_widgets_from_link(link_view)
+    for note in notes:
+        st.warning(note)
+
+    show_header(report_map)
+    view = sidebar_view()
+    visible = view.visible(report_map)
+
+    map_col, detail_col = st.columns([3, 2])
+    with map_col:
+        try:
+            folium_map = get_map(data_dir, view)
+        except MapAppError as err:
+            st.error(str(err))
+            st.stop()
+        # Only clicks on features come back: panning and zooming do not rerun.
+        result = st_folium(folium_map, height=MAP_HEIGHT, use_container_width=True,
+                           returned_objects=["last_active_drawing"], key="map")
+        clicked = clicked_feature_id(result)
+        if clicked in ids and clicked != st.session_state.get("_last_click"):
+            st.session_state["_last_click"] = clicked
+            st.session_state["selected"] = clicked
+        st.caption(f"{len(visible)} of {len(report_map.features)} features shown.")
+
+    with detail_col:
+        names = {f.id: f"{f.display_name} ({LAYER_LABELS[f.layer].lower()})"
+                 for f in report_map.features}
+        selected = st.selectbox("Feature details", list(names), key="selected",
+                                format_func=names.get, index=None,
+                                placeholder="Choose a feature")
+        show_details(report_map, selected)
+
+    st.subheader("All features")
+    st.caption("The table lists the same facts as the map, as text.")
+    st.dataframe(feature_rows(visible), hide_index=True, use_container_width=True)
+
+    mentions = report_map.in_layer("mentions")
+    if mentions:
+        with st.expander(f"Mentioned far from the map ({len(mentions)})"):
+            for feature in mentions:
+                st.markdown(f"- **{escape_markdown(feature.name)}**: "
+                            f"{escape_markdown(feature.summary)} "
+                            f"(para. {', '.join(map(str, feature.citation.paragraphs))})")
+
+    query = view.with_selected(selected or "").to_query()
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+main()
