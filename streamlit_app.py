@@ -38,11 +38,16 @@ def prepare_static_files() -> None:
     install_static(STATIC_DIR)
 
 
-@st.cache_resource(max_entries=64, show_spinner="Drawing the map…")
-def get_map(data_dir: str, view: ViewState):
-    # The selected feature is shown beside the map, not in it, so a click
-    # does not rebuild (and re-zoom) the map.
-    return build_map(get_report_map(data_dir), layers=view.layers, types=view.types,
+def get_map(report_map, view: ViewState):
+    """A fresh folium map for this run.
+
+    Not cached on purpose: st_folium mutates the Map it is given, and a cached
+    Map rendered a second time references layers it no longer defines.  The
+    costly parts (loading, geometry, basemap) are cached; assembling the map
+    takes milliseconds (see bench/bench_map.py).  The selected feature is shown
+    beside the map, not in it, so a click does not rebuild and re-zoom it.
+    """
+    return build_map(report_map, layers=view.layers, types=view.types,
                      statuses=view.statuses, basemap=view.basemap, asset_base=ASSET_BASE)
 
 
@@ -127,10 +132,10 @@ def main() -> None:
     view = sidebar_view()
     visible = view.visible(report_map)
 
-    map_col, detail_col = st.columns([3, 2])
+    map_col, detail_col = st.columns([2, 1])
     with map_col:
         try:
-            folium_map = get_map(data_dir, view)
+            folium_map = get_map(report_map, view)
         except MapAppError as err:
             st.error(str(err))
             st.stop()
@@ -153,7 +158,7 @@ def main() -> None:
 
     st.subheader("All features")
     st.caption("The table lists the same facts as the map, as text.")
-    st.dataframe(feature_rows(visible), hide_index=True, use_container_width=True)
+    st.dataframe(feature_rows(visible), hide_index=True, width="stretch")
 
     mentions = report_map.in_layer("mentions")
     if mentions:

@@ -120,23 +120,50 @@ def _inline_assets_html() -> str:
 
 
 class MapSetup(MacroElement):
-    """Marks the map container and adds the SVG fill patterns once."""
+    """Marks the map container, adds the SVG fill patterns once, and keeps
+    the view right when the container changes size.
+
+    Inside Streamlit the map's iframe is laid out after Leaflet starts, so
+    the first fit is made for the wrong size and the SVG renderer clips
+    vectors (the basemap) to that first, smaller box.  On every resize the
+    map re-measures itself, redraws its vectors, and re-fits the initial
+    view until the reader has moved the map themselves.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-            {{ this._parent.get_name() }}.getContainer().classList.add('mapapp-map');
+            var map = {{ this._parent.get_name() }};
+            var container = map.getContainer();
+            container.classList.add('mapapp-map');
             if (!document.getElementById('mapapp-svg-defs')) {
                 document.body.insertAdjacentHTML('beforeend', {{ this.defs|tojson }});
+            }
+            var bounds = {{ this.bounds|tojson }};
+            var touched = false;
+            ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
+                container.addEventListener(name, function () { touched = true; },
+                                           {passive: true});
+            });
+            var refit = function () {
+                map.invalidateSize({pan: false});
+                if (!touched) { map.fitBounds(bounds); }
+                map.fire('moveend');  // renderers recompute their clip box
+            };
+            if (window.ResizeObserver) {
+                new ResizeObserver(refit).observe(container);
+            } else {
+                window.addEventListener('resize', refit);
             }
         })();
         {% endmacro %}
     """)
 
-    def __init__(self):
+    def __init__(self, bounds):
         super().__init__()
         self._name = "MapSetup"
         self.defs = styles.svg_defs()
+        self.bounds = [list(corner) for corner in bounds]
 
 
 class Legend(MacroElement):
@@ -313,7 +340,7 @@ def build_map(
     _set_assets(m, fullscreen, offline=offline, inline=inline_assets, asset_base=asset_base)
     m.get_root().header.add_child(_RawHeader(f"<style>{_guard(styles.map_css(), 'style')}</style>"),
                                   name="mapapp_css")
-    MapSetup().add_to(m)
+    MapSetup(INITIAL_BOUNDS).add_to(m)
 
     _add_basemaps(m, basemap, carto_api_key)
 
