@@ -35,7 +35,8 @@ NE_EDITION = "Natural Earth 5.1.1 admin-0 countries, 1:10m (German viewpoint)"
 ATTRIBUTION = 'Borders: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
 ATTRIBUTION_TEXT = "Borders: Natural Earth"
 
-_COLUMNS = ["ISO_A2", "ISO_A2_EH", "ISO_A3", "ADM0_A3", "NAME", "NAME_LONG", "ADMIN"]
+_COLUMNS = ["ISO_A2", "ISO_A2_EH", "ISO_A3", "ADM0_A3", "NAME", "NAME_LONG", "ADMIN",
+            "LABEL_X", "LABEL_Y", "POP_EST"]
 
 
 def natural_earth_path() -> Path:
@@ -52,8 +53,12 @@ def natural_earth_path() -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def _world():
-    """All 250 countries, full detail, with tidy ``iso_a2``/``name`` columns."""
+def world():
+    """All 250 countries, full detail, with tidy ``iso_a2``/``name`` columns.
+
+    The one place the Natural Earth file is read (the gazetteer's country
+    points use it too); cached per process.
+    """
     import geopandas as gpd  # heavy: import only when a basemap is needed
 
     path = natural_earth_path()
@@ -72,9 +77,9 @@ def _world():
 def _region(bbox: tuple[float, float, float, float], tolerance: float):
     import shapely
 
-    world = _world()
+    frame = world()
     box = shapely.box(*bbox)
-    hit = world[world.intersects(box)].copy()
+    hit = frame[frame.intersects(box)].copy()
     geoms = shapely.intersection(hit.geometry.values, box)
     if tolerance > 0:
         geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
@@ -180,12 +185,12 @@ def country_shape(key: str, *, tolerance: float = 0.0):
     """
     import shapely
 
-    world = _world()
+    frame = world()
     wanted = key.strip().casefold()
     if not wanted:
         raise GeocodeError("empty country name or code")
     for column in ("iso_a2", "ISO_A3", "ADM0_A3", "NAME", "NAME_LONG", "ADMIN"):
-        match = world[world[column].astype(str).str.casefold() == wanted]
+        match = frame[frame[column].astype(str).str.casefold() == wanted]
         if len(match):
             geom = match.geometry.iloc[0]
             if tolerance > 0:
@@ -196,7 +201,7 @@ def country_shape(key: str, *, tolerance: float = 0.0):
 
 def clear_cache() -> None:
     """Forget the cached data (tests, or after reinstalling the wheel)."""
-    _world.cache_clear()
+    world.cache_clear()
     _region.cache_clear()
     _land_json.cache_clear()
     _labels.cache_clear()

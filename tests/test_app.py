@@ -161,6 +161,7 @@ def test_html_in_data_shows_as_text(tmp_path, monkeypatch):
     assert not at.exception
     script = map_script(at)
     assert "<script>alert" not in script and "<img src=x" not in script
-    assert "&lt;script&gt;" in script
+    # Escaped once as HTML, then JSON-encoded into the page script.
+    assert "\\u0026lt;script\\u0026gt;alert" in script
     details = " ".join(m.value for m in at.markdown)
     assert "<script>" not in details and "\\<script\\>" in details

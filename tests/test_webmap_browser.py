@@ -1,8 +1,7 @@
 """Smoke test in a real browser: the offline map draws with no network.
 
 Runs Debian's Chromium through Playwright.  A missing browser is a
-failure, not a skip, unless MAPAPP_SKIP_BROWSER=1.  On failure a
-screenshot goes to ``test-artifacts/``.
+failure, not a skip.  On failure a screenshot goes to ``test-artifacts/``.
 """
 
 import os
@@ -11,15 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from browser_support import ARTIFACTS, launch_chromium
 from mapapp import assets, webmap
 from webmap_fixtures import EVIL, synthetic_map
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 TILE_HOSTS = re.compile(r"^https://(server\.arcgisonline\.com|tile\.openstreetmap\.org|[a-d]\.basemaps\.cartocdn\.com)/")
 
 # Elements that must be in the DOM once the map has drawn.
@@ -41,17 +37,8 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def browser():
-    if os.environ.get("MAPAPP_SKIP_BROWSER") == "1":
-        pytest.skip("MAPAPP_SKIP_BROWSER=1")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (or set MAPAPP_SKIP_BROWSER=1 to skip)",
-                    pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with launch_chromium() as b:
         yield b
-        b.close()
 
 
 def open_map(browser, path, request):
