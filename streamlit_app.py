@@ -17,8 +17,8 @@ from mapapp.assets import install_static
 from mapapp.details import escape_markdown, feature_details, feature_rows
 from mapapp.errors import MapAppError
 from mapapp.load import DATA_DIR, load_report_map
-from mapapp.model import LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES
-from mapapp.viewstate import ALL_TYPES, BASEMAPS, ViewState, from_query
+from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES
+from mapapp.viewstate import BASEMAPS, ViewState, from_query
 from mapapp.webmap import build_map
 
 APP_DIR = Path(__file__).resolve().parent

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mapapp import styles
-from mapapp.model import LAYER_TYPES, LAYERS, STATUS_LABELS, STATUSES, Feature, ReportMap
+from mapapp.model import ALL_TYPES, LAYERS, STATUS_LABELS, STATUSES, Feature, ReportMap
 
 COORD_DECIMALS = 5  # about 1 m
 
@@ -27,7 +27,6 @@ _KIND_BY_GEOM = {
     "LineString": "line", "MultiLineString": "line", "LinearRing": "line",
     "Polygon": "area", "MultiPolygon": "area",
 }
-ALL_TYPES: tuple[str, ...] = tuple(t for layer in LAYERS for t in LAYER_TYPES[layer])
 
 
 def esc(text: Any) -> str:

@@ -29,6 +29,9 @@ LAYER_TYPES: dict[str, tuple[str, ...]] = {
     "mentions": ("meeting", "statement", "country"),
 }
 
+# Every feature type, layer by layer.
+ALL_TYPES: tuple[str, ...] = tuple(t for layer in LAYERS for t in LAYER_TYPES[layer])
+
 # How sure a claim is, from firmest to weakest.
 STATUSES: tuple[str, ...] = ("confirmed", "reported", "assessed", "claimed", "disputed", "unclear")
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from .model import LAYER_TYPES, LAYERS, STATUSES, Feature, ReportMap
+from .layers import filter_features
+from .model import ALL_TYPES, LAYERS, STATUSES, Feature, ReportMap
 
+# Labels for the basemap ids the web map knows (webmap.BASEMAPS).
 BASEMAPS: dict[str, str] = {
     "offline": "Offline: Natural Earth borders (no network)",
-    "light": "Light (CARTO Positron)",
-    "osm": "OpenStreetMap",
-    "satellite": "Satellite (Esri World Imagery)",
+    "light": "Light grey (web tiles)",
+    "osm": "OpenStreetMap (web tiles)",
+    "satellite": "Satellite, Esri (web tiles)",
 }
-ALL_TYPES: tuple[str, ...] = tuple(t for layer in LAYERS for t in LAYER_TYPES[layer])
 # Far-away mentions would pull the view out to Indonesia: listed, off by default.
 DEFAULT_LAYERS: tuple[str, ...] = ("control_areas", "front_lines", "strikes", "places")
 
@@ -32,12 +33,9 @@ class ViewState:
     basemap: str = "offline"
     selected: str = ""
 
-    def shows(self, feature: Feature) -> bool:
-        return (feature.layer in self.layers and feature.type in self.types
-                and feature.status in self.statuses)
-
     def visible(self, report_map: ReportMap) -> tuple[Feature, ...]:
-        return tuple(f for f in report_map.features if self.shows(f))
+        return filter_features(report_map.features, layers=self.layers, types=self.types,
+                               statuses=self.statuses)
 
     def to_query(self) -> dict[str, str]:
         """Query parameters, leaving out whatever equals the default."""

@@ -4,9 +4,7 @@ Runs Debian's Chromium through Playwright.  A missing browser is a
 failure, not a skip.  On failure a screenshot goes to ``test-artifacts/``.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
