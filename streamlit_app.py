@@ -73,7 +73,8 @@ def sidebar_view() -> ViewState:
     types = sb.multiselect("Type", ALL_TYPES, key="types",
                            format_func=lambda t: t.replace("_", " "))
     statuses = sb.multiselect("Status", STATUSES, key="statuses",
-                              format_func=lambda s: f"{s}: {STATUS_LABELS[s]}")
+                              help="How sure each item is: " + "; ".join(
+                                  f"{s}: {STATUS_LABELS[s].lower()}" for s in STATUSES))
     sb.header("Basemap")
     basemap = sb.radio("Basemap", list(BASEMAPS), key="basemap",
                        format_func=BASEMAPS.get, label_visibility="collapsed")

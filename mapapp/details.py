@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .layers import claim_text
 from .model import LAYER_LABELS, STATUS_LABELS, Feature, ReportMap
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -37,8 +38,7 @@ def feature_details(feature: Feature, report_map: ReportMap | None = None) -> li
     if feature.approximate:
         rows.append(("Shape", f"approximate, as of {feature.as_of}"))
     for claim in feature.claims:
-        verb = "denies" if claim.stance == "denies" else "says"
-        rows.append(("Claim", f"{claim.by} {verb}: {claim.says} (para. {claim.paragraph})"))
+        rows.append(("Claim", claim_text(claim)))
     for figure in feature.figures:
         rows.append(("Figure", f"{figure.text()} (para. {figure.paragraph})"))
     if feature.part_of and report_map is not None:

@@ -86,9 +86,11 @@ class GeocodeResult:
         _dt.date.fromisoformat(self.retrieved[:10])  # ValueError if not a date
 
     def to_location(self) -> Location:
-        """The provenance record features carry (method ``geocoded``)."""
+        """The provenance record features carry: method ``geocoded``, or
+        ``cited`` for a point taken from a cited public source."""
         note = ". ".join(part.rstrip(".") for part in (self.note, self.reference) if part)
-        return Location(method="geocoded", source=self.source, query=self.query,
+        method = "cited" if self.source == "cited" else "geocoded"
+        return Location(method=method, source=self.source, query=self.query,
                         precision=self.precision, note=note)
 
 

@@ -91,8 +91,14 @@ def date_text(value: str) -> str:
 
 
 def claim_text(claim) -> str:
-    verb = "denies" if claim.stance == "denies" else "says"
-    return f"{claim.by} {verb}: {claim.says} (para. {claim.paragraph})"
+    """Who says what, in one line (plain text; escape it for HTML).
+
+    >>> from mapapp.model import Claim
+    >>> claim_text(Claim(by="Russian government", says="Not us.", paragraph=5, stance="denies"))
+    'Russian government (denies): Not us. (para. 5)'
+    """
+    who = f"{claim.by} (denies)" if claim.stance == "denies" else claim.by
+    return f"{who}: {claim.says} (para. {claim.paragraph})"
 
 
 # Layers whose geometry is an assessment of a moving situation.

@@ -117,7 +117,7 @@ class Location:
     note: str = ""
 
     def text(self) -> str:
-        parts = [self.method, f"via {self.source}"]
+        parts = [self.method] if self.source == self.method else [self.method, f"via {self.source}"]
         if self.query:
             parts.append(f"query “{self.query}”")
         if self.precision:

@@ -102,7 +102,7 @@ def test_choosing_a_feature_shows_details_and_goes_in_the_link():
     at = start()
     at.selectbox(key="selected").select("explosion-przewodow").run()
     text = " ".join(m.value for m in at.markdown)
-    assert "Russian government denies" in text
+    assert "Russian government \\(denies\\)" in text
     assert "Report date" in text and "2022\\-11\\-16" in text
     assert at.query_params["feature"] == "explosion-przewodow"
 

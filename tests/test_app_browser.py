@@ -141,7 +141,7 @@ def test_clicking_a_strike_shows_its_details(page, app_url):
     frame.locator(".leaflet-popup-content").wait_for(state="visible", timeout=10_000)
     assert "Przewod" in frame.locator(".leaflet-popup-content").inner_text()
     # ...and the full details beside it, from Python.
-    page.get_by_text("Russian government denies").wait_for(state="visible", timeout=30_000)
+    page.get_by_text("Russian government (denies)").wait_for(state="visible", timeout=30_000)
     assert "feature=explosion-przewodow" in page.url
     assert page.outside_requests == []
 

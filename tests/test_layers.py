@@ -90,8 +90,8 @@ def test_untrusted_text_is_escaped_everywhere():
 def test_popup_has_summary_claims_dates_citation_location():
     popup = _props("kyiv-strike")["popup_html"]
     assert "Summary of kyiv-strike." in popup
-    assert "Mayor says: Two residential buildings were hit (para. 3)" in popup
-    assert "Ministry denies: no civilian targets (para. 4)" in popup
+    assert "Mayor: Two residential buildings were hit (para. 3)" in popup
+    assert "Ministry (denies): no civilian targets (para. 4)" in popup
     assert "at least 1 dead (per Mayor)" in popup
     assert re.search(r"Event date</dt><dd>2022-11-15</dd>", popup)
     assert re.search(r"Report date</dt><dd>2022-11-16</dd>", popup)
