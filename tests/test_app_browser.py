@@ -85,6 +85,14 @@ def page(app_url, request):
         context.route("**/*", only_local)
         page = context.new_page()
         page.outside_requests = outside
+        # Every websocket frame, to see reruns: a loop would never go quiet.
+        page.ws_frames = []
+
+        def watch(ws):
+            ws.on("framesent", lambda _: page.ws_frames.append(("sent", time.monotonic())))
+            ws.on("framereceived", lambda _: page.ws_frames.append(("received", time.monotonic())))
+
+        page.on("websocket", watch)
         yield page
         name = request.node.name
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
@@ -132,10 +140,16 @@ def test_switching_a_layer_off_removes_it(page, app_url):
     assert "layers=" in page.url and "strikes" not in page.url.split("layers=")[1].split("&")[0]
 
 
+def frames_between(page, start, end, kind=None):
+    return [t for k, t in page.ws_frames if start <= t <= end and (kind is None or k == kind)]
+
+
 def test_clicking_a_strike_shows_its_details(page, app_url):
     frame = open_map(page, app_url)
     marker = frame.locator(".mapapp-f-explosion-przewodow").first
     marker.wait_for(state="visible", timeout=30_000)
+    time.sleep(1.0)
+    clicked_at = time.monotonic()
     marker.click()
     # Leaflet's own popup, inside the map...
     frame.locator(".leaflet-popup-content").wait_for(state="visible", timeout=10_000)
@@ -144,6 +158,11 @@ def test_clicking_a_strike_shows_its_details(page, app_url):
     page.get_by_text("Russian government (denies)").wait_for(state="visible", timeout=30_000)
     assert "feature=explosion-przewodow" in page.url
     assert page.outside_requests == []
+    # No rerun loop: the click asks for one rerun, then the page goes quiet.
+    time.sleep(4.0)
+    now = time.monotonic()
+    assert len(frames_between(page, clicked_at, now, "sent")) <= 2
+    assert frames_between(page, now - 2.5, now) == []
 
 
 def test_chromium_is_the_debian_one():
