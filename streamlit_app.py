@@ -48,7 +48,8 @@ def get_map(report_map, view: ViewState):
     beside the map, not in it, so a click does not rebuild and re-zoom it.
     """
     return build_map(report_map, layers=view.layers, types=view.types,
-                     statuses=view.statuses, basemap=view.basemap, asset_base=ASSET_BASE)
+                     statuses=view.statuses, basemap=view.basemap, asset_base=ASSET_BASE,
+                     carto_api_key=os.environ.get("MAPAPP_CARTO_API_KEY") or None)
 
 
 def init_widgets_from_link(view: ViewState) -> None:

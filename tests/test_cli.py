@@ -1,0 +1,53 @@
+"""``python -m mapapp``: each command, and errors as messages, not tracebacks."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from mapapp.cli import main
+from mapapp.load import DATA_DIR
+from mapapp.places import load_places
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_summarises_the_data(capsys):
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "OK: 22 features" in out and "front line as of 2022-11-15" in out
+
+
+def test_html_writes_one_offline_file(tmp_path, capsys):
+    target = tmp_path / "map.html"
+    assert main(["html", "-o", str(target)]) == 0
+    page = target.read_text(encoding="utf-8")
+    assert "strike-kyiv" in page and "L.map(" in page
+    assert "<script src=" not in page and "cdn.jsdelivr" not in page
+    assert list(tmp_path.iterdir()) == [target]  # no temp file left behind
+
+
+def test_bad_data_is_a_message_and_exit_2(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    (data / "report.json").write_text("{", encoding="utf-8")
+    assert main(["check", "--data-dir", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "report.json" in err and "Traceback" not in err
+
+
+def test_geocode_runs_offline_from_a_copy_of_the_cache(tmp_path, capsys):
+    cache = tmp_path / "geocache"
+    shutil.copytree(ROOT / "geocache", cache)
+    assert main(["geocode", "--cache-dir", str(cache)]) == 0
+    err = capsys.readouterr().err
+    n = len(load_places(DATA_DIR / "places.json"))
+    assert f"located {n} of {n} places" in err and "by source:" in err
+
+
+def test_module_entry_point():
+    result = subprocess.run([sys.executable, "-m", "mapapp", "--help"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    for command in ("check", "geocode", "html"):
+        assert command in result.stdout
