@@ -27,11 +27,11 @@ import hashlib
 import importlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from mapapp.errors import AssetError
+from mapapp.files import write_atomic
 
 LEAFLET_VERSION = "1.9.3"
 FULLSCREEN_VERSION = "3.0.2"
@@ -136,18 +136,9 @@ def _write_if_changed(data: bytes, dest: Path) -> bool:
     if dest.is_file() and dest.stat().st_size == len(data):
         if hashlib.sha256(dest.read_bytes()).digest() == hashlib.sha256(data).digest():
             return False
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        # os.replace is atomic: a browser fetching mid-install sees the old
-        # or the new file, never half of one.
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Atomic: a browser fetching mid-install sees the old or the new file,
+    # never half of one.
+    write_atomic(dest, data)
     return True
 
 

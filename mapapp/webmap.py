@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from mapapp import assets, basemap as ne, styles
+from mapapp.files import write_atomic
 from mapapp.layers import esc, layer_collections
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUS_LABELS, STATUSES, ReportMap
 
@@ -379,16 +379,4 @@ def render_html(m: folium.Map) -> str:
 
 def save_html(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     """Write the page to ``path`` atomically (temp file + rename)."""
-    path = Path(path)
-    text = render_html(m)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, render_html(m))

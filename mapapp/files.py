@@ -1,0 +1,36 @@
+"""Writing files so that a crash or a reader never sees half of one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder
+    and :func:`os.replace`, which is atomic: readers see the old file or the
+    new one.  On any failure the temporary file is removed and the old file
+    is untouched; the ``OSError`` propagates for the caller to translate.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     target = write_atomic(pathlib.Path(d) / "a" / "b.txt", "hello")
+    ...     target.read_text(), sorted(p.name for p in target.parent.iterdir())
+    ('hello', ['b.txt'])
+    """
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
