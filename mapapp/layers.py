@@ -14,8 +14,12 @@ the browser side is a few lines of generic JavaScript.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterable
 from typing import Any
+
+import numpy as np
+import shapely
 
 from mapapp import styles
 from mapapp.model import ALL_TYPES, LAYERS, STATUS_LABELS, STATUSES, Feature, ReportMap
@@ -116,8 +120,12 @@ def as_of_text(feature: Feature, default_as_of: str = "") -> str:
 
 
 def display_properties(feature: Feature, *, kind: str | None = None,
-                       default_as_of: str = "") -> dict[str, Any]:
-    """The feature's text fields, each HTML-escaped, for GeoJSON properties."""
+                       default_as_of: str = "", parent: Feature | None = None) -> dict[str, Any]:
+    """The feature's text fields, each HTML-escaped, for GeoJSON properties.
+
+    ``parent`` is the event the feature is part of (the strike wave), whose
+    name and figures (85 launched, 70 shot down) the popup repeats.
+    """
     return {
         "id": esc(feature.id),
         "css_id": styles.css_token(feature.id),
@@ -137,6 +145,8 @@ def display_properties(feature: Feature, *, kind: str | None = None,
         "approximate": bool(feature.approximate),
         "as_of": esc(as_of_text(feature, default_as_of)),
         "part_of": esc(feature.part_of),
+        "part_of_name": esc(parent.name) if parent else "",
+        "part_of_figures": [esc(fig.text()) for fig in parent.figures] if parent else [],
         "kind": kind or "",
     }
 
@@ -170,6 +180,10 @@ def popup_html(props: dict[str, Any]) -> str:
     if props["figures"]:
         items = "".join(f"<li>{f}</li>" for f in props["figures"])
         parts.append(f"<h5>Figures</h5><ul>{items}</ul>")
+    if props.get("part_of_name"):
+        items = "".join(f"<li>{f}</li>" for f in props["part_of_figures"])
+        parts.append(f'<h5>Part of: {props["part_of_name"]}</h5>'
+                     + (f"<ul>{items}</ul>" if items else ""))
     parts.append(f'<div class="mapapp-cite"><b>Source:</b> {props["citation"]}</div>')
     parts.append(f'<div class="mapapp-loc"><b>Located:</b> {props["location"]}</div>')
     parts.append("</div>")
@@ -177,22 +191,17 @@ def popup_html(props: dict[str, Any]) -> str:
 
 
 def _rounded_geojson(geometry: Any) -> dict[str, Any]:
-    import json
-
-    import numpy as np
-    import shapely
-
     geom = shapely.transform(geometry, lambda xy: np.round(xy, COORD_DECIMALS))
     return json.loads(shapely.to_geojson(geom))
 
 
-def feature_to_geojson(feature: Feature, *, selected: bool = False,
-                       default_as_of: str = "") -> dict[str, Any] | None:
+def feature_to_geojson(feature: Feature, *, selected: bool = False, default_as_of: str = "",
+                       parent: Feature | None = None) -> dict[str, Any] | None:
     """One GeoJSON Feature, or ``None`` when the feature has no geometry."""
     kind = geometry_kind(feature.geometry)
     if kind is None:
         return None
-    props = display_properties(feature, kind=kind, default_as_of=default_as_of)
+    props = display_properties(feature, kind=kind, default_as_of=default_as_of, parent=parent)
     props["selected"] = bool(selected)
     props["tooltip_html"] = tooltip_html(props)
     props["popup_html"] = popup_html(props)
@@ -215,6 +224,7 @@ def layer_collections(report_map: ReportMap, *, layers: Iterable[str] | None = N
     Features without geometry (listed, not drawn) are skipped.
     """
     shown = filter_features(report_map.features, layers=layers, types=types, statuses=statuses)
+    by_id = {f.id: f for f in report_map.features}
     out: dict[str, dict[str, Any]] = {}
     for layer in LAYERS:
         feats = []
@@ -222,7 +232,8 @@ def layer_collections(report_map: ReportMap, *, layers: Iterable[str] | None = N
             if feature.layer != layer:
                 continue
             gj = feature_to_geojson(feature, selected=(feature.id == selected),
-                                    default_as_of=report_map.front_line_as_of)
+                                    default_as_of=report_map.front_line_as_of,
+                                    parent=by_id.get(feature.part_of))
             if gj is not None:
                 feats.append(gj)
         if feats:

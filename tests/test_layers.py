@@ -216,3 +216,15 @@ def test_every_known_type_has_a_symbol():
         assert set(LAYER_TYPES[layer]) <= points
     assert set(LAYER_TYPES["front_lines"]) <= set(styles.LINE_STYLES)
     assert set(LAYER_TYPES["control_areas"]) <= set(styles.AREA_STYLES)
+
+
+def test_strike_popups_repeat_the_wave_figures_with_who_stated_them(report_map):
+    from mapapp.layers import layer_collections
+    strikes = layer_collections(report_map, layers={"strikes"})["strikes"]["features"]
+    kyiv = next(f for f in strikes if f["id"] == "strike-kyiv")
+    popup = kyiv["properties"]["popup_html"]
+    assert "Part of: Missile wave across Ukraine" in popup
+    assert "at least 85 missiles launched (per Volodymyr Zelensky)" in popup
+    assert "70 missiles shot down (per Kyrylo Tymoshenko)" in popup
+    przewodow = next(f for f in strikes if f["id"] == "explosion-przewodow")
+    assert "Part of" not in przewodow["properties"]["popup_html"]
