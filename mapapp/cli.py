@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import MapAppError
+from .errors import DataError, MapAppError
 from .geocache_cli import add_geocode_arguments, run_geocode
 from .load import DATA_DIR
 
@@ -24,8 +24,39 @@ def _check(args) -> int:
     print(f"{report_map.report.headline} ({report_map.report.date})")
     for layer, count in counts.items():
         print(f"  {layer}: {count}")
+    if _own_words(Path(args.data_dir)):
+        print("FAILED: summaries or claims repeat the report's sentences; "
+              "write them in our own words", file=sys.stderr)
+        return 1
     print(f"OK: {len(report_map.features)} features; front line as of "
-          f"{report_map.front_line_as_of}")
+          f"{report_map.front_line_as_of}; summaries in our own words")
+    return 0
+
+
+def _own_words(data_dir: Path) -> int:
+    """Problems found by comparing summaries with the report's fingerprint."""
+    from .ownwords import copied_texts, load_fingerprint
+    path = data_dir / "report_fingerprint.json"
+    if not path.exists():
+        print(f"note: no {path.name}; run `python -m mapapp fingerprint REPORT.txt` "
+              "to check that summaries are in our own words")
+        return 0
+    copied = copied_texts(data_dir, load_fingerprint(path))
+    for feature_id, field, run in copied:
+        print(f"copied from the report: {feature_id}: {field}: “{run}…”", file=sys.stderr)
+    return len(copied)
+
+
+def _fingerprint(args) -> int:
+    from .ownwords import write_fingerprint
+    source = Path(args.report)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as err:
+        raise DataError(f"cannot read the report ({err.strerror or err})", file=str(source)) from err
+    target = Path(args.data_dir) / "report_fingerprint.json"
+    print_ = write_fingerprint(text, target, source=source.name)
+    print(f"Wrote {target}: {len(print_.hashes)} runs of {print_.n} words; no report text.")
     return 0
 
 
@@ -59,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     geocode = sub.add_parser("geocode", help="geocode every place in places.json into geocache/")
     add_geocode_arguments(geocode)
     geocode.set_defaults(run=run_geocode)
+
+    fingerprint = data_dir_option(sub.add_parser(
+        "fingerprint", help="store hashes of the report's word runs (not its text) so "
+                            "`check` can catch copied sentences"))
+    fingerprint.add_argument("report", help="the report as a text file")
+    fingerprint.set_defaults(run=_fingerprint)
 
     html = data_dir_option(sub.add_parser(
         "html", help="write the map as one self-contained HTML file"))
