@@ -71,8 +71,11 @@ def sidebar_view() -> ViewState:
     layers = tuple(layer for layer in LAYERS
                    if sb.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
     sb.header("Filters")
-    types = sb.multiselect("Type", ALL_TYPES, key="types",
-                           format_func=lambda t: t.replace("_", " "))
+    # Twelve types make a tall box: folded away unless a link narrowed them.
+    narrowed = len(st.session_state.get("types", ALL_TYPES)) < len(ALL_TYPES)
+    with sb.expander("Type", expanded=narrowed):
+        types = st.multiselect("Type", ALL_TYPES, key="types", label_visibility="collapsed",
+                               format_func=lambda t: t.replace("_", " "))
     statuses = sb.multiselect("Status", STATUSES, key="statuses",
                               help="How sure each item is: " + "; ".join(
                                   f"{s}: {STATUS_LABELS[s].lower()}" for s in STATUSES))
