@@ -7,20 +7,24 @@ an area can never disagree with the line that bounds it.
 
 from __future__ import annotations
 
+import shapely
 from shapely import ops
-from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from .errors import DataError
 from .frontline import Coords, FrontLine, cutting_line
 
 
+SIDE_NAMES = {"ru": "Russian-held", "ua": "Ukrainian-held"}
+
+
 def split_polygon(area: BaseGeometry, cutter) -> list[Polygon]:
     """Every piece of ``area`` (polygon or multipolygon) cut by ``cutter``."""
-    parts = area.geoms if isinstance(area, MultiPolygon) else [area]
     pieces: list[Polygon] = []
-    for part in parts:
-        pieces.extend(ops.split(part, cutter).geoms)
+    for part in shapely.get_parts(area):
+        if isinstance(part, Polygon):  # a collection may also hold points or lines
+            pieces.extend(ops.split(part, cutter).geoms)
     return pieces
 
 
@@ -69,6 +73,9 @@ def held_by(country: BaseGeometry, line: FrontLine, coords: Coords, side: str) -
                         "past the coast or border (extend_km)", feature=line.id,
                         field="extend_km")
     mine = [p for p in pieces if _side_of(p, sided, cutter) == side]
+    if not mine:
+        raise DataError(f"no part of the country lies on the {SIDE_NAMES[side]} side of the "
+                        "line; check the waypoints' sides", feature=line.id, field="waypoints")
     return ops.unary_union(mine)
 
 

@@ -49,3 +49,14 @@ class CacheError(MapAppError, IOError):
 
 class AssetError(MapAppError, FileNotFoundError):
     """An offline asset (Leaflet, plugin, basemap) is not installed."""
+
+
+class OptionError(MapAppError, ValueError):
+    """A command-line option, function argument or URL value is not allowed.
+
+    The message names the option and the values it accepts.
+    """
+
+
+class OutputError(MapAppError, IOError):
+    """An output file cannot be written (nothing partial is left behind)."""

@@ -18,7 +18,7 @@ from typing import Mapping
 from shapely.geometry import LineString
 
 from .errors import DataError
-from .schema import DATE_RE, ID_RE, check_fields, read_json
+from .schema import check_fields, date_problem, is_id, read_json
 
 # Mean Earth radius; used only to turn an extension length into degrees.
 _KM_PER_DEG_LAT = 111.195
@@ -73,14 +73,14 @@ def load_front_lines(path: Path, *, place_ids: set[str]) -> dict[str, FrontLine]
         line_id = record.get("id") if isinstance(record, dict) else None
         line_id = line_id if isinstance(line_id, str) else f"lines[{index}]"
         check_fields(record, LINE_FIELDS, LINE_REQUIRED, file=file, record_id=line_id)
-        if not ID_RE.match(record["id"]):
+        if not is_id(record["id"]):
             raise DataError("must be lower-case letters, digits and hyphens", file=file,
                             feature=line_id, field="id")
         if line_id in lines:
             raise DataError("duplicate id", file=file, feature=line_id, field="id")
-        if not DATE_RE.match(record["as_of"]):
-            raise DataError(f"{record['as_of']!r} is not an ISO date", file=file,
-                            feature=line_id, field="as_of")
+        problem = date_problem(record["as_of"])
+        if problem:
+            raise DataError(problem, file=file, feature=line_id, field="as_of")
         waypoints = tuple(_waypoint(wp, i, file=file, line_id=line_id, place_ids=place_ids)
                           for i, wp in enumerate(record["waypoints"]))
         if len(waypoints) < 2:
@@ -102,7 +102,7 @@ def load_front_lines(path: Path, *, place_ids: set[str]) -> dict[str, FrontLine]
 def _waypoint(record, index: int, *, file: str, line_id: str, place_ids: set[str]) -> Waypoint:
     where = f"waypoints[{index}]."
     check_fields(record, WAYPOINT_FIELDS, (), file=file, record_id=line_id, where=where)
-    pair = "ua" in record and "ru" in record
+    pair = "ua" in record and "ru" in record and "on" not in record
     single = "on" in record and "ua" not in record and "ru" not in record
     if not (pair or single):
         raise DataError("a waypoint is either a pair {'ua', 'ru'} or one place {'on'}",

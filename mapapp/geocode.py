@@ -151,6 +151,9 @@ class Geocache:
         except OSError as err:
             self._problem(path, f"unreadable ({err.strerror or err})")
             return None
+        except UnicodeDecodeError as err:
+            self._problem(path, f"not UTF-8 text (byte {err.start})")
+            return None
         try:
             entry = json.loads(text)
         except json.JSONDecodeError as err:
@@ -158,7 +161,7 @@ class Geocache:
             return None
         try:
             result = parse_entry(entry)
-        except (TypeError, ValueError) as err:
+        except (TypeError, ValueError, OverflowError) as err:  # Overflow: a 400-digit "lat"
             self._problem(path, str(err))
             return None
         if not _same_key(entry, place):
@@ -414,11 +417,15 @@ def locate(place_id: str, *, places: Mapping[str, Place] | Iterable[Place],
     if place is None:
         raise GeocodeError(f"unknown place id {place_id!r}: add it to data/places.json, "
                            f"then {GEOCODE_HINT}")
+    problems_before = len(cache.problems)
     result = cache.get(place)
     if result is None:
         result = lookup_offline(place)
     if result is None:
-        raise GeocodeError(f"cannot locate place {place_id!r} ({place.name}): it is not in "
-                           f"the geocache at {cache.directory} and the offline gazetteer does "
-                           f"not know it; {GEOCODE_HINT}")
+        # A corrupt entry is the likelier cause than a missing one: say so.
+        corrupt = cache.problems[problems_before:]
+        why = (f"its geocache entry is unusable ({'; '.join(corrupt)})" if corrupt
+               else f"it is not in the geocache at {cache.directory}")
+        raise GeocodeError(f"cannot locate place {place_id!r} ({place.name}): {why} and the "
+                           f"offline gazetteer does not know it; {GEOCODE_HINT}")
     return result

@@ -22,6 +22,7 @@ import numpy as np
 import shapely
 
 from mapapp import styles
+from mapapp.errors import OptionError
 from mapapp.model import ALL_TYPES, LAYERS, STATUS_LABELS, STATUSES, Feature, ReportMap
 
 COORD_DECIMALS = 5  # about 1 m
@@ -46,7 +47,7 @@ def _check(kind: str, given: Iterable[str] | None, known: Iterable[str]) -> froz
     wanted = frozenset(given)
     unknown = sorted(wanted - set(known))
     if unknown:
-        raise ValueError(f"unknown {kind}: {', '.join(unknown)} (known: {', '.join(known)})")
+        raise OptionError(f"unknown {kind}: {', '.join(unknown)} (known: {', '.join(known)})")
     return wanted
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from shapely.errors import ShapelyError
 from shapely.geometry import Point
 
 from . import areas
@@ -172,6 +173,9 @@ def _derive_area(ref: dict, lines: dict[str, FrontLine], coords, country, *, fil
     except DataError as err:
         raise DataError(err.detail, file=file, feature=feature,
                         field=f"geometry ({err.feature}.{err.field})") from err
+    except ShapelyError as err:  # a degenerate line or polygon
+        raise DataError(f"cannot cut the area: {err}", file=file, feature=feature,
+                        field="geometry") from err
     location = Location(method="derived", source="Natural Earth 1:10m admin-0 (Ukraine)",
                         precision="approximate",
                         note=f"Cut with shapely: {how}.")

@@ -95,7 +95,11 @@ class Figure:
     qualifier: str = ""  # e.g. "at least"
 
     def text(self) -> str:
-        value = f"{self.value:g}"
+        """
+        >>> Figure("missiles", 1500000, "X", 1, "at least").text()
+        'at least 1,500,000 missiles (per X)'
+        """
+        value = f"{int(self.value):,}" if float(self.value).is_integer() else f"{self.value:,}"
         q = f"{self.qualifier} " if self.qualifier else ""
         return f"{q}{value} {self.label} (per {self.claimed_by})"
 

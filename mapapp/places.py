@@ -12,13 +12,13 @@ what it is (``kind``); where it lies is the geocoder's business
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mapapp.errors import DataError
+from mapapp.schema import is_id, read_json
 
 KINDS: tuple[str, ...] = ("city", "town", "village", "region", "country")
 ROLES: tuple[str, ...] = ("", "waypoint")
@@ -27,7 +27,6 @@ REQUIRED = ("id", "name", "query", "country", "kind")
 OPTIONAL = ("name_local", "admin1", "role", "note")
 TOP_LEVEL = ("places", "about")
 
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ADMIN1 = re.compile(r"^[A-Z0-9]{1,8}$")
 
@@ -82,7 +81,7 @@ def parse_place(record: Any, *, file: str = "", countries: frozenset[str] | None
     for key in REQUIRED:
         if not record[key].strip():
             raise fail("must not be empty", field=key)
-    if not _ID.match(record["id"]):
+    if not is_id(record["id"]):
         raise fail("must be lower-case letters, digits and single hyphens", field="id")
     if record["kind"] not in KINDS:
         raise fail(f"unknown kind {record['kind']!r}; expected one of {', '.join(KINDS)}",
@@ -108,15 +107,7 @@ def load_places(path: str | Path) -> tuple[Place, ...]:
     """Read and validate a places file; raise :class:`DataError` on any fault."""
     path = Path(path)
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise DataError(f"cannot read: {err.strerror or err}", file=file) from err
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise DataError(f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})",
-                        file=file) from err
+    document = read_json(path)
     if not isinstance(document, dict) or not isinstance(document.get("places"), list):
         raise DataError('expected an object with a "places" list', file=file, field="places")
     unknown = sorted(set(document) - set(TOP_LEVEL))

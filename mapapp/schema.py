@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,37 @@ from .model import LAYER_TYPES, LAYERS, STATUSES
 
 _DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 # An ISO date, month or year, or an interval "start/end" of those.
-DATE_RE = re.compile(rf"^{_DATE}(?:/{_DATE})?$")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DATE_RE = re.compile(rf"{_DATE}(?:/{_DATE})?")
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def is_id(value: str) -> bool:
+    return ID_RE.fullmatch(value) is not None
+
+
+def date_problem(value: str) -> str | None:
+    """Why ``value`` is not an ISO date, month, year or ``start/end``, or None.
+
+    >>> [date_problem(v) for v in ("2022-11-15", "2022-11", "2022-11-09/2022-11-11")]
+    [None, None, None]
+    >>> date_problem("2022-13-45")
+    "'2022-13-45' is not a real date"
+    >>> date_problem("2022-11-11/2022-11-09")
+    "'2022-11-11/2022-11-09' ends before it starts"
+    """
+    if not DATE_RE.fullmatch(value):
+        return f"{value!r} is not an ISO date (YYYY, YYYY-MM, YYYY-MM-DD, or start/end)"
+    parts = value.split("/")
+    for part in parts:
+        # Fill a month or year out to its first day just to test it is real.
+        full = part + "-01" * (2 - part.count("-"))
+        try:
+            date.fromisoformat(full)
+        except ValueError:
+            return f"{value!r} is not a real date"
+    if len(parts) == 2 and parts[1] < parts[0][:len(parts[1])]:
+        return f"{value!r} ends before it starts"
+    return None
 
 REPORT_FIELDS = {
     "id": str, "publisher": str, "headline": str, "date": str, "paragraphs": int,
@@ -60,6 +90,9 @@ def read_json(path: Path) -> Any:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise DataError(f"cannot read file ({err.strerror or err})", file=str(path)) from err
+    except UnicodeDecodeError as err:
+        raise DataError(f"not UTF-8 text (byte {err.start}): save it as UTF-8",
+                        file=str(path)) from err
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
@@ -106,9 +139,9 @@ def _type_name(expected: Any) -> str:
 def check_report(record: Any, *, file: str) -> None:
     record_id = record.get("id") if isinstance(record, dict) else None
     check_fields(record, REPORT_FIELDS, REPORT_REQUIRED, file=file, record_id=record_id)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", record["date"]):
-        raise DataError("must be an ISO date YYYY-MM-DD", file=file, feature=record_id,
-                        field="date")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", record["date"]) or date_problem(record["date"]):
+        raise DataError(f"{record['date']!r} must be a real ISO date YYYY-MM-DD", file=file,
+                        feature=record_id, field="date")
     if record["paragraphs"] < 1:
         raise DataError("must be at least 1", file=file, feature=record_id, field="paragraphs")
 
@@ -123,8 +156,8 @@ def check_feature(record: Any, *, file: str, paragraphs: int) -> None:
     def fail(field: str, message: str) -> DataError:
         return DataError(message, file=file, feature=record_id, field=field)
 
-    if not ID_RE.match(record["id"]):
-        raise fail("id", "must be lower-case letters, digits and hyphens")
+    if not is_id(record["id"]):
+        raise fail("id", "must be lower-case letters and digits, joined by single hyphens")
     layer = record["layer"]
     if layer not in LAYERS:
         raise fail("layer", f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
@@ -135,9 +168,9 @@ def check_feature(record: Any, *, file: str, paragraphs: int) -> None:
         raise fail("status", f"unknown status {record['status']!r}; "
                              f"expected one of {', '.join(STATUSES)}")
     for name in ("event_date", "as_of"):
-        if name in record and record[name] and not DATE_RE.match(record[name]):
-            raise fail(name, f"{record[name]!r} is not an ISO date (YYYY, YYYY-MM, "
-                             "YYYY-MM-DD, or start/end)")
+        problem = date_problem(record[name]) if record.get(name) else None
+        if problem:
+            raise fail(name, problem)
     if record.get("approximate") and not record.get("as_of"):
         raise fail("as_of", "an approximate shape needs an 'as of' date")
     _check_paragraphs(record["paragraphs"], paragraphs, fail, "paragraphs")

@@ -29,6 +29,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from mapapp import assets, basemap as ne, styles
+from mapapp.errors import OptionError, OutputError
 from mapapp.files import write_atomic
 from mapapp.layers import esc, layer_collections
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUS_LABELS, STATUSES, ReportMap
@@ -328,7 +329,7 @@ def build_map(
     ``selected`` is a feature id to highlight.
     """
     if basemap not in BASEMAPS:
-        raise ValueError(f"unknown basemap {basemap!r} (choose from {', '.join(BASEMAPS)})")
+        raise OptionError(f"unknown basemap {basemap!r} (choose from {', '.join(BASEMAPS)})")
     collections = layer_collections(report_map, layers=layers, types=types, statuses=statuses,
                                     selected=selected)
 
@@ -379,4 +380,7 @@ def render_html(m: folium.Map) -> str:
 
 def save_html(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     """Write the page to ``path`` atomically (temp file + rename)."""
-    return write_atomic(path, render_html(m))
+    try:
+        return write_atomic(path, render_html(m))
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err.strerror or err}") from err

@@ -405,4 +405,4 @@ def test_run_geocode_reports_a_broken_places_file(tmp_path):
     (tmp_path / "places.json").write_text("{", encoding="utf-8")
     out = io.StringIO()
     assert run_geocode(data_dir=tmp_path, cache_dir=tmp_path / "gc", out=out) == 1
-    assert out.getvalue().startswith("error: ") and "not valid JSON" in out.getvalue()
+    assert out.getvalue().startswith("error: ") and "invalid JSON" in out.getvalue()

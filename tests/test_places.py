@@ -86,8 +86,8 @@ def test_duplicate_id_is_named(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "words"), [
-    ('{"places": [', "not valid JSON"),
-    ("", "not valid JSON"),
+    ('{"places": [', "invalid JSON"),
+    ("", "invalid JSON"),
     ("[]", '"places" list'),
     ('{"places": {}}', '"places" list'),
     ('{"places": [], "extra": 1}', "unknown top-level"),
