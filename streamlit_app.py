@@ -1,8 +1,9 @@
 """mapapp in the browser: a thin Streamlit layer over the ``mapapp`` package.
 
 It reads widgets, asks the core for a map, and shows results.  The view lives
-in the URL so a shared link reopens it; builds are cached so a rerun only
-redraws what changed.
+in the URL so a shared link reopens it.  Loading the data (geocoding, cutting
+the control areas) is cached until a data file changes; the map itself is
+assembled fresh each run, which takes milliseconds.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from streamlit_folium import st_folium
 from mapapp.assets import install_static
 from mapapp.details import escape_markdown, feature_details, feature_rows
 from mapapp.errors import MapAppError
-from mapapp.load import DATA_DIR, load_report_map
+from mapapp.load import DATA_DIR, GEOCACHE_DIR, data_version, load_report_map
 from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES
 from mapapp.viewstate import BASEMAPS, ViewState, from_query
 from mapapp.webmap import build_map
@@ -28,9 +29,10 @@ ASSET_BASE = "/app/static/vendor"
 MAP_HEIGHT = 620
 
 
-@st.cache_resource(show_spinner="Loading the report…")
-def get_report_map(data_dir: str):
-    return load_report_map(Path(data_dir))
+@st.cache_resource(show_spinner="Loading the report…", max_entries=4)
+def get_report_map(data_dir: str, cache_dir: str, version: tuple):
+    # ``version`` is only part of the cache key: editing a data file reloads.
+    return load_report_map(Path(data_dir), cache_dir=Path(cache_dir))
 
 
 @st.cache_resource
@@ -96,7 +98,7 @@ def clicked_feature_id(result: dict | None) -> str:
 
 def show_header(report_map) -> None:
     report = report_map.report
-    st.title(report.headline)
+    st.title(escape_markdown(report.headline))
     st.markdown(escape_markdown(report.summary))
     st.caption(
         f"Source: {escape_markdown(report.publisher)}"
@@ -111,7 +113,7 @@ def show_details(report_map, feature_id: str | None) -> None:
                 "and how sure it is.")
         return
     feature = report_map.by_id(feature_id)
-    st.subheader(feature.display_name)
+    st.subheader(escape_markdown(feature.display_name))
     lines = [f"**{label}:** {escape_markdown(value)}"
              for label, value in feature_details(feature, report_map)]
     st.markdown("  \n".join(lines))
@@ -120,18 +122,21 @@ def show_details(report_map, feature_id: str | None) -> None:
 def main() -> None:
     st.set_page_config(page_title="mapapp: report map", layout="wide")
     data_dir = os.environ.get("MAPAPP_DATA_DIR", str(DATA_DIR))
+    cache_dir = os.environ.get("MAPAPP_GEOCACHE_DIR", str(GEOCACHE_DIR))
     try:
         prepare_static_files()
-        report_map = get_report_map(data_dir)
+        report_map = get_report_map(data_dir, cache_dir, data_version(data_dir, cache_dir))
     except MapAppError as err:
-        st.error(f"The map data could not be loaded.\n\n{err}")
+        st.error("The map data could not be loaded.\n\n" + escape_markdown(str(err)))
         st.stop()
+    for note in report_map.notes:
+        st.warning(escape_markdown(note))
 
     ids = {f.id for f in report_map.features}
     link_view, notes = from_query(st.query_params.to_dict(), feature_ids=ids)
     init_widgets_from_link(link_view)
     for note in notes:
-        st.warning(note)
+        st.warning(escape_markdown(note))
 
     show_header(report_map)
     view = sidebar_view()
@@ -142,7 +147,7 @@ def main() -> None:
         try:
             folium_map = get_map(report_map, view)
         except MapAppError as err:
-            st.error(str(err))
+            st.error(escape_markdown(str(err)))
             st.stop()
         # Only clicks on features come back: panning and zooming do not rerun.
         result = st_folium(folium_map, height=MAP_HEIGHT, use_container_width=True,

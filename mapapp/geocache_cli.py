@@ -15,11 +15,11 @@ from typing import Any, TextIO
 
 from mapapp.errors import MapAppError
 from mapapp.geocode import Geocache, Geocoder
+from mapapp.load import DATA_DIR, GEOCACHE_DIR
 from mapapp.places import load_places
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA_DIR = ROOT / "data"
-DEFAULT_CACHE_DIR = ROOT / "geocache"
+DEFAULT_DATA_DIR = DATA_DIR
+DEFAULT_CACHE_DIR = GEOCACHE_DIR
 PLACES_FILE = "places.json"
 
 
@@ -103,14 +103,3 @@ def run_geocode(args: argparse.Namespace | None = None, /, *, data_dir: str | Pa
         print("hint: --online asks Nominatim; a place no source knows needs a cited entry "
               f"in {cache_dir}", file=out)
     return 0 if not missed else 1
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m mapapp.geocache_cli``)."""
-    parser = add_geocode_arguments(argparse.ArgumentParser(prog="mapapp geocode",
-                                                           description=__doc__.splitlines()[0]))
-    return run_geocode(parser.parse_args(argv))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

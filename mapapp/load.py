@@ -73,20 +73,23 @@ def load_feature_records(data_dir: Path, report: Report) -> list[dict]:
     return data["features"]
 
 
-def load_report_map(data_dir: Path = DATA_DIR, *, locate: Locator | None = None,
+def load_report_map(data_dir: Path = DATA_DIR, *, cache_dir: Path = GEOCACHE_DIR,
+                    locate: Locator | None = None,
                     country_shape: CountryShape | None = None) -> ReportMap:
     """Everything in ``data_dir`` as drawable features.
 
-    ``locate`` and ``country_shape`` default to the offline geocoder (cache,
-    then gazetteer) and the bundled Natural Earth polygons; tests pass their
-    own.
+    ``locate`` and ``country_shape`` default to the offline geocoder (the
+    geocache in ``cache_dir``, then the gazetteer) and the bundled Natural
+    Earth polygons; tests pass their own.  Corrupt cache entries that were
+    skipped come back in ``ReportMap.notes``.
     """
     data_dir = Path(data_dir)
     report = load_report(data_dir)
     places = places_by_id(load_places(data_dir / "places.json"))
     place_ids = set(places)
+    cache = Geocache(cache_dir)
     if locate is None:
-        locate = offline_locator(places, Geocache(GEOCACHE_DIR))
+        locate = offline_locator(places, cache)
     if country_shape is None:
         from .basemap import country_shape  # reads Natural Earth: only when needed
     records = load_feature_records(data_dir, report)
@@ -133,8 +136,23 @@ def load_report_map(data_dir: Path = DATA_DIR, *, locate: Locator | None = None,
         features.append(_feature(record, report, geometry, location))
     as_of = [lines[r["geometry"]["line"]].as_of for r in records
              if r["layer"] == "front_lines" and r["type"] == "front_line"]
+    notes = tuple(f"Skipped a corrupt geocache entry: {problem}" for problem in cache.problems)
     return ReportMap(report=report, features=tuple(features),
-                     front_line_as_of=max(as_of) if as_of else "")
+                     front_line_as_of=max(as_of) if as_of else "", notes=notes)
+
+
+def data_version(data_dir: Path = DATA_DIR, cache_dir: Path = GEOCACHE_DIR) -> tuple:
+    """Name, size and modification time of every input file: a cache key that
+    changes when an editor saves a data file or the geocache is refilled."""
+    stamp = []
+    for folder in (Path(data_dir), Path(cache_dir)):
+        for path in sorted(folder.glob("*.json")):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            stamp.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
 
 
 def _locate_all(records, lines: dict[str, FrontLine], locate: Locator, *, file: str):

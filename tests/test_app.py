@@ -5,6 +5,7 @@ st_folium component's arguments, which hold the generated Leaflet script.
 """
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -124,8 +125,15 @@ def test_a_stale_link_warns_and_still_opens():
     at = start({"layers": "strikes,rumours", "feature": "deleted-feature"})
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
-    assert "rumours" in warnings and "deleted-feature" in warnings
+    assert "rumours" in warnings and "deleted\\-feature" in warnings
     assert "strike-kyiv" in map_script(at)
+
+
+def test_a_link_cannot_inject_markdown():
+    at = start({"basemap": "[Log in again](https://evil.example/login) ![t](https://evil.example/p.png)"})
+    assert not at.exception
+    warning = at.warning[0].value
+    assert "](https" not in warning and "\\]\\(https" in warning
 
 
 def test_rerun_without_changes_does_not_rebuild(first_run):
@@ -144,7 +152,7 @@ def test_broken_data_shows_an_error_box_and_keeps_running(tmp_path, monkeypatch)
     path.write_text(json.dumps(doc), encoding="utf-8")
     at = start(env_data_dir=data, monkeypatch=monkeypatch)
     assert not at.exception
-    message = at.error[0].value
+    message = at.error[0].value.replace("\\", "")  # as shown, without Markdown escapes
     assert "features.json" in message and "strike-kyiv" in message and "status" in message
 
 
@@ -156,6 +164,10 @@ def test_html_in_data_shows_as_text(tmp_path, monkeypatch):
     evil = "<script>alert('x')</script><img src=x onerror=alert(1)>"
     doc["features"][1]["name"] = "Kyiv " + evil
     doc["features"][1]["summary"] = evil
+    report_path = data / "report.json"
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    report["headline"] = "Headline [click](https://evil.example) " + evil
+    report_path.write_text(json.dumps(report), encoding="utf-8")
     path.write_text(json.dumps(doc), encoding="utf-8")
     at = start({"feature": "strike-kyiv"}, env_data_dir=data, monkeypatch=monkeypatch)
     assert not at.exception
@@ -165,3 +177,32 @@ def test_html_in_data_shows_as_text(tmp_path, monkeypatch):
     assert "\\u0026lt;script\\u0026gt;alert" in script
     details = " ".join(m.value for m in at.markdown)
     assert "<script>" not in details and "\\<script\\>" in details
+    for element in (at.title[0], at.subheader[0]):
+        assert "<script>" not in element.value and "](https" not in element.value
+
+
+def test_editing_a_data_file_reloads_it(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    at = start({"feature": "strike-lviv"}, env_data_dir=data, monkeypatch=monkeypatch)
+    path = data / "features.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][3]["summary"] = "Edited by the desk."
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # a later save
+    at.run()
+    assert "Edited by the desk" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_corrupt_geocache_entry_is_reported(tmp_path, monkeypatch):
+    cache = tmp_path / "geocache"
+    shutil.copytree(DATA_DIR.parent / "geocache", cache)
+    (cache / "kyiv.ua-12.city.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("MAPAPP_GEOCACHE_DIR", str(cache))
+    at = start()
+    assert not at.exception and not at.error
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "kyiv.ua-12.city.json" in warnings and "not valid JSON" in warnings
+    # Kyiv is still drawn: GeoNames knows it.
+    assert "strike-kyiv" in map_script(at)

@@ -51,3 +51,31 @@ def test_module_entry_point():
     assert result.returncode == 0
     for command in ("check", "geocode", "html"):
         assert command in result.stdout
+
+
+def test_check_names_a_corrupt_cache_entry_that_breaks_a_place(tmp_path, capsys):
+    cache = tmp_path / "geocache"
+    shutil.copytree(ROOT / "geocache", cache)
+    (cache / "przewodow.pl-75.village.json").write_bytes(b"\xff\xfe garbage")
+    assert main(["check", "--cache-dir", str(cache)]) == 2
+    err = capsys.readouterr().err
+    assert "przewodow" in err and "unusable" in err and "not UTF-8" in err
+    assert "python -m mapapp geocode" in err
+
+
+def test_html_rejects_unknown_layers_and_basemaps(tmp_path, capsys):
+    assert main(["html", "-o", str(tmp_path / "m.html"), "--layers", "strikes,gossip"]) == 2
+    assert "unknown layers: gossip" in capsys.readouterr().err
+    try:
+        main(["html", "-o", str(tmp_path / "m.html"), "--basemap", "google"])
+    except SystemExit as exit_:
+        assert exit_.code == 2
+    assert "invalid choice: 'google'" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_html_to_an_unwritable_place_is_a_message(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["html", "-o", str(blocker / "sub" / "m.html")]) == 2
+    assert "cannot write" in capsys.readouterr().err

@@ -207,3 +207,27 @@ def test_place_the_geocoder_cannot_find(data_copy):
         geometry={"place": "nowhere-town"}))
     expect_error(data_copy, file_name="features.json", feature="strike-lviv",
                  field="geometry", words="python -m mapapp geocode")
+
+
+def test_a_line_that_cannot_cut_the_areas_is_a_data_error(data_copy):
+    path = data_copy / "front_lines.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    # One point twice: no length, so nothing to cut with.
+    doc["lines"][0]["waypoints"] = [{"ua": "kherson", "ru": "hola-prystan"}] * 2
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    err = expect_error(data_copy, file_name="features.json")
+    assert err.feature.startswith("area-")
+
+
+def test_a_waypoint_cannot_be_a_pair_and_a_place(data_copy):
+    path = data_copy / "front_lines.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["lines"][0]["waypoints"][2]["on"] = "kherson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    expect_error(data_copy, file_name="front_lines.json", feature="front-2022-11-15",
+                 field="waypoints[2]")
+
+
+def test_non_utf8_data_file(data_copy):
+    (data_copy / "features.json").write_bytes(b"\xff\xfe{}")
+    expect_error(data_copy, file_name="features.json", words="not UTF-8")
