@@ -20,8 +20,10 @@ run: $(VENV)/.app-installed
 	$(PY) -m streamlit run streamlit_app.py
 
 # Browser tests drive Debian's Chromium; Playwright cannot download its own here.
+# apt-get needs root: as another user, sudo is used.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
-	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
 test: $(VENV)/.dev-installed browser
 	$(PY) -m pytest

@@ -16,6 +16,7 @@ from streamlit_folium import st_folium
 
 from mapapp.assets import install_static
 from mapapp.details import escape_markdown, feature_details, feature_rows
+from mapapp.layers import type_label
 from mapapp.errors import MapAppError
 from mapapp.load import DATA_DIR, GEOCACHE_DIR, data_version, load_report_map
 from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES
@@ -77,7 +78,7 @@ def sidebar_view() -> ViewState:
     narrowed = len(st.session_state.get("types", ALL_TYPES)) < len(ALL_TYPES)
     with sb.expander("Type", expanded=narrowed):
         types = st.multiselect("Type", ALL_TYPES, key="types", label_visibility="collapsed",
-                               format_func=lambda t: t.replace("_", " "))
+                               format_func=type_label)
     statuses = sb.multiselect("Status", STATUSES, key="statuses",
                               help="How sure each item is: " + "; ".join(
                                   f"{s}: {STATUS_LABELS[s].lower()}" for s in STATUSES))

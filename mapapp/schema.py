@@ -1,8 +1,9 @@
 """The schema of the data files, checked field by field.
 
 Each checker returns nothing and raises :class:`DataError` naming the file,
-the record id and the field, so an editor can find the fault at once.  All
-problems of one record are collected first and reported in one message.
+the record id and the field, so an editor can find the fault at once.
+Missing, unknown and mistyped fields of one record are reported together in
+one message; the value checks after that stop at the first fault.
 """
 
 from __future__ import annotations

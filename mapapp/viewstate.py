@@ -12,15 +12,9 @@ from dataclasses import dataclass, replace
 from typing import Mapping
 
 from .layers import filter_features
+from .webmap import BASEMAPS
 from .model import ALL_TYPES, LAYERS, STATUSES, Feature, ReportMap
 
-# Labels for the basemap ids the web map knows (webmap.BASEMAPS).
-BASEMAPS: dict[str, str] = {
-    "offline": "Offline: Natural Earth borders (no network)",
-    "light": "Light grey (web tiles)",
-    "osm": "OpenStreetMap (web tiles)",
-    "satellite": "Satellite, Esri (web tiles)",
-}
 # Far-away mentions would pull the view out to Indonesia: listed, off by default.
 DEFAULT_LAYERS: tuple[str, ...] = ("control_areas", "front_lines", "strikes", "places")
 

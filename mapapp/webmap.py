@@ -31,10 +31,16 @@ from folium.utilities import JsCode
 from mapapp import assets, basemap as ne, styles
 from mapapp.errors import OptionError, OutputError
 from mapapp.files import write_atomic
-from mapapp.layers import esc, layer_collections
+from mapapp.layers import esc, layer_collections, type_label
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUS_LABELS, STATUSES, ReportMap
 
-BASEMAPS: tuple[str, ...] = ("offline", "light", "osm", "satellite")
+# Basemap ids and what the reader is told about each.
+BASEMAPS: dict[str, str] = {
+    "offline": "Offline: Natural Earth borders (no network)",
+    "light": "Light grey (web tiles)",
+    "osm": "OpenStreetMap (web tiles)",
+    "satellite": "Satellite, Esri (web tiles)",
+}
 
 # Web tile layers: xyzservices provider and the name in the layer control.
 # CARTO's tiles need an API key since xyzservices 2025; without one,
@@ -223,7 +229,7 @@ def legend_html(collections: dict[str, dict[str, Any]], *, front_line_as_of: str
         rows = []
         for kind, type_ in seen:
             swatch = styles.legend_swatch_svg(kind, type_)
-            label = _type_label(kind, type_)
+            label = type_label(type_)
             rows.append(f'<li class="mapapp-legend-type-{styles.css_token(type_)}">'
                         f'<span class="mapapp-sym">{swatch}</span>{esc(label)}</li>')
         sections.append(f'<div class="mapapp-legend-layer mapapp-legend-layer-{layer}">'
@@ -239,12 +245,6 @@ def legend_html(collections: dict[str, dict[str, Any]], *, front_line_as_of: str
         sections.append(f'<div class="mapapp-note">Lines and areas are approximate{when}.</div>')
     sections.append("</details>")
     return "".join(sections)
-
-
-def _type_label(kind: str, type_: str) -> str:
-    table = {"point": styles.POINT_SYMBOLS, "line": styles.LINE_STYLES, "area": styles.AREA_STYLES}[kind]
-    fallback = {"point": styles.FALLBACK_POINT, "line": styles.FALLBACK_LINE, "area": styles.FALLBACK_AREA}[kind]
-    return str(table.get(type_, {**fallback, "label": type_.replace("_", " ").capitalize()})["label"])
 
 
 def _set_assets(m: folium.Map, fullscreen: Fullscreen, *, offline: bool, inline: bool, asset_base: str) -> None:

@@ -136,7 +136,8 @@ def test_a_link_cannot_inject_markdown():
     assert "](https" not in warning and "\\]\\(https" in warning
 
 
-def test_rerun_without_changes_does_not_rebuild(first_run):
+def test_a_rerun_without_changes_sends_the_same_map(first_run):
+    # st_folium only redraws when the map changes: equal output, no reload.
     at = first_run
     before = map_script(at)
     at.run()

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from browser_support import ARTIFACTS, CHROMIUM, launch_chromium
+from browser_support import ARTIFACTS, launch_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -164,6 +164,3 @@ def test_clicking_a_strike_shows_its_details(page, app_url):
     assert len(frames_between(page, clicked_at, now, "sent")) <= 2
     assert frames_between(page, now - 2.5, now) == []
 
-
-def test_chromium_is_the_debian_one():
-    assert CHROMIUM.exists()

@@ -3,8 +3,7 @@
 import pytest
 
 from mapapp.model import STATUSES
-from mapapp import webmap
-from mapapp.viewstate import BASEMAPS, DEFAULT_LAYERS, ViewState, from_query
+from mapapp.viewstate import DEFAULT_LAYERS, ViewState, from_query
 
 
 def test_default_view_has_an_empty_query():
@@ -51,7 +50,3 @@ def test_shows_filters_by_layer_type_and_status(report_map):
     shown = {f.id for f in view.visible(report_map)}
     hidden = {f.id for f in report_map.features if f.status == "unclear"}
     assert hidden and not (shown & hidden)
-
-
-def test_every_basemap_the_map_knows_has_a_label():
-    assert tuple(BASEMAPS) == webmap.BASEMAPS
