@@ -99,9 +99,17 @@ def page(app_url, request):
         context.close()
 
 
+def map_frame(page):
+    """The map's iframe, once there is exactly one: during a rerun Streamlit
+    briefly keeps the old one beside the new."""
+    page.wait_for_function(f"document.querySelectorAll({MAP_FRAME!r}).length === 1",
+                           timeout=30_000)
+    return page.frame_locator(MAP_FRAME)
+
+
 def open_map(page, url):
     page.goto(url, wait_until="domcontentloaded")
-    frame = page.frame_locator(MAP_FRAME)
+    frame = map_frame(page)
     frame.locator(".leaflet-container").wait_for(state="attached", timeout=60_000)
     return frame
 
@@ -127,7 +135,7 @@ def test_switching_a_layer_off_removes_it(page, app_url):
     frame = open_map(page, app_url)
     frame.locator(".mapapp-f-strike-kyiv").first.wait_for(state="attached", timeout=30_000)
     page.get_by_test_id("stSidebar").get_by_text("Strike points").click()
-    frame = page.frame_locator(MAP_FRAME)  # the iframe remounts on rerun
+    frame = map_frame(page)  # the iframe remounts on rerun
     frame.locator(".mapapp-f-front-dnipro-2022-11-15").first.wait_for(state="attached",
                                                                       timeout=30_000)
     page.wait_for_function(
@@ -137,7 +145,8 @@ def test_switching_a_layer_off_removes_it(page, app_url):
                             && !d.querySelector('.mapapp-f-strike-kyiv'); }""",
         timeout=30_000)
     assert frame.locator(".mapapp-f-strike-kyiv").count() == 0
-    assert "layers=" in page.url and "strikes" not in page.url.split("layers=")[1].split("&")[0]
+    page.wait_for_url(lambda url: "layers=control_areas%2Cfront_lines%2Cplaces" in url
+                      or "layers=control_areas,front_lines,places" in url, timeout=10_000)
 
 
 def frames_between(page, start, end, kind=None):
@@ -156,7 +165,8 @@ def test_clicking_a_strike_shows_its_details(page, app_url):
     assert "Przewod" in frame.locator(".leaflet-popup-content").inner_text()
     # ...and the full details beside it, from Python.
     page.get_by_text("Russian government (denies)").wait_for(state="visible", timeout=30_000)
-    assert "feature=explosion-przewodow" in page.url
+    # The address follows at the end of the run, a moment after the text.
+    page.wait_for_url(lambda url: "feature=explosion-przewodow" in url, timeout=10_000)
     assert page.outside_requests == []
     # No rerun loop: the click asks for one rerun, then the page goes quiet.
     time.sleep(4.0)
