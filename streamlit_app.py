@@ -20,14 +20,18 @@ from mapapp.layers import type_label
 from mapapp.errors import MapAppError
 from mapapp.load import DATA_DIR, GEOCACHE_DIR, data_version, load_report_map
 from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES
-from mapapp.viewstate import BASEMAPS, ViewState, from_query
-from mapapp.webmap import build_map
+from mapapp.export import FORMATS, render_bytes
+from mapapp.presets import PRESETS, get_preset
+from mapapp.render import THEMES, default_subtitle, default_title
+from mapapp.viewstate import BASEMAPS, ViewState, bounds_from_leaflet, from_query
+from mapapp.webmap import INITIAL_BOUNDS, build_map
 
 APP_DIR = Path(__file__).resolve().parent
 # Streamlit serves ./static/ at /app/static/ (see .streamlit/config.toml).
 STATIC_DIR = APP_DIR / "static"
 ASSET_BASE = "/app/static/vendor"
 MAP_HEIGHT = 620
+MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
 @st.cache_resource(show_spinner="Loading the report…", max_entries=4)
@@ -120,13 +124,60 @@ def show_details(report_map, feature_id: str | None) -> None:
     st.markdown("  \n".join(lines))
 
 
+@st.cache_data(max_entries=16, show_spinner="Drawing the image…")
+def export_files(_report_map, version: tuple, fmt: str, preset: str, title: str, subtitle: str,
+                 theme: str, view: ViewState, bounds) -> tuple[bytes, bytes]:
+    """The image in ``fmt`` and a PNG of it to preview (the same bytes for PNG)."""
+    spec = get_preset(preset)
+    options = dict(layers=view.layers, types=view.types, statuses=view.statuses,
+                   bounds=bounds, title=title, subtitle=subtitle, theme=theme)
+    data = render_bytes(_report_map, fmt=fmt, spec=spec, **options)
+    preview = data if fmt == "png" else render_bytes(_report_map, fmt="png", spec=spec, **options)
+    return data, preview
+
+
+def show_export_panel(report_map, version: tuple, view: ViewState, bounds) -> None:
+    """Format, size, title: a publishable image of exactly this view."""
+    with st.expander("Export a publishable image (PNG, SVG, PDF)"):
+        st.caption("Same layers, filters and extent as the map above, with title, legend, "
+                   "scale bar, north arrow, locator and credits. No internet needed.")
+        left, middle, right = st.columns(3)
+        fmt = left.selectbox("Format", FORMATS, key="export_format", format_func=str.upper)
+        preset = middle.selectbox("Size", list(PRESETS), key="export_preset",
+                                  format_func=lambda name: PRESETS[name].label)
+        theme = right.radio("Theme", THEMES, key="export_theme", horizontal=True)
+        title = st.text_input("Title", value=default_title(report_map), key="export_title")
+        subtitle = st.text_input("Subtitle", value=default_subtitle(report_map),
+                                 key="export_subtitle")
+        settings = (fmt, preset, title, subtitle, theme, view, bounds)
+        if st.button("Make image", key="export_make", type="primary"):
+            st.session_state["export_settings"] = settings
+        made = st.session_state.get("export_settings")
+        if made is None:
+            return
+        if made != settings:
+            st.info("The view or the options changed since this image was made: "
+                    "press “Make image” again to update it.")
+        try:
+            data, preview = export_files(report_map, version, *made)
+        except MapAppError as err:
+            st.error(escape_markdown(str(err)))
+            return
+        made_fmt, made_preset = made[0], made[1]
+        name = f"map-{made_preset}.{made_fmt}"
+        st.image(preview, caption=f"{name}: {PRESETS[made_preset].label}", width="stretch")
+        st.download_button(f"Download {name}", data, file_name=name, mime=MIME[made_fmt],
+                           key="export_download")
+
+
 def main() -> None:
     st.set_page_config(page_title="mapapp: report map", layout="wide")
     data_dir = os.environ.get("MAPAPP_DATA_DIR", str(DATA_DIR))
     cache_dir = os.environ.get("MAPAPP_GEOCACHE_DIR", str(GEOCACHE_DIR))
     try:
         prepare_static_files()
-        report_map = get_report_map(data_dir, cache_dir, data_version(data_dir, cache_dir))
+        version = data_version(data_dir, cache_dir)
+        report_map = get_report_map(data_dir, cache_dir, version)
     except MapAppError as err:
         st.error("The map data could not be loaded.\n\n" + escape_markdown(str(err)))
         st.stop()
@@ -150,9 +201,10 @@ def main() -> None:
         except MapAppError as err:
             st.error(escape_markdown(str(err)))
             st.stop()
-        # Only clicks on features come back: panning and zooming do not rerun.
+        # Clicks and the visible extent come back (the extent is what an
+        # exported image frames); nothing else reruns the script.
         result = st_folium(folium_map, height=MAP_HEIGHT, use_container_width=True,
-                           returned_objects=["last_active_drawing"], key="map")
+                           returned_objects=["last_active_drawing", "bounds"], key="map")
         clicked = clicked_feature_id(result)
         if clicked in ids and clicked != st.session_state.get("_last_click"):
             st.session_state["_last_click"] = clicked
@@ -166,6 +218,12 @@ def main() -> None:
                                 format_func=names.get, index=None,
                                 placeholder="Choose a feature")
         show_details(report_map, selected)
+
+    # Until the browser reports the map's extent, st_folium echoes the
+    # Python-side content bounds: those mean nothing to the reader.
+    bounds = bounds_from_leaflet((result or {}).get("bounds"),
+                                 ignore=folium_map.get_bounds()) or INITIAL_BOUNDS
+    show_export_panel(report_map, version, view, bounds)
 
     st.subheader("All features")
     st.caption("The table lists the same facts as the map, as text.")

@@ -28,23 +28,39 @@ def split_polygon(area: BaseGeometry, cutter) -> list[Polygon]:
     return pieces
 
 
-def _side_of(piece: Polygon, sided: list[tuple[Point, str]], cutter: LineString) -> str:
-    """'ru' or 'ua' by which side's settlements the piece holds.
+def _score(piece: Polygon, sided: list[tuple[Point, str]]) -> int:
+    """Russian-held settlements in the piece minus Ukrainian-held ones."""
+    return sum((1 if side == "ru" else -1) for point, side in sided if piece.contains(point))
 
-    A piece holding none (an island, a spit, a sliver) goes by which side of
-    the line it lies on, calibrated by where the settlements lie: the nearest
-    settlement alone would give a Russian-held spit off Kherson to Ukraine.
+
+def _sides(pieces: list[Polygon], sided: list[tuple[Point, str]],
+           cutter: LineString) -> list[str]:
+    """'ru' or 'ua' for each piece.
+
+    A piece goes to the side whose settlements it holds.  A piece holding
+    none is either a sliver the line cut off (it goes by which side of the
+    line it lies on, calibrated by where the settlements lie) or land the
+    line never touched, an island or a coast cut off by an estuary: that
+    goes with the nearest piece whose side is known.  Neither "nearest
+    settlement" nor "side of the line" alone works for both: the first
+    gives a Russian-held spit off Kherson to Ukraine, the second gives the
+    coast beyond the Dniester estuary to Russia.
     """
-    score = 0
-    for point, side in sided:
-        if piece.contains(point):
-            score += 1 if side == "ru" else -1
-    if score:
-        return "ru" if score > 0 else "ua"
+    scores = [_score(p, sided) for p in pieces]
+    known = [(p, "ru" if s > 0 else "ua") for p, s in zip(pieces, scores) if s]
     votes = sum(_line_side(cutter, point) * (1 if side == "ru" else -1)
                 for point, side in sided)
     ru_sign = 1 if votes >= 0 else -1
-    return "ru" if _line_side(cutter, piece.representative_point()) == ru_sign else "ua"
+    sides = []
+    for piece, score in zip(pieces, scores):
+        if score:
+            sides.append("ru" if score > 0 else "ua")
+        elif known and piece.distance(cutter) > 1e-9:
+            sides.append(min(known, key=lambda item: piece.distance(item[0]))[1])
+        else:
+            on_left = _line_side(cutter, piece.representative_point()) == ru_sign
+            sides.append("ru" if on_left else "ua")
+    return sides
 
 
 def _line_side(line: LineString, point: Point) -> int:
@@ -72,7 +88,7 @@ def held_by(country: BaseGeometry, line: FrontLine, coords: Coords, side: str) -
         raise DataError("the line does not cut the country in two; extend its ends "
                         "past the coast or border (extend_km)", feature=line.id,
                         field="extend_km")
-    mine = [p for p in pieces if _side_of(p, sided, cutter) == side]
+    mine = [p for p, s in zip(pieces, _sides(pieces, sided, cutter)) if s == side]
     if not mine:
         raise DataError(f"no part of the country lies on the {SIDE_NAMES[side]} side of the "
                         "line; check the waypoints' sides", feature=line.id, field="waypoints")

@@ -106,6 +106,124 @@ def _html(args) -> int:
     return 0
 
 
+def _names(option: str, text: str | None, known: tuple[str, ...]) -> tuple[str, ...] | None:
+    """A comma list as the app takes it: absent is the default (``None``),
+    ``none`` is nothing; unknown names are an error naming the option."""
+    from .errors import OptionError
+    if text is None:
+        return None
+    if text.strip().lower() == "none":
+        return ()
+    wanted = [v.strip() for v in text.split(",") if v.strip()]
+    unknown = [v for v in wanted if v not in known]
+    if unknown:
+        raise OptionError(f"{option}: unknown {', '.join(unknown)} (known: {', '.join(known)}, "
+                          "or none)")
+    return tuple(v for v in known if v in wanted)
+
+
+def _view_kwargs(args) -> dict:
+    """Layers, types, statuses and bounds from the command line."""
+    from .export import parse_bounds
+    from .model import ALL_TYPES, STATUSES
+    return {"layers": _names("--layers", args.layers, LAYERS),
+            "types": _names("--types", args.types, ALL_TYPES),
+            "statuses": _names("--status", args.status, STATUSES),
+            "bounds": None if args.bounds is None else parse_bounds(args.bounds)}
+
+
+class ProgressBar:
+    """``[#####-----] 3/7 map-a4-portrait.png`` on ``stream``: redrawn in
+    place (``\\r``) on a terminal, one line per file otherwise (logs)."""
+
+    def __init__(self, stream=None, *, width: int = 20):
+        self.stream = sys.stderr if stream is None else stream
+        self.width = width
+        isatty = getattr(self.stream, "isatty", None)
+        self.tty = bool(isatty and isatty())
+        self._shown = 0
+
+    def line(self, done: int, total: int, name: str) -> str:
+        filled = self.width * done // total if total else self.width
+        return f"[{'#' * filled}{'-' * (self.width - filled)}] {done}/{total} {name}"
+
+    def __call__(self, done: int, total: int, path) -> None:
+        text = self.line(done, total, Path(path).name)
+        if self.tty:
+            self.stream.write("\r" + text.ljust(self._shown))
+            self._shown = len(text)
+            if done >= total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def start(self, total: int) -> None:
+        if self.tty and total:
+            text = self.line(0, total, "")
+            self.stream.write(text)
+            self._shown = len(text)
+            self.stream.flush()
+
+
+def _export(args) -> int:
+    from .errors import OptionError
+    from .export import export_image, export_presets
+    from .load import load_report_map
+    from .presets import PRESETS, check_dpi, resolve_spec
+
+    dpi = None if args.dpi is None else check_dpi(args.dpi)
+    view = _view_kwargs(args)
+    text = {"title": args.title, "subtitle": args.subtitle, "theme": args.theme}
+    if args.all_presets:
+        for option, value in (("--output", args.output), ("--preset", args.preset),
+                              ("--size", args.size)):
+            if value is not None:
+                raise OptionError(f"{option} does not go with --all-presets "
+                                  "(files are named after the presets, in --out-dir)")
+        if args.out_dir is None:
+            raise OptionError("--all-presets needs --out-dir FOLDER")
+        report_map = load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
+        bar = ProgressBar()
+        bar.start(len(PRESETS))
+        paths = export_presets(report_map, args.out_dir, fmt=args.format or "png",
+                               overwrite=args.overwrite, progress=bar, dpi=dpi,
+                               **text, **view)
+        print(f"Wrote {len(paths)} files to {args.out_dir}")
+        return 0
+    if args.output is None:
+        raise OptionError("--output FILE is required (or --all-presets --out-dir FOLDER)")
+    if args.out_dir is not None:
+        raise OptionError("--out-dir goes with --all-presets; use --output for one file")
+    spec = resolve_spec(preset=args.preset, size=args.size, dpi=dpi)
+    report_map = load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
+    path = export_image(report_map, args.output, fmt=args.format, preset=args.preset,
+                        size=args.size, dpi=dpi, overwrite=args.overwrite, **text, **view)
+    print(f"Wrote {path}: {spec.width_px}x{spec.height_px} px at {spec.dpi:g} dpi ({spec.name})")
+    return 0
+
+
+def _snapshot(args) -> int:
+    from .load import load_report_map
+    from .presets import check_dpi, resolve_spec
+    from .snapshot import find_browser, snapshot
+
+    dpi = None if args.dpi is None else check_dpi(args.dpi)
+    view = _view_kwargs(args)
+    spec = resolve_spec(preset=args.preset, size=args.size, dpi=dpi)
+    find_browser(args.browser)  # the install hint before any loading
+    report_map = load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
+    path, shot = snapshot(report_map, args.output, preset=args.preset, size=args.size,
+                          dpi=dpi, overwrite=args.overwrite, browser=args.browser, **view)
+    for url in shot.blocked:
+        print(f"warning: refused an outside request: {url}", file=sys.stderr)
+    for message in shot.errors:
+        print(f"warning: page error: {message}", file=sys.stderr)
+    print(f"Wrote {path}: {spec.width_px}x{spec.height_px} px at {spec.dpi:g} dpi "
+          f"({spec.name}), as the browser shows it, in {shot.seconds:.1f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .webmap import BASEMAPS
 
@@ -144,6 +262,48 @@ def build_parser() -> argparse.ArgumentParser:
     html.add_argument("--carto-api-key", default=os.environ.get("MAPAPP_CARTO_API_KEY"),
                       help="CARTO key for the light basemap (default: $MAPAPP_CARTO_API_KEY)")
     html.set_defaults(run=_html)
+
+    def view_options(command):
+        from .model import ALL_TYPES, STATUSES
+        from .presets import PRESETS
+        command.add_argument("--preset", metavar="NAME",
+                             help=f"image size: {', '.join(PRESETS)} (default: social)")
+        command.add_argument("--size", help="WIDTHxHEIGHT in pixels (1600x900) or with a unit "
+                                            "(210x297mm, 8.5x11in); instead of --preset")
+        command.add_argument("--dpi",
+                             help="dots per inch recorded in the file (36-1200; default 100, "
+                                  "300 for print presets and sizes in mm/in)")
+        command.add_argument("--layers", help=f"comma list from {', '.join(LAYERS)}, or none "
+                                              "(default: as the app opens)")
+        command.add_argument("--types", help=f"comma list of feature types ({', '.join(ALL_TYPES)})")
+        command.add_argument("--status", help=f"comma list of statuses ({', '.join(STATUSES)})")
+        command.add_argument("--bounds", metavar="S,W,N,E",
+                             help="frame the map on south,west,north,east degrees, e.g. 44,22,53,41")
+        command.add_argument("--overwrite", action="store_true", help="replace an existing file")
+        return command
+
+    export = view_options(folders(sub.add_parser(
+        "export", help="draw the map as a PNG, SVG or PDF image (no browser needed)")))
+    export.add_argument("-o", "--output", help="output file (.png, .svg or .pdf)")
+    export.add_argument("--format", metavar="FORMAT",
+                        help="png, svg or pdf (default: from the output's suffix; png for "
+                             "--all-presets)")
+    export.add_argument("--title", help="title above the map (default: the report's headline)")
+    export.add_argument("--subtitle", help="line under the title (default: publisher and date)")
+    export.add_argument("--theme", default="light", help="light or dark (default: %(default)s)")
+    export.add_argument("--all-presets", action="store_true",
+                        help="write one file per preset into --out-dir, named map-<preset>.<format>")
+    export.add_argument("--out-dir", type=Path, help="folder for --all-presets")
+    export.set_defaults(run=_export)
+
+    snap = view_options(folders(sub.add_parser(
+        "snapshot", help="a PNG of the interactive map exactly as the browser shows it "
+                         "(needs Chromium)")))
+    snap.add_argument("-o", "--output", required=True, help="output .png file")
+    snap.add_argument("--browser", default=None,
+                      help="Chromium or Chrome executable (default: $MAPAPP_CHROMIUM, "
+                           "/usr/bin/chromium, or chromium/google-chrome on PATH)")
+    snap.set_defaults(run=_snapshot)
     return parser
 
 

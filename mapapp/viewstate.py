@@ -90,3 +90,34 @@ def _one(value: object) -> str | None:
     if isinstance(value, (list, tuple)):
         return str(value[-1]) if value else None
     return str(value)
+
+
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
+
+def bounds_from_leaflet(raw: object, *, ignore: object = None) -> Bounds | None:
+    """``((south, west), (north, east))`` from Leaflet's LatLngBounds as
+    st_folium returns it, or None when it is missing, malformed, or equal to
+    ``ignore`` (the placeholder st_folium sends before the browser reports).
+
+    >>> bounds_from_leaflet({"_southWest": {"lat": 44, "lng": 22},
+    ...                      "_northEast": {"lat": 53, "lng": 41}})
+    ((44.0, 22.0), (53.0, 41.0))
+    >>> bounds_from_leaflet({"_southWest": {"lat": None, "lng": None}}) is None
+    True
+    """
+    try:
+        sw, ne = raw["_southWest"], raw["_northEast"]  # type: ignore[index]
+        south, west, north, east = (float(v) for v in (sw["lat"], sw["lng"], ne["lat"], ne["lng"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if ignore is not None:
+        try:
+            if ((south, west), (north, east)) == tuple(tuple(map(float, c)) for c in ignore):
+                return None
+        except (TypeError, ValueError):
+            pass
+    if not (-90 <= south < north <= 90) or not west < east:
+        return None
+    # Leaflet counts longitudes past ±180 after panning round the world.
+    return ((south, max(west, -180.0)), (north, min(east, 180.0)))

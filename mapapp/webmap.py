@@ -313,6 +313,7 @@ def build_map(
     inline_assets: bool = False,
     height: str | int = "100%",
     carto_api_key: str | None = None,
+    bounds: tuple[tuple[float, float], tuple[float, float]] = INITIAL_BOUNDS,
 ) -> folium.Map:
     """The web map for ``report_map``, filtered by layer, type and status.
 
@@ -326,7 +327,8 @@ def build_map(
     only outside requests an offline map can make, and only when a tile
     basemap is chosen.  ``"light"`` is CARTO Positron when
     ``carto_api_key`` is given, else Esri World Gray Canvas (no key).
-    ``selected`` is a feature id to highlight.
+    ``selected`` is a feature id to highlight.  ``bounds`` is the view
+    the page opens on, ``((south, west), (north, east))``.
     """
     if basemap not in BASEMAPS:
         raise OptionError(f"unknown basemap {basemap!r} (choose from {', '.join(BASEMAPS)})")
@@ -341,7 +343,7 @@ def build_map(
     _set_assets(m, fullscreen, offline=offline, inline=inline_assets, asset_base=asset_base)
     m.get_root().header.add_child(_RawHeader(f"<style>{_guard(styles.map_css(), 'style')}</style>"),
                                   name="mapapp_css")
-    MapSetup(INITIAL_BOUNDS).add_to(m)
+    MapSetup(bounds).add_to(m)
 
     _add_basemaps(m, basemap, carto_api_key)
 
@@ -362,7 +364,7 @@ def build_map(
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     fullscreen.add_to(m)
     Legend(legend_html(collections, front_line_as_of=report_map.front_line_as_of)).add_to(m)
-    m.fit_bounds([list(INITIAL_BOUNDS[0]), list(INITIAL_BOUNDS[1])])
+    m.fit_bounds([list(bounds[0]), list(bounds[1])])
     return m
 
 

@@ -207,3 +207,29 @@ def test_a_corrupt_geocache_entry_is_reported(tmp_path, monkeypatch):
     assert "kyiv.ua-12.city.json" in warnings and "not valid JSON" in warnings
     # Kyiv is still drawn: GeoNames knows it.
     assert "strike-kyiv" in map_script(at)
+
+
+def test_export_panel_makes_an_image_of_this_view():
+    at = start({"layers": "front_lines,control_areas"})
+    at.selectbox(key="export_format").select("svg")
+    at.selectbox(key="export_preset").select("square")
+    at.text_input(key="export_title").input("Where the front stood").run()
+    assert not at.get("image")  # nothing drawn until asked
+    at.button(key="export_make").click().run()
+    assert not at.exception and not at.error
+    assert len(at.get("image")) == 1
+    download = at.get("download_button")[0].proto
+    assert download.label == "Download map-square.svg"
+    # A changed view marks the image as out of date instead of redrawing it.
+    at.checkbox(key="layer_strikes").check().run()
+    assert any("changed since this image was made" in i.value for i in at.info)
+
+
+def test_export_panel_reports_a_title_that_does_not_fit():
+    at = start()
+    at.text_input(key="export_title").input("A very long title " * 40).run()
+    at.button(key="export_make").click().run()
+    assert not at.exception
+    message = at.error[0].value.replace("\\", "")
+    assert "title" in message
+    assert not at.get("download_button")

@@ -231,3 +231,10 @@ def test_a_waypoint_cannot_be_a_pair_and_a_place(data_copy):
 def test_non_utf8_data_file(data_copy):
     (data_copy / "features.json").write_bytes(b"\xff\xfe{}")
     expect_error(data_copy, file_name="features.json", words="not UTF-8")
+
+
+def test_no_russian_held_ground_west_of_the_dnipro_mouth(report_map):
+    # In mid-November 2022 Russia held nothing west of the Kinburn peninsula
+    # (about 31.5° E); an estuary-cut coast must not be given to it.
+    held = report_map.by_id("area-russian-held-2022-11-15").geometry
+    assert held.bounds[0] > 31.3

@@ -3,7 +3,7 @@
 import pytest
 
 from mapapp.model import STATUSES
-from mapapp.viewstate import DEFAULT_LAYERS, ViewState, from_query
+from mapapp.viewstate import DEFAULT_LAYERS, ViewState, bounds_from_leaflet, from_query
 
 
 def test_default_view_has_an_empty_query():
@@ -50,3 +50,21 @@ def test_shows_filters_by_layer_type_and_status(report_map):
     shown = {f.id for f in view.visible(report_map)}
     hidden = {f.id for f in report_map.features if f.status == "unclear"}
     assert hidden and not (shown & hidden)
+
+
+@pytest.mark.parametrize("raw, ignore, expected", [
+    ({"_southWest": {"lat": 45.5, "lng": 30.0}, "_northEast": {"lat": 48.0, "lng": 36.5}}, None,
+     ((45.5, 30.0), (48.0, 36.5))),
+    # The placeholder st_folium sends before the browser has drawn the map.
+    ({"_southWest": {"lat": 40, "lng": 12}, "_northEast": {"lat": 58, "lng": 45}},
+     [[40, 12], [58, 45]], None),
+    ({"_southWest": {"lat": None, "lng": None}, "_northEast": {"lat": None, "lng": None}}, None,
+     None),
+    ({"_southWest": {"lat": 50, "lng": 30}, "_northEast": {"lat": 45, "lng": 36}}, None, None),
+    ({"_southWest": {"lat": 40, "lng": -200}, "_northEast": {"lat": 60, "lng": 220}}, None,
+     ((40.0, -180.0), (60.0, 180.0))),
+    (None, None, None),
+    ("junk", None, None),
+])
+def test_bounds_from_leaflet(raw, ignore, expected):
+    assert bounds_from_leaflet(raw, ignore=ignore) == expected

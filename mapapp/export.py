@@ -1,0 +1,269 @@
+"""Static map images (PNG, SVG, PDF) drawn with matplotlib, no browser.
+
+Every option is checked before anything is drawn; the file is written
+atomically after the drawing succeeded, so a failure never leaves a partial
+or temporary file.  SVG and PDF are vector, keep text as text (SVG) or
+embed the fonts (PDF), and are byte-identical for identical inputs: no
+dates, fixed ids.
+
+>>> check_bounds(parse_bounds("44,22,53,41"))
+((44.0, 22.0), (53.0, 41.0))
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import OptionError, OutputError
+from .files import write_atomic
+from .presets import PRESETS, resolve_spec
+
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+
+# Nothing that changes between runs goes into a file (matplotlib would add
+# the date, or SOURCE_DATE_EPOCH's, and random SVG ids).
+_RC: dict[str, dict[str, Any]] = {
+    "png": {},
+    "svg": {"svg.fonttype": "none", "svg.hashsalt": "mapapp"},
+    "pdf": {"pdf.fonttype": 42, "pdf.compression": 6},
+}
+_METADATA: dict[str, dict[str, Any]] = {
+    "png": {"Software": "mapapp (matplotlib)"},
+    "svg": {"Date": None, "Creator": "mapapp (matplotlib)"},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": "mapapp (matplotlib)"},
+}
+
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+Progress = Callable[[int, int, Path], None]
+
+
+def parse_bounds(text: str) -> Bounds:
+    """``"south,west,north,east"`` (degrees) as ``((south, west), (north, east))``.
+
+    >>> parse_bounds("44, 22, 53, 41")
+    ((44.0, 22.0), (53.0, 41.0))
+    """
+    parts = [p.strip() for p in str(text).split(",")]
+    try:
+        south, west, north, east = (float(p) for p in parts)
+    except ValueError:
+        raise OptionError(f"--bounds {text!r}: expected four numbers "
+                          "south,west,north,east in degrees, e.g. 44,22,53,41") from None
+    return check_bounds(((south, west), (north, east)))
+
+
+def check_bounds(bounds: Any) -> Bounds:
+    """``bounds`` as floats, or an OptionError naming ``--bounds``."""
+    try:
+        (south, west), (north, east) = bounds
+        south, west, north, east = (float(v) for v in (south, west, north, east))
+    except (TypeError, ValueError):
+        raise OptionError(f"--bounds {bounds!r}: expected ((south, west), (north, east))") from None
+    if not all(math.isfinite(v) for v in (south, west, north, east)):
+        raise OptionError(f"--bounds {bounds!r}: not finite numbers")
+    if not (-90 <= south < north <= 90):
+        raise OptionError(f"--bounds: south {south:g} must be below north {north:g}, "
+                          "both within -90..90")
+    if not (-180 <= west < east <= 180):
+        raise OptionError(f"--bounds: west {west:g} must be left of east {east:g}, "
+                          "both within -180..180")
+    return (south, west), (north, east)
+
+
+def check_view(report_map, *, layers=None, types=None, statuses=None) -> tuple[str, ...]:
+    """Check layer/type/status names (OptionError naming the unknown ones)
+    and return the layers to draw: ``None`` means the app's first view."""
+    from .layers import filter_features
+    from .viewstate import DEFAULT_LAYERS
+
+    chosen = DEFAULT_LAYERS if layers is None else tuple(layers)
+    filter_features(report_map.features, layers=chosen, types=types, statuses=statuses)
+    return chosen
+
+
+def format_for(output: str | os.PathLike[str], fmt: str | None) -> str:
+    """The format from ``--format`` and the output's suffix, which must agree."""
+    suffix = Path(output).suffix.lower().lstrip(".")
+    if fmt is not None:
+        fmt = str(fmt).lower()
+        if fmt not in FORMATS:
+            raise OptionError(f"--format {fmt!r}: unknown format (choose from {', '.join(FORMATS)})")
+        if suffix and suffix != fmt:
+            raise OptionError(f"--format {fmt} does not match the output {str(output)!r} "
+                              f"(.{suffix}); name the file .{fmt} or drop --format")
+        return fmt
+    if suffix in FORMATS:
+        return suffix
+    raise OptionError(f"output {str(output)!r}: cannot tell the format from the name; "
+                      f"use a .png, .svg or .pdf suffix or --format")
+
+
+def check_output(path: Path, *, overwrite: bool) -> Path:
+    """OptionError if ``path`` exists and may not be replaced; OutputError
+    if its folder is missing or not writable."""
+    folder = path.parent
+    if path.is_dir():
+        raise OptionError(f"output {str(path)!r} is a folder; give a file name")
+    if path.exists() and not overwrite:
+        raise OptionError(f"output {str(path)!r} exists; pass --overwrite to replace it")
+    if not folder.exists():
+        raise OutputError(f"cannot write {path}: folder {str(folder)!r} does not exist")
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: {str(folder)!r} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {path}: folder {str(folder)!r} is not writable")
+    return path
+
+
+def check_theme(theme: str) -> str:
+    from .render import THEMES
+    if theme not in THEMES:
+        raise OptionError(f"--theme {theme!r}: unknown theme (choose from {', '.join(THEMES)})")
+    return theme
+
+
+def image_spec(spec: Any, *, option: str = "--size"):
+    """``spec`` (a :class:`mapapp.presets.Preset` or anything with
+    ``width_px``, ``height_px``, ``dpi``) as the renderer's ``ImageSpec``;
+    the renderer's own limits are reported against ``option``."""
+    from .render import ImageSpec
+    if isinstance(spec, ImageSpec):
+        return spec
+    try:
+        return ImageSpec(width_px=int(spec.width_px), height_px=int(spec.height_px),
+                         dpi=float(spec.dpi))
+    except OptionError as err:
+        raise OptionError(f"{option} {spec.width_px}x{spec.height_px} px at {spec.dpi:g} dpi: "
+                          f"{err}") from None
+
+
+def render_bytes(report_map, *, fmt: str, spec: Any, **view_and_text: Any) -> bytes:
+    """Draw the map with :func:`mapapp.render.render_figure` and return the
+    file's bytes.
+
+    ``spec`` is a :class:`mapapp.render.ImageSpec` or a
+    :class:`mapapp.presets.Preset` (whose ``page_in`` then gives a PDF its
+    exact paper size).  PNG is exactly ``width_px`` x ``height_px`` with
+    the DPI recorded; SVG and PDF are the same page in points.
+    ``view_and_text``: ``layers``, ``types``, ``statuses``, ``bounds``,
+    ``title``, ``subtitle``, ``theme``, passed on to ``render_figure``.
+    """
+    import matplotlib
+
+    from .render import render_figure
+
+    if fmt not in FORMATS:
+        raise OptionError(f"--format {fmt!r}: unknown format (choose from {', '.join(FORMATS)})")
+    drawn_spec = image_spec(spec)
+    fig = render_figure(report_map, spec=drawn_spec, **view_and_text)
+    try:
+        page_in = getattr(spec, "page_in", None)
+        if fmt == "pdf" and page_in:
+            # The pixel size is rounded; paper is not (A4 is 595.28 pt wide).
+            fig.set_size_inches(*page_in)
+        buffer = io.BytesIO()
+        with matplotlib.rc_context(_RC[fmt]):
+            # No bbox_inches="tight": the page is exactly the size asked for.
+            fig.savefig(buffer, format=fmt, dpi=drawn_spec.dpi, metadata=_METADATA[fmt])
+        return buffer.getvalue()
+    finally:
+        fig.clear()  # a Figure not made by pyplot is freed with its last reference
+
+
+def _checked_view(report_map, *, theme, layers, types, statuses, bounds) -> dict[str, Any]:
+    """Theme, filters and bounds checked, as keyword arguments for rendering."""
+    check_theme(theme)
+    return {"theme": theme,
+            "layers": check_view(report_map, layers=layers, types=types, statuses=statuses),
+            "types": None if types is None else tuple(types),
+            "statuses": None if statuses is None else tuple(statuses),
+            "bounds": None if bounds is None else check_bounds(bounds)}
+
+
+def export_image(report_map, output: str | os.PathLike[str], *, fmt: str | None = None,
+                 preset: str | None = None, size: str | None = None, dpi: float | None = None,
+                 overwrite: bool = False, title: str | None = None, subtitle: str | None = None,
+                 theme: str = "light", layers: Iterable[str] | None = None,
+                 types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
+                 bounds: Bounds | None = None) -> Path:
+    """Draw the map into ``output`` (PNG, SVG or PDF) and return its path.
+
+    The format comes from ``fmt`` or the suffix (they must agree; a name
+    without a suffix gets ``.fmt``).  The size from ``preset`` or ``size``
+    (see :func:`mapapp.presets.resolve_spec`); ``layers=None`` draws the
+    app's first view (:data:`mapapp.viewstate.DEFAULT_LAYERS`).  Raises
+    :class:`OptionError` for a bad option or an existing output without
+    ``overwrite``, :class:`OutputError` when the folder is missing or not
+    writable; in either case, and when drawing fails, nothing is written.
+    """
+    output = Path(output)
+    if fmt is not None and not output.suffix:
+        output = output.with_name(f"{output.name}.{str(fmt).lower()}")
+    fmt = format_for(output, fmt)
+    spec = resolve_spec(preset=preset, size=size, dpi=dpi)
+    image_spec(spec, option="--size" if size is not None else "--preset/--dpi")
+    view = _checked_view(report_map, theme=theme, layers=layers, types=types, statuses=statuses,
+                         bounds=bounds)
+    check_output(output, overwrite=overwrite)
+    data = render_bytes(report_map, fmt=fmt, spec=spec, title=title, subtitle=subtitle, **view)
+    return _write(output, data)
+
+
+def _write(path: Path, data: bytes) -> Path:
+    try:
+        return write_atomic(path, data)
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err.strerror or err}") from err
+
+
+def preset_path(out_dir: str | os.PathLike[str], name: str, fmt: str, stem: str = "map") -> Path:
+    """Where :func:`export_presets` writes preset ``name``: ``<stem>-<name>.<fmt>``."""
+    return Path(out_dir) / f"{stem}-{name}.{fmt}"
+
+
+def export_presets(report_map, out_dir: str | os.PathLike[str], *, fmt: str = "png",
+                   presets: Sequence[str] | None = None, overwrite: bool = False,
+                   progress: Progress | None = None, stem: str = "map",
+                   dpi: float | None = None, title: str | None = None,
+                   subtitle: str | None = None, theme: str = "light",
+                   layers: Iterable[str] | None = None, types: Iterable[str] | None = None,
+                   statuses: Iterable[str] | None = None,
+                   bounds: Bounds | None = None) -> list[Path]:
+    """One file per preset (all of them by default) in ``out_dir``, named
+    ``<stem>-<preset>.<fmt>``; ``progress(done, total, path)`` after each.
+
+    Everything is checked first, every target included, so a bad option
+    or an existing file (without ``overwrite``) writes nothing.  A failure
+    while drawing leaves the files already written, and no partial one.
+    """
+    fmt = str(fmt).lower()
+    if fmt not in FORMATS:
+        raise OptionError(f"--format {fmt!r}: unknown format (choose from {', '.join(FORMATS)})")
+    if not stem or "/" in stem or os.sep in stem:
+        raise OptionError(f"stem {stem!r}: give a plain file name stem")
+    names = list(PRESETS) if presets is None else list(presets)
+    if not names:
+        raise OptionError("--preset: no presets chosen")
+    names = list(dict.fromkeys(names))  # a preset named twice is written once
+    specs = [resolve_spec(preset=name, dpi=dpi) for name in names]
+    for spec in specs:
+        image_spec(spec, option=f"--preset {spec.name} at --dpi")
+    view = _checked_view(report_map, theme=theme, layers=layers, types=types, statuses=statuses,
+                         bounds=bounds)
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise OutputError(f"--out-dir {str(out_dir)!r} is not an existing folder")
+    targets = [check_output(preset_path(out_dir, spec.name, fmt, stem), overwrite=overwrite)
+               for spec in specs]
+    written: list[Path] = []
+    for spec, target in zip(specs, targets):
+        data = render_bytes(report_map, fmt=fmt, spec=spec, title=title, subtitle=subtitle, **view)
+        written.append(_write(target, data))
+        if progress is not None:
+            progress(len(written), len(targets), target)
+    return written

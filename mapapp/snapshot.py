@@ -1,0 +1,248 @@
+"""A PNG of the interactive map exactly as a browser shows it.
+
+The web map (offline basemap, assets inlined) is written to a temporary
+page and opened in headless Chromium through Playwright with every request
+that is not a local file refused; once Leaflet has drawn, the page is
+photographed at the requested pixel size.  Slower than
+:mod:`mapapp.export`, but it is the very map the app shows: controls,
+legend and all.
+
+Playwright is imported only when a snapshot is taken, and the browser is
+looked up then: ``browser=`` if given, else ``$MAPAPP_CHROMIUM``, else
+``/usr/bin/chromium``, else ``chromium``, ``chromium-browser`` or
+``google-chrome`` on ``PATH``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import AssetError, MapAppError, OptionError
+from .export import Bounds, check_bounds, check_output, check_view, _write
+from .presets import resolve_spec
+
+BROWSER_ENV = "MAPAPP_CHROMIUM"
+DEFAULT_BROWSER = Path("/usr/bin/chromium")
+BROWSER_NAMES: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome",
+                                  "google-chrome-stable")
+INSTALL_HINT = ("install Chromium (Debian/Ubuntu: `apt-get install chromium`) or set "
+                f"{BROWSER_ENV} to a Chromium or Chrome executable")
+# Headless, possibly as root in a container, with no network: no sandbox,
+# no GPU and none of Chromium's own background traffic.
+BROWSER_ARGS: tuple[str, ...] = (
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic")
+# One CSS pixel is one image pixel at this DPI; more DPI, denser pixels.
+CSS_DPI = 100.0
+
+# Drawn once these are in the DOM ("attached": Leaflet gives shapes outside
+# the view an empty outline, so "visible" would wait forever).
+_READY_JS = """(layers) => {
+    if (!window.L || !document.querySelector('path.mapapp-basemap')) return false;
+    return layers.every(l => document.querySelector('.mapapp-layer-' + l));
+}"""
+
+_FIT_JS = """(bounds) => {
+    const map = Object.values(window).find(v => v instanceof L.Map);
+    if (!map) return false;
+    map.invalidateSize({pan: false, animate: false});
+    if (bounds) map.fitBounds(bounds, {animate: false});
+    return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(
+        () => done(true))));
+}"""
+_IDLE_JS = """() => {
+    const map = Object.values(window).find(v => v instanceof L.Map);
+    return !map._animatingZoom && !map._panAnim?._inProgress;
+}"""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A browser snapshot: the PNG, the outside requests refused while
+    drawing (none for an offline map), the page's script errors, and
+    how long it took."""
+
+    png: bytes
+    blocked: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+def find_browser(browser: str | os.PathLike[str] | None = None, *,
+                 environ: Mapping[str, str] | None = None,
+                 which: Callable[[str], str | None] = shutil.which) -> Path:
+    """The Chromium to drive, or an :class:`AssetError` with the install hint.
+
+    A browser named explicitly (``browser`` or ``$MAPAPP_CHROMIUM``) must
+    exist: a wrong path is reported, not silently replaced by another
+    browser.
+    """
+    environ = os.environ if environ is None else environ
+    named = browser if browser is not None else environ.get(BROWSER_ENV) or None
+    if named is not None:
+        path = Path(named)
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+        found = which(str(named))  # a bare name on PATH
+        if found:
+            return Path(found)
+        source = "browser" if browser is not None else f"${BROWSER_ENV}"
+        raise AssetError(f"no browser at {str(named)!r} ({source}): {INSTALL_HINT}")
+    if DEFAULT_BROWSER.is_file() and os.access(DEFAULT_BROWSER, os.X_OK):
+        return DEFAULT_BROWSER
+    for name in BROWSER_NAMES:
+        found = which(name)
+        if found:
+            return Path(found)
+    raise AssetError(f"no Chromium found for the snapshot: {INSTALL_HINT}")
+
+
+def _sync_playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as err:
+        raise AssetError("the snapshot needs Playwright: `pip install playwright` "
+                         f"(it drives the system browser; also {INSTALL_HINT})") from err
+    return sync_playwright
+
+
+def page_html(report_map, *, layers: Iterable[str] | None = None,
+              types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
+              bounds: Bounds | None = None) -> str:
+    """The self-contained offline page the snapshot photographs."""
+    from .webmap import INITIAL_BOUNDS, build_map, render_html
+
+    folium_map = build_map(report_map, layers=layers, types=types, statuses=statuses,
+                           basemap="offline", inline_assets=True, height="100%",
+                           bounds=bounds or INITIAL_BOUNDS)
+    return render_html(folium_map)
+
+
+def _viewport(width_px: int, height_px: int, dpi: float) -> tuple[dict[str, int], float]:
+    scale = dpi / CSS_DPI
+    return ({"width": math.ceil(width_px / scale), "height": math.ceil(height_px / scale)}, scale)
+
+
+def _exact_png(shot: bytes, width_px: int, height_px: int, dpi: float) -> bytes:
+    """The screenshot cut to the exact size (the viewport is rounded up to
+    whole CSS pixels), with the DPI recorded."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(shot)) as image:
+        image = image.convert("RGB")
+        if image.width < width_px or image.height < height_px:
+            image = image.resize((max(image.width, width_px), max(image.height, height_px)),
+                                 Image.LANCZOS)
+        image = image.crop((0, 0, width_px, height_px))
+        out = io.BytesIO()
+        image.save(out, format="PNG", dpi=(dpi, dpi))
+        return out.getvalue()
+
+
+def capture(report_map, *, spec: Any, layers: Iterable[str] | None = None,
+            types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
+            bounds: Bounds | None = None, browser: str | os.PathLike[str] | None = None,
+            timeout_s: float = 30.0) -> Snapshot:
+    """Photograph the web map at ``spec.width_px`` x ``spec.height_px``.
+
+    ``spec`` has ``width_px``, ``height_px`` and ``dpi`` (a
+    :class:`mapapp.presets.Preset` or :class:`mapapp.render.ImageSpec`);
+    at 100 dpi one CSS pixel is one image pixel, at 200 dpi the page is
+    drawn at twice the density.  ``layers=None`` is the app's first view.
+    """
+    start = time.perf_counter()
+    chosen = check_view(report_map, layers=layers, types=types, statuses=statuses)
+    bounds = None if bounds is None else check_bounds(bounds)
+    executable = find_browser(browser)
+    sync_playwright = _sync_playwright()
+    from playwright.sync_api import Error as PlaywrightError
+
+    html = page_html(report_map, layers=chosen, types=types, statuses=statuses, bounds=bounds)
+    drawn_layers = _drawn_layers(report_map, chosen, types, statuses)
+    viewport, scale = _viewport(spec.width_px, spec.height_px, spec.dpi)
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(("file://", "data:", "about:", "blob:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    with tempfile.TemporaryDirectory(prefix="mapapp-snapshot-") as tmp:
+        page_path = Path(tmp) / "map.html"
+        page_path.write_text(html, encoding="utf-8")
+        with sync_playwright() as p:
+            try:
+                instance = p.chromium.launch(executable_path=str(executable),
+                                             args=list(BROWSER_ARGS))
+            except PlaywrightError as err:
+                raise AssetError(f"cannot start the browser {executable}: "
+                                 f"{str(err).splitlines()[0]}; {INSTALL_HINT}") from err
+            try:
+                context = instance.new_context(viewport=viewport, device_scale_factor=scale)
+                page = context.new_page()
+                page.route("**/*", route)
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                timeout_ms = timeout_s * 1000
+                try:
+                    page.goto(page_path.as_uri(), wait_until="load", timeout=timeout_ms)
+                    page.wait_for_function(_READY_JS, arg=list(drawn_layers), timeout=timeout_ms)
+                    fitted = page.evaluate(_FIT_JS, [list(c) for c in bounds] if bounds else None)
+                    if fitted:
+                        page.wait_for_function(_IDLE_JS, timeout=timeout_ms)
+                except PlaywrightError as err:
+                    raise MapAppError(f"the map did not draw in the browser within {timeout_s:g} s"
+                                      f"{': ' + errors[0] if errors else ''}") from err
+                if not fitted:
+                    raise MapAppError("the page has no Leaflet map to photograph")
+                shot = page.screenshot(type="png", full_page=False, animations="disabled")
+            finally:
+                instance.close()
+    png = _exact_png(shot, spec.width_px, spec.height_px, spec.dpi)
+    return Snapshot(png, tuple(blocked), tuple(errors), time.perf_counter() - start)
+
+
+def _drawn_layers(report_map, layers, types, statuses) -> tuple[str, ...]:
+    """Layers that have something to draw after filtering (the others
+    never appear in the DOM, so there is nothing to wait for)."""
+    from .layers import filter_features
+
+    shown = filter_features(report_map.features, layers=layers, types=types, statuses=statuses)
+    return tuple(layer for layer in layers if any(f.layer == layer for f in shown))
+
+
+def snapshot(report_map, output: str | os.PathLike[str], *, preset: str | None = None,
+             size: str | None = None, dpi: float | None = None, overwrite: bool = False,
+             layers: Iterable[str] | None = None, types: Iterable[str] | None = None,
+             statuses: Iterable[str] | None = None, bounds: Bounds | None = None,
+             browser: str | os.PathLike[str] | None = None,
+             timeout_s: float = 30.0) -> tuple[Path, Snapshot]:
+    """Photograph the web map into the PNG ``output``; returns the path and
+    the :class:`Snapshot` (for its refused requests and errors).
+
+    Options are checked, the output too, before the browser starts; the
+    file is written atomically, so a failure leaves nothing behind.
+    """
+    output = Path(output)
+    if output.suffix.lower() != ".png":
+        raise OptionError(f"output {str(output)!r}: a snapshot is a PNG; name it .png")
+    spec = resolve_spec(preset=preset, size=size, dpi=dpi)
+    check_view(report_map, layers=layers, types=types, statuses=statuses)
+    if bounds is not None:
+        bounds = check_bounds(bounds)
+    check_output(output, overwrite=overwrite)
+    find_browser(browser)  # before any work: the install hint comes first
+    shot = capture(report_map, spec=spec, layers=layers, types=types, statuses=statuses,
+                   bounds=bounds, browser=browser, timeout_s=timeout_s)
+    return _write(output, shot.png), shot

@@ -1,0 +1,276 @@
+"""Static exports: exact sizes, DPI, vector text, paper sizes, determinism,
+and no file at all when anything goes wrong."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from PIL import Image
+
+from mapapp import export, render
+from mapapp.errors import OptionError, OutputError
+from mapapp.export import FORMATS, export_image, export_presets, render_bytes
+from mapapp.presets import PRESETS, resolve_spec
+
+SMALL = "640x400"  # where the size does not matter: quick to draw
+SVG_TEXT = "{http://www.w3.org/2000/svg}text"
+
+
+def svg_texts(data: bytes) -> list[str]:
+    """The text content of every <text> element (text kept as text)."""
+    return ["".join(t.itertext()) for t in ET.fromstring(data).iter(SVG_TEXT)]
+
+
+def media_box(data: bytes) -> tuple[float, float]:
+    boxes = re.findall(rb"/MediaBox \[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]", data)
+    assert len(boxes) == 1, boxes  # one page
+    x0, y0, x1, y1 = (float(v) for v in boxes[0])
+    return x1 - x0, y1 - y0
+
+
+def files_in(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.fixture(scope="module")
+def small_svg(report_map):
+    return render_bytes(report_map, fmt="svg", spec=resolve_spec(size=SMALL))
+
+
+# ---- PNG: pixels and DPI
+
+
+@pytest.mark.parametrize("kwargs, size, dpi", [
+    ({"preset": "social"}, (1200, 675), 100),
+    ({"size": "1000x700", "dpi": 200}, (1000, 700), 200),  # same pixels, DPI recorded
+    ({"preset": "a4-portrait", "dpi": 72}, (595, 842), 72),  # A4 paper at 72 dpi
+])
+def test_png_has_the_exact_pixels_and_dpi(report_map, tmp_path, kwargs, size, dpi):
+    path = export_image(report_map, tmp_path / "map.png", **kwargs)
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        assert image.size == size
+        assert image.info["dpi"] == pytest.approx((dpi, dpi), abs=0.05)  # stored per metre
+    assert files_in(tmp_path) == ["map.png"]
+
+
+def test_png_is_not_blank(report_map):
+    data = render_bytes(report_map, fmt="png", spec=resolve_spec(size=SMALL))
+    with Image.open(io.BytesIO(data)) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 16)
+    assert colours is None or len(colours) > 50
+
+
+# ---- SVG: vector, text as text
+
+
+def test_svg_keeps_title_legend_and_credit_as_text(report_map, small_svg):
+    texts = svg_texts(small_svg)
+    joined = " ".join(texts)
+    assert render.default_title(report_map) in joined  # wrapped over lines at spaces
+    assert render.default_subtitle(report_map) in texts
+    for entry in render.legend_entries(report_map, layers=("control_areas", "front_lines",
+                                                           "strikes", "places")):
+        assert entry in texts, entry
+    for part in render.credit_parts(report_map):
+        assert any(part in t for t in texts), part
+    assert b"<image" not in small_svg  # nothing rasterised
+    assert b'id="DejaVuSans' not in small_svg  # no glyph outlines: text stays text
+
+
+def test_svg_custom_title_and_only_the_visible_layers(report_map, tmp_path):
+    path = export_image(report_map, tmp_path / "lines.svg", size=SMALL, layers=["front_lines"],
+                        title="The Dnipro front", subtitle="")
+    texts = svg_texts(path.read_bytes())
+    assert "The Dnipro front" in texts
+    assert "Front line" in texts and "Former front line" in texts
+    assert "Missile strike" not in texts and "Russian-held" not in texts
+    assert render.legend_entries(report_map, layers=["front_lines"]) == ["Front line",
+                                                                         "Former front line"]
+
+
+# ---- PDF: paper size, fonts
+
+
+@pytest.mark.parametrize("preset, points", [
+    ("a4-portrait", (595.28, 841.89)),
+    ("a4-landscape", (841.89, 595.28)),
+    ("letter-portrait", (612, 792)),
+    ("letter-landscape", (792, 612)),
+    ("social", (864, 486)),  # 1200x675 px at 100 dpi
+])
+def test_pdf_page_size(report_map, preset, points):
+    data = render_bytes(report_map, fmt="pdf", spec=PRESETS[preset])
+    assert data.startswith(b"%PDF-")
+    assert media_box(data) == pytest.approx(points, abs=0.01)
+    assert b"/FontFile2" in data  # TrueType fonts embedded
+    assert b"/Subtype /Image" not in data  # vector
+
+
+def test_pdf_from_a_size_in_mm(report_map, tmp_path):
+    path = export_image(report_map, tmp_path / "a4.pdf", size="210x297mm")
+    assert media_box(path.read_bytes()) == pytest.approx((595.28, 841.89), abs=0.01)
+
+
+# ---- determinism
+
+
+@pytest.mark.parametrize("fmt", ["svg", "pdf"])
+def test_same_inputs_give_identical_bytes(report_map, tmp_path, fmt, monkeypatch):
+    first = export_image(report_map, tmp_path / f"a.{fmt}", size=SMALL).read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # a build date must not leak in
+    second = export_image(report_map, tmp_path / f"b.{fmt}", size=SMALL).read_bytes()
+    assert first == second
+    assert b"CreationDate" not in first and b"<dc:date>" not in first
+
+
+# ---- options checked before drawing; nothing left behind
+
+
+@pytest.mark.parametrize("name, kwargs, option", [
+    ("map.gif", {}, "output"),
+    ("map", {}, "output"),
+    ("map.png", {"fmt": "gif"}, "--format"),
+    ("map.png", {"fmt": "svg"}, "--format svg does not match"),
+    ("map.png", {"preset": "poster"}, "--preset"),
+    ("map.png", {"size": "0x400"}, "--size"),
+    ("map.png", {"size": "-5x400"}, "--size"),
+    ("map.png", {"size": "-5"}, "--size"),
+    ("map.png", {"size": "30000x10"}, "--size"),
+    ("map.png", {"size": "20001x1000"}, "--size"),  # just over the limit
+    ("map.png", {"size": SMALL, "preset": "social"}, "--preset and --size"),
+    ("map.png", {"dpi": 5}, "--dpi"),
+    ("map.png", {"theme": "sepia"}, "--theme"),
+    ("map.png", {"layers": ["strikes", "nope"]}, "unknown layers: nope"),
+    ("map.png", {"statuses": ["rumoured"]}, "unknown statuses"),
+    ("map.png", {"bounds": ((53, 22), (44, 41))}, "--bounds"),
+    ("map.png", {"size": SMALL, "title": "A very long title " * 30}, "title"),
+])
+def test_bad_options_write_nothing(report_map, tmp_path, name, kwargs, option):
+    with pytest.raises(OptionError) as info:
+        export_image(report_map, tmp_path / name, **kwargs)
+    assert option in str(info.value)
+    assert files_in(tmp_path) == []
+
+
+def test_an_existing_output_needs_overwrite(report_map, tmp_path):
+    target = tmp_path / "map.svg"
+    target.write_text("old")
+    with pytest.raises(OptionError, match="--overwrite"):
+        export_image(report_map, target, size=SMALL)
+    assert target.read_text() == "old"
+    export_image(report_map, target, size=SMALL, overwrite=True)
+    assert target.read_bytes().startswith(b"<?xml")
+    assert files_in(tmp_path) == ["map.svg"]
+
+
+def test_a_folder_is_not_an_output(report_map, tmp_path):
+    (tmp_path / "x.png").mkdir()
+    with pytest.raises(OptionError, match="is a folder"):
+        export_image(report_map, tmp_path / "x.png", overwrite=True)
+
+
+@pytest.mark.parametrize("where, words", [
+    ("missing/map.png", "does not exist"),
+    ("a-file/map.png", "not a folder"),
+])
+def test_unusable_folders_are_output_errors(report_map, tmp_path, where, words):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(OutputError, match=words):
+        export_image(report_map, tmp_path / where, size=SMALL)
+    assert files_in(tmp_path) == ["a-file"]
+
+
+def test_an_unwritable_folder_is_an_output_error(report_map, tmp_path, monkeypatch):
+    # As root, chmod does not stop writes: the permission check is faked.
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if str(p) == str(tmp_path)
+                        else real_access(p, mode))
+    with pytest.raises(OutputError, match="not writable"):
+        export_image(report_map, tmp_path / "map.png", size=SMALL)
+    assert files_in(tmp_path) == []
+
+
+def test_a_failed_write_leaves_no_file_or_temp_file(report_map, tmp_path, monkeypatch):
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)  # fails after the temp file was written
+    with pytest.raises(OutputError, match="Permission denied"):
+        export_image(report_map, tmp_path / "map.svg", size=SMALL)
+    assert files_in(tmp_path) == []
+
+
+def test_a_render_failure_leaves_nothing(report_map, tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("renderer bug")
+
+    monkeypatch.setattr(render, "render_figure", broken)
+    with pytest.raises(RuntimeError, match="renderer bug"):
+        export_image(report_map, tmp_path / "map.pdf", size=SMALL)
+    assert files_in(tmp_path) == []
+
+
+def test_format_comes_from_the_option_or_the_suffix(report_map, tmp_path, small_svg):
+    assert export.format_for("a/b.SVG", None) == "svg"
+    assert export.format_for("b.pdf", "PDF") == "pdf"
+    path = export_image(report_map, tmp_path / "noext", fmt="svg", size=SMALL)
+    assert path.name == "noext.svg" and path.read_bytes() == small_svg
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("44,22,53,41", ((44.0, 22.0), (53.0, 41.0))),
+    (" 45.5, 29.5 ,48.5,36 ", ((45.5, 29.5), (48.5, 36.0))),
+    ("-10,-20,10,20", ((-10.0, -20.0), (10.0, 20.0))),
+])
+def test_parse_bounds(text, expected):
+    assert export.parse_bounds(text) == expected
+
+
+@pytest.mark.parametrize("text", ["44,22,53", "a,b,c,d", "", "53,22,44,41", "44,41,53,22",
+                                  "44,22,95,41", "44,22,53,200", "nan,22,53,41"])
+def test_bad_bounds_name_the_option(text):
+    with pytest.raises(OptionError, match="--bounds"):
+        export.parse_bounds(text)
+
+
+# ---- every preset at once
+
+
+def test_export_presets_writes_one_file_per_preset(report_map, tmp_path):
+    seen = []
+    paths = export_presets(report_map, tmp_path, fmt="svg",
+                           presets=["social", "story", "a4-landscape"],
+                           progress=lambda done, total, path: seen.append((done, total, path.name)))
+    names = ["map-social.svg", "map-story.svg", "map-a4-landscape.svg"]
+    assert [p.name for p in paths] == names
+    assert files_in(tmp_path) == sorted(names)
+    assert seen == [(i + 1, 3, name) for i, name in enumerate(names)]
+    assert _svg_size(paths[1].read_bytes()) == pytest.approx((1080 * 0.72, 1920 * 0.72))
+
+
+def _svg_size(data: bytes) -> tuple[float, float]:
+    root = ET.fromstring(data)
+    return float(root.attrib["width"].removesuffix("pt")), float(root.attrib["height"].removesuffix("pt"))
+
+
+def test_export_presets_checks_every_target_first(report_map, tmp_path):
+    (tmp_path / "map-story.png").write_text("old")
+    with pytest.raises(OptionError, match="--overwrite"):
+        export_presets(report_map, tmp_path, fmt="png")
+    assert files_in(tmp_path) == ["map-story.png"]  # nothing else was drawn or written
+    with pytest.raises(OptionError, match="--preset"):
+        export_presets(report_map, tmp_path, fmt="png", presets=["social", "poster"])
+    with pytest.raises(OptionError, match="--format"):
+        export_presets(report_map, tmp_path, fmt="tiff")
+    with pytest.raises(OutputError, match="--out-dir"):
+        export_presets(report_map, tmp_path / "missing", fmt="png")
+    assert files_in(tmp_path) == ["map-story.png"]
+
+
+def test_formats():
+    assert FORMATS == ("png", "svg", "pdf")

@@ -1,0 +1,245 @@
+"""The static renderer: sizes, what the figure says, legend, labels, errors,
+themes, determinism, greyscale legibility, and what is left out of view."""
+
+import io
+import re
+
+import matplotlib.text
+import numpy as np
+import pytest
+from PIL import Image
+
+from mapapp import render
+from mapapp.errors import OptionError
+from mapapp.render import (
+    THEMES,
+    ImageSpec,
+    default_subtitle,
+    default_title,
+    legend_entries,
+    render_figure,
+)
+
+SMALL = ImageSpec(640, 400)  # where the size does not matter
+SIZES = [
+    pytest.param(ImageSpec(1200, 675), id="social"),
+    pytest.param(ImageSpec(1080, 1080), id="square"),
+    pytest.param(ImageSpec(1080, 1920), id="story"),
+    pytest.param(ImageSpec(2480, 3508, dpi=300), id="a4-portrait"),
+    pytest.param(ImageSpec(3508, 2480, dpi=300), id="a4-landscape"),
+    pytest.param(ImageSpec(2550, 3300, dpi=300), id="letter-portrait"),
+]
+# A spot in the Black Sea, well off every coast (tests only: the code takes
+# no coordinates from literals).
+BLACK_SEA = (31.8, 44.4)
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _texts(fig) -> list[matplotlib.text.Text]:
+    return [t for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip()]
+
+
+def _all_text(fig) -> str:
+    return re.sub(r"\s+", " ", " ".join(t.get_text() for t in _texts(fig)))
+
+
+def _by_gid(fig, prefix: str) -> list[matplotlib.text.Text]:
+    return [t for t in _texts(fig) if (t.get_gid() or "").startswith(prefix)]
+
+
+def _axes(fig, gid: str):
+    (ax,) = [a for a in fig.axes if a.get_gid() == gid]
+    return ax
+
+
+def _to_pixel(fig, lon, lat):
+    """Image pixel (column, row from the top) of a lon/lat on the map."""
+    from pyproj import Transformer
+
+    crs = render._view_crs(render._check_bounds(None))
+    x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
+    px, py = _axes(fig, "mapapp-map").transData.transform((x, y))
+    return round(px), round(fig.bbox.height - py)
+
+
+@pytest.fixture(scope="module")
+def full(report_map):
+    """Everything shown, small."""
+    fig = render_figure(report_map, spec=SMALL)
+    fig.canvas.draw()
+    return fig
+
+
+@pytest.mark.parametrize("spec", SIZES)
+def test_figure_has_exactly_the_pixels_asked_for(report_map, spec):
+    fig = render_figure(report_map, spec=spec)
+    w_in, h_in = fig.get_size_inches()
+    assert (round(w_in * fig.dpi, 6), round(h_in * fig.dpi, 6)) == (spec.width_px, spec.height_px)
+    assert Image.open(io.BytesIO(_png(fig))).size == (spec.width_px, spec.height_px)
+
+
+def test_figure_says_what_a_publisher_needs(report_map, full):
+    text = _all_text(full)
+    title = " ".join(t.get_text() for t in _by_gid(full, "mapapp-title"))
+    assert title == default_title(report_map)
+    assert " ".join(t.get_text() for t in _by_gid(full, "mapapp-subtitle")) == default_subtitle(report_map)
+    assert report_map.report.publisher in default_subtitle(report_map)
+    for entry in legend_entries(report_map):
+        assert entry in {t.get_text() for t in _by_gid(full, "mapapp-legend-entry")}
+    for part in ("The Reference", report_map.report.headline, report_map.report.date,
+                 "Basemap: Natural Earth", "Geocoding: GeoNames", "Map: mapapp"):
+        assert part in text
+    assert "Front line and areas approximate, as of 2022-11-15" in text
+    (scale,) = _by_gid(full, "mapapp-scalebar")
+    assert re.fullmatch(r"[\d,.]+ km", scale.get_text())
+    assert "N" in {t.get_text() for t in _by_gid(full, "mapapp-north")}
+
+
+def test_legend_shows_exactly_the_entries(report_map, full):
+    shown = [t.get_text() for t in _by_gid(full, "mapapp-legend-entry")]
+    assert shown == legend_entries(report_map)
+    assert shown == ["Russian-held", "Returned to Ukraine", "Front line", "Former front line",
+                     "Missile strike", "Explosion", "City", "Town", "Region",
+                     "Confirmed", "Reported", "Assessed", "Claimed", "Unclear"]
+
+
+@pytest.mark.parametrize("layers, present, absent", [
+    (["front_lines"], ["Front line", "Former front line"], ["Missile strike", "Russian-held", "Reported"]),
+    (["strikes"], ["Missile strike", "Explosion", "Reported", "Unclear"], ["Front line", "City", "Confirmed"]),
+    (["places"], ["City", "Town", "Region", "Claimed"], ["Missile strike", "Front line"]),
+    ([], [], ["Missile strike", "Front line", "Reported"]),
+])
+def test_legend_follows_the_layers(report_map, layers, present, absent):
+    entries = legend_entries(report_map, layers=layers)
+    fig = render_figure(report_map, spec=SMALL, layers=layers)
+    drawn = [t.get_text() for t in _by_gid(fig, "mapapp-legend-entry")]
+    assert drawn == entries
+    assert all(e in entries for e in present)
+    assert not any(e in entries for e in absent)
+
+
+def test_type_and_status_filters_reach_the_legend(report_map):
+    assert legend_entries(report_map, types=["explosion"]) == ["Explosion", "Unclear"]
+    assert "Unclear" not in legend_entries(report_map, layers=["strikes"], statuses=["reported"])
+
+
+def test_as_of_note_only_with_front_lines_or_areas(report_map):
+    fig = render_figure(report_map, spec=SMALL, layers=["strikes"])
+    assert "approximate" not in _all_text(fig)
+
+
+@pytest.mark.parametrize("spec", [SIZES[0], SIZES[2], SIZES[3]])
+def test_labels_do_not_overlap_each_other_or_the_furniture(report_map, spec):
+    fig = render_figure(report_map, spec=spec)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = _by_gid(fig, "mapapp-label")
+    assert {"Kyiv", "Kharkiv", "Lviv", "Przewodów"} <= {t.get_text() for t in labels}
+    boxes = [t.get_window_extent(renderer) for t in labels + _by_gid(fig, "mapapp-country")]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)
+    map_box = _axes(fig, "mapapp-map").bbox
+    furniture = [a.bbox for a in fig.axes if a.get_gid() in ("mapapp-legend", "mapapp-locator")]
+    for box in boxes:
+        assert map_box.x0 <= box.x0 and box.x1 <= map_box.x1 and map_box.y0 <= box.y0 and box.y1 <= map_box.y1
+        assert not any(box.overlaps(f) for f in furniture)
+
+
+def test_title_that_cannot_fit_is_refused(report_map):
+    with pytest.raises(OptionError, match="title"):
+        render_figure(report_map, spec=SMALL, title="Missile strikes across Ukraine " * 8)
+    with pytest.raises(OptionError, match="title"):
+        render_figure(report_map, spec=SMALL, title="Unbreakable" * 12)
+
+
+def test_title_wraps_to_two_lines_and_empty_title_is_allowed(report_map):
+    fig = render_figure(report_map, spec=ImageSpec(700, 700), title="A map title long enough to need two lines here")
+    assert len(_by_gid(fig, "mapapp-title")) == 2
+    fig = render_figure(report_map, spec=SMALL, title="", subtitle="")
+    assert not _by_gid(fig, "mapapp-title") and not _by_gid(fig, "mapapp-subtitle")
+
+
+@pytest.mark.parametrize("kwargs, word", [
+    ({"theme": "sepia"}, "theme"),
+    ({"layers": ["strikes", "nope"]}, "layers"),
+    ({"types": ["rocket"]}, "types"),
+    ({"statuses": ["rumoured"]}, "statuses"),
+    ({"bounds": ((53, 22), (44, 41))}, "bounds"),
+    ({"bounds": "Ukraine"}, "bounds"),
+    ({"spec": (640, 400)}, "spec"),
+])
+def test_bad_options_are_refused(report_map, kwargs, word):
+    kwargs = {"spec": SMALL, **kwargs}
+    with pytest.raises(OptionError, match=word):
+        render_figure(report_map, **kwargs)
+
+
+@pytest.mark.parametrize("args", [(0, 400), (640, 10**6), (640.5, 400), (640, 400, 0), (640, 400, float("nan"))])
+def test_bad_image_spec_is_refused(args):
+    with pytest.raises(OptionError):
+        ImageSpec(*args)
+
+
+def test_dark_theme_has_a_dark_background(report_map, full):
+    dark = render_figure(report_map, spec=SMALL, theme="dark")
+    assert THEMES == ("light", "dark")
+    light_px = np.asarray(Image.open(io.BytesIO(_png(full))).convert("L"))
+    dark_px = np.asarray(Image.open(io.BytesIO(_png(dark))).convert("L"))
+    assert light_px[2, 2] > 200 and dark_px[2, 2] < 60  # the paper, outside the map
+    assert light_px.mean() - dark_px.mean() > 80
+
+
+def test_rendering_is_deterministic(report_map):
+    a = _png(render_figure(report_map, spec=SMALL, theme="dark"))
+    b = _png(render_figure(report_map, spec=SMALL, theme="dark"))
+    assert a == b
+
+
+def test_areas_land_and_sea_differ_in_greyscale(report_map):
+    """Hatching, not hue, tells Russian-held ground from land and sea."""
+    fig = render_figure(report_map, spec=ImageSpec(900, 900), layers=["control_areas"])
+    grey = np.asarray(Image.open(io.BytesIO(_png(fig))).convert("L")).astype(float)
+
+    def patch(lon, lat, r=7):
+        col, row = _to_pixel(fig, lon, lat)
+        return grey[row - r:row + r + 1, col - r:col + r + 1]
+
+    held = report_map.by_id("area-russian-held-2022-11-15").geometry
+    inside = held.buffer(-0.3).representative_point()  # well inside, away from the border
+    lviv = report_map.by_id("strike-lviv").geometry  # plain Ukrainian land
+    hatch, land, sea = patch(inside.x, inside.y), patch(lviv.x, lviv.y), patch(*BLACK_SEA)
+    assert hatch.std() > 20  # stripes
+    assert land.std() < 3 and sea.std() < 3  # flat fills
+    assert abs(land.mean() - sea.mean()) > 10
+    assert abs(hatch.mean() - land.mean()) > 20 and abs(hatch.mean() - sea.mean()) > 20
+
+
+def test_mentions_outside_the_view_are_not_drawn(report_map):
+    assert legend_entries(report_map, layers=["mentions"]) == []
+    fig = render_figure(report_map, spec=ImageSpec(1600, 500), layers=["mentions"])  # wide: shows Hungary
+    assert not _by_gid(fig, "mapapp-label")
+    assert not _axes(fig, "mapapp-map").collections[1:]  # the basemap only, no markers
+
+
+def test_mentions_inside_chosen_bounds_are_drawn(report_map):
+    bounds = ((44.0, 16.0), (53.0, 41.0))  # west to Hungary
+    assert legend_entries(report_map, layers=["mentions"], bounds=bounds) == ["Statement", "Reported"]
+    fig = render_figure(report_map, spec=SMALL, layers=["mentions"], bounds=bounds)
+    assert [t.get_text() for t in _by_gid(fig, "mapapp-label")] == ["Hungary"]
+
+
+@pytest.mark.parametrize("size", [(800, 300), (300, 800), (2000, 300), (640, 400)])
+def test_odd_shapes_draw_or_refuse_cleanly(report_map, size):
+    # Projected country outlines can self-touch; clipping them once raised a
+    # GEOS TopologyException at 800x300. Any refusal must be an OptionError.
+    try:
+        fig = render_figure(report_map, spec=ImageSpec(*size), title="Map")
+    except OptionError:
+        return
+    assert fig.get_size_inches().tolist() == [size[0] / 100, size[1] / 100]
