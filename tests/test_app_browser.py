@@ -10,6 +10,7 @@ strike shows its details beside the map.  A screenshot is kept in
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -20,6 +21,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
 
 from browser_support import ARTIFACTS, launch_chromium
 
@@ -175,3 +178,91 @@ def test_clicking_a_strike_shows_its_details(page, app_url):
     assert len(frames_between(page, clicked_at, now, "sent")) <= 4
     assert frames_between(page, now - 2.5, now) == []
 
+
+
+def scale_bar_km(svg: bytes) -> float:
+    """The scale bar's length in km, read from the SVG's text."""
+    import re
+    texts = re.findall(r"<!-- ([\d.,]+) km -->|>([\d.,]+)\s*km<", svg.decode("utf-8"))
+    values = [float((a or b).replace(",", "")) for a, b in texts]
+    assert values, "no scale bar text in the SVG"
+    return values[0]
+
+
+def wait_quiet(page, seconds: float = 1.0, timeout: float = 30.0) -> None:
+    """Wait until the app has sent and received nothing for ``seconds``: a
+    rerun in flight re-renders widgets under the mouse."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        last = max((t for _, t in page.ws_frames), default=0.0)
+        if time.monotonic() - last >= seconds:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the app never went quiet")
+
+
+def choose(page, panel, label: str, option: str) -> None:
+    """Pick ``option`` in the panel's select box ``label``, as a keyboard user."""
+    combo = panel.get_by_role("combobox", name=label)
+    if combo.input_value() == option:
+        return
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):  # a rerun landing mid-gesture closes the list
+        combo.focus()
+        page.keyboard.press("ArrowDown")
+        try:
+            choice.wait_for(state="visible", timeout=2_000)
+            break
+        except PlaywrightError:
+            page.keyboard.press("Escape")
+    choice.click()
+    wait_quiet(page)
+    page.wait_for_function(
+        "([label, v]) => [...document.querySelectorAll(`input[aria-label=\"${label}\"]`)]"
+        ".some(i => i.value === v)", arg=[label, option], timeout=10_000)
+
+
+def download_export(page, fmt: str, preset: str, preset_label: str) -> bytes:
+    wait_quiet(page)
+    panel = page.get_by_test_id("stExpander").filter(has_text="Export a publishable image")
+    make = panel.get_by_role("button", name="Make image")
+    if not make.is_visible():
+        panel.get_by_text("Export a publishable image").click()
+        wait_quiet(page)
+    choose(page, panel, "Format", fmt.upper())
+    choose(page, panel, "Size", preset_label)
+    button = panel.get_by_role("button", name=f"Download map-{preset}.{fmt}")
+    for _ in range(3):
+        # A click that lands while a rerun starts can be dropped by Streamlit:
+        # try again until this image's download button shows.
+        make.click()
+        wait_quiet(page)
+        try:
+            button.wait_for(state="visible", timeout=15_000)
+            break
+        except PlaywrightError:
+            continue
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    return Path(info.value.path()).read_bytes()
+
+
+def test_export_from_the_app_frames_the_view_on_screen(page, app_url):
+    frame = open_map(page, app_url)
+    frame.locator(".mapapp-f-strike-kyiv").first.wait_for(state="attached", timeout=30_000)
+    page.wait_for_timeout(1500)  # the map reports its extent once drawn
+    whole = download_export(page, "svg", "social", "Social media card (16:9)")
+    assert b"<svg" in whole[:400] and b"Russia Strikes Ukrainian Cities" in whole
+    # The whole of Ukraine needs a scale bar of hundreds of km.
+    assert scale_bar_km(whole) >= 250
+    # Zoom in three times: the exported image follows the reader's view.
+    for _ in range(3):
+        map_frame(page).locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(700)
+    wait_quiet(page)
+    zoomed = download_export(page, "svg", "square", "Square post (1:1)")
+    assert scale_bar_km(zoomed) <= 100
+    png = download_export(page, "png", "square", "Square post (1:1)")
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.size == (1080, 1080)
+    assert page.outside_requests == []
