@@ -256,8 +256,11 @@ def export_presets(report_map, out_dir: str | os.PathLike[str], *, fmt: str = "p
     view = _checked_view(report_map, theme=theme, layers=layers, types=types, statuses=statuses,
                          bounds=bounds)
     out_dir = Path(out_dir)
-    if not out_dir.is_dir():
-        raise OutputError(f"--out-dir {str(out_dir)!r} is not an existing folder")
+    try:  # a new folder for a batch is what the user asked for
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"--out-dir {str(out_dir)!r} cannot be created: "
+                          f"{err.strerror or err}") from err
     targets = [check_output(preset_path(out_dir, spec.name, fmt, stem), overwrite=overwrite)
                for spec in specs]
     written: list[Path] = []

@@ -268,8 +268,14 @@ def test_export_presets_checks_every_target_first(report_map, tmp_path):
     with pytest.raises(OptionError, match="--format"):
         export_presets(report_map, tmp_path, fmt="tiff")
     with pytest.raises(OutputError, match="--out-dir"):
-        export_presets(report_map, tmp_path / "missing", fmt="png")
+        export_presets(report_map, "/proc/mapapp-cannot-be-here", fmt="png")
     assert files_in(tmp_path) == ["map-story.png"]
+
+
+def test_export_presets_makes_a_missing_folder(report_map, tmp_path):
+    written = export_presets(report_map, tmp_path / "new" / "images", fmt="svg",
+                             presets=["social"])
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == ["new/images/map-social.svg"]
 
 
 def test_formats():

@@ -104,7 +104,7 @@ def test_bad_options_are_errors_with_exit_2(tmp_path, capsys, argv, words):
 @pytest.mark.parametrize("argv, words", [
     (["export"], "--output"),
     (["export", "--all-presets"], "--out-dir"),
-    (["export", "--all-presets", "--out-dir", "{tmp}/nowhere"], "--out-dir"),
+    (["export", "--all-presets", "--out-dir", "/proc/mapapp-cannot-be-here"], "--out-dir"),
     (["export", "--all-presets", "--out-dir", "{tmp}", "-o", "x.png"], "--output does not go"),
     (["export", "--all-presets", "--out-dir", "{tmp}", "--preset", "social"], "--preset does not go"),
     (["export", "-o", "{tmp}/missing/map.png"], "does not exist"),
