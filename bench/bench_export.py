@@ -14,25 +14,11 @@ a warm social PNG in under 1.5 s, and faster than the snapshot.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from timing import timed  # also puts the project on sys.path
 
 GOAL_S = 1.5
-
-
-def timed(fn, repeat: int = 1) -> tuple[float, object]:
-    """Median seconds of ``repeat`` calls, and the last result."""
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> int:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+import timing  # noqa: E402,F401  (puts the project on sys.path)
 from mapapp import gazetteer  # noqa: E402
 
 QUERIES = ["Kyiv", "Zaporizhia", "Vasylivka", "Nowhere", "Kamianka-Dniprovska"] * 200
