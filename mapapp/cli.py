@@ -83,7 +83,7 @@ def _fingerprint(args) -> int:
     target = Path(args.data_dir) / "report_fingerprint.json"
     try:
         print_ = write_fingerprint(text, target, source=source.name)
-    except OSError as err:
+    except OSError as err:  # write_fingerprint writes atomically; say which file
         raise OutputError(f"cannot write {target}: {err.strerror or err}") from err
     print(f"Wrote {target}: {len(print_.hashes)} runs of {print_.n} words; no report text.")
     return 0

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OptionError, OutputError
-from .files import write_atomic
+from .files import write_output
 from .presets import PRESETS, resolve_spec
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
@@ -211,14 +211,7 @@ def export_image(report_map, output: str | os.PathLike[str], *, fmt: str | None 
                          bounds=bounds)
     check_output(output, overwrite=overwrite)
     data = render_bytes(report_map, fmt=fmt, spec=spec, title=title, subtitle=subtitle, **view)
-    return _write(output, data)
-
-
-def _write(path: Path, data: bytes) -> Path:
-    try:
-        return write_atomic(path, data)
-    except OSError as err:
-        raise OutputError(f"cannot write {path}: {err.strerror or err}") from err
+    return write_output(output, data)
 
 
 def preset_path(out_dir: str | os.PathLike[str], name: str, fmt: str, stem: str = "map") -> Path:
@@ -266,7 +259,7 @@ def export_presets(report_map, out_dir: str | os.PathLike[str], *, fmt: str = "p
     written: list[Path] = []
     for spec, target in zip(specs, targets):
         data = render_bytes(report_map, fmt=fmt, spec=spec, title=title, subtitle=subtitle, **view)
-        written.append(_write(target, data))
+        written.append(write_output(target, data))
         if progress is not None:
             progress(len(written), len(targets), target)
     return written

@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import OutputError
+
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder
@@ -34,3 +36,12 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_output(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """:func:`write_atomic` for a file the user asked for: a failure is an
+    :class:`OutputError` naming the path, and nothing partial is left."""
+    try:
+        return write_atomic(path, data)
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err.strerror or err}") from err

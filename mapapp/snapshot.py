@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AssetError, MapAppError, OptionError
-from .export import Bounds, check_bounds, check_output, check_view, _write
+from .export import Bounds, check_bounds, check_output, check_view
+from .files import write_output
 from .presets import resolve_spec
 
 BROWSER_ENV = "MAPAPP_CHROMIUM"
@@ -245,4 +246,4 @@ def snapshot(report_map, output: str | os.PathLike[str], *, preset: str | None =
     find_browser(browser)  # before any work: the install hint comes first
     shot = capture(report_map, spec=spec, layers=layers, types=types, statuses=statuses,
                    bounds=bounds, browser=browser, timeout_s=timeout_s)
-    return _write(output, shot.png), shot
+    return write_output(output, shot.png), shot

@@ -29,8 +29,8 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from mapapp import assets, basemap as ne, styles
-from mapapp.errors import OptionError, OutputError
-from mapapp.files import write_atomic
+from mapapp.errors import OptionError
+from mapapp.files import write_output
 from mapapp.layers import esc, layer_collections, type_label
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUS_LABELS, STATUSES, ReportMap
 
@@ -382,7 +382,4 @@ def render_html(m: folium.Map) -> str:
 
 def save_html(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     """Write the page to ``path`` atomically (temp file + rename)."""
-    try:
-        return write_atomic(path, render_html(m))
-    except OSError as err:
-        raise OutputError(f"cannot write {path}: {err.strerror or err}") from err
+    return write_output(path, render_html(m))
