@@ -23,6 +23,9 @@ from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSE
 from mapapp.export import FORMATS, render_bytes
 from mapapp.presets import PRESETS, get_preset
 from mapapp.render import THEMES, default_subtitle, default_title
+from mapapp.bundle import render_bundle
+from mapapp.handout import render_handout
+from mapapp.story import load_story
 from mapapp.viewstate import BASEMAPS, ViewState, bounds_from_leaflet, from_query
 from mapapp.webmap import INITIAL_BOUNDS, build_map
 
@@ -89,6 +92,9 @@ def sidebar_view() -> ViewState:
     sb.header("Basemap")
     basemap = sb.radio("Basemap", list(BASEMAPS), key="basemap",
                        format_func=BASEMAPS.get, label_visibility="collapsed")
+    sb.header("Classroom")
+    sb.button("Present the lesson", key="present_start", on_click=start_presenting,
+              help="Step through the report on a projector: big type, ← and → keys")
     sb.caption("Web basemaps need internet; the offline one is bundled. Layers, "
                "filters and the selected feature are kept in the page address, "
                "so a copied link reopens this view.")
@@ -170,8 +176,108 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds) -> No
                            key="export_download")
 
 
+# Present mode is read from a projector at the back of a room: big type.
+PRESENT_CSS = """<style>
+.st-key-lesson_head h1 {font-size: 2.6rem; line-height: 1.15;}
+.st-key-lesson_head p, .st-key-lesson_text p {font-size: 1.6rem; line-height: 1.45;}
+.st-key-lesson_question p {font-size: 1.5rem;}
+.st-key-lesson_nav button p {font-size: 1.3rem;}
+</style>"""
+PRESENT_MAP_HEIGHT = 560
+
+
+DEFAULT_STORY = "report-2022-11-16"
+
+
+@st.cache_resource(max_entries=8)
+def _load_story(_report_map, data_dir: str, version: tuple, story_id: str):
+    return load_story(story_id, report_map=_report_map, data_dir=Path(data_dir))
+
+
+def get_story(report_map, data_dir: str, version: tuple, story_id: str):
+    """The lesson, or None after showing why it cannot be presented."""
+    try:
+        return _load_story(report_map, data_dir, version, story_id)
+    except MapAppError as err:
+        st.error("This lesson cannot be presented.\n\n" + escape_markdown(str(err)))
+        return None
+
+
+def step_from_link(raw, count: int) -> int:
+    """A 0-based step index from a 1-based ``step`` in the link; bad values give step 1."""
+    try:
+        return min(max(int(str(raw)) - 1, 0), count - 1)
+    except ValueError:
+        return 0
+
+
+def start_presenting() -> None:
+    st.session_state.update(mode="present", step=0, _from_step=None)
+
+
+def go_to_step(index: int) -> None:
+    st.session_state["_from_step"] = st.session_state.get("step", 0)
+    st.session_state["step"] = index
+
+
+def present_lesson(report_map, story) -> None:
+    """Present mode: one step at a time, map full width, big type."""
+    steps = story.steps
+    index = min(max(st.session_state.get("step", 0), 0), len(steps) - 1)
+    step = steps[index]
+    st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+    with st.container(key="lesson_nav"):
+        back, counter, forward, leave = st.columns([2, 3, 2, 2])
+        back.button("◀ Previous", key="lesson_prev", disabled=index == 0, shortcut="left",
+                    on_click=go_to_step, args=(index - 1,), width="stretch")
+        counter.markdown(f"**Step {index + 1} of {len(steps)}** · {escape_markdown(story.title)}")
+        forward.button("Next ▶", key="lesson_next", disabled=index == len(steps) - 1,
+                       shortcut="right", on_click=go_to_step, args=(index + 1,),
+                       type="primary", width="stretch")
+        leave.button("Leave present mode", key="lesson_leave", width="stretch",
+                     on_click=lambda: st.session_state.update(mode="explore"))
+    with st.container(key="lesson_head"):
+        st.title(escape_markdown(step.title))
+    previous = st.session_state.get("_from_step")
+    fly_from = steps[previous].bounds if previous is not None and previous != index else None
+    folium_map = build_map(report_map, layers=step.layers, selected=step.highlight,
+                           bounds=step.bounds, fly_from=fly_from, asset_base=ASSET_BASE)
+    # Nothing comes back from the map: in a lesson only the buttons move it.
+    st_folium(folium_map, height=PRESENT_MAP_HEIGHT, use_container_width=True,
+              returned_objects=[], key="lesson_map")
+    with st.container(key="lesson_text"):
+        st.markdown(escape_markdown(step.text))
+    if step.question:
+        with st.container(key="lesson_question"):
+            st.info("**Question for the class:** " + escape_markdown(step.question))
+    st.caption("Keys: ← and → move between steps. Source: "
+               + escape_markdown(report_map.report.citation_text()))
+    lesson, handout = st.columns(2)
+    # Built on request: the handout draws a map per step (a few seconds).
+    if lesson.button("Prepare the offline lesson (HTML)", key="lesson_bundle"):
+        st.session_state["_bundle"] = render_bundle(report_map, story).encode("utf-8")
+    if st.session_state.get("_bundle"):
+        lesson.download_button("Download lesson.html", st.session_state["_bundle"],
+                               file_name=f"lesson-{story.id}.html", mime="text/html",
+                               key="lesson_bundle_download")
+    if handout.button("Prepare the handout (PDF)", key="lesson_handout"):
+        try:
+            st.session_state["_handout"] = render_handout(report_map, story)
+        except MapAppError as err:
+            handout.error(escape_markdown(str(err)))
+    if st.session_state.get("_handout"):
+        handout.download_button("Download handout.pdf", st.session_state["_handout"],
+                                file_name=f"handout-{story.id}.pdf", mime="application/pdf",
+                                key="lesson_handout_download")
+
+
 def main() -> None:
-    st.set_page_config(page_title="mapapp: report map", layout="wide")
+    link = st.query_params.to_dict()
+    if "mode" not in st.session_state:  # the link decides once, then the buttons do
+        st.session_state["mode"] = "present" if link.get("mode") == "present" else "explore"
+    presenting = st.session_state["mode"] == "present"
+    st.set_page_config(page_title="mapapp: report map", layout="wide",
+                       initial_sidebar_state="collapsed" if presenting else "auto")
     data_dir = os.environ.get("MAPAPP_DATA_DIR", str(DATA_DIR))
     cache_dir = os.environ.get("MAPAPP_GEOCACHE_DIR", str(GEOCACHE_DIR))
     try:
@@ -183,6 +289,17 @@ def main() -> None:
         st.stop()
     for note in report_map.notes:
         st.warning(escape_markdown(note))
+
+    if presenting:
+        story = get_story(report_map, data_dir, version, link.get("story") or DEFAULT_STORY)
+        if story is not None:
+            if "step" not in st.session_state:
+                st.session_state["step"] = step_from_link(link.get("step"), len(story.steps))
+            present_lesson(report_map, story)
+            st.query_params.from_dict({"mode": "present", "story": story.id,
+                                       "step": str(st.session_state["step"] + 1)})
+            return
+        st.session_state["mode"] = "explore"
 
     ids = {f.id for f in report_map.features}
     link_view, notes = from_query(st.query_params.to_dict(), feature_ids=ids)

@@ -106,6 +106,19 @@ def _html(args) -> int:
     return 0
 
 
+def _bundle(args) -> int:
+    from .bundle import write_bundle
+    from .load import load_report_map
+    from .story import load_story
+    data_dir = Path(args.data_dir)
+    report_map = load_report_map(data_dir, cache_dir=Path(args.cache_dir))
+    story = load_story(args.story, report_map=report_map, data_dir=data_dir)
+    path = write_bundle(report_map, story, Path(args.output), overwrite=args.overwrite)
+    print(f"Wrote {path}: lesson \"{story.title}\", {len(story.steps)} steps, one "
+          "self-contained file that opens with no network.")
+    return 0
+
+
 def _names(option: str, text: str | None, known: tuple[str, ...]) -> tuple[str, ...] | None:
     """A comma list as the app takes it: absent is the default (``None``),
     ``none`` is nothing; unknown names are an error naming the option."""
@@ -224,6 +237,18 @@ def _snapshot(args) -> int:
     return 0
 
 
+def _handout(args) -> int:
+    from .handout import write_handout
+    from .load import load_report_map
+    from .story import load_story
+
+    report_map = load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
+    story = load_story(args.story, report_map=report_map, data_dir=Path(args.data_dir))
+    path = write_handout(report_map, story, args.output, paper=args.paper, overwrite=args.overwrite)
+    print(f"Wrote {path}: {len(story.steps)} pages ({args.paper}), one per step of “{story.title}”")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .webmap import BASEMAPS
 
@@ -262,6 +287,16 @@ def build_parser() -> argparse.ArgumentParser:
     html.add_argument("--carto-api-key", default=os.environ.get("MAPAPP_CARTO_API_KEY"),
                       help="CARTO key for the light basemap (default: $MAPAPP_CARTO_API_KEY)")
     html.set_defaults(run=_html)
+
+    bundle = folders(sub.add_parser(
+        "bundle", help="write a story as an offline lesson: one HTML file with the map and "
+                       "its steps"))
+    bundle.add_argument("--story", default="report-2022-11-16",
+                        help="story id in DATA_DIR/stories, or a story .json file "
+                             "(default: %(default)s)")
+    bundle.add_argument("-o", "--output", required=True, help="output .html file")
+    bundle.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    bundle.set_defaults(run=_bundle)
 
     def view_options(command):
         from .model import ALL_TYPES, STATUSES
@@ -304,6 +339,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="Chromium or Chrome executable (default: $MAPAPP_CHROMIUM, "
                            "/usr/bin/chromium, or chromium/google-chrome on PATH)")
     snap.set_defaults(run=_snapshot)
+
+    from .handout import PAPERS
+    handout = folders(sub.add_parser(
+        "handout", help="a printable PDF for class: one page per story step, with questions"))
+    handout.add_argument("--story", default="report-2022-11-16",
+                         help="story id in DATA_DIR/stories/ or a story .json file "
+                              "(default: %(default)s)")
+    handout.add_argument("-o", "--output", required=True, help="output .pdf file")
+    handout.add_argument("--paper", default="a4-portrait", choices=PAPERS,
+                         help="paper size (default: %(default)s)")
+    handout.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    handout.set_defaults(run=_handout)
     return parser
 
 

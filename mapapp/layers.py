@@ -218,12 +218,14 @@ def feature_to_geojson(feature: Feature, *, selected: bool = False, default_as_o
 
 def layer_collections(report_map: ReportMap, *, layers: Iterable[str] | None = None,
                       types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
-                      selected: str | None = None) -> dict[str, dict[str, Any]]:
+                      selected: str | Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
     """``{layer: FeatureCollection}`` in drawing order, for the shown layers.
 
     Layers left with no drawable feature after filtering are omitted.
-    Features without geometry (listed, not drawn) are skipped.
+    Features without geometry (listed, not drawn) are skipped.  ``selected``
+    is one feature id or several (a lesson step highlights a few).
     """
+    chosen = {selected} if isinstance(selected, str) else set(selected or ())
     shown = filter_features(report_map.features, layers=layers, types=types, statuses=statuses)
     by_id = {f.id: f for f in report_map.features}
     out: dict[str, dict[str, Any]] = {}
@@ -232,7 +234,7 @@ def layer_collections(report_map: ReportMap, *, layers: Iterable[str] | None = N
         for feature in shown:
             if feature.layer != layer:
                 continue
-            gj = feature_to_geojson(feature, selected=(feature.id == selected),
+            gj = feature_to_geojson(feature, selected=feature.id in chosen,
                                     default_as_of=report_map.front_line_as_of,
                                     parent=by_id.get(feature.part_of))
             if gj is not None:

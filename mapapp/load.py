@@ -145,7 +145,7 @@ def data_version(data_dir: Path = DATA_DIR, cache_dir: Path = GEOCACHE_DIR) -> t
     """Name, size and modification time of every input file: a cache key that
     changes when an editor saves a data file or the geocache is refilled."""
     stamp = []
-    for folder in (Path(data_dir), Path(cache_dir)):
+    for folder in (Path(data_dir), Path(data_dir) / "stories", Path(cache_dir)):
         for path in sorted(folder.glob("*.json")):
             try:
                 info = path.stat()

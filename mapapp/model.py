@@ -58,6 +58,13 @@ class Report:
     source_file: str = ""
     summary: str = ""  # ours, not the report's words
 
+    def citation_text(self) -> str:
+        """
+        >>> Report("r", "The Paper", "A headline", "2022-11-16", 3).citation_text()
+        'The Paper, “A headline”, 2022-11-16'
+        """
+        return f"{self.publisher}, “{self.headline}”, {self.date}"
+
 
 @dataclass(frozen=True)
 class Citation:

@@ -51,12 +51,14 @@ THEME_COLORS: dict[str, dict[str, str]] = {
         "halo": "#ffffff", "sea": styles.SEA, "land": styles.LAND, "border": styles.LAND_BORDER,
         "country_label": "#8a857c", "panel": "#ffffff", "panel_edge": "#b9b6ae",
         "inset_land": "#dedad1", "inset_sea": styles.SEA, "neutral": "#6e6e6e",
+        "highlight": "#f2b600",
     },
     "dark": {
         "paper": "#11161c", "text": "#f2f2f2", "muted": "#b9bec6", "ink": "#f2f2f2",
         "halo": "#11161c", "sea": "#1c2b38", "land": "#34383e", "border": "#686d75",
         "country_label": "#9096a0", "panel": "#11161c", "panel_edge": "#4d535b",
         "inset_land": "#4a4f56", "inset_sea": "#1c2b38", "neutral": "#a8a8a8",
+        "highlight": "#ffd23f",
     },
 }
 
@@ -609,6 +611,32 @@ def _area_patches(path, type_: str, t: _Type, colors: dict[str, str], zorder: fl
     return out
 
 
+# Extra width (web-map pixels) of the outline under a highlighted line or area.
+HIGHLIGHT_WIDTH = 7.0
+
+
+def _draw_highlight_ring(ax, x, y, ps: _PointStyle, t: _Type, colors: dict[str, str], zorder: float):
+    """A wide ring with a pale disc under a highlighted marker; ink edged, so
+    it still reads on a greyscale print."""
+    from matplotlib.colors import to_rgba
+
+    ring = ax.scatter([x], [y], s=(ps.size * 1.9 + 4 * t.scale) ** 2, marker="o",
+                      facecolors=[to_rgba(colors["highlight"], 0.35)], edgecolors=[colors["highlight"]],
+                      linewidths=3.2 * t.scale, zorder=zorder, clip_on=True, gid="mapapp-highlight")
+    from matplotlib import patheffects
+
+    ring.set_path_effects([patheffects.Stroke(linewidth=3.2 * t.scale + 1.6 * t.scale,
+                                              foreground=colors["ink"]), patheffects.Normal()])
+    return ring
+
+
+def _highlight_outline(path, t: _Type, colors: dict[str, str], zorder: float):
+    from matplotlib.patches import PathPatch
+
+    return PathPatch(path, facecolor="none", edgecolor=colors["highlight"], linewidth=HIGHLIGHT_WIDTH * t.scale,
+                     joinstyle="round", zorder=zorder, gid="mapapp-highlight")
+
+
 # --------------------------------------------------------------------------
 # Boxes (display pixels) for collision tests
 
@@ -632,7 +660,7 @@ def _bbox_tuple(bb) -> tuple[float, float, float, float]:
 def render_figure(report_map: ReportMap, *, spec: ImageSpec, layers: Iterable[str] | None = None,
                   types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
                   bounds=None, title: str | None = None, subtitle: str | None = None,
-                  theme: str = "light"):
+                  theme: str = "light", highlight: Iterable[str] = ()):
     """The map as a ``matplotlib.figure.Figure`` of exactly ``spec``'s pixels.
 
     ``layers``, ``types``, ``statuses`` filter as on the web map
@@ -640,23 +668,40 @@ def render_figure(report_map: ReportMap, *, spec: ImageSpec, layers: Iterable[st
     ``((south, west), (north, east))`` view, by default the web map's first
     view, widened to the map's shape; ``title``/``subtitle`` default to
     :func:`default_title` and :func:`default_subtitle` ("" for none).
-    Raises :class:`OptionError` for an unknown theme, layer, type or
-    status, bad bounds, or a title or subtitle too long for the image.
+    ``highlight`` names feature ids to stand out (a story step's subject):
+    points get a wide ring under their symbol, lines and areas a wide
+    outline under their own.
+    Raises :class:`OptionError` for an unknown theme, layer, type, status
+    or highlighted feature id, bad bounds, or a title or subtitle too long
+    for the image.
     """
     if not isinstance(spec, ImageSpec):
         raise OptionError(f"spec must be an ImageSpec, not {type(spec).__name__}")
     if theme not in THEMES:
         raise OptionError(f"unknown theme {theme!r} (choose from {', '.join(THEMES)})")
     box = _check_bounds(bounds)
+    highlighted = _check_highlight(report_map, highlight)
     crs = _view_crs(box)
     shown = _shown(report_map, box, crs, layers=layers, types=types, statuses=statuses)
     title = default_title(report_map) if title is None else str(title)
     subtitle = default_subtitle(report_map) if subtitle is None else str(subtitle)
-    return _Renderer(report_map, spec, theme, box, crs, shown, title, subtitle).draw()
+    return _Renderer(report_map, spec, theme, box, crs, shown, title, subtitle,
+                     highlighted).draw()
+
+
+def _check_highlight(report_map: ReportMap, highlight: Iterable[str]) -> frozenset[str]:
+    if isinstance(highlight, str):  # one id, not its letters
+        highlight = (highlight,)
+    wanted = frozenset(str(h) for h in (highlight or ()))
+    unknown = sorted(wanted - {f.id for f in report_map.features})
+    if unknown:
+        raise OptionError(f"highlight: unknown feature id {', '.join(map(repr, unknown))}")
+    return wanted
 
 
 class _Renderer:
-    def __init__(self, report_map, spec, theme, box, crs, shown, title, subtitle):
+    def __init__(self, report_map, spec, theme, box, crs, shown, title, subtitle,
+                 highlight: frozenset[str] = frozenset()):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -665,6 +710,7 @@ class _Renderer:
         self.colors = THEME_COLORS[theme]
         self.box, self.crs, self.shown = box, crs, shown
         self.title, self.subtitle = title, subtitle
+        self.highlight = highlight
         self.t = _Type.for_spec(spec)
         self.fig = Figure(figsize=(spec.width_in, spec.height_in), dpi=spec.dpi,
                           facecolor=self.colors["paper"])
@@ -862,18 +908,28 @@ class _Renderer:
         z_layer = {"mentions": 6, "places": 7, "strikes": 8}
         for s in self.shown:
             f = s.feature
+            lit = f.id in self.highlight
             if s.kind == "area":
                 path = _polygon_path(_polygons_only(s.geom))
                 if path is not None:
+                    if lit:
+                        self.ax.add_patch(_highlight_outline(path, t, c, zorder=3.05))
                     for patch in _area_patches(path, f.type, t, c, zorder=3):
                         self.ax.add_patch(patch)
             elif s.kind == "line":
                 kw = _line_kwargs(f.type, t, c)
                 for xy in _lines(s.geom):
+                    if lit:
+                        self.ax.add_line(Line2D(xy[:, 0], xy[:, 1], zorder=3.95, color=c["highlight"],
+                                                linewidth=kw["linewidth"] + HIGHLIGHT_WIDTH * t.scale,
+                                                solid_capstyle="round", solid_joinstyle="round",
+                                                gid="mapapp-highlight"))
                     self.ax.add_line(Line2D(xy[:, 0], xy[:, 1], zorder=4, **kw))
             else:
                 for pt_ in getattr(s.geom, "geoms", [s.geom]):
                     ps = _point_style(f.type, f.status, t, c)
+                    if lit:
+                        _draw_highlight_ring(self.ax, pt_.x, pt_.y, ps, t, c, z_layer.get(f.layer, 6) - 0.05)
                     _draw_marker(self.ax, pt_.x, pt_.y, ps, z_layer.get(f.layer, 6), halo=c["halo"])
                     self.points.append((f, pt_.x, pt_.y, ps))
         # Every marker is an obstacle for labels.

@@ -152,9 +152,18 @@ class MapSetup(MacroElement):
                 container.addEventListener(name, function () { touched = true; },
                                            {passive: true});
             });
+            var flown = !{{ this.fly|tojson }};
             var refit = function () {
                 map.invalidateSize({pan: false});
-                if (!touched) { map.fitBounds(bounds); }
+                if (!touched) {
+                    if (flown) {
+                        map.fitBounds(bounds);
+                    } else {
+                        // Once the frame has its size: glide from the previous view.
+                        flown = true;
+                        setTimeout(function () { map.flyToBounds(bounds, {duration: 1.2}); }, 150);
+                    }
+                }
                 map.fire('moveend');  // renderers recompute their clip box
             };
             if (window.ResizeObserver) {
@@ -166,11 +175,12 @@ class MapSetup(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, bounds):
+    def __init__(self, bounds, *, fly: bool = False):
         super().__init__()
         self._name = "MapSetup"
         self.defs = styles.svg_defs()
         self.bounds = [list(corner) for corner in bounds]
+        self.fly = fly
 
 
 class Legend(MacroElement):
@@ -308,12 +318,13 @@ def build_map(
     statuses: Iterable[str] | None = None,
     basemap: str = "offline",
     offline: bool = True,
-    selected: str | None = None,
+    selected: str | Iterable[str] | None = None,
     asset_base: str = assets.DEFAULT_BASE_URL,
     inline_assets: bool = False,
     height: str | int = "100%",
     carto_api_key: str | None = None,
     bounds: tuple[tuple[float, float], tuple[float, float]] = INITIAL_BOUNDS,
+    fly_from: tuple[tuple[float, float], tuple[float, float]] | None = None,
 ) -> folium.Map:
     """The web map for ``report_map``, filtered by layer, type and status.
 
@@ -327,8 +338,10 @@ def build_map(
     only outside requests an offline map can make, and only when a tile
     basemap is chosen.  ``"light"`` is CARTO Positron when
     ``carto_api_key`` is given, else Esri World Gray Canvas (no key).
-    ``selected`` is a feature id to highlight.  ``bounds`` is the view
-    the page opens on, ``((south, west), (north, east))``.
+    ``selected`` is a feature id (or several) to highlight.  ``bounds`` is
+    the view the page opens on, ``((south, west), (north, east))``; with
+    ``fly_from`` the page opens there and then glides to ``bounds`` (a
+    lesson moving from one step to the next).
     """
     if basemap not in BASEMAPS:
         raise OptionError(f"unknown basemap {basemap!r} (choose from {', '.join(BASEMAPS)})")
@@ -343,7 +356,7 @@ def build_map(
     _set_assets(m, fullscreen, offline=offline, inline=inline_assets, asset_base=asset_base)
     m.get_root().header.add_child(_RawHeader(f"<style>{_guard(styles.map_css(), 'style')}</style>"),
                                   name="mapapp_css")
-    MapSetup(bounds).add_to(m)
+    MapSetup(bounds, fly=fly_from is not None).add_to(m)
 
     _add_basemaps(m, basemap, carto_api_key)
 
@@ -364,7 +377,8 @@ def build_map(
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     fullscreen.add_to(m)
     Legend(legend_html(collections, front_line_as_of=report_map.front_line_as_of)).add_to(m)
-    m.fit_bounds([list(bounds[0]), list(bounds[1])])
+    start = fly_from or bounds
+    m.fit_bounds([list(start[0]), list(start[1])])
     return m
 
 

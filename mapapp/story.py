@@ -1,0 +1,180 @@
+"""Stories: a lesson walked through the map one step at a time.
+
+A story is a JSON file in ``data/stories/`` (data apart from code, like the
+features).  Each step frames the map on ``bounds``, shows some layers and
+highlights some features, with a short text and a question for students::
+
+    {"id": "...", "title": "...", "summary": "...",
+     "steps": [{"id": "...", "title": "...", "text": "...",
+                "bounds": [[south, west], [north, east]],
+                "layers": ["strikes"], "highlight": ["strike-kyiv"],
+                "question": "..."}]}
+
+Texts are plain text: whoever shows them escapes them.  Every fault is a
+:class:`DataError` naming the story file, the step
+(``"<story id> step <n> (<step id>)"``) and the field.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError
+from .load import DATA_DIR
+from .model import LAYERS, ReportMap
+from .schema import check_fields, is_id, read_json
+
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of a lesson."""
+
+    id: str
+    title: str
+    text: str
+    bounds: Bounds  # ((south, west), (north, east))
+    layers: tuple[str, ...]  # layers shown (model.LAYERS)
+    highlight: tuple[str, ...]  # feature ids highlighted
+    question: str = ""  # optional question for students
+
+
+@dataclass(frozen=True)
+class Story:
+    """A titled sequence of steps over one report map."""
+
+    id: str
+    title: str
+    summary: str
+    steps: tuple[Step, ...]
+
+
+STORIES_DIR = DATA_DIR / "stories"
+
+STORY_FIELDS = {"id": str, "title": str, "summary": str, "steps": list}
+STORY_REQUIRED = ("id", "title", "summary", "steps")
+STEP_FIELDS = {"id": str, "title": str, "text": str, "bounds": list, "layers": list,
+               "highlight": list, "question": str}
+STEP_REQUIRED = ("id", "title", "text", "bounds", "layers", "highlight")
+
+
+def story_path(story_id: str, *, data_dir: Path = DATA_DIR) -> Path:
+    """Where the story ``story_id`` lives.
+
+    >>> story_path("lesson-1", data_dir=Path("data")).as_posix()
+    'data/stories/lesson-1.json'
+    """
+    if not is_id(story_id):
+        from .errors import OptionError
+        raise OptionError(f"story id {story_id!r}: use lower-case letters and digits "
+                          "joined by hyphens (the file name without .json)")
+    return Path(data_dir) / "stories" / f"{story_id}.json"
+
+
+def list_stories(*, data_dir: Path = DATA_DIR) -> list[str]:
+    """The ids of the stories in ``data_dir/stories``, sorted."""
+    folder = Path(data_dir) / "stories"
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.json") if is_id(p.stem))
+
+
+def load_story(story_id_or_path: str | Path, *, report_map: ReportMap,
+               data_dir: Path = DATA_DIR) -> Story:
+    """Read and validate a story: an id from ``data_dir/stories``, or a path.
+
+    Highlighted feature ids are checked against ``report_map``.
+    """
+    text = str(story_id_or_path)
+    if isinstance(story_id_or_path, Path) or text.endswith(".json") or "/" in text:
+        path = Path(story_id_or_path)
+    else:
+        path = story_path(text, data_dir=data_dir)
+        if not path.exists():
+            known = ", ".join(list_stories(data_dir=data_dir)) or "none"
+            raise DataError(f"no such story (known: {known})", file=str(path))
+    return parse_story(read_json(path), report_map=report_map, file=str(path))
+
+
+def parse_story(record: Any, *, report_map: ReportMap, file: str) -> Story:
+    """Validate one story's JSON object and build the :class:`Story`."""
+    story_id = record.get("id") if isinstance(record, dict) else None
+    story_id = story_id if isinstance(story_id, str) else None
+    check_fields(record, STORY_FIELDS, STORY_REQUIRED, file=file, record_id=story_id)
+    if not is_id(story_id):
+        raise DataError("must be lower-case letters and digits, joined by single hyphens",
+                        file=file, feature=story_id, field="id")
+    if not record["steps"]:
+        raise DataError("a story needs at least one step", file=file, feature=story_id,
+                        field="steps")
+    known_ids = {f.id for f in report_map.features}
+    steps: list[Step] = []
+    seen: dict[str, int] = {}
+    for n, raw in enumerate(record["steps"], start=1):
+        step = _parse_step(raw, n, story_id=story_id, known_ids=known_ids, file=file)
+        if step.id in seen:
+            raise DataError(f"duplicate step id {step.id!r} (also step {seen[step.id]})",
+                            file=file, feature=_where(story_id, n, step.id), field="id")
+        seen[step.id] = n
+        steps.append(step)
+    return Story(id=story_id, title=record["title"].strip(), summary=record["summary"].strip(),
+                 steps=tuple(steps))
+
+
+def _where(story_id: str, n: int, step_id: Any) -> str:
+    return f"{story_id} step {n}" + (f" ({step_id})" if isinstance(step_id, str) and step_id else "")
+
+
+def _parse_step(raw: Any, n: int, *, story_id: str, known_ids: set[str], file: str) -> Step:
+    step_id = raw.get("id") if isinstance(raw, dict) else None
+    where = _where(story_id, n, step_id)
+    check_fields(raw, STEP_FIELDS, STEP_REQUIRED, file=file, record_id=where)
+
+    def fail(field: str, message: str) -> DataError:
+        return DataError(message, file=file, feature=where, field=field)
+
+    if not is_id(step_id):
+        raise fail("id", "must be lower-case letters and digits, joined by single hyphens")
+    for name in ("title", "text"):
+        if not raw[name].strip():
+            raise fail(name, "is empty")
+    bounds = _parse_bounds(raw["bounds"], fail)
+    layers = raw["layers"]
+    if not layers:
+        raise fail("layers", f"show at least one layer ({', '.join(LAYERS)})")
+    for layer in layers:
+        if layer not in LAYERS:
+            raise fail("layers", f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
+    if len(set(layers)) != len(layers):
+        raise fail("layers", "a layer is listed twice")
+    for feature_id in raw["highlight"]:
+        if not isinstance(feature_id, str) or feature_id not in known_ids:
+            raise fail("highlight", f"unknown feature id {feature_id!r}")
+    return Step(id=step_id, title=raw["title"].strip(), text=raw["text"].strip(), bounds=bounds,
+                layers=tuple(v for v in LAYERS if v in layers),
+                highlight=tuple(dict.fromkeys(raw["highlight"])),
+                question=raw.get("question", "").strip())
+
+
+def _parse_bounds(value: list, fail) -> Bounds:
+    shape = "must be [[south, west], [north, east]] in degrees"
+    if len(value) != 2 or not all(isinstance(c, list) and len(c) == 2 for c in value):
+        raise fail("bounds", shape)
+    numbers = [v for corner in value for v in corner]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+               for v in numbers):
+        raise fail("bounds", shape)
+    (south, west), (north, east) = ((float(a), float(b)) for a, b in value)
+    if not all(-90 <= lat <= 90 for lat in (south, north)):
+        raise fail("bounds", "latitudes must be between -90 and 90")
+    if not all(-180 <= lon <= 180 for lon in (west, east)):
+        raise fail("bounds", "longitudes must be between -180 and 180")
+    if south >= north:
+        raise fail("bounds", f"south ({south:g}) must be below north ({north:g})")
+    if west >= east:
+        raise fail("bounds", f"west ({west:g}) must be left of east ({east:g})")
+    return ((south, west), (north, east))

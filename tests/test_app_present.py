@@ -1,0 +1,108 @@
+"""Present mode through AppTest: stepping, the step in the link, big type."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mapapp.load import load_report_map
+from mapapp.story import load_story
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+STORY = "report-2022-11-16"
+
+
+@pytest.fixture(scope="module")
+def story():
+    return load_story(STORY, report_map=load_report_map())
+
+
+def present(query=None):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"mode": "present", "story": STORY, **(query or {})})
+    return at.run()
+
+
+def map_script(at) -> str:
+    maps = [c for c in at.get("component_instance")
+            if c.proto.component_name == "streamlit_folium.st_folium"]
+    assert len(maps) == 1
+    return json.loads(maps[0].proto.json_args)["script"]
+
+
+def test_present_mode_shows_the_first_step(story):
+    at = present()
+    assert not at.exception and not at.error
+    first = story.steps[0]
+    assert at.title[0].value.replace("\\", "") == first.title
+    assert f"Step 1 of {len(story.steps)}" in " ".join(m.value for m in at.markdown)
+    assert at.button(key="lesson_prev").disabled
+    assert at.query_params["step"] == "1" and at.query_params["mode"] == "present"
+    script = map_script(at)
+    for feature_id in first.highlight:
+        assert feature_id in script
+
+
+def test_next_and_previous_walk_the_story(story):
+    at = present()
+    for number, step in enumerate(story.steps[1:], start=2):
+        at.button(key="lesson_next").click().run()
+        assert at.title[0].value.replace("\\", "") == step.title
+        assert at.query_params["step"] == str(number)
+        # The map flies from the previous step's view to this one.
+        script = map_script(at)
+        south, west = step.bounds[0]
+        assert "flyToBounds" in script and f"{south}" in script
+    assert at.button(key="lesson_next").disabled
+    at.button(key="lesson_prev").click().run()
+    assert at.title[0].value.replace("\\", "") == story.steps[-2].title
+
+
+def test_a_link_opens_step_3(story):
+    at = present({"step": "3"})
+    assert at.title[0].value.replace("\\", "") == story.steps[2].title
+    if story.steps[2].question:
+        assert any(story.steps[2].question.split()[0] in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("raw", ["0", "99", "x"])
+def test_a_bad_step_in_the_link_still_opens(story, raw):
+    at = present({"step": raw})
+    assert not at.exception
+    assert at.title[0].value
+
+
+def test_step_layers_and_highlights_reach_the_map(story):
+    at = present({"step": "2"})
+    step = story.steps[1]
+    script = map_script(at)
+    shown = {f"mapapp-layer-{layer}" for layer in step.layers}
+    for layer in ("strikes", "front_lines", "control_areas", "places", "mentions"):
+        marker = f"mapapp-layer-{layer}"
+        if marker not in shown:
+            assert marker not in script, layer
+
+
+def test_leaving_present_mode_returns_to_the_explorer():
+    at = present()
+    at.button(key="lesson_leave").click().run()
+    assert not at.exception
+    assert at.get("dataframe")  # the feature table is back
+    assert "mode" not in at.query_params
+
+
+def test_presenting_starts_from_the_sidebar():
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.button(key="present_start").click().run()
+    assert at.query_params["mode"] == "present" and at.query_params["step"] == "1"
+
+
+def test_lesson_and_handout_downloads():
+    at = present()
+    at.button(key="lesson_bundle").click().run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download lesson.html" in labels
+    at.button(key="lesson_handout").click().run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download handout.pdf" in labels and not at.exception

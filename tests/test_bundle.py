@@ -1,0 +1,175 @@
+"""The offline lesson bundle in a real browser: no network, steps, highlights.
+
+The bundle is copied away from where it was written before opening, so
+nothing beside it (vendor files, data) can be what makes it work.
+"""
+
+import dataclasses
+import shutil
+
+import pytest
+
+from browser_support import ARTIFACTS, launch_chromium
+from mapapp.bundle import write_bundle
+from mapapp.story import load_story
+
+pytestmark = pytest.mark.browser
+
+EVIL_TITLE = "<script>alert(1)</script> lesson"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launch_chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def story(report_map):
+    return load_story("report-2022-11-16", report_map=report_map)
+
+
+@pytest.fixture(scope="module")
+def lesson(report_map, story, tmp_path_factory):
+    written = write_bundle(report_map, story, tmp_path_factory.mktemp("out") / "lesson.html")
+    moved = tmp_path_factory.mktemp("elsewhere") / "copied-lesson.html"
+    shutil.copyfile(written, moved)
+    return moved
+
+
+def open_page(browser, url, request):
+    """Open ``url`` with every request but file: and data: refused and counted."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    outside, errors, dialogs = [], [], []
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    failed_before = request.session.testsfailed
+
+    def close():
+        if request.session.testsfailed > failed_before:
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+        page.close()
+
+    request.addfinalizer(close)
+    page.goto(url)
+    page.wait_for_function("window.mapappLesson && window.mapappLesson.step > 0", timeout=15_000)
+    return page, outside, errors, dialogs
+
+
+def wait_settled(page, n):
+    page.wait_for_function(f"mapappLesson.step === {n} && !mapappLesson.moving", timeout=10_000)
+
+
+def view_bounds(page):
+    return page.evaluate("""() => { const b = mapappLesson.map.getBounds();
+        return [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]]; }""")
+
+
+def assert_framed(view, bounds, what):
+    (s, w), (n, e) = bounds
+    (vs, vw), (vn, ve) = view
+    slack = 0.02
+    # the whole step is in view ...
+    assert vs <= s + slack and vw <= w + slack and vn >= n - slack and ve >= e - slack, \
+        f"{what}: view {view} does not contain {bounds}"
+    # ... and the view is not much more than the step (fitBounds fills one axis)
+    assert min((vn - vs) / (n - s), (ve - vw) / (e - w)) < 1.6, f"{what}: view {view} too wide"
+
+
+def assert_highlighted(page, step, report_map, what):
+    lit = set(page.evaluate("""() => Array.from(document.querySelectorAll('.mapapp-highlight'))
+        .flatMap(el => Array.from(el.classList).filter(c => c.startsWith('mapapp-f-'))
+        .map(c => c.slice(9)))"""))
+    drawn = {f.id for f in report_map.features if f.geometry is not None}
+    layers = {f.id: f.layer for f in report_map.features}
+    want = {f for f in step.highlight if f in drawn and layers[f] in step.layers}
+    assert lit == want, f"{what}: highlighted {sorted(lit)}, expected {sorted(want)}"
+    for feature_id in want:
+        assert page.locator(f".mapapp-f-{feature_id}").count() > 0, f"{what}: {feature_id} not drawn"
+
+
+def test_lesson_steps_offline(browser, lesson, story, report_map, request):
+    page, outside, errors, dialogs = open_page(browser, lesson.as_uri(), request)
+    page.wait_for_selector(".mapapp-marker", state="attached", timeout=10_000)
+    total = len(story.steps)
+    seen_views = []
+    for n, step in enumerate(story.steps, start=1):
+        if n > 1:
+            page.keyboard.press("ArrowRight")
+        wait_settled(page, n)
+        what = f"step {n} ({step.id})"
+        assert page.locator(".mapapp-lesson-panel .lesson-counter").inner_text() == f"Step {n} of {total}", what
+        assert page.locator(".mapapp-lesson-panel .lesson-title").inner_text() == step.title, what
+        assert page.locator(".mapapp-lesson-panel .lesson-question").inner_text() == step.question, what
+        assert page.evaluate("location.hash") == f"#step-{n}"
+        view = view_bounds(page)
+        assert_framed(view, step.bounds, what)
+        seen_views.append(view)
+        assert_highlighted(page, step, report_map, what)
+        hidden = [layer for layer in ("strikes", "front_lines", "control_areas", "places")
+                  if layer not in step.layers]
+        for layer in hidden:
+            assert page.locator(f".mapapp-layer-{layer}").count() == 0, f"{what}: {layer} shown"
+    assert len({str(v) for v in seen_views}) > 1, "the map view never changed"
+    # past the end stays on the last step; Home goes back to the first
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(100)
+    assert page.locator(".mapapp-lesson-panel .lesson-counter").inner_text() == f"Step {total} of {total}"
+    page.keyboard.press("Home")
+    wait_settled(page, 1)
+    assert page.locator(".mapapp-lesson-panel .lesson-prev").is_disabled()
+    page.locator(".mapapp-lesson-panel .lesson-next").click()
+    wait_settled(page, 2)
+    assert errors == [], errors
+    assert dialogs == [], dialogs
+    assert outside == [], f"the lesson asked the network for: {outside}"
+
+
+def test_link_opens_step_3(browser, lesson, story, report_map, request):
+    page, outside, errors, _ = open_page(browser, lesson.as_uri() + "#step-3", request)
+    wait_settled(page, 3)
+    step = story.steps[2]
+    assert page.locator(".mapapp-lesson-panel .lesson-counter").inner_text() == f"Step 3 of {len(story.steps)}"
+    assert page.locator(".mapapp-lesson-panel .lesson-title").inner_text() == step.title
+    page.wait_for_timeout(300)  # let any resize re-fit run
+    assert_framed(view_bounds(page), step.bounds, "step 3 by link")
+    assert_highlighted(page, step, report_map, "step 3 by link")
+    assert errors == [] and outside == []
+
+
+def test_hostile_title_is_text(browser, story, report_map, tmp_path, request):
+    evil = dataclasses.replace(
+        story, title=EVIL_TITLE,
+        steps=(dataclasses.replace(story.steps[0], title=EVIL_TITLE,
+                                   text="<img src=x onerror=alert(2)>"),) + story.steps[1:])
+    path = write_bundle(report_map, evil, tmp_path / "evil.html")
+    page, outside, errors, dialogs = open_page(browser, path.as_uri(), request)
+    wait_settled(page, 1)
+    assert page.locator(".mapapp-lesson-panel .lesson-story").text_content() == EVIL_TITLE
+    assert page.locator(".mapapp-lesson-panel .lesson-title").inner_text() == EVIL_TITLE
+    assert page.locator(".mapapp-lesson-panel .lesson-text").inner_text() == "<img src=x onerror=alert(2)>"
+    assert page.locator(".mapapp-lesson-panel script, .mapapp-lesson-panel img").count() == 0
+    page.wait_for_timeout(300)
+    assert dialogs == [], dialogs
+    assert errors == [] and outside == []
+
+
+def test_print_has_one_page_per_step(browser, lesson, story, request):
+    page, _, _, _ = open_page(browser, lesson.as_uri(), request)
+    page.emulate_media(media="print")
+    sections = page.locator(".mapapp-lesson-print section")
+    assert sections.count() == len(story.steps)
+    assert sections.nth(4).locator("h2").inner_text() == story.steps[4].title
+    assert page.locator(".mapapp-lesson-panel").is_hidden()
+    assert page.locator(".folium-map").is_hidden()
+    assert page.evaluate("getComputedStyle(document.querySelector('.mapapp-lesson-print section'))"
+                         ".breakAfter") == "page"
