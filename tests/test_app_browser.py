@@ -202,24 +202,25 @@ def wait_quiet(page, seconds: float = 1.0, timeout: float = 30.0) -> None:
 
 
 def choose(page, panel, label: str, option: str) -> None:
-    """Pick ``option`` in the panel's select box ``label``, as a keyboard user."""
+    """Pick ``option`` in the panel's select box ``label``, as a keyboard user.
+
+    A rerun landing mid-gesture re-renders the list under the pointer, so
+    each attempt is checked and repeated if it did not take.
+    """
     combo = panel.get_by_role("combobox", name=label)
-    if combo.input_value() == option:
-        return
     choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(5):  # a rerun landing mid-gesture closes the list
-        combo.focus()
-        page.keyboard.press("ArrowDown")
+    for _ in range(6):
+        if combo.input_value() == option:
+            return
+        wait_quiet(page)
         try:
-            choice.wait_for(state="visible", timeout=2_000)
-            break
+            combo.focus()
+            page.keyboard.press("ArrowDown")
+            choice.click(timeout=3_000)
+            wait_quiet(page)
         except PlaywrightError:
             page.keyboard.press("Escape")
-    choice.click()
-    wait_quiet(page)
-    page.wait_for_function(
-        "([label, v]) => [...document.querySelectorAll(`input[aria-label=\"${label}\"]`)]"
-        ".some(i => i.value === v)", arg=[label, option], timeout=10_000)
+    assert combo.input_value() == option, f"could not choose {option!r} in {label!r}"
 
 
 def download_export(page, fmt: str, preset: str, preset_label: str) -> bytes:
