@@ -81,7 +81,8 @@ def load_fingerprint(path: Path) -> Fingerprint:
 
 def copied_texts(data_dir: Path, print_: Fingerprint) -> list[tuple[str, str, str]]:
     """``(feature id, field, copied run)`` for every summary or claim that
-    repeats the report, plus the report summary itself."""
+    repeats the report, plus the report summary itself and the lesson
+    texts in ``stories/`` (id ``story <id> step <n>``)."""
     found: list[tuple[str, str, str]] = []
     report = read_json(Path(data_dir) / "report.json")
     for run in print_.copied(report.get("summary", "")):
@@ -94,4 +95,14 @@ def copied_texts(data_dir: Path, print_: Fingerprint) -> list[tuple[str, str, st
         for field, text in fields:
             for run in print_.copied(text):
                 found.append((record.get("id", "?"), field, run))
+    for path in sorted((Path(data_dir) / "stories").glob("*.json")):
+        story = read_json(path)
+        where = f"story {story.get('id', path.stem)}"
+        for field in ("title", "summary"):
+            for run in print_.copied(str(story.get(field, ""))):
+                found.append((where, field, run))
+        for number, step in enumerate(story.get("steps", []), start=1):
+            for field in ("title", "text", "question"):
+                for run in print_.copied(str(step.get(field, ""))):
+                    found.append((f"{where} step {number}", field, run))
     return found

@@ -69,3 +69,15 @@ def test_bad_fingerprint_file(tmp_path):
     (tmp_path / "fp.json").write_text('{"n": 1, "hashes": []}', encoding="utf-8")
     with pytest.raises(DataError, match="fp.json"):
         load_fingerprint(tmp_path / "fp.json")
+
+
+def test_check_also_reads_the_lesson_texts(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    write_fingerprint(REPORT, data / "report_fingerprint.json")
+    path = data / "stories" / "report-2022-11-16.json"
+    story = json.loads(path.read_text(encoding="utf-8"))
+    story["steps"][1]["text"] = "In class we read: " + REPORT
+    path.write_text(json.dumps(story), encoding="utf-8")
+    assert main(["check", "--data-dir", str(data)]) == 1
+    assert "story report-2022-11-16 step 2: text" in capsys.readouterr().err
