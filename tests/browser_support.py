@@ -31,3 +31,37 @@ def launch_chromium():
             yield browser
         finally:
             browser.close()
+
+
+def open_offline_page(browser, url: str, request, *, viewport=(1280, 800),
+                      allow=("file:", "data:")):
+    """Open ``url`` with every request outside ``allow`` refused and counted.
+
+    Returns ``(page, outside, errors, dialogs)``: refused URLs, page errors,
+    and messages of dialogs (dismissed; an ``alert`` from injected text shows
+    up here).  A screenshot is kept in ``test-artifacts/`` if the test fails.
+    """
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    outside, errors, dialogs = [], [], []
+
+    def route(r):
+        if r.request.url.startswith(allow):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    failed_before = request.session.testsfailed
+
+    def close():
+        # The call phase has been reported by teardown time.
+        if request.session.testsfailed > failed_before:
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+        page.close()
+
+    request.addfinalizer(close)
+    page.goto(url)
+    return page, outside, errors, dialogs

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from browser_support import ARTIFACTS, launch_chromium
+from browser_support import launch_chromium, open_offline_page
 from mapapp.bundle import write_bundle
 from mapapp.story import load_story
 
@@ -38,29 +38,8 @@ def lesson(report_map, story, tmp_path_factory):
 
 
 def open_page(browser, url, request):
-    """Open ``url`` with every request but file: and data: refused and counted."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    outside, errors, dialogs = [], [], []
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    failed_before = request.session.testsfailed
-
-    def close():
-        if request.session.testsfailed > failed_before:
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
-        page.close()
-
-    request.addfinalizer(close)
-    page.goto(url)
+    """Open the lesson offline and wait for it to show its first step."""
+    page, outside, errors, dialogs = open_offline_page(browser, url, request)
     page.wait_for_function("window.mapappLesson && window.mapappLesson.step > 0", timeout=15_000)
     return page, outside, errors, dialogs
 

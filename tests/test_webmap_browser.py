@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from browser_support import ARTIFACTS, launch_chromium
+from browser_support import launch_chromium, open_offline_page
 from mapapp import assets, webmap
 from webmap_fixtures import EVIL, synthetic_map
 
@@ -41,32 +41,8 @@ def browser():
 
 def open_map(browser, path, request):
     """Open ``path``; abort and record every request that is not file://."""
-    page = browser.new_page(viewport={"width": 1200, "height": 800})
-    outside, errors, dialogs = [], [], []
-
-    def route(r):
-        if r.request.url.startswith("file://"):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    failed_before = request.session.testsfailed
-    request.addfinalizer(lambda: _close(page, request, failed_before))
-    page.goto(path.as_uri())
-    return page, outside, errors, dialogs
-
-
-def _close(page, request, failed_before):
-    # The call phase has been reported by teardown time: keep a picture of
-    # what the browser showed if this test failed.
-    if request.session.testsfailed > failed_before:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
-    page.close()
+    return open_offline_page(browser, path.as_uri(), request, viewport=(1200, 800),
+                             allow=("file://",))
 
 
 def assert_drawn(page):
