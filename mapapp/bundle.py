@@ -146,10 +146,6 @@ class Lesson(MacroElement):
             var steps = story.steps, current = -1, highlighted = [];
             document.body.classList.add('mapapp-lesson');
             map.keyboard.disable();  // the arrow keys step through the lesson
-            // The lesson owns the view from now on: MapSetup stops re-fitting the
-            // initial bounds once it sees the reader act (our own observer below
-            // re-frames the current step instead).
-            map.getContainer().dispatchEvent(new Event('keydown'));
             map.invalidateSize({pan: false});
             // The legend stays one click away; open, it would cover the steps' places.
             document.querySelectorAll('.mapapp-legend details').forEach(function (d) { d.open = false; });
@@ -213,7 +209,7 @@ class Lesson(MacroElement):
             };
             map.on('moveend', function () { lesson.moving = false; });
             map.on('overlayadd', function () { if (current >= 0) { applyHighlight(); } });
-            // Keep the step framed when the page is resized (after MapSetup's re-fit).
+            // Keep the step framed when the page is resized.
             if (window.ResizeObserver) {
                 new ResizeObserver(function () {
                     if (current >= 0 && !lesson.moving) {
@@ -274,13 +270,10 @@ def build_lesson(report_map: ReportMap, story: Story) -> folium.Map:
     if not story.steps:
         raise OptionError(f"story {story.id!r} has no steps")
     first = story.steps[0].bounds
+    # The lesson frames every step itself: no fit of the page's own, which
+    # would land after the lesson framed (say) step 3 and undo it.
     m = build_map(report_map, layers=story_layers(story), basemap="offline",
-                  inline_assets=True, bounds=first)
-    # The page's own animated fit would land after the lesson framed its
-    # first step, and undo it; the lesson frames the map itself.
-    for key, child in list(m._children.items()):
-        if isinstance(child, folium.map.FitBounds):
-            del m._children[key]
+                  inline_assets=True, bounds=first, fit=False)
     labels = {label: layer for layer, label in LAYER_LABELS.items()}
     groups = {labels[child.layer_name]: child.get_name() for child in m._children.values()
               if isinstance(child, folium.FeatureGroup) and child.layer_name in labels}

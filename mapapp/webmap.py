@@ -155,7 +155,7 @@ class MapSetup(MacroElement):
             var flown = !{{ this.fly|tojson }};
             var refit = function () {
                 map.invalidateSize({pan: false});
-                if (!touched) {
+                if (!touched && {{ this.refit|tojson }}) {
                     if (flown) {
                         map.fitBounds(bounds);
                     } else {
@@ -175,12 +175,13 @@ class MapSetup(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, bounds, *, fly: bool = False):
+    def __init__(self, bounds, *, fly: bool = False, refit: bool = True):
         super().__init__()
         self._name = "MapSetup"
         self.defs = styles.svg_defs()
         self.bounds = [list(corner) for corner in bounds]
         self.fly = fly
+        self.refit = refit
 
 
 class Legend(MacroElement):
@@ -325,6 +326,7 @@ def build_map(
     carto_api_key: str | None = None,
     bounds: tuple[tuple[float, float], tuple[float, float]] = INITIAL_BOUNDS,
     fly_from: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    fit: bool = True,
 ) -> folium.Map:
     """The web map for ``report_map``, filtered by layer, type and status.
 
@@ -341,7 +343,8 @@ def build_map(
     ``selected`` is a feature id (or several) to highlight.  ``bounds`` is
     the view the page opens on, ``((south, west), (north, east))``; with
     ``fly_from`` the page opens there and then glides to ``bounds`` (a
-    lesson moving from one step to the next).
+    lesson moving from one step to the next).  ``fit=False`` leaves the
+    view to the page's own script (the offline lesson frames each step).
     """
     if basemap not in BASEMAPS:
         raise OptionError(f"unknown basemap {basemap!r} (choose from {', '.join(BASEMAPS)})")
@@ -356,7 +359,7 @@ def build_map(
     _set_assets(m, fullscreen, offline=offline, inline=inline_assets, asset_base=asset_base)
     m.get_root().header.add_child(_RawHeader(f"<style>{_guard(styles.map_css(), 'style')}</style>"),
                                   name="mapapp_css")
-    MapSetup(bounds, fly=fly_from is not None).add_to(m)
+    MapSetup(bounds, fly=fly_from is not None, refit=fit).add_to(m)
 
     _add_basemaps(m, basemap, carto_api_key)
 
@@ -377,8 +380,9 @@ def build_map(
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     fullscreen.add_to(m)
     Legend(legend_html(collections, front_line_as_of=report_map.front_line_as_of)).add_to(m)
-    start = fly_from or bounds
-    m.fit_bounds([list(start[0]), list(start[1])])
+    if fit:
+        start = fly_from or bounds
+        m.fit_bounds([list(start[0]), list(start[1])])
     return m
 
 
