@@ -70,8 +70,10 @@ LAYER_PANES: dict[str, tuple[str, int]] = {
 _ON_EACH_FEATURE = JsCode("""function (feature, layer) {
     var p = feature.properties || {};
     if (p.tooltip_html) {
+        // A highlighted place keeps its name on show (a lesson step points at it).
+        var named = !!p.selected && p.kind === 'point';
         layer.bindTooltip(p.tooltip_html, {className: 'mapapp-tooltip', direction: 'top',
-                                           sticky: p.kind !== 'point'});
+                                           sticky: p.kind !== 'point', permanent: named});
     }
     if (p.popup_html) {
         layer.bindPopup(p.popup_html, {className: 'mapapp-popup', maxWidth: 360, minWidth: 220,

@@ -267,3 +267,29 @@ def test_export_from_the_app_frames_the_view_on_screen(page, app_url):
     with Image.open(io.BytesIO(png)) as image:
         assert image.size == (1080, 1080)
     assert page.outside_requests == []
+
+
+def test_present_mode_steps_with_the_arrow_keys(page, app_url):
+    page.goto(app_url + "/?mode=present&story=report-2022-11-16&step=2",
+              wait_until="domcontentloaded")
+    frame = map_frame(page)
+    frame.locator(".mapapp-f-explosion-przewodow.mapapp-selected").first.wait_for(
+        state="attached", timeout=60_000)
+    # The highlighted place is named on the map without hovering.
+    frame.locator(".leaflet-tooltip", has_text="Przewodów").wait_for(state="visible",
+                                                                      timeout=10_000)
+    page.get_by_text("Step 2 of 6").wait_for(state="visible", timeout=10_000)
+    wait_quiet(page)
+    page.keyboard.press("ArrowRight")
+    page.get_by_text("Step 3 of 6").wait_for(state="visible", timeout=30_000)
+    page.wait_for_url(lambda url: "step=3" in url, timeout=10_000)
+    page.wait_for_function(
+        """() => { const fs = document.querySelectorAll('%s');
+                   const d = fs.length === 1 && fs[0].contentDocument;
+                   return !!(d && d.querySelector('.mapapp-f-place-kherson.mapapp-selected')
+                             && !d.querySelector('.mapapp-layer-strikes')); }""" % MAP_FRAME,
+        timeout=30_000)
+    wait_quiet(page)
+    page.keyboard.press("ArrowLeft")
+    page.get_by_text("Step 2 of 6").wait_for(state="visible", timeout=30_000)
+    assert page.outside_requests == []
