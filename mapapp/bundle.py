@@ -152,6 +152,30 @@ class Lesson(MacroElement):
             $('.lesson-story').textContent = story.title;
             document.title = story.title;
 
+            function eachFeatureLayer(fn) {
+                Object.keys(groups).forEach(function (layer) {
+                    groups[layer].eachLayer(function (geojson) {
+                        if (geojson.eachLayer) { geojson.eachLayer(fn); }
+                    });
+                });
+            }
+            function nameHighlightedPlaces(step) {
+                // Students must see which ring is which: highlighted points keep
+                // their name on show (a permanent copy of their tooltip).
+                eachFeatureLayer(function (layer) {
+                    var p = (layer.feature && layer.feature.properties) || {};
+                    var tip = layer.getTooltip && layer.getTooltip();
+                    if (p.kind !== 'point' || !tip) { return; }
+                    var wanted = step.highlight.indexOf(p.id) >= 0;
+                    if (wanted !== !!tip.options.permanent) {
+                        var content = tip.getContent(), options = L.extend({}, tip.options,
+                                                                          {permanent: wanted});
+                        layer.unbindTooltip();
+                        layer.bindTooltip(content, options);
+                        if (wanted && map.hasLayer(layer)) { layer.openTooltip(); }
+                    }
+                });
+            }
             function applyHighlight() {
                 var step = steps[current];
                 document.querySelectorAll('.mapapp-highlight').forEach(function (el) {
@@ -162,6 +186,7 @@ class Lesson(MacroElement):
                         el.classList.add('mapapp-highlight');
                     });
                 });
+                nameHighlightedPlaces(step);
             }
             function showLayers(step) {
                 Object.keys(groups).forEach(function (layer) {

@@ -74,6 +74,13 @@ def assert_highlighted(page, step, report_map, what):
     assert lit == want, f"{what}: highlighted {sorted(lit)}, expected {sorted(want)}"
     for feature_id in want:
         assert page.locator(f".mapapp-f-{feature_id}").count() > 0, f"{what}: {feature_id} not drawn"
+    # Highlighted places are named on the map; no other place is.
+    named = set(page.evaluate("""() => Array.from(
+        document.querySelectorAll('.leaflet-tooltip-pane .mapapp-tooltip b'))
+        .map(b => b.textContent)"""))
+    points = {f.display_name for f in report_map.features
+              if f.id in want and f.geometry is not None and f.geometry.geom_type == "Point"}
+    assert named == points, f"{what}: named {sorted(named)}, expected {sorted(points)}"
 
 
 def test_lesson_steps_offline(browser, lesson, story, report_map, request):
