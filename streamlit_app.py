@@ -25,7 +25,7 @@ from mapapp.presets import PRESETS, get_preset
 from mapapp.render import THEMES, default_subtitle, default_title
 from mapapp.bundle import render_bundle
 from mapapp.handout import render_handout
-from mapapp.story import load_story
+from mapapp.story import list_stories, load_story
 from mapapp.viewstate import BASEMAPS, ViewState, bounds_from_leaflet, from_query
 from mapapp.webmap import INITIAL_BOUNDS, build_map
 
@@ -220,10 +220,12 @@ def go_to_step(index: int) -> None:
     st.session_state["step"] = index
 
 
-def present_lesson(report_map, story) -> None:
+def present_lesson(report_map, story, version: tuple) -> None:
     """Present mode: one step at a time, map full width, big type."""
     steps = story.steps
+    # The story file may have shrunk since the last run: keep the step real.
     index = min(max(st.session_state.get("step", 0), 0), len(steps) - 1)
+    st.session_state["step"] = index
     step = steps[index]
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     with st.container(key="lesson_nav"):
@@ -239,7 +241,9 @@ def present_lesson(report_map, story) -> None:
     with st.container(key="lesson_head"):
         st.title(escape_markdown(step.title))
     previous = st.session_state.get("_from_step")
-    fly_from = steps[previous].bounds if previous is not None and previous != index else None
+    fly_from = (steps[previous].bounds
+                if previous is not None and 0 <= previous < len(steps) and previous != index
+                else None)
     folium_map = build_map(report_map, layers=step.layers, selected=step.highlight,
                            bounds=step.bounds, fly_from=fly_from, asset_base=ASSET_BASE)
     # Nothing comes back from the map: in a lesson only the buttons move it.
@@ -253,20 +257,24 @@ def present_lesson(report_map, story) -> None:
     st.caption("Keys: ← and → move between steps. Source: "
                + escape_markdown(report_map.report.citation_text()))
     lesson, handout = st.columns(2)
-    # Built on request: the handout draws a map per step (a few seconds).
+    # Built on request (the handout draws a map per step, a few seconds) and
+    # kept with the story and data they were made from, so never offered stale.
+    made_from = (story.id, version)
     if lesson.button("Prepare the offline lesson (HTML)", key="lesson_bundle"):
-        st.session_state["_bundle"] = render_bundle(report_map, story).encode("utf-8")
-    if st.session_state.get("_bundle"):
-        lesson.download_button("Download lesson.html", st.session_state["_bundle"],
+        st.session_state["_bundle"] = (made_from, render_bundle(report_map, story).encode())
+    bundle = st.session_state.get("_bundle")
+    if bundle and bundle[0] == made_from:
+        lesson.download_button("Download lesson.html", bundle[1],
                                file_name=f"lesson-{story.id}.html", mime="text/html",
                                key="lesson_bundle_download")
     if handout.button("Prepare the handout (PDF)", key="lesson_handout"):
         try:
-            st.session_state["_handout"] = render_handout(report_map, story)
+            st.session_state["_handout"] = (made_from, render_handout(report_map, story))
         except MapAppError as err:
             handout.error(escape_markdown(str(err)))
-    if st.session_state.get("_handout"):
-        handout.download_button("Download handout.pdf", st.session_state["_handout"],
+    pdf = st.session_state.get("_handout")
+    if pdf and pdf[0] == made_from:
+        handout.download_button("Download handout.pdf", pdf[1],
                                 file_name=f"handout-{story.id}.pdf", mime="application/pdf",
                                 key="lesson_handout_download")
 
@@ -291,11 +299,18 @@ def main() -> None:
         st.warning(escape_markdown(note))
 
     if presenting:
-        story = get_story(report_map, data_dir, version, link.get("story") or DEFAULT_STORY)
+        # Only a story of this data folder, by id: a link must never name a file.
+        story_id = link.get("story") or DEFAULT_STORY
+        known = list_stories(data_dir=Path(data_dir))
+        story = (get_story(report_map, data_dir, version, story_id) if story_id in known
+                 else None)
+        if story is None and story_id not in known:
+            st.error(f"No lesson called “{escape_markdown(str(story_id))}”. "
+                     f"Lessons: {escape_markdown(', '.join(known) or 'none')}.")
         if story is not None:
             if "step" not in st.session_state:
                 st.session_state["step"] = step_from_link(link.get("step"), len(story.steps))
-            present_lesson(report_map, story)
+            present_lesson(report_map, story, version)
             st.query_params.from_dict({"mode": "present", "story": story.id,
                                        "step": str(st.session_state["step"] + 1)})
             return

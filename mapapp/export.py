@@ -13,7 +13,6 @@ dates, fixed ids.
 from __future__ import annotations
 
 import io
-import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 from .errors import OptionError, OutputError
 from .files import write_output
 from .presets import PRESETS, resolve_spec
+from .viewstate import view_problem
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 
@@ -62,16 +62,11 @@ def check_bounds(bounds: Any) -> Bounds:
     try:
         (south, west), (north, east) = bounds
         south, west, north, east = (float(v) for v in (south, west, north, east))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise OptionError(f"--bounds {bounds!r}: expected ((south, west), (north, east))") from None
-    if not all(math.isfinite(v) for v in (south, west, north, east)):
-        raise OptionError(f"--bounds {bounds!r}: not finite numbers")
-    if not (-90 <= south < north <= 90):
-        raise OptionError(f"--bounds: south {south:g} must be below north {north:g}, "
-                          "both within -90..90")
-    if not (-180 <= west < east <= 180):
-        raise OptionError(f"--bounds: west {west:g} must be left of east {east:g}, "
-                          "both within -180..180")
+    problem = view_problem(south, west, north, east)
+    if problem:
+        raise OptionError(f"--bounds {bounds!r}: {problem}")
     return (south, west), (north, east)
 
 

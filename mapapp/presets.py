@@ -123,6 +123,9 @@ def _parse_size(text: str, dpi: float) -> tuple[int, int, tuple[float, float] | 
         w_px, h_px = int(w), int(h)
     else:
         page = (w / UNITS_PER_IN[unit], h / UNITS_PER_IN[unit])
+        if max(page) * dpi > MAX_SIDE_PX:  # also keeps round() off an infinite product
+            raise OptionError(f"--size {text!r} is absurd (at most {MAX_SIDE_PX} px a side "
+                              f"at {dpi:g} dpi)")
         w_px, h_px = _pixels(page, dpi)
     _check_pixels(w_px, h_px, f"--size {text!r}")
     return w_px, h_px, page

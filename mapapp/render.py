@@ -31,9 +31,10 @@ import shapely
 
 from mapapp import basemap, styles
 from mapapp.errors import OptionError
-from mapapp.presets import MAX_SIDE_PX
 from mapapp.layers import filter_features, geometry_kind, type_label
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUSES, ReportMap
+from mapapp.presets import MAX_SIDE_PX
+from mapapp.viewstate import view_problem
 from mapapp.webmap import INITIAL_BOUNDS
 
 THEMES: tuple[str, ...] = ("light", "dark")
@@ -179,14 +180,11 @@ def _check_bounds(bounds) -> tuple[float, float, float, float]:
     try:
         (south, west), (north, east) = bounds
         south, west, north, east = (float(v) for v in (south, west, north, east))
-    except (TypeError, ValueError) as err:
+    except (TypeError, ValueError, OverflowError) as err:
         raise OptionError(f"bounds must be ((south, west), (north, east)) in degrees, not {bounds!r}") from err
-    if not all(math.isfinite(v) for v in (south, west, north, east)):
-        raise OptionError(f"bounds must be finite numbers, not {bounds!r}")
-    if not (-80 <= south < north <= 80 and -180 <= west < east <= 180):
-        raise OptionError(f"bounds must have -80 <= south < north <= 80 and -180 <= west < east <= 180, not {bounds!r}")
-    if east - west > 100 or north - south > 70:
-        raise OptionError(f"bounds span at most 100° of longitude and 70° of latitude, not {bounds!r}")
+    problem = view_problem(south, west, north, east)
+    if problem:
+        raise OptionError(f"bounds {problem}, not {bounds!r}")
     return west, south, east, north
 
 

@@ -17,7 +17,6 @@ Texts are plain text: whoever shows them escapes them.  Every fault is a
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from .errors import DataError
 from .load import DATA_DIR
 from .model import LAYERS, ReportMap
 from .schema import check_fields, is_id, read_json
+from .viewstate import view_problem
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
@@ -111,7 +111,7 @@ def parse_story(record: Any, *, report_map: ReportMap, file: str) -> Story:
     if not record["steps"]:
         raise DataError("a story needs at least one step", file=file, feature=story_id,
                         field="steps")
-    known_ids = {f.id for f in report_map.features}
+    known_ids = {f.id: f.layer for f in report_map.features}
     steps: list[Step] = []
     seen: dict[str, int] = {}
     for n, raw in enumerate(record["steps"], start=1):
@@ -129,7 +129,8 @@ def _where(story_id: str, n: int, step_id: Any) -> str:
     return f"{story_id} step {n}" + (f" ({step_id})" if isinstance(step_id, str) and step_id else "")
 
 
-def _parse_step(raw: Any, n: int, *, story_id: str, known_ids: set[str], file: str) -> Step:
+def _parse_step(raw: Any, n: int, *, story_id: str, known_ids: dict[str, str],
+                file: str) -> Step:
     step_id = raw.get("id") if isinstance(raw, dict) else None
     where = _where(story_id, n, step_id)
     check_fields(raw, STEP_FIELDS, STEP_REQUIRED, file=file, record_id=where)
@@ -154,6 +155,10 @@ def _parse_step(raw: Any, n: int, *, story_id: str, known_ids: set[str], file: s
     for feature_id in raw["highlight"]:
         if not isinstance(feature_id, str) or feature_id not in known_ids:
             raise fail("highlight", f"unknown feature id {feature_id!r}")
+        if known_ids[feature_id] not in layers:
+            # Students would be told to look at something the map hides.
+            raise fail("highlight", f"feature {feature_id!r} is on layer "
+                                    f"{known_ids[feature_id]!r}, which this step does not show")
     return Step(id=step_id, title=raw["title"].strip(), text=raw["text"].strip(), bounds=bounds,
                 layers=tuple(v for v in LAYERS if v in layers),
                 highlight=tuple(dict.fromkeys(raw["highlight"])),
@@ -165,16 +170,14 @@ def _parse_bounds(value: list, fail) -> Bounds:
     if len(value) != 2 or not all(isinstance(c, list) and len(c) == 2 for c in value):
         raise fail("bounds", shape)
     numbers = [v for corner in value for v in corner]
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-               for v in numbers):
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers):
         raise fail("bounds", shape)
-    (south, west), (north, east) = ((float(a), float(b)) for a, b in value)
-    if not all(-90 <= lat <= 90 for lat in (south, north)):
-        raise fail("bounds", "latitudes must be between -90 and 90")
-    if not all(-180 <= lon <= 180 for lon in (west, east)):
-        raise fail("bounds", "longitudes must be between -180 and 180")
-    if south >= north:
-        raise fail("bounds", f"south ({south:g}) must be below north ({north:g})")
-    if west >= east:
-        raise fail("bounds", f"west ({west:g}) must be left of east ({east:g})")
+    try:
+        (south, west), (north, east) = ((float(a), float(b)) for a, b in value)
+    except OverflowError:  # a 400-digit integer
+        raise fail("bounds", shape) from None
+    # The same limits as every other view, so the handout can draw each step.
+    problem = view_problem(south, west, north, east)
+    if problem:
+        raise fail("bounds", problem)
     return ((south, west), (north, east))

@@ -8,6 +8,7 @@ stale or hand-edited link still opens.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Mapping
 
@@ -94,6 +95,54 @@ def _one(value: object) -> str | None:
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
+MAX_LAT = 80.0  # the equal-area view and the scale bar stop making sense nearer the poles
+MAX_SPAN = (100.0, 70.0)  # degrees of longitude, latitude: a region, not the globe
+
+
+def view_problem(south: float, west: float, north: float, east: float) -> str | None:
+    """Why these bounds cannot be drawn, in words, or None.  Shared by every
+    place that takes a view (``--bounds``, story steps, the app's extent).
+
+    >>> view_problem(44, 22, 53, 41) is None
+    True
+    >>> view_problem(81, 0, 85, 1)
+    'south and north must lie within -80..80 with south below north'
+    """
+    if not all(math.isfinite(v) for v in (south, west, north, east)):
+        return "must be finite numbers"
+    if not -MAX_LAT <= south < north <= MAX_LAT:
+        return f"south and north must lie within -{MAX_LAT:g}..{MAX_LAT:g} with south below north"
+    if not -180 <= west < east <= 180:
+        return "west and east must lie within -180..180 with west left of east"
+    if east - west > MAX_SPAN[0] or north - south > MAX_SPAN[1]:
+        return (f"span at most {MAX_SPAN[0]:g}° of longitude and {MAX_SPAN[1]:g}° of latitude "
+                "(a region, not the globe)")
+    return None
+
+
+def fit_view(south: float, west: float, north: float, east: float) -> Bounds:
+    """The nearest view that can be drawn: longitudes wrapped into -180..180,
+    latitudes kept inside the limits, a too-wide view shrunk about its centre.
+
+    >>> fit_view(40, 190, 60, 230)
+    ((40.0, -170.0), (60.0, -130.0))
+    >>> fit_view(-60, -150, 85, 150)
+    ((-25.0, -50.0), (45.0, 50.0))
+    """
+    span_lon = min(east - west, MAX_SPAN[0])
+    centre = (west + east) / 2
+    centre = ((centre + 180) % 360) - 180
+    west, east = centre - span_lon / 2, centre + span_lon / 2
+    if west < -180:
+        west, east = -180.0, -180.0 + span_lon
+    if east > 180:
+        west, east = 180.0 - span_lon, 180.0
+    south, north = max(south, -MAX_LAT), min(north, MAX_LAT)
+    if north - south > MAX_SPAN[1]:
+        middle = (south + north) / 2
+        south, north = middle - MAX_SPAN[1] / 2, middle + MAX_SPAN[1] / 2
+    return ((float(south), float(west)), (float(north), float(east)))
+
 
 def bounds_from_leaflet(raw: object, *, ignore: object = None) -> Bounds | None:
     """``((south, west), (north, east))`` from Leaflet's LatLngBounds as
@@ -119,5 +168,6 @@ def bounds_from_leaflet(raw: object, *, ignore: object = None) -> Bounds | None:
             pass
     if not (-90 <= south < north <= 90) or not west < east:
         return None
-    # Leaflet counts longitudes past ±180 after panning round the world.
-    return ((south, max(west, -180.0)), (north, min(east, 180.0)))
+    # Leaflet counts longitudes past ±180 after panning round the world, and a
+    # reader may zoom out to the globe: export the nearest drawable view.
+    return fit_view(south, west, north, east)

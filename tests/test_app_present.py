@@ -106,3 +106,13 @@ def test_lesson_and_handout_downloads():
     at.button(key="lesson_handout").click().run()
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download handout.pdf" in labels and not at.exception
+
+
+@pytest.mark.parametrize("story_id", ["../../../etc/os-release", "/tmp/x.json", "nope"])
+def test_a_link_cannot_name_a_file_as_the_story(story_id):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"mode": "present", "story": story_id})
+    at.run()
+    assert not at.exception
+    assert "No lesson called" in at.error[0].value
+    assert at.get("dataframe")  # back in the explorer

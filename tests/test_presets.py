@@ -115,3 +115,9 @@ def test_errors_are_value_errors_too():
     with pytest.raises(ValueError):
         check_dpi(None)
     assert check_dpi("300") == 300.0
+
+
+@pytest.mark.parametrize("size", ["1e306x1in", "1e308x1in", "99999x1mm"])
+def test_absurd_sizes_in_units_are_refused(size):
+    with pytest.raises(OptionError, match="--size"):
+        parse_size(size)

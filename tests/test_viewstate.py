@@ -61,8 +61,12 @@ def test_shows_filters_by_layer_type_and_status(report_map):
     ({"_southWest": {"lat": None, "lng": None}, "_northEast": {"lat": None, "lng": None}}, None,
      None),
     ({"_southWest": {"lat": 50, "lng": 30}, "_northEast": {"lat": 45, "lng": 36}}, None, None),
+    # Zoomed out to the whole globe: the widest view that can be drawn, centred.
     ({"_southWest": {"lat": 40, "lng": -200}, "_northEast": {"lat": 60, "lng": 220}}, None,
-     ((40.0, -180.0), (60.0, 180.0))),
+     ((40.0, -40.0), (60.0, 60.0))),
+    # Panned once round the world: the same place, longitudes wrapped.
+    ({"_southWest": {"lat": 44, "lng": 382}, "_northEast": {"lat": 53, "lng": 401}}, None,
+     ((44.0, 22.0), (53.0, 41.0))),
     (None, None, None),
     ("junk", None, None),
 ])
