@@ -17,6 +17,20 @@ from .load import DATA_DIR, GEOCACHE_DIR
 from .model import LAYERS
 
 
+def _report_map(args):
+    """The report map from the command's ``--data-dir`` and ``--cache-dir``."""
+    from .load import load_report_map
+    return load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
+
+
+def _report_and_story(args):
+    """The report map and the lesson named by ``--story``."""
+    from .story import load_story
+    report_map = _report_map(args)
+    return report_map, load_story(args.story, report_map=report_map,
+                                  data_dir=Path(args.data_dir))
+
+
 def _check(args) -> int:
     from .geocode import Geocache
     from .load import load_report_map, offline_locator
@@ -90,10 +104,9 @@ def _fingerprint(args) -> int:
 
 
 def _html(args) -> int:
-    from .load import load_report_map
     from .viewstate import DEFAULT_LAYERS
     from .webmap import build_map, save_html
-    report_map = load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
+    report_map = _report_map(args)
     layers = tuple(v for v in args.layers.split(",") if v) if args.layers else DEFAULT_LAYERS
     folium_map = build_map(report_map, layers=layers, basemap=args.basemap,
                            inline_assets=True, carto_api_key=args.carto_api_key)
@@ -108,11 +121,7 @@ def _html(args) -> int:
 
 def _bundle(args) -> int:
     from .bundle import write_bundle
-    from .load import load_report_map
-    from .story import load_story
-    data_dir = Path(args.data_dir)
-    report_map = load_report_map(data_dir, cache_dir=Path(args.cache_dir))
-    story = load_story(args.story, report_map=report_map, data_dir=data_dir)
+    report_map, story = _report_and_story(args)
     path = write_bundle(report_map, story, Path(args.output), overwrite=args.overwrite)
     print(f"Wrote {path}: lesson \"{story.title}\", {len(story.steps)} steps, one "
           "self-contained file that opens with no network.")
@@ -182,7 +191,6 @@ class ProgressBar:
 def _export(args) -> int:
     from .errors import OptionError
     from .export import export_image, export_presets
-    from .load import load_report_map
     from .presets import PRESETS, check_dpi, resolve_spec
 
     dpi = None if args.dpi is None else check_dpi(args.dpi)
@@ -196,7 +204,7 @@ def _export(args) -> int:
                                   "(files are named after the presets, in --out-dir)")
         if args.out_dir is None:
             raise OptionError("--all-presets needs --out-dir FOLDER")
-        report_map = load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
+        report_map = _report_map(args)
         bar = ProgressBar()
         bar.start(len(PRESETS))
         paths = export_presets(report_map, args.out_dir, fmt=args.format or "png",
@@ -209,7 +217,7 @@ def _export(args) -> int:
     if args.out_dir is not None:
         raise OptionError("--out-dir goes with --all-presets; use --output for one file")
     spec = resolve_spec(preset=args.preset, size=args.size, dpi=dpi)
-    report_map = load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
+    report_map = _report_map(args)
     path = export_image(report_map, args.output, fmt=args.format, preset=args.preset,
                         size=args.size, dpi=dpi, overwrite=args.overwrite, **text, **view)
     print(f"Wrote {path}: {spec.width_px}x{spec.height_px} px at {spec.dpi:g} dpi ({spec.name})")
@@ -217,7 +225,6 @@ def _export(args) -> int:
 
 
 def _snapshot(args) -> int:
-    from .load import load_report_map
     from .presets import check_dpi, resolve_spec
     from .snapshot import find_browser, snapshot
 
@@ -225,7 +232,7 @@ def _snapshot(args) -> int:
     view = _view_kwargs(args)
     spec = resolve_spec(preset=args.preset, size=args.size, dpi=dpi)
     find_browser(args.browser)  # the install hint before any loading
-    report_map = load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
+    report_map = _report_map(args)
     path, shot = snapshot(report_map, args.output, preset=args.preset, size=args.size,
                           dpi=dpi, overwrite=args.overwrite, browser=args.browser, **view)
     for url in shot.blocked:
@@ -239,11 +246,8 @@ def _snapshot(args) -> int:
 
 def _handout(args) -> int:
     from .handout import write_handout
-    from .load import load_report_map
-    from .story import load_story
 
-    report_map = load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
-    story = load_story(args.story, report_map=report_map, data_dir=Path(args.data_dir))
+    report_map, story = _report_and_story(args)
     path = write_handout(report_map, story, args.output, paper=args.paper, overwrite=args.overwrite)
     print(f"Wrote {path}: {len(story.steps)} pages ({args.paper}), one per step of “{story.title}”")
     return 0
