@@ -24,7 +24,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from .errors import OptionError
-from .files import write_output
+from .files import check_output, write_output
 from .model import LAYER_LABELS, LAYERS, ReportMap
 from .story import Story
 from .styles import css_token
@@ -322,9 +322,5 @@ def write_bundle(report_map: ReportMap, story: Story, output: str | os.PathLike[
     An existing ``output`` is an :class:`OptionError` unless ``overwrite``;
     an unwritable one an :class:`OutputError` (nothing partial is left).
     """
-    path = Path(output)
-    if path.exists() and not overwrite:
-        raise OptionError(f"{path} exists; pass --overwrite (overwrite=True) to replace it")
-    if path.is_dir():
-        raise OptionError(f"{path} is a folder; give a file name such as lesson.html")
+    path = check_output(Path(output), overwrite=overwrite)
     return write_output(path, render_bundle(report_map, story))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OptionError, OutputError
-from .files import write_output
+from .files import check_output, write_output
 from .presets import PRESETS, resolve_spec
 from .viewstate import view_problem
 
@@ -96,23 +96,6 @@ def format_for(output: str | os.PathLike[str], fmt: str | None) -> str:
         return suffix
     raise OptionError(f"output {str(output)!r}: cannot tell the format from the name; "
                       f"use a .png, .svg or .pdf suffix or --format")
-
-
-def check_output(path: Path, *, overwrite: bool) -> Path:
-    """OptionError if ``path`` exists and may not be replaced; OutputError
-    if its folder is missing or not writable."""
-    folder = path.parent
-    if path.is_dir():
-        raise OptionError(f"output {str(path)!r} is a folder; give a file name")
-    if path.exists() and not overwrite:
-        raise OptionError(f"output {str(path)!r} exists; pass --overwrite to replace it")
-    if not folder.exists():
-        raise OutputError(f"cannot write {path}: folder {str(folder)!r} does not exist")
-    if not folder.is_dir():
-        raise OutputError(f"cannot write {path}: {str(folder)!r} is not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write {path}: folder {str(folder)!r} is not writable")
-    return path
 
 
 def check_theme(theme: str) -> str:

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OptionError, OutputError
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
@@ -35,6 +35,23 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path
+
+
+def check_output(path: Path, *, overwrite: bool) -> Path:
+    """OptionError if ``path`` exists and may not be replaced; OutputError
+    if its folder is missing or not writable."""
+    folder = path.parent
+    if path.is_dir():
+        raise OptionError(f"output {str(path)!r} is a folder; give a file name")
+    if path.exists() and not overwrite:
+        raise OptionError(f"output {str(path)!r} exists; pass --overwrite to replace it")
+    if not folder.exists():
+        raise OutputError(f"cannot write {path}: folder {str(folder)!r} does not exist")
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: {str(folder)!r} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {path}: folder {str(folder)!r} is not writable")
     return path
 
 

@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OptionError
-from .export import check_output
-from .files import write_output
+from .files import check_output, write_output
 from .presets import PRESETS, get_preset
 
 MAP_DPI = 200

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AssetError, MapAppError, OptionError
-from .export import Bounds, check_bounds, check_output, check_view
-from .files import write_output
+from .export import Bounds, check_bounds, check_view
+from .files import check_output, write_output
 from .presets import resolve_spec
 
 BROWSER_ENV = "MAPAPP_CHROMIUM"
