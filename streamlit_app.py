@@ -1,7 +1,8 @@
 """mapapp in the browser: a thin Streamlit layer over the ``mapapp`` package.
 
 It reads widgets, asks the core for a map, and shows results.  The view lives
-in the URL so a shared link reopens it.  Loading the data (geocoding, cutting
+in the URL so a shared link reopens it.  Text from data or from a link is
+shown with :mod:`app.text` (plain text, never Markdown).  Loading the data (geocoding, cutting
 the control areas) is cached until a data file changes; the map itself is
 assembled fresh each run, which takes milliseconds.
 """
@@ -11,11 +12,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import logging
+
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app import text
 from mapapp.assets import install_static
-from mapapp.details import escape_markdown, feature_details, feature_rows
+from mapapp.details import feature_details, feature_rows
 from mapapp.layers import type_label
 from mapapp.errors import MapAppError
 from mapapp.load import DATA_DIR, GEOCACHE_DIR, data_version, load_report_map
@@ -35,6 +39,7 @@ STATIC_DIR = APP_DIR / "static"
 ASSET_BASE = "/app/static/vendor"
 MAP_HEIGHT = 620
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+logger = logging.getLogger("mapapp.app")
 
 
 @st.cache_resource(show_spinner="Loading the report…", max_entries=4)
@@ -62,10 +67,17 @@ def get_map(report_map, view: ViewState):
                      carto_api_key=os.environ.get("MAPAPP_CARTO_API_KEY") or None)
 
 
-def init_widgets_from_link(view: ViewState) -> None:
-    """Seed widget state from the URL once per session; later the widgets lead."""
+def init_widgets_from_link(query: dict, feature_ids: set[str]) -> None:
+    """Seed widget state from the URL once per session; later the widgets lead.
+
+    What the link held that we ignored is kept until the reader dismisses
+    it: the page rewrites its address at once, so the link itself cannot
+    be read again on the next run.
+    """
     if st.session_state.get("_seeded"):
         return
+    view, notes = from_query(query, feature_ids=feature_ids)
+    st.session_state["_link_notes"] = notes
     for layer in LAYERS:
         st.session_state[f"layer_{layer}"] = layer in view.layers
     st.session_state["types"] = list(view.types)
@@ -73,6 +85,20 @@ def init_widgets_from_link(view: ViewState) -> None:
     st.session_state["basemap"] = view.basemap
     st.session_state["selected"] = view.selected or None
     st.session_state["_seeded"] = True
+
+
+def dismiss_link_notes() -> None:
+    st.session_state["_link_notes"] = []
+
+
+def show_link_notes() -> None:
+    notes = st.session_state.get("_link_notes") or []
+    if not notes:
+        return
+    with st.container(key="link_notes"):
+        text.problem("Parts of the link were not understood and are ignored.", "\n".join(notes),
+                     kind="warning", key="link")
+        st.button("Dismiss", key="link_notes_dismiss", on_click=dismiss_link_notes)
 
 
 def sidebar_view() -> ViewState:
@@ -109,13 +135,14 @@ def clicked_feature_id(result: dict | None) -> str:
 
 def show_header(report_map) -> None:
     report = report_map.report
-    st.title(escape_markdown(report.headline))
-    st.markdown(escape_markdown(report.summary))
-    st.caption(
-        f"Source: {escape_markdown(report.publisher)}"
-        + (f" (via {escape_markdown(report.distributor)})" if report.distributor else "")
+    text.heading(report.headline, key="report")
+    if report.summary:
+        st.text(report.summary)
+    text.caption(
+        f"Source: {report.publisher}"
+        + (f" (via {report.distributor})" if report.distributor else "")
         + f", published {report.date}. Front line as of {report_map.front_line_as_of},"
-          " approximate. Summaries are ours; each feature cites its paragraphs.")
+          " approximate. Summaries are ours; each feature cites its paragraphs.", key="report")
 
 
 def show_details(report_map, feature_id: str | None) -> None:
@@ -124,10 +151,8 @@ def show_details(report_map, feature_id: str | None) -> None:
                 "and how sure it is.")
         return
     feature = report_map.by_id(feature_id)
-    st.subheader(escape_markdown(feature.display_name))
-    lines = [f"**{label}:** {escape_markdown(value)}"
-             for label, value in feature_details(feature, report_map)]
-    st.markdown("  \n".join(lines))
+    text.heading(feature.display_name, key="details", level=3)
+    text.facts(feature_details(feature, report_map), key="details")
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the image…")
@@ -167,7 +192,7 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds) -> No
         try:
             data, preview = export_files(report_map, version, *made)
         except MapAppError as err:
-            st.error(escape_markdown(str(err)))
+            text.problem("The image could not be made.", str(err), key="export")
             return
         made_fmt, made_preset = made[0], made[1]
         name = f"map-{made_preset}.{made_fmt}"
@@ -176,13 +201,6 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds) -> No
                            key="export_download")
 
 
-# Present mode is read from a projector at the back of a room: big type.
-PRESENT_CSS = """<style>
-.st-key-lesson_head h1 {font-size: 2.6rem; line-height: 1.15;}
-.st-key-lesson_head p, .st-key-lesson_text p {font-size: 1.6rem; line-height: 1.45;}
-.st-key-lesson_question p {font-size: 1.5rem;}
-.st-key-lesson_nav button p {font-size: 1.3rem;}
-</style>"""
 PRESENT_MAP_HEIGHT = 560
 
 
@@ -199,7 +217,7 @@ def get_story(report_map, data_dir: str, version: tuple, story_id: str):
     try:
         return _load_story(report_map, data_dir, version, story_id)
     except MapAppError as err:
-        st.error("This lesson cannot be presented.\n\n" + escape_markdown(str(err)))
+        text.problem("This lesson cannot be presented.", str(err), key="story")
         return None
 
 
@@ -227,19 +245,18 @@ def present_lesson(report_map, story, version: tuple) -> None:
     index = min(max(st.session_state.get("step", 0), 0), len(steps) - 1)
     st.session_state["step"] = index
     step = steps[index]
-    st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     with st.container(key="lesson_nav"):
         back, counter, forward, leave = st.columns([2, 3, 2, 2])
         back.button("◀ Previous", key="lesson_prev", disabled=index == 0, shortcut="left",
                     on_click=go_to_step, args=(index - 1,), width="stretch")
-        counter.markdown(f"**Step {index + 1} of {len(steps)}** · {escape_markdown(story.title)}")
+        counter.markdown(f"**Step {index + 1} of {len(steps)}**")
+        counter.text(story.title)
         forward.button("Next ▶", key="lesson_next", disabled=index == len(steps) - 1,
                        shortcut="right", on_click=go_to_step, args=(index + 1,),
                        type="primary", width="stretch")
         leave.button("Leave present mode", key="lesson_leave", width="stretch",
                      on_click=lambda: st.session_state.update(mode="explore"))
-    with st.container(key="lesson_head"):
-        st.title(escape_markdown(step.title))
+    text.heading(step.title, key="lesson")
     previous = st.session_state.get("_from_step")
     fly_from = (steps[previous].bounds
                 if previous is not None and 0 <= previous < len(steps) and previous != index
@@ -249,13 +266,14 @@ def present_lesson(report_map, story, version: tuple) -> None:
     # Nothing comes back from the map: in a lesson only the buttons move it.
     st_folium(folium_map, height=PRESENT_MAP_HEIGHT, use_container_width=True,
               returned_objects=[], key="lesson_map")
-    with st.container(key="lesson_text"):
-        st.markdown(escape_markdown(step.text))
+    with st.container(key="mapapp_text_lesson"):
+        st.text(step.text)
     if step.question:
-        with st.container(key="lesson_question"):
-            st.info("**Question for the class:** " + escape_markdown(step.question))
-    st.caption("Keys: ← and → move between steps. Source: "
-               + escape_markdown(report_map.report.citation_text()))
+        with st.container(key="mapapp_question_lesson"):
+            st.markdown("**Question for the class**")
+            st.text(step.question)
+    text.caption("Keys: ← and → move between steps. Source: "
+                 + report_map.report.citation_text(), key="lesson")
     lesson, handout = st.columns(2)
     # Built on request (the handout draws a map per step, a few seconds) and
     # kept with the story and data they were made from, so never offered stale.
@@ -271,7 +289,8 @@ def present_lesson(report_map, story, version: tuple) -> None:
         try:
             st.session_state["_handout"] = (made_from, render_handout(report_map, story))
         except MapAppError as err:
-            handout.error(escape_markdown(str(err)))
+            with handout:
+                text.problem("The handout could not be made.", str(err), key="handout")
     pdf = st.session_state.get("_handout")
     if pdf and pdf[0] == made_from:
         handout.download_button("Download handout.pdf", pdf[1],
@@ -286,6 +305,7 @@ def main() -> None:
     presenting = st.session_state["mode"] == "present"
     st.set_page_config(page_title="mapapp: report map", layout="wide",
                        initial_sidebar_state="collapsed" if presenting else "auto")
+    text.use_styles()
     data_dir = os.environ.get("MAPAPP_DATA_DIR", str(DATA_DIR))
     cache_dir = os.environ.get("MAPAPP_GEOCACHE_DIR", str(GEOCACHE_DIR))
     try:
@@ -293,10 +313,14 @@ def main() -> None:
         version = data_version(data_dir, cache_dir)
         report_map = get_report_map(data_dir, cache_dir, version)
     except MapAppError as err:
-        st.error("The map data could not be loaded.\n\n" + escape_markdown(str(err)))
+        # Our own message, for whoever edits the data folder: it names the
+        # file, feature and field.  Anything else is a bug: Streamlit shows
+        # readers a short notice and the details go to the server log.
+        logger.warning("data not loaded: %s", err)
+        text.problem("The map data could not be loaded.", str(err), key="load")
         st.stop()
-    for note in report_map.notes:
-        st.warning(escape_markdown(note))
+    for n, note in enumerate(report_map.notes):
+        text.problem("A data problem was skipped.", note, kind="warning", key=f"note{n}")
 
     if presenting:
         # Only a story of this data folder, by id: a link must never name a file.
@@ -305,8 +329,9 @@ def main() -> None:
         story = (get_story(report_map, data_dir, version, story_id) if story_id in known
                  else None)
         if story is None and story_id not in known:
-            st.error(f"No lesson called “{escape_markdown(str(story_id))}”. "
-                     f"Lessons: {escape_markdown(', '.join(known) or 'none')}.")
+            text.problem("The link names a lesson that does not exist.",
+                         f"No lesson called “{story_id}”. Lessons: {', '.join(known) or 'none'}.",
+                         key="story_link")
         if story is not None:
             if "step" not in st.session_state:
                 st.session_state["step"] = step_from_link(link.get("step"), len(story.steps))
@@ -317,10 +342,8 @@ def main() -> None:
         st.session_state["mode"] = "explore"
 
     ids = {f.id for f in report_map.features}
-    link_view, notes = from_query(st.query_params.to_dict(), feature_ids=ids)
-    init_widgets_from_link(link_view)
-    for note in notes:
-        st.warning(escape_markdown(note))
+    init_widgets_from_link(st.query_params.to_dict(), ids)
+    show_link_notes()
 
     show_header(report_map)
     view = sidebar_view()
@@ -331,7 +354,7 @@ def main() -> None:
         try:
             folium_map = get_map(report_map, view)
         except MapAppError as err:
-            st.error(escape_markdown(str(err)))
+            text.problem("The map could not be drawn.", str(err), key="map")
             st.stop()
         # Clicks and the visible extent come back (the extent is what an
         # exported image frames); nothing else reruns the script.
@@ -365,9 +388,8 @@ def main() -> None:
     if mentions:
         with st.expander(f"Mentioned far from the map ({len(mentions)})"):
             for feature in mentions:
-                st.markdown(f"- **{escape_markdown(feature.name)}**: "
-                            f"{escape_markdown(feature.summary)} "
-                            f"(para. {', '.join(map(str, feature.citation.paragraphs))})")
+                st.text(f"• {feature.name}: {feature.summary} "
+                        f"(para. {', '.join(map(str, feature.citation.paragraphs))})")
 
     query = view.with_selected(selected or "").to_query()
     if st.query_params.to_dict() != query:

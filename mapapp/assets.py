@@ -1,8 +1,9 @@
 """Offline copies of the map's JavaScript and CSS.
 
-The web map needs only Leaflet and the full-screen control (no jQuery,
-Bootstrap or awesome-markers: every symbol is an SVG ``DivIcon`` or a
-GeoJSON path).  Leaflet 1.9.3, the version folium 0.20 is written for,
+The web map needs only Leaflet, the full-screen control and mapapp's own
+script and stylesheet (``mapapp/web/assets/``), which draw the data the
+page carries as JSON (no jQuery, Bootstrap or awesome-markers: every
+symbol is an SVG ``DivIcon`` or a GeoJSON path).  Leaflet 1.9.3, the version folium 0.20 is written for,
 comes from the ``XStatic-Leaflet`` wheel; leaflet.fullscreen 3.0.2 is
 vendored in ``mapapp/vendor/`` (see its README for provenance).
 
@@ -37,6 +38,7 @@ LEAFLET_VERSION = "1.9.3"
 FULLSCREEN_VERSION = "3.0.2"
 DEFAULT_BASE_URL = "/app/static/vendor"
 VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
+WEB_ASSETS_DIR = Path(__file__).resolve().parent / "web" / "assets"
 
 # Names as folium uses them in Map.default_js/_css and
 # plugins.Fullscreen.default_js/_css.
@@ -44,6 +46,9 @@ LEAFLET_JS = "leaflet"
 LEAFLET_CSS = "leaflet_css"
 FULLSCREEN_JS = "Control.Fullscreen.js"
 FULLSCREEN_CSS = "Control.FullScreen.css"
+# Ours: draws the page's JSON data (mapapp.js) and styles it (map.css).
+MAPAPP_JS = "mapapp_js"
+MAPAPP_CSS = "mapapp_css"
 
 # Online mode: the same two libraries from jsDelivr, nothing else.
 CDN_JS: tuple[tuple[str, str], ...] = (
@@ -112,6 +117,24 @@ def _fullscreen_prefix() -> str:
     return f"leaflet.fullscreen/{FULLSCREEN_VERSION}"
 
 
+def web_asset(name: str) -> Path:
+    """One of mapapp's own page files (``mapapp.js``, ``map.css``, ...)."""
+    path = WEB_ASSETS_DIR / name
+    if not path.is_file():
+        raise AssetError(f"mapapp's page file {name} is missing from {WEB_ASSETS_DIR}; "
+                         "reinstall mapapp from its repository")
+    return path
+
+
+def _mapapp_prefix() -> str:
+    # A new version of our script gets a new URL, so no browser keeps
+    # running a cached old one against a new payload.
+    digest = hashlib.sha256()
+    for name in ("mapapp.js", "map.css"):
+        digest.update(web_asset(name).read_bytes())
+    return f"mapapp/{digest.hexdigest()[:12]}"
+
+
 def asset_files() -> tuple[AssetFile, ...]:
     """Every file :func:`install_static` publishes, licences included."""
     leaflet = leaflet_dir()
@@ -124,6 +147,7 @@ def asset_files() -> tuple[AssetFile, ...]:
         AssetFile(VENDOR_DIR / "leaflet" / "LICENSE", f"{lp}/LICENSE"),
         *(AssetFile(fullscreen / n, f"{fp}/{n}")
           for n in ("Control.FullScreen.js", "Control.FullScreen.css", "icon-fullscreen.svg", "LICENSE")),
+        *(AssetFile(web_asset(n), f"{_mapapp_prefix()}/{n}") for n in ("mapapp.js", "map.css")),
     ]
     missing = [str(f.source) for f in files if not f.source.is_file()]
     if missing:
@@ -200,7 +224,7 @@ def offline_resources(
     >>> js[0]
     ('leaflet', '/app/static/vendor/leaflet/1.9.3/leaflet.js')
     >>> [name for name, _ in css]
-    ['leaflet_css', 'Control.FullScreen.css']
+    ['leaflet_css', 'Control.FullScreen.css', 'mapapp_css']
     """
     leaflet = leaflet_dir()
     fullscreen = fullscreen_dir()
@@ -213,20 +237,31 @@ def offline_resources(
             (LEAFLET_CSS, _inline_css(leaflet / "leaflet.css")),
             (FULLSCREEN_CSS, _inline_css(fullscreen / "Control.FullScreen.css")),
         ]
-        return js, css
+        own_js, own_css = own_resources()
+        return js + own_js, css + own_css
     base = base_url.rstrip("/")
-    lp, fp = _leaflet_prefix(), _fullscreen_prefix()
+    lp, fp, mp = _leaflet_prefix(), _fullscreen_prefix(), _mapapp_prefix()
     js = [
         (LEAFLET_JS, f"{base}/{lp}/leaflet.js"),
         (FULLSCREEN_JS, f"{base}/{fp}/Control.FullScreen.js"),
+        (MAPAPP_JS, f"{base}/{mp}/mapapp.js"),
     ]
     css = [
         (LEAFLET_CSS, f"{base}/{lp}/leaflet.css"),
         (FULLSCREEN_CSS, f"{base}/{fp}/Control.FullScreen.css"),
+        (MAPAPP_CSS, f"{base}/{mp}/map.css"),
     ]
     return js, css
 
 
+def own_resources() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``(js, css)`` with the *contents* of mapapp's own script and stylesheet
+    (no CDN has them: a page that is not served by the app inlines them)."""
+    return ([(MAPAPP_JS, _inline_js(web_asset("mapapp.js")))],
+            [(MAPAPP_CSS, web_asset("map.css").read_text(encoding="utf-8"))])
+
+
 def online_resources() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """``(js, css)`` CDN links for the same two libraries (online mode)."""
+    """``(js, css)`` CDN links for Leaflet and the full-screen control
+    (online mode; mapapp's own files come from :func:`own_resources`)."""
     return list(CDN_JS), list(CDN_CSS)

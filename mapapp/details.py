@@ -1,27 +1,14 @@
 """Plain-text views of features: the details panel and the feature table.
 
 The table is the text alternative to the map (also for screen readers), so
-it carries the same facts as a popup.  Values are plain text; whoever shows
-them as Markdown escapes them with :func:`escape_markdown`.
+it carries the same facts as a popup.  Values are plain text, to be shown as
+plain text (no escaping makes arbitrary text safe in Streamlit's Markdown).
 """
 
 from __future__ import annotations
 
-import re
-
 from .layers import claim_text, type_label
 from .model import LAYER_LABELS, STATUS_LABELS, Feature, ReportMap
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def escape_markdown(text: str) -> str:
-    r"""Make untrusted text show literally in Markdown (HTML included).
-
-    >>> escape_markdown("<b>[x](y)</b>")
-    '\\<b\\>\\[x\\]\\(y\\)\\</b\\>'
-    """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def feature_details(feature: Feature, report_map: ReportMap | None = None) -> list[tuple[str, str]]:

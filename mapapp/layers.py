@@ -1,10 +1,11 @@
 """Features to GeoJSON, one FeatureCollection per map layer.
 
-Each GeoJSON feature carries display properties that are already
-HTML-escaped (the data is untrusted text from a news report), the
-ready-made tooltip and popup HTML, and the drawing instructions from
-:mod:`mapapp.styles` (``icon`` for points, ``style`` for lines/areas), so
-the browser side is a few lines of generic JavaScript.
+Each GeoJSON feature carries its display properties as plain text (the
+data is untrusted text from a news report: the page's script puts it on
+screen with ``textContent``, never as markup) and the drawing instructions
+from :mod:`mapapp.styles`: the key of a shared marker ``symbol`` for
+points, a ``style`` for lines and areas, and the CSS ``classes`` that
+browser tests and lessons use to find a feature.
 
 >>> from mapapp.layers import filter_features
 >>> filter_features((), layers={"strikes"})
@@ -13,7 +14,6 @@ the browser side is a few lines of generic JavaScript.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -32,11 +32,6 @@ _KIND_BY_GEOM = {
     "LineString": "line", "MultiLineString": "line", "LinearRing": "line",
     "Polygon": "area", "MultiPolygon": "area",
 }
-
-
-def esc(text: Any) -> str:
-    """HTML-escape any value as text (quotes too: safe inside attributes)."""
-    return html.escape("" if text is None else str(text), quote=True)
 
 
 def _check(kind: str, given: Iterable[str] | None, known: Iterable[str]) -> frozenset[str] | None:
@@ -96,7 +91,7 @@ def date_text(value: str) -> str:
 
 
 def claim_text(claim) -> str:
-    """Who says what, in one line (plain text; escape it for HTML).
+    """Who says what, in one line (plain text).
 
     >>> from mapapp.model import Claim
     >>> claim_text(Claim(by="Russian government", says="Not us.", paragraph=5, stance="denies"))
@@ -122,73 +117,34 @@ def as_of_text(feature: Feature, default_as_of: str = "") -> str:
 
 def display_properties(feature: Feature, *, kind: str | None = None,
                        default_as_of: str = "", parent: Feature | None = None) -> dict[str, Any]:
-    """The feature's text fields, each HTML-escaped, for GeoJSON properties.
+    """The feature's text fields, as plain text, for GeoJSON properties.
 
     ``parent`` is the event the feature is part of (the strike wave), whose
     name and figures (85 launched, 70 shot down) the popup repeats.
     """
     return {
-        "id": esc(feature.id),
+        "id": feature.id,
         "css_id": styles.css_token(feature.id),
-        "layer": esc(feature.layer),
-        "type": esc(feature.type),
-        "type_label": esc(type_label(feature.type)),
-        "status": esc(feature.status),
-        "status_label": esc(STATUS_LABELS.get(feature.status, feature.status)),
-        "name": esc(feature.display_name),
-        "event_date": esc(date_text(feature.event_date)),
-        "report_date": esc(feature.report_date),
-        "summary": esc(feature.summary),
-        "claims": [esc(claim_text(c)) for c in feature.claims],
-        "figures": [esc(fig.text()) for fig in feature.figures],
-        "citation": esc(feature.citation.text()),
-        "location": esc(feature.location.text()),
+        "layer": feature.layer,
+        "type": feature.type,
+        "type_label": type_label(feature.type),
+        "status": feature.status,
+        "status_label": STATUS_LABELS.get(feature.status, feature.status),
+        "name": feature.display_name,
+        "event_date": date_text(feature.event_date),
+        "report_date": feature.report_date,
+        "summary": feature.summary,
+        "claims": [claim_text(c) for c in feature.claims],
+        "figures": [fig.text() for fig in feature.figures],
+        "citation": feature.citation.text(),
+        "location": feature.location.text(),
         "approximate": bool(feature.approximate),
-        "as_of": esc(as_of_text(feature, default_as_of)),
-        "part_of": esc(feature.part_of),
-        "part_of_name": esc(parent.name) if parent else "",
-        "part_of_figures": [esc(fig.text()) for fig in parent.figures] if parent else [],
+        "as_of": as_of_text(feature, default_as_of),
+        "part_of": feature.part_of,
+        "part_of_name": parent.name if parent else "",
+        "part_of_figures": [fig.text() for fig in parent.figures] if parent else [],
         "kind": kind or "",
     }
-
-
-def tooltip_html(props: dict[str, Any]) -> str:
-    """Name and status, from already-escaped properties."""
-    return (f'<b>{props["name"]}</b><br><span class="mapapp-status">'
-            f'{props["type_label"]} · {props["status_label"]}</span>')
-
-
-def popup_html(props: dict[str, Any]) -> str:
-    """The popup, from already-escaped properties (no raw data reaches it)."""
-    parts = [
-        f'<div class="mapapp-popup-body mapapp-popup-{props["css_id"]}">',
-        f'<h4>{props["name"]}</h4>',
-        f'<div class="mapapp-meta">{props["type_label"]} · <b>Status:</b> {props["status_label"]}</div>',
-    ]
-    if props["as_of"]:
-        parts.append(f'<div class="mapapp-approx">{props["as_of"]}</div>')
-    if props["summary"]:
-        parts.append(f'<p>{props["summary"]}</p>')
-    parts.append(
-        "<dl>"
-        f'<dt>Event date</dt><dd>{props["event_date"] or "not given"}</dd>'
-        f'<dt>Report date</dt><dd>{props["report_date"] or "not given"}</dd>'
-        "</dl>"
-    )
-    if props["claims"]:
-        items = "".join(f"<li>{c}</li>" for c in props["claims"])
-        parts.append(f"<h5>Who says what</h5><ul>{items}</ul>")
-    if props["figures"]:
-        items = "".join(f"<li>{f}</li>" for f in props["figures"])
-        parts.append(f"<h5>Figures</h5><ul>{items}</ul>")
-    if props.get("part_of_name"):
-        items = "".join(f"<li>{f}</li>" for f in props["part_of_figures"])
-        parts.append(f'<h5>Part of: {props["part_of_name"]}</h5>'
-                     + (f"<ul>{items}</ul>" if items else ""))
-    parts.append(f'<div class="mapapp-cite"><b>Source:</b> {props["citation"]}</div>')
-    parts.append(f'<div class="mapapp-loc"><b>Located:</b> {props["location"]}</div>')
-    parts.append("</div>")
-    return "".join(parts)
 
 
 def _rounded_geojson(geometry: Any) -> dict[str, Any]:
@@ -204,11 +160,11 @@ def feature_to_geojson(feature: Feature, *, selected: bool = False, default_as_o
         return None
     props = display_properties(feature, kind=kind, default_as_of=default_as_of, parent=parent)
     props["selected"] = bool(selected)
-    props["tooltip_html"] = tooltip_html(props)
-    props["popup_html"] = popup_html(props)
     if kind == "point":
-        props["icon"] = styles.marker_icon(feature.id, feature.layer, feature.type, feature.status,
-                                           selected=selected, label=feature.display_name)
+        props["symbol"] = styles.marker_key(feature.layer, feature.type, feature.status,
+                                            selected=selected)
+        props["classes"] = styles.feature_classes(feature.id, feature.layer, feature.type,
+                                                  feature.status, selected=selected)
     else:
         props["style"] = styles.path_style(kind, feature.id, feature.layer, feature.type,
                                            feature.status, selected=selected)

@@ -27,7 +27,6 @@ Every drawn element carries CSS classes (see :func:`feature_classes`)::
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from typing import Any
@@ -202,11 +201,12 @@ def _shape_element(shape: str, size: float, attrs: str) -> str:
     return f'<polygon points="{pts}" {attrs}/>'
 
 
-def marker_svg(type_: str, status: str, *, selected: bool = False, label: str = "",
+def marker_svg(type_: str, status: str, *, selected: bool = False,
                size: float | None = None) -> str:
-    """Inline SVG for a point feature (also used, unlabelled, in the legend).
+    """Inline SVG for a point feature (also used in the legend).
 
-    ``label`` becomes the ``aria-label``; it is HTML-escaped here.
+    The markup holds no feature data: every marker of one type and status
+    shares it, and the page's script names each copy (``aria-label``).
     """
     sym = point_symbol(type_)
     st = status_style(status)
@@ -231,20 +231,28 @@ def marker_svg(type_: str, status: str, *, selected: bool = False, label: str = 
     shape = _shape_element(sym["shape"], size, attrs)
     if pad:
         shape = f'<g transform="translate({pad},{pad})">{shape}</g>'
-    aria = (f'role="img" aria-label="{html.escape(label)}"' if label else 'aria-hidden="true"')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(box)}" height="{_fmt(box)}" '
-            f'viewBox="0 0 {_fmt(box)} {_fmt(box)}" {aria}>{halo}{shape}</svg>')
+            f'viewBox="0 0 {_fmt(box)} {_fmt(box)}" aria-hidden="true">{halo}{shape}</svg>')
 
 
-def marker_icon(feature_id: str, layer: str, type_: str, status: str, *,
-                selected: bool = False, label: str = "") -> dict[str, Any]:
-    """Options for ``L.divIcon`` (plus ``zIndexOffset`` for the marker)."""
-    svg = marker_svg(type_, status, selected=selected, label=label)
+def marker_key(layer: str, type_: str, status: str, *, selected: bool = False) -> str:
+    """Which shared marker symbol a point uses (see :func:`marker_icon`).
+
+    >>> marker_key("strikes", "missile_strike", "reported", selected=True)
+    'strikes/missile_strike/reported/selected'
+    """
+    return f"{layer}/{type_}/{status}" + ("/selected" if selected else "")
+
+
+def marker_icon(key: str) -> dict[str, Any]:
+    """Options for ``L.divIcon`` (plus ``zIndexOffset``) for the symbol
+    :func:`marker_key` named."""
+    layer, type_, status, *flag = key.split("/")
+    selected = flag == ["selected"]
     size = float(point_symbol(type_)["size"]) + (10 if selected else 0)
     half = size / 2
     return {
-        "html": svg,
-        "className": feature_classes(feature_id, layer, type_, status, selected=selected, marker=True),
+        "html": marker_svg(type_, status, selected=selected),
         "iconSize": [size, size],
         "iconAnchor": [half, half],
         "tooltipAnchor": [0, -half],
@@ -324,41 +332,7 @@ def status_swatch_svg(status: str) -> str:
             f'stroke="{stroke}" stroke-width="{width}" stroke-linecap="round"{dash}/></svg>')
 
 
-def map_css() -> str:
-    """Our stylesheet: markers, hatching, tooltip, popup and legend."""
-    hatch = AREA_STYLES["russian_held"]["pattern"]
-    return f"""
-.leaflet-container.mapapp-map {{ background: {SEA}; }}
-.mapapp-map .leaflet-control-layers {{ font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }}
-.mapapp-marker {{ background: none; border: none; }}
-.mapapp-marker svg {{ display: block; overflow: visible; filter: drop-shadow(0 0 1px rgba(255,255,255,.9)); }}
-path.mapapp-fill-{hatch} {{ fill: url(#{hatch}) {AREA_STYLES["russian_held"]["fillColor"]}; }}
-.mapapp-tooltip {{ font: 13px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }}
-.mapapp-tooltip .mapapp-status {{ color: #444; font-style: italic; }}
-.mapapp-popup .leaflet-popup-content {{ margin: 10px 12px; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }}
-.mapapp-popup h4 {{ margin: 0 0 2px; font-size: 15px; }}
-.mapapp-popup .mapapp-meta {{ color: #444; margin-bottom: 6px; }}
-.mapapp-popup h5 {{ margin: 8px 0 2px; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: #555; }}
-.mapapp-popup ul {{ margin: 0; padding-left: 18px; }}
-.mapapp-popup p {{ margin: 4px 0; }}
-.mapapp-popup dl {{ display: grid; grid-template-columns: auto 1fr; gap: 0 8px; margin: 4px 0; }}
-.mapapp-popup dt {{ color: #555; }}
-.mapapp-popup dd {{ margin: 0; }}
-.mapapp-popup .mapapp-approx {{ background: #fff6d5; padding: 2px 4px; border-radius: 3px; }}
-.mapapp-popup .mapapp-cite, .mapapp-popup .mapapp-loc {{ color: #444; font-size: 12px; margin-top: 6px; }}
-.mapapp-legend {{ background: rgba(255,255,255,.94); padding: 6px 10px 8px; border-radius: 5px;
-  box-shadow: 0 1px 5px rgba(0,0,0,.4); font: 12px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  color: #222; max-height: calc(100vh - 180px); overflow-y: auto; max-width: 330px; }}
-.mapapp-legend summary {{ font-weight: 600; font-size: 13px; cursor: pointer; }}
-.mapapp-legend h6 {{ margin: 6px 0 2px; font-size: 12px; font-weight: 600; }}
-.mapapp-legend ul {{ list-style: none; margin: 0; padding: 0; }}
-.mapapp-legend li {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
-.mapapp-legend li svg {{ flex: none; }}
-.mapapp-legend .mapapp-sym {{ width: 26px; display: flex; justify-content: center; flex: none; }}
-.mapapp-legend .mapapp-legend-grid {{ display: grid; grid-template-columns: auto auto; column-gap: 12px; }}
-.mapapp-country-label {{ background: none; border: none; white-space: nowrap; pointer-events: none;
-  font: 600 11px/1 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; letter-spacing: .12em;
-  text-transform: uppercase; color: #8a857c; text-shadow: 0 0 2px {LAND}, 0 0 2px {LAND}; }}
-.mapapp-country-label > span {{ position: absolute; left: 0; top: 0; transform: translate(-50%, -50%); }}
-.mapapp-legend .mapapp-note {{ color: #555; font-size: 11px; margin-top: 4px; }}
-"""
+def css_vars() -> dict[str, str]:
+    """Colours the stylesheet (``mapapp/web/assets/map.css``) takes from
+    here, as CSS custom properties ``--mapapp-<name>``."""
+    return {"sea": SEA, "land": LAND, "hatch-fill": AREA_STYLES["russian_held"]["fillColor"]}

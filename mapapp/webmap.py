@@ -1,11 +1,15 @@
 """The interactive web map: a ``folium.Map`` built from a ``ReportMap``.
 
 One ``FeatureGroup`` per layer (named as in ``LAYER_LABELS``, switchable in
-the layer control), each holding one GeoJSON layer whose features bring
-their own symbol, tooltip and popup (see :mod:`mapapp.layers`).  A legend
-lists only what is shown, with the same symbols.  In offline mode the page
-loads nothing but Leaflet, the full-screen plugin and inline CSS, from
-``asset_base`` (Streamlit static serving) or inlined into the page.
+the layer control), each holding one GeoJSON layer.  folium builds the map,
+its panes, tiles and controls; everything drawn from data goes through
+:class:`mapapp.web.elements.PageCall`: the features as one JSON payload per
+layer (plain text, no markup), turned into markers, tooltips and popups by
+``mapapp/web/assets/mapapp.js`` with ``textContent``.  A legend lists only
+what is shown, with the same symbols.  In offline mode the page loads
+nothing but Leaflet, the full-screen plugin and mapapp's own script and
+stylesheet, from ``asset_base`` (Streamlit static serving) or inlined into
+the page.
 
 Every drawn element has CSS classes ``mapapp-f-<id> mapapp-layer-<layer>``
 (and type/status, see :func:`mapapp.styles.feature_classes`), so browser
@@ -14,7 +18,7 @@ tests can find them.
 
 from __future__ import annotations
 
-import json
+import html
 import os
 import re
 from collections.abc import Iterable
@@ -23,16 +27,14 @@ from typing import Any
 
 import folium
 import xyzservices.providers as xyz
-from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen
-from folium.template import Template
-from folium.utilities import JsCode
 
 from mapapp import assets, basemap as ne, styles
 from mapapp.errors import OptionError
 from mapapp.files import write_output
-from mapapp.layers import esc, layer_collections, type_label
+from mapapp.layers import layer_collections, type_label
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUS_LABELS, STATUSES, ReportMap
+from mapapp.web.elements import PageCall, RawElement
 
 # Basemap ids and what the reader is told about each.
 BASEMAPS: dict[str, str] = {
@@ -67,53 +69,6 @@ LAYER_PANES: dict[str, tuple[str, int]] = {
     layer: (f"mapapp-pane-{layer}", 410 + 10 * i) for i, layer in enumerate(LAYERS)
 }
 
-_ON_EACH_FEATURE = JsCode("""function (feature, layer) {
-    var p = feature.properties || {};
-    if (p.tooltip_html) {
-        // A highlighted place keeps its name on show (a lesson step points at it).
-        var named = !!p.selected && p.kind === 'point';
-        layer.bindTooltip(p.tooltip_html, {className: 'mapapp-tooltip', direction: 'top',
-                                           sticky: p.kind !== 'point', permanent: named});
-    }
-    if (p.popup_html) {
-        layer.bindPopup(p.popup_html, {className: 'mapapp-popup', maxWidth: 360, minWidth: 220,
-                                       autoPanPadding: [24, 24]});
-    }
-}""")
-
-_POINT_TO_LAYER = JsCode("""function (feature, latlng) {
-    var i = feature.properties.icon;
-    return L.marker(latlng, {
-        icon: L.divIcon({html: i.html, className: i.className, iconSize: i.iconSize,
-                         iconAnchor: i.iconAnchor, tooltipAnchor: i.tooltipAnchor,
-                         popupAnchor: i.popupAnchor}),
-        zIndexOffset: i.zIndexOffset || 0, keyboard: true, riseOnHover: true
-    });
-}""")
-
-_LABEL_TO_LAYER = JsCode("""function (feature, latlng) {
-    return L.marker(latlng, {
-        icon: L.divIcon({html: feature.properties.label_html, className: 'mapapp-country-label',
-                         iconSize: null}),
-        interactive: false, keyboard: false, pane: %s
-    });
-}""" % json.dumps(LABEL_PANE[0]))
-
-_STYLE = JsCode("function (feature) { return (feature.properties && feature.properties.style) || {}; }")
-
-
-class _RawHeader(Element):
-    """Header content emitted verbatim (never parsed as a Jinja template:
-    Leaflet's source could contain ``{{``)."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._name = "RawHeader"
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        return self.text
-
 
 def _guard(text: str, tag: str) -> str:
     # Only "</script" / "</style" could end the element early; "<\/" means
@@ -121,110 +76,23 @@ def _guard(text: str, tag: str) -> str:
     return re.sub(rf"</(?={tag})", r"<\\/", text, flags=re.IGNORECASE)
 
 
-def _inline_assets_html() -> str:
-    js, css = assets.offline_resources(inline=True)
+def _inline_html(js: list[tuple[str, str]], css: list[tuple[str, str]]) -> str:
+    """``<style>`` and ``<script>`` elements holding our files' contents."""
     parts = [f"<style>/* {name} */\n{_guard(text, 'style')}</style>" for name, text in css]
     parts += [f"<script>/* {name} */\n{_guard(text, 'script')}</script>" for name, text in js]
     return "\n".join(parts)
 
 
-class MapSetup(MacroElement):
-    """Marks the map container, adds the SVG fill patterns once, and keeps
-    the view right when the container changes size.
-
-    Inside Streamlit the map's iframe is laid out after Leaflet starts, so
-    the first fit is made for the wrong size and the SVG renderer clips
-    vectors (the basemap) to that first, smaller box.  On every resize the
-    map re-measures itself, redraws its vectors, and re-fits the initial
-    view until the reader has moved the map themselves.
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var container = map.getContainer();
-            container.classList.add('mapapp-map');
-            if (!document.getElementById('mapapp-svg-defs')) {
-                document.body.insertAdjacentHTML('beforeend', {{ this.defs|tojson }});
-            }
-            var bounds = {{ this.bounds|tojson }};
-            var touched = false;
-            ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
-                container.addEventListener(name, function () { touched = true; },
-                                           {passive: true});
-            });
-            var flown = !{{ this.fly|tojson }};
-            var refit = function () {
-                map.invalidateSize({pan: false});
-                if (!touched && {{ this.refit|tojson }}) {
-                    if (flown) {
-                        map.fitBounds(bounds);
-                    } else {
-                        // Once the frame has its size: glide from the previous view.
-                        flown = true;
-                        setTimeout(function () { map.flyToBounds(bounds, {duration: 1.2}); }, 150);
-                    }
-                }
-                map.fire('moveend');  // renderers recompute their clip box
-            };
-            if (window.ResizeObserver) {
-                new ResizeObserver(refit).observe(container);
-            } else {
-                window.addEventListener('resize', refit);
-            }
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, bounds, *, fly: bool = False, refit: bool = True):
-        super().__init__()
-        self._name = "MapSetup"
-        self.defs = styles.svg_defs()
-        self.bounds = [list(corner) for corner in bounds]
-        self.fly = fly
-        self.refit = refit
+# On a smaller map (width, height in px) the legend starts closed.
+LEGEND_OPEN_MIN = (760, 700)
 
 
-class Legend(MacroElement):
-    """A Leaflet control (bottom left, over the Black Sea and Romania
-    rather than the Donbas) showing ``html``."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: {{ this.position|tojson }}});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create('div', 'mapapp-legend leaflet-control');
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                var size = {{ this._parent.get_name() }}.getSize();
-                if (size.y < {{ this.open_min_height|tojson }} || size.x < {{ this.open_min_width|tojson }}) {
-                    div.querySelector('details').open = false;
-                }
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, html: str, position: str = "bottomleft"):
-        super().__init__()
-        self._name = "Legend"
-        self.html = html
-        self.position = position
-        # On a smaller map the open legend would hide the west of Ukraine
-        # (Lviv, Przewodów): it starts closed there, one click opens it.
-        self.open_min_height = 700
-        self.open_min_width = 760
-
-
-def legend_html(collections: dict[str, dict[str, Any]], *, front_line_as_of: str = "") -> str:
-    """Legend for what is drawn: one section per shown layer, one row per
-    shown type (same symbols as the map), then the shown statuses."""
-    sections = ['<details open><summary>Legend</summary>']
+def legend_spec(collections: dict[str, dict[str, Any]], *, front_line_as_of: str = "") -> dict[str, Any]:
+    """The legend for what is drawn, as data for ``mapapp.legend``: one
+    section per shown layer, one row per shown type (same symbols as the
+    map), then the shown statuses; ``symbols`` holds the swatch markup."""
+    sections: list[dict[str, Any]] = []
+    symbols: dict[str, str] = {}
     statuses: set[str] = set()
     for layer in LAYERS:
         coll = collections.get(layer)
@@ -241,40 +109,46 @@ def legend_html(collections: dict[str, dict[str, Any]], *, front_line_as_of: str
         seen.sort(key=lambda k: (order.get(k[1], 99), k[0]))
         rows = []
         for kind, type_ in seen:
-            swatch = styles.legend_swatch_svg(kind, type_)
-            label = type_label(type_)
-            rows.append(f'<li class="mapapp-legend-type-{styles.css_token(type_)}">'
-                        f'<span class="mapapp-sym">{swatch}</span>{esc(label)}</li>')
-        sections.append(f'<div class="mapapp-legend-layer mapapp-legend-layer-{layer}">'
-                        f'<h6>{esc(LAYER_LABELS[layer])}</h6><ul class="mapapp-legend-grid">{"".join(rows)}</ul></div>')
+            symbol = f"legend/{kind}/{type_}"
+            symbols[symbol] = styles.legend_swatch_svg(kind, type_)
+            rows.append({"cls": f"mapapp-legend-type-{styles.css_token(type_)}", "symbol": symbol,
+                         "label": type_label(type_)})
+        sections.append({"layer": layer, "title": LAYER_LABELS[layer], "rows": rows})
     shown = [s for s in STATUSES if s in statuses]
-    if shown:
-        rows = [f'<li class="mapapp-legend-status-{s}" title="{esc(STATUS_LABELS[s])}">'
-                f'{styles.status_swatch_svg(s)}{esc(s.capitalize())}</li>' for s in shown]
-        sections.append(f'<div class="mapapp-legend-statuses"><h6>Status (marker outline and fill)</h6>'
-                        f'<ul class="mapapp-legend-grid">{"".join(rows)}</ul></div>')
+    status_rows = []
+    for status in shown:
+        symbol = f"status/{status}"
+        symbols[symbol] = styles.status_swatch_svg(status)
+        status_rows.append({"cls": f"mapapp-legend-status-{status}", "symbol": symbol,
+                            "label": status.capitalize(), "title": STATUS_LABELS[status]})
+    note = ""
     if collections.get("front_lines") or collections.get("control_areas"):
-        when = f", as of {esc(front_line_as_of)}" if front_line_as_of else ""
-        sections.append(f'<div class="mapapp-note">Lines and areas are approximate{when}.</div>')
-    sections.append("</details>")
-    return "".join(sections)
+        when = f", as of {front_line_as_of}" if front_line_as_of else ""
+        note = f"Lines and areas are approximate{when}."
+    return {"position": "bottomleft", "sections": sections, "statuses": status_rows,
+            "note": note, "symbols": symbols, "open_min": list(LEGEND_OPEN_MIN)}
 
 
 def _set_assets(m: folium.Map, fullscreen: Fullscreen, *, offline: bool, inline: bool, asset_base: str) -> None:
     """Replace folium's CDN list (Leaflet, jQuery, Bootstrap, awesome
-    markers, Font Awesome) by Leaflet + full screen from the chosen place."""
+    markers, Font Awesome) by Leaflet + full screen + mapapp's own script
+    and stylesheet, from the chosen place."""
+    header = m.get_root().header
     if inline:
         js: list[tuple[str, str]] = []
         css: list[tuple[str, str]] = []
-        m.get_root().header.add_child(_RawHeader(_inline_assets_html()), name="mapapp_assets")
+        header.add_child(RawElement(_inline_html(*assets.offline_resources(inline=True))),
+                         name="mapapp_assets")
     elif offline:
         js, css = assets.offline_resources(asset_base)
     else:
         js, css = assets.online_resources()
+        # No CDN has our files: an online page carries them inline.
+        header.add_child(RawElement(_inline_html(*assets.own_resources())), name="mapapp_assets")
     # Instance attributes: folium's class-level lists stay untouched for
     # any other map in the process.
-    m.default_js = [item for item in js if item[0] == assets.LEAFLET_JS]
-    m.default_css = [item for item in css if item[0] == assets.LEAFLET_CSS]
+    m.default_js = [item for item in js if item[0] in (assets.LEAFLET_JS, assets.MAPAPP_JS)]
+    m.default_css = [item for item in css if item[0] in (assets.LEAFLET_CSS, assets.MAPAPP_CSS)]
     fullscreen.default_js = [item for item in js if item[0] == assets.FULLSCREEN_JS]
     fullscreen.default_css = [item for item in css if item[0] == assets.FULLSCREEN_CSS]
 
@@ -292,22 +166,17 @@ def tile_provider(basemap: str, *, carto_api_key: str | None = None) -> tuple[An
 def _add_basemaps(m: folium.Map, basemap: str, carto_api_key: str | None) -> None:
     folium.map.CustomPane(BASEMAP_PANE[0], z_index=BASEMAP_PANE[1], pointer_events=False).add_to(m)
     vector_only = basemap == "offline"
-    folium.GeoJson(
-        ne.land_geojson(),
-        name=OFFLINE_BASEMAP_NAME,
-        overlay=True,
-        control=not vector_only,
-        style={"color": styles.LAND_BORDER, "weight": 0.8, "opacity": 1, "fillColor": styles.LAND,
-               "fillOpacity": 1, "className": "mapapp-basemap"},
-        interactive=False,
-        pane=BASEMAP_PANE[0],
-        attribution=ne.ATTRIBUTION,
-    ).add_to(m)
+    # Under tiles the Natural Earth layer can be switched off in the layer control.
+    land = folium.FeatureGroup(name=OFFLINE_BASEMAP_NAME, overlay=True, control=not vector_only,
+                               show=True)
+    PageCall("basemap", {
+        "data": ne.land_geojson(), "pane": BASEMAP_PANE[0], "attribution": ne.ATTRIBUTION,
+        "style": {"color": styles.LAND_BORDER, "weight": 0.8, "opacity": 1,
+                  "fillColor": styles.LAND, "fillOpacity": 1, "className": "mapapp-basemap"},
+    }).add_to(land)
+    land.add_to(m)
     folium.map.CustomPane(LABEL_PANE[0], z_index=LABEL_PANE[1], pointer_events=False).add_to(m)
-    labels = ne.country_labels()
-    for feat in labels["features"]:
-        feat["properties"]["label_html"] = f'<span>{esc(feat["properties"]["name"])}</span>'
-    folium.GeoJson(labels, control=False, point_to_layer=_LABEL_TO_LAYER, interactive=False).add_to(m)
+    PageCall("labels", {"data": ne.country_labels(), "pane": LABEL_PANE[0]}).add_to(m)
     if not vector_only:
         provider, label = tile_provider(basemap, carto_api_key=carto_api_key)
         folium.TileLayer(tiles=provider, name=label, overlay=False, control=True).add_to(m)
@@ -355,13 +224,14 @@ def build_map(
 
     m = folium.Map(location=list(INITIAL_CENTER), zoom_start=6, tiles=None, control_scale=True,
                    width="100%", height=height, zoom_snap=0.25, prefer_canvas=False)
-    m.get_root().title = esc(f"Map: {report_map.report.headline}" if report_map.report.headline else "Map")
+    # The page title is HTML text: escaped once, here.
+    m.get_root().title = html.escape(f"Map: {report_map.report.headline}"
+                                     if report_map.report.headline else "Map")
     fullscreen = Fullscreen(position="topleft", title="Full screen", title_cancel="Exit full screen",
                             force_separate_button=True)
     _set_assets(m, fullscreen, offline=offline, inline=inline_assets, asset_base=asset_base)
-    m.get_root().header.add_child(_RawHeader(f"<style>{_guard(styles.map_css(), 'style')}</style>"),
-                                  name="mapapp_css")
-    MapSetup(bounds, fly=fly_from is not None, refit=fit).add_to(m)
+    PageCall("setup", {"bounds": [list(corner) for corner in bounds], "fly": fly_from is not None,
+                       "refit": fit, "defs": styles.svg_defs(), "vars": styles.css_vars()}).add_to(m)
 
     _add_basemaps(m, basemap, carto_api_key)
 
@@ -369,19 +239,15 @@ def build_map(
         pane, z = LAYER_PANES[layer]
         folium.map.CustomPane(pane, z_index=z, pointer_events=True).add_to(m)
         group = folium.FeatureGroup(name=LAYER_LABELS[layer], overlay=True, control=True, show=True)
-        folium.GeoJson(
-            collection,
-            control=False,
-            on_each_feature=_ON_EACH_FEATURE,
-            point_to_layer=_POINT_TO_LAYER,
-            style=_STYLE,
-            pane=pane,
-        ).add_to(group)
+        used = {f["properties"]["symbol"] for f in collection["features"] if "symbol" in f["properties"]}
+        PageCall("features", {"data": collection, "pane": pane,
+                              "symbols": {key: styles.marker_icon(key) for key in sorted(used)}}
+                 ).add_to(group)
         group.add_to(m)
 
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     fullscreen.add_to(m)
-    Legend(legend_html(collections, front_line_as_of=report_map.front_line_as_of)).add_to(m)
+    PageCall("legend", legend_spec(collections, front_line_as_of=report_map.front_line_as_of)).add_to(m)
     if fit:
         start = fly_from or bounds
         m.fit_bounds([list(start[0]), list(start[1])])
@@ -400,6 +266,7 @@ def render_html(m: folium.Map) -> str:
     return root.render()
 
 
-def save_html(m: folium.Map, path: str | os.PathLike[str]) -> Path:
-    """Write the page to ``path`` atomically (temp file + rename)."""
-    return write_output(path, render_html(m))
+def save_html(m: folium.Map, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+    """Write the page to ``path`` atomically (see :func:`mapapp.files.write_output`):
+    an existing file only with ``overwrite``, never into a missing folder."""
+    return write_output(path, render_html(m), overwrite=overwrite)

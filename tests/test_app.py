@@ -36,6 +36,16 @@ def map_script(at) -> str:
     return map_payload(at)["script"]
 
 
+def shown_text(at) -> str:
+    """Everything shown as plain text (data and link text go there, never
+    into Markdown)."""
+    return "\n".join(t.value for t in at.text)
+
+
+def markdown_text(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
 @pytest.fixture(scope="module")
 def first_run():
     return start()
@@ -44,10 +54,10 @@ def first_run():
 def test_page_shows_report_header_and_no_errors(first_run):
     at = first_run
     assert not at.exception and not at.error
-    assert "Russia Strikes Ukrainian Cities" in at.title[0].value
-    captions = " ".join(c.value for c in at.caption)
-    assert "Front line as of 2022-11-15" in captions
-    assert "The Reference" in captions
+    assert at.text[0].value.startswith("Russia Strikes Ukrainian Cities")
+    shown = shown_text(at)
+    assert "Front line as of 2022-11-15" in shown
+    assert "The Reference" in shown
 
 
 def test_default_map_has_every_default_layer_and_local_assets(first_run):
@@ -102,9 +112,9 @@ def test_basemap_choice_reaches_the_map():
 def test_choosing_a_feature_shows_details_and_goes_in_the_link():
     at = start()
     at.selectbox(key="selected").select("explosion-przewodow").run()
-    text = " ".join(m.value for m in at.markdown)
-    assert "Russian government \\(denies\\)" in text
-    assert "Report date" in text and "2022\\-11\\-16" in text
+    shown = shown_text(at)
+    assert "Russian government (denies)" in shown
+    assert "**Report date**" in markdown_text(at) and "2022-11-16" in shown
     assert at.query_params["feature"] == "explosion-przewodow"
 
 
@@ -124,16 +134,23 @@ def test_a_shared_link_reopens_the_view():
 def test_a_stale_link_warns_and_still_opens():
     at = start({"layers": "strikes,rumours", "feature": "deleted-feature"})
     assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)
-    assert "rumours" in warnings and "deleted\\-feature" in warnings
+    assert at.warning[0].value == "Parts of the link were not understood and are ignored."
+    assert "rumours" in shown_text(at) and "deleted-feature" in shown_text(at)
     assert "strike-kyiv" in map_script(at)
+    # The app rewrites the address at once; the notes stay until dismissed.
+    assert "rumours" not in at.query_params.get("layers", "")
+    at.checkbox(key="layer_places").uncheck().run()
+    assert "rumours" in shown_text(at)
+    at.button(key="link_notes_dismiss").click().run()
+    assert not at.warning and "rumours" not in shown_text(at)
 
 
 def test_a_link_cannot_inject_markdown():
-    at = start({"basemap": "[Log in again](https://evil.example/login) ![t](https://evil.example/p.png)"})
+    evil = "[Log in again](https://evil.example/login) ![t](https://evil.example/p.png) :red[x]"
+    at = start({"basemap": evil})
     assert not at.exception
-    warning = at.warning[0].value
-    assert "](https" not in warning and "\\]\\(https" in warning
+    assert f"Ignored unknown basemap in the link: {evil}" in shown_text(at)
+    assert "evil.example" not in markdown_text(at)
 
 
 def test_a_rerun_without_changes_sends_the_same_map(first_run):
@@ -153,8 +170,9 @@ def test_broken_data_shows_an_error_box_and_keeps_running(tmp_path, monkeypatch)
     path.write_text(json.dumps(doc), encoding="utf-8")
     at = start(env_data_dir=data, monkeypatch=monkeypatch)
     assert not at.exception
-    message = at.error[0].value.replace("\\", "")  # as shown, without Markdown escapes
-    assert "features.json" in message and "strike-kyiv" in message and "status" in message
+    assert at.error[0].value == "The map data could not be loaded."
+    message = shown_text(at)
+    assert "features.json" in message and "'strike-kyiv'" in message and "'status'" in message
 
 
 def test_html_in_data_shows_as_text(tmp_path, monkeypatch):
@@ -174,12 +192,12 @@ def test_html_in_data_shows_as_text(tmp_path, monkeypatch):
     assert not at.exception
     script = map_script(at)
     assert "<script>alert" not in script and "<img src=x" not in script
-    # Escaped once as HTML, then JSON-encoded into the page script.
-    assert "\\u0026lt;script\\u0026gt;alert" in script
-    details = " ".join(m.value for m in at.markdown)
-    assert "<script>" not in details and "\\<script\\>" in details
-    for element in (at.title[0], at.subheader[0]):
-        assert "<script>" not in element.value and "](https" not in element.value
+    # The text itself, JSON-encoded into the page script (shown with textContent).
+    assert "\\u003cscript\\u003ealert(\\u0027x\\u0027)" in script
+    assert "&lt;" not in script
+    shown = shown_text(at)
+    assert "Kyiv " + evil in shown and "Headline [click](https://evil.example) " + evil in shown
+    assert "<script>" not in markdown_text(at) and "evil.example" not in markdown_text(at)
 
 
 def test_editing_a_data_file_reloads_it(tmp_path, monkeypatch):
@@ -193,7 +211,7 @@ def test_editing_a_data_file_reloads_it(tmp_path, monkeypatch):
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # a later save
     at.run()
-    assert "Edited by the desk" in " ".join(m.value for m in at.markdown)
+    assert "Edited by the desk" in shown_text(at)
 
 
 def test_a_corrupt_geocache_entry_is_reported(tmp_path, monkeypatch):
@@ -203,8 +221,8 @@ def test_a_corrupt_geocache_entry_is_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("MAPAPP_GEOCACHE_DIR", str(cache))
     at = start()
     assert not at.exception and not at.error
-    warnings = " ".join(w.value for w in at.warning).replace("\\", "")
-    assert "kyiv.ua-12.city.json" in warnings and "not valid JSON" in warnings
+    assert at.warning[0].value == "A data problem was skipped."
+    assert "kyiv.ua-12.city.json" in shown_text(at) and "invalid JSON" in shown_text(at)
     # Kyiv is still drawn: GeoNames knows it.
     assert "strike-kyiv" in map_script(at)
 
@@ -230,6 +248,6 @@ def test_export_panel_reports_a_title_that_does_not_fit():
     at.text_input(key="export_title").input("A very long title " * 40).run()
     at.button(key="export_make").click().run()
     assert not at.exception
-    message = at.error[0].value.replace("\\", "")
-    assert "title" in message
+    assert at.error[0].value == "The image could not be made."
+    assert "title" in shown_text(at)
     assert not at.get("download_button")

@@ -13,13 +13,17 @@ CDN_HOSTS = ("cdn.jsdelivr", "code.jquery", "cdnjs", "bootstrapcdn", "unpkg", "f
 
 def test_offline_urls_live_under_the_base_url_in_load_order():
     js, css = assets.offline_resources("/app/static/vendor/")
+    own = assets._mapapp_prefix()
+    assert own.startswith("mapapp/") and len(own) == len("mapapp/") + 12  # content hash
     assert js == [
         ("leaflet", "/app/static/vendor/leaflet/1.9.3/leaflet.js"),
         ("Control.Fullscreen.js", "/app/static/vendor/leaflet.fullscreen/3.0.2/Control.FullScreen.js"),
+        ("mapapp_js", f"/app/static/vendor/{own}/mapapp.js"),
     ]
     assert [url for _, url in css] == [
         "/app/static/vendor/leaflet/1.9.3/leaflet.css",
         "/app/static/vendor/leaflet.fullscreen/3.0.2/Control.FullScreen.css",
+        f"/app/static/vendor/{own}/map.css",
     ]
 
 

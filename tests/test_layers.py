@@ -1,4 +1,4 @@
-"""Features to escaped GeoJSON layers, filters, and the symbol tables."""
+"""Features to plain-text GeoJSON layers, filters, and the symbol tables."""
 
 import re
 
@@ -76,34 +76,34 @@ def _props(feature_id, **kw):
     return feature_to_geojson(RM.by_id(feature_id), default_as_of=RM.front_line_as_of, **kw)["properties"]
 
 
-def test_untrusted_text_is_escaped_everywhere():
-    gj = feature_to_geojson(RM.by_id("evil"))
-    props = gj["properties"]
-    assert props["name"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    blob = repr(props)
-    for raw in (EVIL, EVIL_IMG, "<img", "<script"):
-        assert raw not in blob
-    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in props["popup_html"]
-    assert 'aria-label="&lt;script&gt;' in props["icon"]["html"]
+def test_untrusted_text_stays_plain_text_and_out_of_markup():
+    # The page script puts properties on screen with textContent: they must
+    # hold the text itself, not an escaped copy (that would show "&lt;").
+    props = feature_to_geojson(RM.by_id("evil"))["properties"]
+    assert props["name"] == EVIL
+    assert props["summary"] == f"Summary with {EVIL_IMG} inside"
+    assert props["claims"] == [f"{EVIL}: {EVIL_IMG} (para. 2)"]
+    # No ready-made markup travels with a feature; its marker symbol is shared.
+    assert not {"tooltip_html", "popup_html", "icon"} & set(props)
+    assert EVIL not in styles.marker_icon(props["symbol"])["html"]
 
 
-def test_popup_has_summary_claims_dates_citation_location():
-    popup = _props("kyiv-strike")["popup_html"]
-    assert "Summary of kyiv-strike." in popup
-    assert "Mayor: Two residential buildings were hit (para. 3)" in popup
-    assert "Ministry (denies): no civilian targets (para. 4)" in popup
-    assert "at least 1 dead (per Mayor)" in popup
-    assert re.search(r"Event date</dt><dd>2022-11-15</dd>", popup)
-    assert re.search(r"Report date</dt><dd>2022-11-16</dd>", popup)
-    assert "Test Wire, “Missiles hit cities”, 2022-11-16, paras. 1, 3" in popup
-    assert "geocoded, via test" in popup
-    assert "Status:</b> Reported by officials on the spot" in popup
-    assert "Approximate" not in popup
+def test_popup_facts_travel_as_properties():
+    props = _props("kyiv-strike")
+    assert props["summary"] == "Summary of kyiv-strike."
+    assert props["claims"] == ["Mayor: Two residential buildings were hit (para. 3)",
+                               "Ministry (denies): no civilian targets (para. 4)"]
+    assert props["figures"] == ["at least 1 dead (per Mayor)"]
+    assert (props["event_date"], props["report_date"]) == ("2022-11-15", "2022-11-16")
+    assert props["citation"] == "Test Wire, “Missiles hit cities”, 2022-11-16, paras. 1, 3"
+    assert props["location"].startswith("geocoded, via test")
+    assert props["status_label"] == "Reported by officials on the spot"
+    assert props["as_of"] == ""
 
 
-def test_tooltip_has_name_and_status():
-    tip = _props("kherson")["tooltip_html"]
-    assert "Kherson (Херсон)" in tip and "Confirmed by several sides" in tip
+def test_tooltip_facts_travel_as_properties():
+    props = _props("kherson")
+    assert props["name"] == "Kherson (Херсон)" and props["status_label"] == "Confirmed by several sides"
 
 
 @pytest.mark.parametrize("fid, text", [
@@ -113,7 +113,6 @@ def test_tooltip_has_name_and_status():
 ])
 def test_lines_and_areas_say_approximate_as_of(fid, text):
     assert _props(fid)["as_of"] == text
-    assert text in _props(fid)["popup_html"]
 
 
 def test_interval_event_dates_read_as_ranges():
@@ -123,14 +122,18 @@ def test_interval_event_dates_read_as_ranges():
     assert feature_to_geojson(f)["properties"]["event_date"] == "2022-11-15 to 2022-11-16"
 
 
-def test_points_get_div_icons_and_paths_get_styles_with_test_classes():
+def test_points_get_shared_symbols_and_paths_get_styles_with_test_classes():
     star = _props("kyiv-strike")
     assert "style" not in star
-    assert star["icon"]["className"].split() == [
-        "mapapp-marker", "mapapp-f-kyiv-strike", "mapapp-layer-strikes",
+    assert star["symbol"] == "strikes/missile_strike/reported"
+    assert star["classes"].split() == [
+        "mapapp-f-kyiv-strike", "mapapp-layer-strikes",
         "mapapp-type-missile_strike", "mapapp-status-reported"]
+    icon = styles.marker_icon(star["symbol"])
+    assert icon["html"].startswith("<svg") and icon["iconSize"] == [26.0, 26.0]
+    assert icon["zIndexOffset"] == styles.LAYER_Z_OFFSET["strikes"]
     line = _props("front-line")
-    assert "icon" not in line
+    assert "symbol" not in line
     assert "mapapp-f-front-line mapapp-layer-front_lines" in line["style"]["className"]
     area = _props("russian-held")
     assert "mapapp-fill-mapapp-hatch-russian_held" in area["style"]["className"]
@@ -138,10 +141,12 @@ def test_points_get_div_icons_and_paths_get_styles_with_test_classes():
 
 def test_selected_feature_is_marked_and_bigger():
     plain, chosen = _props("kyiv-strike"), _props("kyiv-strike", selected=True)
-    assert "mapapp-selected" in chosen["icon"]["className"]
-    assert "mapapp-selected" not in plain["icon"]["className"]
-    assert chosen["icon"]["iconSize"][0] > plain["icon"]["iconSize"][0]
-    assert styles.HALO in chosen["icon"]["html"]
+    assert "mapapp-selected" in chosen["classes"]
+    assert "mapapp-selected" not in plain["classes"]
+    big, small = styles.marker_icon(chosen["symbol"]), styles.marker_icon(plain["symbol"])
+    assert big["iconSize"][0] > small["iconSize"][0]
+    assert big["zIndexOffset"] > small["zIndexOffset"]
+    assert styles.HALO in big["html"] and styles.HALO not in small["html"]
     line, thick = _props("front-line"), _props("front-line", selected=True)
     assert thick["style"]["weight"] > line["style"]["weight"]
 
@@ -221,10 +226,9 @@ def test_every_known_type_has_a_symbol():
 def test_strike_popups_repeat_the_wave_figures_with_who_stated_them(report_map):
     from mapapp.layers import layer_collections
     strikes = layer_collections(report_map, layers={"strikes"})["strikes"]["features"]
-    kyiv = next(f for f in strikes if f["id"] == "strike-kyiv")
-    popup = kyiv["properties"]["popup_html"]
-    assert "Part of: Missile wave across Ukraine" in popup
-    assert "at least 85 missiles launched (per Volodymyr Zelensky)" in popup
-    assert "70 missiles shot down (per Kyrylo Tymoshenko)" in popup
-    przewodow = next(f for f in strikes if f["id"] == "explosion-przewodow")
-    assert "Part of" not in przewodow["properties"]["popup_html"]
+    kyiv = next(f for f in strikes if f["id"] == "strike-kyiv")["properties"]
+    assert kyiv["part_of_name"] == "Missile wave across Ukraine"
+    assert kyiv["part_of_figures"] == ["at least 85 missiles launched (per Volodymyr Zelensky)",
+                                       "70 missiles shot down (per Kyrylo Tymoshenko)"]
+    przewodow = next(f for f in strikes if f["id"] == "explosion-przewodow")["properties"]
+    assert przewodow["part_of_name"] == "" and przewodow["part_of_figures"] == []

@@ -6,7 +6,7 @@ from dataclasses import replace
 import folium
 import pytest
 
-from mapapp import webmap
+from mapapp import assets, webmap
 from mapapp.model import LAYER_LABELS
 from webmap_fixtures import EVIL, EVIL_IMG, synthetic_map
 
@@ -32,9 +32,12 @@ def inline_html():
 
 def test_offline_page_loads_only_local_assets(offline_html):
     urls = TAG_URL.findall(offline_html)
+    own = f"/app/static/vendor/{assets._mapapp_prefix()}"
     assert urls == [
         "/app/static/vendor/leaflet/1.9.3/leaflet.js",
+        f"{own}/mapapp.js",
         "/app/static/vendor/leaflet/1.9.3/leaflet.css",
+        f"{own}/map.css",
         "/app/static/vendor/leaflet.fullscreen/3.0.2/Control.FullScreen.js",
         "/app/static/vendor/leaflet.fullscreen/3.0.2/Control.FullScreen.css",
     ]
@@ -79,25 +82,28 @@ def test_layer_control_uses_layer_labels(offline_html):
 
 
 def test_legend_lists_only_shown_layers_and_statuses():
-    page = html_of(layers={"strikes"}, statuses={"reported", "disputed"})
-    assert "mapapp-legend-layer-strikes" in page
+    kw = dict(layers={"strikes"}, statuses={"reported", "disputed"})
+    legend = webmap.legend_spec(webmap.layer_collections(RM, **kw))
+    assert [section["layer"] for section in legend["sections"]] == ["strikes"]
+    assert [row["cls"] for row in legend["statuses"]] == [
+        "mapapp-legend-status-reported", "mapapp-legend-status-disputed"]
+    assert {row["cls"] for row in legend["sections"][0]["rows"]} == {
+        "mapapp-legend-type-explosion", "mapapp-legend-type-missile_strike"}
+    page = html_of(**kw)
     for other in ("front_lines", "control_areas", "places", "mentions"):
-        assert f"mapapp-legend-layer-{other}" not in page
         assert f'"{LAYER_LABELS[other]}"' not in page  # not in the layer control either
-    assert "mapapp-legend-status-reported" in page and "mapapp-legend-status-disputed" in page
-    assert "mapapp-legend-status-confirmed" not in page
-    assert "mapapp-legend-type-explosion" in page and "mapapp-legend-type-missile_strike" in page
 
 
 def test_legend_uses_the_map_symbols():
     colls = webmap.layer_collections(RM, layers={"strikes"})
-    legend = webmap.legend_html(colls)
+    legend = webmap.legend_spec(colls)
     from mapapp import styles
 
-    assert styles.legend_swatch_svg("point", "explosion") in legend
-    assert "Lines and areas are approximate" not in legend
-    full = webmap.legend_html(webmap.layer_collections(RM), front_line_as_of="2022-11-15")
-    assert "approximate, as of 2022-11-15" in full
+    rows = {row["label"]: row for row in legend["sections"][0]["rows"]}
+    assert legend["symbols"][rows["Explosion"]["symbol"]] == styles.legend_swatch_svg("point", "explosion")
+    assert legend["note"] == ""
+    full = webmap.legend_spec(webmap.layer_collections(RM), front_line_as_of="2022-11-15")
+    assert full["note"] == "Lines and areas are approximate, as of 2022-11-15."
 
 
 @pytest.mark.parametrize("kw, shown, hidden", [
@@ -116,8 +122,10 @@ def test_filters_change_which_features_are_drawn(kw, shown, hidden):
 def test_untrusted_text_never_reaches_the_page_raw(offline_html):
     for raw in (EVIL, EVIL_IMG, "<script>alert", "<img src=x"):
         assert raw not in offline_html
-    # the escaped text is there, itself JSON-escaped inside the script
-    assert r"\u0026lt;script\u0026gt;alert(1)\u0026lt;/script\u0026gt;" in offline_html
+    # the text itself is there once, as JSON inside the page script (the
+    # browser shows it with textContent; see the browser tests)
+    assert offline_html.count(r"\u003cscript\u003ealert(1)\u003c/script\u003e") == 2  # name, claim
+    assert "&lt;script" not in offline_html
 
 
 def test_hostile_report_headline_is_escaped_in_title():
@@ -175,7 +183,7 @@ def test_map_renders_again_the_same(offline_html):
 
 def test_save_html_writes_atomically(tmp_path):
     m = webmap.build_map(RM, inline_assets=True)
-    out = webmap.save_html(m, tmp_path / "sub" / "map.html")
+    out = webmap.save_html(m, tmp_path / "map.html")  # the folder must exist: files.write_output
     assert out.read_text(encoding="utf-8") == webmap.render_html(m)
     assert sorted(p.name for p in out.parent.iterdir()) == ["map.html"]
 
