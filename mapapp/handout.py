@@ -11,7 +11,8 @@ of its own, and an image is the one way to place that figure on a page
 without redrawing it; at 200 dpi it prints sharp, and every page costs
 about the same to print whatever the basemap holds.  The page's own words
 (title, text, question, footer) stay real text: searchable, and read by a
-screen reader.
+screen reader, and plain text: drawn through :mod:`mapapp.figtext`, so a
+``$`` pair in a step's text is never typeset as maths.
 
 >>> sorted(PAPERS)
 ['a4-landscape', 'a4-portrait', 'letter-landscape', 'letter-portrait']
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OptionError
+from .figtext import add_text, text_width
 from .files import check_output, write_output
 from .presets import PRESETS, get_preset
 
@@ -132,7 +134,8 @@ def write_handout(report_map, story, output: str | os.PathLike[str], *, paper: s
         raise OptionError(f"output {str(output)!r}: a handout is a PDF; name the file .pdf")
     check_paper(paper)
     check_output(output, overwrite=overwrite)
-    return write_output(output, render_handout(report_map, story, paper=paper))
+    return write_output(output, render_handout(report_map, story, paper=paper),
+                        overwrite=overwrite)
 
 
 class _Page:
@@ -158,8 +161,7 @@ class _Page:
         return FontProperties(family=FONT, size=size, weight=weight, style=style)
 
     def _measure(self, text: str, prop) -> float:
-        w, _, _ = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
-        return w  # dpi 72: pixels are points
+        return text_width(self.renderer, text, prop)  # dpi 72: pixels are points
 
     def wrap(self, text: str, size: float, width: float, *, weight: str = "normal",
              style: str = "normal") -> _Text:
@@ -197,8 +199,8 @@ class _Page:
             y += block.size * LINE_SPACING
             if line:
                 # Baseline a little above the bottom of the line's slot.
-                self.fig.text(x / self.W, 1 - (y - block.size * 0.32) / self.H, line,
-                              fontproperties=prop, color=color, ha=ha, va="baseline", gid=gid)
+                add_text(self.fig, x / self.W, 1 - (y - block.size * 0.32) / self.H, line,
+                         fontproperties=prop, color=color, ha=ha, va="baseline", gid=gid)
         return y
 
     def rect(self, left: float, top: float, width: float, height: float):
@@ -266,8 +268,8 @@ class _Page:
         ax.set_xlim(-1, 1)
         ax.set_ylim(-1, 1)
         ax.add_patch(Circle((0, 0), 0.98, facecolor=ACCENT, edgecolor="none"))
-        self.fig.text(cx, cy, str(self.number), fontproperties=self._prop(TITLE_PT * 0.95, "bold"),
-                      color="white", ha="center", va="center_baseline", gid="handout-number")
+        add_text(self.fig, cx, cy, str(self.number), fontproperties=self._prop(TITLE_PT * 0.95, "bold"),
+                 color="white", ha="center", va="center_baseline", gid="handout-number")
 
     def _map(self, left: float, top: float, width: float, height: float):
         from PIL import Image

@@ -9,8 +9,9 @@ the "as of" date of the front line and a credit line.
 
 Only matplotlib's object-oriented API is used (a ``Figure`` with its own
 Agg canvas, no pyplot state, no rcParams changes), so figures can be drawn
-from several threads at once, e.g. inside Streamlit.  Saving (formats,
-metadata) is :mod:`mapapp.export`'s job.
+from several threads at once, e.g. inside Streamlit.  Every text is drawn
+and measured through :mod:`mapapp.figtext`, as plain text (no mathtext, no
+TeX).  Saving (formats, metadata) is :mod:`mapapp.export`'s job.
 
 >>> spec = ImageSpec(1200, 675)
 >>> (spec.width_in, spec.height_in)
@@ -31,6 +32,7 @@ import shapely
 
 from mapapp import basemap, styles
 from mapapp.errors import OptionError
+from mapapp.figtext import add_text, text_width
 from mapapp.layers import filter_features, geometry_kind, type_label
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUSES, ReportMap
 from mapapp.presets import MAX_SIDE_PX
@@ -406,8 +408,7 @@ class _Measure:
         self.px_per_pt = fig.dpi / 72.0
 
     def width(self, text: str, prop) -> float:
-        w, _, _ = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
-        return w / self.px_per_pt
+        return text_width(self.renderer, text, prop) / self.px_per_pt
 
 
 def _wrap(text: str, prop, width_pt: float, measure: _Measure, max_lines: int) -> list[str] | None:
@@ -725,8 +726,8 @@ class _Renderer:
 
     def text(self, x_in, y_in, s, prop, *, color=None, ha="left", va="baseline", gid=None, **kw):
         w, h = self.fig.get_size_inches()
-        return self.fig.text(x_in / w, y_in / h, s, fontproperties=prop, color=color or self.colors["text"],
-                             ha=ha, va=va, gid=gid, **kw)
+        return add_text(self.fig, x_in / w, y_in / h, s, fontproperties=prop,
+                        color=color or self.colors["text"], ha=ha, va=va, gid=gid, **kw)
 
     def draw(self):
         t, c = self.t, self.colors
@@ -996,7 +997,7 @@ class _Renderer:
         for what, payload, x, row in layout["placed"]:
             yc = pad + row * lh + lh * 0.42
             if what == "head":
-                lax.text(pad + x, yc, payload, fontproperties=layout["head"], color=c["text"],
+                add_text(lax, pad + x, yc, payload, fontproperties=layout["head"], color=c["text"],
                          ha="left", va="center_baseline", gid="mapapp-legend-heading")
                 continue
             kind, key, label = payload
@@ -1019,7 +1020,7 @@ class _Renderer:
                 for patch in _area_patches(rect.get_path().transformed(rect.get_patch_transform()),
                                            key, t, c, zorder=3):
                     lax.add_patch(patch)
-            lax.text(sx + sw + gap, yc, label, fontproperties=layout["item"], color=c["text"],
+            add_text(lax, sx + sw + gap, yc, label, fontproperties=layout["item"], color=c["text"],
                      ha="left", va="center_baseline", gid="mapapp-legend-entry")
 
     # ---- locator inset, scale bar, north arrow
@@ -1086,8 +1087,9 @@ class _Renderer:
             ax.add_patch(Rectangle((bx + i * half, by), half, bar_h / to_in,
                                    facecolor=c["ink"] if i == 0 else c["paper"], edgecolor=c["ink"],
                                    linewidth=0.8 * t.scale, zorder=9))
-        self._halo(ax.text(bx, my(bottom + bar_h + self.pt(t.base * 0.3)), label, fontproperties=label_prop,
-                           color=c["text"], ha="left", va="bottom", zorder=9, gid="mapapp-scalebar"), t.base * 0.22)
+        self._halo(add_text(ax, bx, my(bottom + bar_h + self.pt(t.base * 0.3)), label,
+                            fontproperties=label_prop, color=c["text"], ha="left", va="bottom", zorder=9,
+                            gid="mapapp-scalebar"), t.base * 0.22)
         # North: along the projected meridian through the map centre.
         nx, ny = _transformer(self.crs).transform([lon, lon], [lat, min(lat + 0.5, 89.9)])
         ang = math.atan2(ny[1] - ny[0], nx[1] - nx[0])
@@ -1097,9 +1099,9 @@ class _Renderer:
                                 width=alen * 0.12, head_width=alen * 0.45, head_length=alen * 0.4,
                                 length_includes_head=True, facecolor=c["ink"], edgecolor=c["halo"],
                                 linewidth=0.6 * t.scale, zorder=9))
-        self._halo(ax.text(ax0 + math.cos(ang) * alen * 1.05, ay0 + math.sin(ang) * alen * 1.05, "N",
-                           fontproperties=_font(t.base * 0.85, weight="bold"), color=c["text"], ha="center",
-                           va="bottom", zorder=9, gid="mapapp-north"), t.base * 0.22)
+        self._halo(add_text(ax, ax0 + math.cos(ang) * alen * 1.05, ay0 + math.sin(ang) * alen * 1.05, "N",
+                            fontproperties=_font(t.base * 0.85, weight="bold"), color=c["text"], ha="center",
+                            va="bottom", zorder=9, gid="mapapp-north"), t.base * 0.22)
         dpi = self.fig.dpi
         self.obstacles.append((left * dpi, bottom * dpi, (left + w) * dpi, (bottom + h) * dpi))
 
@@ -1112,10 +1114,10 @@ class _Renderer:
         """
         from matplotlib import patheffects
 
-        halo = txt.axes.text(*txt.get_position(), txt.get_text(), fontproperties=txt.get_fontproperties(),
-                             color=self.colors["halo"], ha=txt.get_ha(), va=txt.get_va(),
-                             transform=txt.get_transform(), zorder=txt.get_zorder() - 0.01, gid="mapapp-halo",
-                             path_effects=[patheffects.Stroke(linewidth=width_pt, foreground=self.colors["halo"])])
+        halo = add_text(txt.axes, *txt.get_position(), txt.get_text(), fontproperties=txt.get_fontproperties(),
+                        color=self.colors["halo"], ha=txt.get_ha(), va=txt.get_va(),
+                        transform=txt.get_transform(), zorder=txt.get_zorder() - 0.01, gid="mapapp-halo",
+                        path_effects=[patheffects.Stroke(linewidth=width_pt, foreground=self.colors["halo"])])
         return halo
 
     def _draw_labels(self):
@@ -1140,7 +1142,7 @@ class _Renderer:
                          weight="bold" if rank <= 1 else "normal",
                          style="italic" if f.type in ("region", "river") else "normal")
             color = c["text"] if rank <= 3 else c["muted"]
-            txt = ax.text(x, y, f.name, fontproperties=prop, color=color, zorder=10, gid="mapapp-label")
+            txt = add_text(ax, x, y, f.name, fontproperties=prop, color=color, zorder=10, gid="mapapp-label")
             gap = ps.size / 2 + t.base * 0.3
             done = False
             for dx, dy in LABEL_SPOTS:
@@ -1162,8 +1164,8 @@ class _Renderer:
                 txt.remove()
         # Country names last, subtle, only where they fit untouched.
         for name, x, y in self.country_labels:
-            txt = ax.text(x, y, name.upper(), fontproperties=_font(t.base * 0.8, weight="bold"),
-                          color=c["country_label"], ha="center", va="center", zorder=2, gid="mapapp-country")
+            txt = add_text(ax, x, y, name.upper(), fontproperties=_font(t.base * 0.8, weight="bold"),
+                           color=c["country_label"], ha="center", va="center", zorder=2, gid="mapapp-country")
             bb = txt.get_window_extent(r)
             box = (bb.x0 - 2, bb.y0 - 2, bb.x1 + 2, bb.y1 + 2)
             if (not _inside(box, frame) or any(_overlaps(box, o) for o in placed)

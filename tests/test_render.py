@@ -243,3 +243,120 @@ def test_odd_shapes_draw_or_refuse_cleanly(report_map, size):
     except OptionError:
         return
     assert fig.get_size_inches().tolist() == [size[0] / 100, size[1] / 100]
+
+
+# ---- text is data: never mathtext or TeX, never a control character
+
+MATH_NAME = r"Town $x^2$ \alpha"
+
+
+def _one_place_map(name: str):
+    from shapely.geometry import Point
+    from webmap_fixtures import REPORT, feature
+
+    from mapapp.model import ReportMap
+
+    # Tests only: a point in open country near the middle of the first view.
+    return ReportMap(report=REPORT, features=(feature("odd-town", "places", "town", Point(31.0, 49.0),
+                                                      name=name),))
+
+
+def _svg(fig) -> bytes:
+    import matplotlib
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg")
+    return buf.getvalue()
+
+
+def _svg_texts(data: bytes) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    return ["".join(t.itertext()) for t in ET.fromstring(data).iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_every_text_artist_is_plain_text(report_map, full):
+    texts = _texts(full)
+    assert len(texts) > 20
+    for t in texts:
+        assert t.get_parse_math() is False and t.get_usetex() is False, (t.get_gid(), t.get_text())
+
+
+def test_dollar_pairs_in_names_and_titles_are_drawn_literally():
+    fig = render_figure(_one_place_map(MATH_NAME), spec=SMALL, title=r"$\frac{1}$", subtitle="$a$ and $b$")
+    labels = [t.get_text() for t in _by_gid(fig, "mapapp-label")]
+    assert labels == [MATH_NAME]
+    texts = _svg_texts(_svg(fig))
+    assert MATH_NAME in texts and r"$\frac{1}$" in texts and "$a$ and $b$" in texts
+
+
+def test_usetex_in_the_rc_params_does_not_reach_the_map(report_map):
+    import matplotlib
+
+    # No TeX is installed here: a text that went through TeX would fail to draw.
+    with matplotlib.rc_context({"text.usetex": True, "text.parse_math": True}):
+        fig = render_figure(_one_place_map(MATH_NAME), spec=SMALL, title=r"$\frac{1}$")
+        texts = _svg_texts(_svg(fig))
+    assert r"$\frac{1}$" in texts and MATH_NAME in texts
+
+
+def test_wrapping_measures_the_literal_title(report_map):
+    # Typeset, "$\mathrm{...}$" would lose its markup; literally it needs
+    # two lines, each no wider than what was measured for it.
+    title = r"$\mathrm{A\ title\ that\ is\ long\ enough\ to\ wrap\ here}$"
+    fig = render_figure(report_map, spec=ImageSpec(700, 700), title=title)
+    lines = [t.get_text() for t in _by_gid(fig, "mapapp-title")]
+    assert len(lines) == 2 and " ".join(lines) == title
+    renderer = fig.canvas.get_renderer()
+    map_width = _axes(fig, "mapapp-map").bbox.width
+    for t in _by_gid(fig, "mapapp-title"):
+        assert t.get_window_extent(renderer).width <= map_width + 1
+
+
+def test_control_characters_in_data_text_are_shown_as_pictures():
+    import warnings
+
+    name = "Bell\x07 esc\x1b[31m del\x7f"
+    fig = render_figure(_one_place_map(name), spec=SMALL, title="", subtitle="")
+    (label,) = _by_gid(fig, "mapapp-label")
+    assert label.get_text() == "Bell\u2407 esc\u241b[31m del\u2421"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "Glyph ... missing from font": the fallback font has them
+        data = _svg(fig)
+        _png(fig)
+    assert "Bell\u2407 esc\u241b[31m del\u2421" in _svg_texts(data)  # and the SVG is valid XML
+
+
+@pytest.mark.parametrize("text, code, position", [
+    ("ab\x07", "U+0007", 3),
+    ("\x1b[31mred", "U+001B", 1),
+    ("two\nlines", "U+000A", 4),
+    ("tab\there", "U+0009", 4),
+    ("del\x7f", "U+007F", 4),
+    ("c1\x85", "U+0085", 3),
+    ("bad utf-8 \udcff", "U+DCFF", 11),
+    ("non\uffff", "U+FFFF", 4),
+])
+def test_titles_with_control_characters_are_refused(text, code, position):
+    from mapapp.figtext import check_title_text
+
+    with pytest.raises(OptionError) as info:
+        check_title_text(text, "--title")
+    message = str(info.value)
+    assert message.startswith("--title: contains ")
+    assert f"({code}) at position {position}" in message
+    assert message.isprintable()
+
+
+@pytest.mark.parametrize("text", [None, "", r"$\frac{1}$", "Київ · Херсон", "a\u202eb", "<>&\"'{{ }}{% %}$\\",
+                                  "x" * 10_000])
+def test_titles_of_plain_text_pass(text):
+    from mapapp.figtext import check_title_text
+
+    assert check_title_text(text, "--title") is text
+
+
+def test_render_figure_draws_control_pictures_for_a_title_that_got_past_the_checks(report_map):
+    fig = render_figure(report_map, spec=SMALL, title="Alarm\x07", subtitle="")
+    assert [t.get_text() for t in _by_gid(fig, "mapapp-title")] == ["Alarm\u2407"]
