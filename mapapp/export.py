@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OptionError, OutputError
+from .figtext import check_title_text
 from .files import check_output, write_output
 from .presets import PRESETS, resolve_spec
 from .viewstate import view_problem
@@ -137,6 +138,9 @@ def render_bytes(report_map, *, fmt: str, spec: Any, **view_and_text: Any) -> by
 
     if fmt not in FORMATS:
         raise OptionError(f"--format {fmt!r}: unknown format (choose from {', '.join(FORMATS)})")
+    # The app calls this directly with what was typed into its text boxes.
+    for option in ("title", "subtitle"):
+        check_title_text(view_and_text.get(option), option)
     drawn_spec = image_spec(spec)
     fig = render_figure(report_map, spec=drawn_spec, **view_and_text)
     try:
@@ -179,6 +183,8 @@ def export_image(report_map, output: str | os.PathLike[str], *, fmt: str | None 
     ``overwrite``, :class:`OutputError` when the folder is missing or not
     writable; in either case, and when drawing fails, nothing is written.
     """
+    check_title_text(title, "--title")
+    check_title_text(subtitle, "--subtitle")
     output = Path(output)
     if fmt is not None and not output.suffix:
         output = output.with_name(f"{output.name}.{str(fmt).lower()}")
@@ -189,7 +195,7 @@ def export_image(report_map, output: str | os.PathLike[str], *, fmt: str | None 
                          bounds=bounds)
     check_output(output, overwrite=overwrite)
     data = render_bytes(report_map, fmt=fmt, spec=spec, title=title, subtitle=subtitle, **view)
-    return write_output(output, data)
+    return write_output(output, data, overwrite=overwrite)
 
 
 def preset_path(out_dir: str | os.PathLike[str], name: str, fmt: str, stem: str = "map") -> Path:
@@ -212,6 +218,8 @@ def export_presets(report_map, out_dir: str | os.PathLike[str], *, fmt: str = "p
     or an existing file (without ``overwrite``) writes nothing.  A failure
     while drawing leaves the files already written, and no partial one.
     """
+    check_title_text(title, "--title")
+    check_title_text(subtitle, "--subtitle")
     fmt = str(fmt).lower()
     if fmt not in FORMATS:
         raise OptionError(f"--format {fmt!r}: unknown format (choose from {', '.join(FORMATS)})")
@@ -237,7 +245,7 @@ def export_presets(report_map, out_dir: str | os.PathLike[str], *, fmt: str = "p
     written: list[Path] = []
     for spec, target in zip(specs, targets):
         data = render_bytes(report_map, fmt=fmt, spec=spec, title=title, subtitle=subtitle, **view)
-        written.append(write_output(target, data))
+        written.append(write_output(target, data, overwrite=overwrite))
         if progress is not None:
             progress(len(written), len(targets), target)
     return written

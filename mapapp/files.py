@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -40,12 +41,17 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
 
 def check_output(path: Path, *, overwrite: bool) -> Path:
     """OptionError if ``path`` exists and may not be replaced; OutputError
-    if its folder is missing or not writable."""
+    if its folder is missing or not writable.
+
+    A check made early, so a command fails before its slow work; the write
+    itself (:func:`write_output`) stays safe if the answer changes meanwhile.
+    """
+    path = Path(path)
     folder = path.parent
     if path.is_dir():
         raise OptionError(f"output {str(path)!r} is a folder; give a file name")
-    if path.exists() and not overwrite:
-        raise OptionError(f"output {str(path)!r} exists; pass --overwrite to replace it")
+    if (path.exists() or path.is_symlink()) and not overwrite:
+        raise _exists(path)
     if not folder.exists():
         raise OutputError(f"cannot write {path}: folder {str(folder)!r} does not exist")
     if not folder.is_dir():
@@ -55,10 +61,86 @@ def check_output(path: Path, *, overwrite: bool) -> Path:
     return path
 
 
-def write_output(path: str | os.PathLike[str], data: bytes | str) -> Path:
-    """:func:`write_atomic` for a file the user asked for: a failure is an
-    :class:`OutputError` naming the path, and nothing partial is left."""
+def _exists(path: Path) -> OptionError:
+    return OptionError(f"output {str(path)!r} exists; pass --overwrite to replace it")
+
+
+# link(2) fails with these where a filesystem has no hard links (FAT, exFAT,
+# some network and FUSE filesystems); EPERM is Linux's answer for vfat.
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
+
+
+def write_output(path: str | os.PathLike[str], data: bytes | str, *, overwrite: bool) -> Path:
+    """Write a file the user asked for, never creating folders, and return it.
+
+    The data goes to a temporary file in the same folder first.  With
+    ``overwrite`` it then replaces ``path`` (:func:`os.replace`: readers and
+    concurrent writers see one whole file or the other, never a mix).
+    Without it, :func:`os.link` puts it at ``path`` only if nothing is
+    there, in one step, so of two writers racing for a new name exactly one
+    wins and the other gets the same :class:`OptionError` as when the file
+    existed from the start.  Any other failure is an :class:`OutputError`
+    naming the path; nothing partial is left.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     target = write_output(pathlib.Path(d) / "a.txt", "one", overwrite=False)
+    ...     try:
+    ...         write_output(target, "two", overwrite=False)
+    ...     except OptionError as err:
+    ...         print("refused:", "--overwrite" in str(err))
+    ...     _ = write_output(target, "three", overwrite=True)
+    ...     target.read_text(), sorted(p.name for p in target.parent.iterdir())
+    refused: True
+    ('three', ['a.txt'])
+    """
+    path = check_output(Path(path), overwrite=overwrite)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    tmp: str | None = None
     try:
-        return write_atomic(path, data)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an output is meant to be shared
+        if overwrite:
+            os.replace(tmp, path)
+            tmp = None
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise _exists(path) from None
+            except OSError as err:
+                if err.errno not in _NO_HARD_LINKS:
+                    raise
+                _create_exclusive(path, payload)
     except OSError as err:
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from err
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def _create_exclusive(path: Path, payload: bytes) -> None:
+    """Create ``path`` only if absent, for filesystems without hard links.
+
+    O_EXCL keeps "only if absent" atomic, but not the content: until the
+    write ends a reader may see a short file, and a crash can leave one.
+    So a failed write removes the file it created (it is ours: O_EXCL
+    guarantees nobody else's file was opened).
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise _exists(path) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise

@@ -1,8 +1,10 @@
 """``python -m mapapp geocode``: fill the committed geocache for every place.
 
 Offline by default (cache, then GeoNames/Natural Earth); ``--online`` also
-asks Nominatim, one request a second.  Prints one line per place and a
-summary; exit status 0 when every place is located, 1 otherwise.
+asks Nominatim, one request a second, within a time budget per place (see
+:class:`mapapp.geocode.NominatimClient`).  Prints one line per place and a
+summary; exit status 0 when every place is located, 1 otherwise.  Starts by
+removing temporary files that killed runs left in the cache.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def run_geocode(args: argparse.Namespace | None = None, /, *, data_dir: str | Pa
     try:
         places = load_places(data_dir / PLACES_FILE)
         cache = Geocache(cache_dir)
+        cache.clean_temp_files()
         geocoder = Geocoder(cache=cache, online=online, user_agent=user_agent,
                             **(geocoder_options or {}))
     except MapAppError as err:
@@ -86,7 +89,9 @@ def run_geocode(args: argparse.Namespace | None = None, /, *, data_dir: str | Pa
         by_source[result.source] += 1
         if found.via in ("cache", "cache-fallback"):
             hits += 1
-            kept = " (sources failed, cached entry kept)" if found.via == "cache-fallback" else ""
+            kept = ""
+            if found.via == "cache-fallback":
+                kept = f" ({found.note or 'sources failed'}; cached entry kept)"
             print(f"{prefix} cache hit ({result.source}){kept}", file=out)
         else:
             new += 1
@@ -99,6 +104,9 @@ def run_geocode(args: argparse.Namespace | None = None, /, *, data_dir: str | Pa
     print(f"by source: {sources or 'none'}", file=out)
     for problem in cache.problems:
         print(f"cache problem: {problem}", file=out)
+    if cache.removed_temp_files:
+        print(f"removed {cache.removed_temp_files} stale temporary file(s) that interrupted "
+              f"writes left in {cache_dir}", file=out)
     if missed and not online:
         print("hint: --online asks Nominatim; a place no source knows needs a cited entry "
               f"in {cache_dir}", file=out)

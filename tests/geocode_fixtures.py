@@ -1,8 +1,8 @@
 """Shared helpers for the places / gazetteer / geocode tests (no network).
 
 The Nominatim fakes replace geopy's *transport* only: an adapter hands
-geopy a canned JSON reply (or raises what a real adapter would), and geopy
-itself builds the URL and parses the reply.
+geopy a canned reply body (or raises what a real adapter would), and geopy
+itself builds the URL, decodes the JSON and parses the reply.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import json
 import math
 from pathlib import Path
 
-from geopy.adapters import AdapterHTTPError, BaseSyncAdapter
+from geopy.adapters import AdapterHTTPError, URLLibAdapter
+from geopy.exc import GeocoderTimedOut
 from geopy.geocoders import Nominatim
 
 from mapapp.places import Place
@@ -57,11 +58,21 @@ class FakeClock:
         self.now += seconds
 
 
+class Body(str):
+    """A reply body sent as it is: garbage, empty, an HTML error page."""
+
+
+class Hang:
+    """A server that never answers: each request takes its whole timeout
+    (on the fake clock) and ends as geopy's adapters end it."""
+
+
 class FakeTransport:
-    """Answers geopy's requests from a list of replies (or exceptions).
+    """Answers geopy's requests from a list of replies: JSON-able values,
+    :class:`Body`, :class:`Hang` or exceptions to raise.
 
     Each reply is used once; the last one repeats.  ``calls`` records each
-    request's URL, headers and the fake clock's time.
+    request's URL, headers, timeout and the fake clock's time.
     """
 
     def __init__(self, *replies, clock: FakeClock | None = None):
@@ -69,23 +80,27 @@ class FakeTransport:
         self.clock = clock
         self.calls: list[dict] = []
 
-    def answer(self, url: str, headers: dict):
-        self.calls.append({"url": url, "headers": dict(headers),
+    def answer(self, url: str, headers: dict, timeout: float) -> str:
+        self.calls.append({"url": url, "headers": dict(headers), "timeout": timeout,
                            "at": self.clock.now if self.clock else None})
         reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        if isinstance(reply, Hang):
+            if self.clock is not None:
+                self.clock.now += timeout
+            raise GeocoderTimedOut("Service timed out")
         if isinstance(reply, BaseException):
             raise reply
-        return json.loads(json.dumps(reply))  # a fresh copy, as from the wire
+        if isinstance(reply, Body):
+            return str(reply)
+        return json.dumps(reply)
 
     def adapter_factory(self, **kwargs):
         transport = self
 
-        class CannedAdapter(BaseSyncAdapter):
-            def get_json(self, url, *, timeout, headers):
-                return transport.answer(url, headers)
-
-            def get_text(self, url, *, timeout, headers):  # pragma: no cover
-                raise NotImplementedError("Nominatim asks for JSON")
+        class CannedAdapter(URLLibAdapter):
+            # geopy's own get_json decodes the body (GeocoderParseError for garbage).
+            def get_text(self, url, *, timeout, headers):
+                return transport.answer(url, headers, timeout)
 
         return CannedAdapter(**kwargs)
 
@@ -93,10 +108,11 @@ class FakeTransport:
         return Nominatim(user_agent=USER_AGENT, timeout=10, adapter_factory=self.adapter_factory)
 
 
-def http_error(status: int, text: str = "") -> AdapterHTTPError:
+def http_error(status: int, text: str = "", *, retry_after: str | None = "1") -> AdapterHTTPError:
     """What geopy's own adapters raise for a non-2xx reply."""
+    headers = {} if retry_after is None else {"retry-after": retry_after}
     return AdapterHTTPError(f"Non-successful status code {status}", status_code=status,
-                            headers={"retry-after": "1"}, text=text)
+                            headers=headers, text=text)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

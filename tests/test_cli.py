@@ -79,3 +79,56 @@ def test_html_to_an_unwritable_place_is_a_message(tmp_path, capsys):
     blocker.write_text("x")
     assert main(["html", "-o", str(blocker / "sub" / "m.html")]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_html_needs_overwrite_to_replace_a_file(tmp_path, capsys):
+    target = tmp_path / "map.html"
+    target.write_text("mine", encoding="utf-8")
+    assert main(["html", "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "exists; pass --overwrite" in err
+    assert target.read_text(encoding="utf-8") == "mine"
+    assert main(["html", "-o", str(target), "--overwrite"]) == 0
+    assert "L.map(" in target.read_text(encoding="utf-8")
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_html_does_not_create_folders(tmp_path, capsys):
+    assert main(["html", "-o", str(tmp_path / "new" / "map.html")]) == 2
+    err = capsys.readouterr().err
+    assert "folder" in err and "does not exist" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_geocode_online_prints_no_traceback_when_nominatim_is_down(tmp_path, capsys, caplog,
+                                                                   monkeypatch):
+    """The real command with geopy's transport failing: one line per place
+    and a summary on stderr, exit 1, no traceback (logging included)."""
+    import logging
+
+    from geopy.exc import GeocoderUnavailable
+
+    from mapapp import geocode
+    from tests.geocode_fixtures import FakeClock, FakeTransport, record, write_places
+
+    data = tmp_path / "data"
+    write_places(data, *[record(id=f"v{n}", name="V", query=f"Zzvillage {n}", country="PL",
+                                admin1=None, kind="village") for n in range(5)])
+    transport = FakeTransport(GeocoderUnavailable("[Errno 111] Connection refused"))
+    monkeypatch.setattr(geocode, "_default_nominatim", lambda user_agent: transport.nominatim())
+    clock = FakeClock()  # no real waiting
+    monkeypatch.setitem(geocode.Geocoder.__init__.__kwdefaults__, "clock", clock.clock)
+    monkeypatch.setitem(geocode.Geocoder.__init__.__kwdefaults__, "sleep", clock.sleep)
+    caplog.set_level(logging.DEBUG)
+    code = main(["geocode", "--online", "--data-dir", str(data), "--cache-dir",
+                 str(tmp_path / "gc")])
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert code == 1 and len(lines) == 7, err  # five places, the summary
+    assert all("MISS" in line for line in lines[:5])
+    assert "unavailable: [Errno 111] Connection refused" in lines[0]
+    assert err.count("not asking Nominatim again") == 1 and "not asked" in lines[4]
+    assert len(transport.calls) == 9  # three places, three requests each, then none
+    assert clock.now - 1000.0 <= 3 * geocode.NOMINATIM_BUDGET
+    assert "Traceback" not in err + caplog.text
+    assert not [r for r in caplog.records if r.exc_info]

@@ -200,6 +200,7 @@ def test_a_failed_write_leaves_no_file_or_temp_file(report_map, tmp_path, monkey
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", refuse)  # fails after the temp file was written
+    monkeypatch.setattr(os, "link", refuse)  # a new file is linked into place, not renamed
     with pytest.raises(OutputError, match="Permission denied"):
         export_image(report_map, tmp_path / "map.svg", size=SMALL)
     assert files_in(tmp_path) == []
@@ -280,3 +281,45 @@ def test_export_presets_makes_a_missing_folder(report_map, tmp_path):
 
 def test_formats():
     assert FORMATS == ("png", "svg", "pdf")
+
+
+# ---- text options are plain text: no mathtext, no control characters
+
+PUNCTUATION = "<>&\"'{{ }}{% %}$\\"
+
+
+def _pdf_text(data: bytes) -> str:
+    from pdf_text import page_text, pdf_pages  # the project's small PDF text reader
+
+    return " ".join(page_text(page) for page in pdf_pages(data))
+
+
+@pytest.mark.parametrize("title", [r"$\frac{1}$", PUNCTUATION, "$a$ and $b$ \\alpha"])
+def test_svg_and_pdf_draw_titles_literally(report_map, title):
+    spec = resolve_spec(size=SMALL)
+    svg = render_bytes(report_map, fmt="svg", spec=spec, title=title, subtitle=r"$x^2$")
+    assert title in svg_texts(svg) and r"$x^2$" in svg_texts(svg)  # parsed as XML, too
+    pdf = render_bytes(report_map, fmt="pdf", spec=spec, title=title, subtitle=r"$x^2$")
+    assert title in _pdf_text(pdf) and r"$x^2$" in _pdf_text(pdf)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"title": "ab\x07"}, "--title: contains a control character (U+0007) at position 3"),
+    ({"subtitle": "\x1b[2J"}, "--subtitle: contains a control character (U+001B) at position 1"),
+    ({"title": "x\udcff"}, "--title: contains a lone surrogate (not valid UTF-8) (U+DCFF) at position 2"),
+])
+def test_control_characters_in_text_options_write_nothing(report_map, tmp_path, kwargs, message):
+    with pytest.raises(OptionError) as info:
+        export_image(report_map, tmp_path / "map.svg", size=SMALL, **kwargs)
+    assert str(info.value) == message
+    with pytest.raises(OptionError, match="^--"):
+        export_presets(report_map, tmp_path / "new", fmt="svg", presets=["social"], **kwargs)
+    assert files_in(tmp_path) == []  # not even the batch's folder
+
+
+def test_render_bytes_checks_the_text_it_is_given(report_map):
+    # The app passes what was typed into its boxes straight to render_bytes.
+    with pytest.raises(OptionError, match=r"^title: contains a control character \(U\+0007\)"):
+        render_bytes(report_map, fmt="svg", spec=resolve_spec(size=SMALL), title="Alarm\x07")
+    with pytest.raises(OptionError, match=r"^subtitle: .*\(U\+0085\) at position 1"):
+        render_bytes(report_map, fmt="png", spec=resolve_spec(size=SMALL), subtitle="\x85")

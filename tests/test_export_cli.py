@@ -133,3 +133,91 @@ def test_help_lists_the_new_commands(capsys):
     assert info.value.code == 0
     out = capsys.readouterr().out
     assert "export" in out and "snapshot" in out
+
+
+# ---- text options are plain text
+
+SVG_TEXT = "{http://www.w3.org/2000/svg}text"
+PUNCTUATION = "<>&\"'{{ }}{% %}$\\"
+
+
+def _svg_texts(data: bytes) -> list[str]:
+    return ["".join(t.itertext()) for t in ET.fromstring(data).iter(SVG_TEXT)]
+
+
+@pytest.mark.parametrize("fmt", ["svg", "pdf"])
+def test_export_a_mathtext_title_literally(tmp_path, capsys, fmt):
+    from pdf_text import page_text, pdf_pages  # the project's small PDF text reader
+
+    target = tmp_path / f"x.{fmt}"
+    assert main(["export", "--size", "640x400", "--title", r"$\frac{1}$", "-o", str(target)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    data = target.read_bytes()
+    if fmt == "svg":
+        assert r"$\frac{1}$" in _svg_texts(data)
+    else:
+        assert r"$\frac{1}$" in " ".join(page_text(page) for page in pdf_pages(data))
+
+
+def test_export_svg_with_punctuation_in_title_and_subtitle_is_valid_xml(tmp_path):
+    target = tmp_path / "p.svg"
+    assert main(["export", "--size", "640x400", "--title", PUNCTUATION, "--subtitle", "a < b & c",
+                 "-o", str(target)]) == 0
+    texts = _svg_texts(target.read_bytes())  # ElementTree refuses anything but well-formed XML
+    assert PUNCTUATION in texts and "a < b & c" in texts
+
+
+@pytest.mark.parametrize("option, value, code", [
+    ("--title", "ab\x07", "U+0007"),
+    ("--title", "\x1b[31mred", "U+001B"),
+    ("--subtitle", "line\nbreak", "U+000A"),
+    ("--title", "not utf-8 \udcff", "U+DCFF"),  # how Python hands over bytes that are not UTF-8
+])
+@pytest.mark.parametrize("where", [["-o", "{tmp}/map.svg"], ["--all-presets", "--out-dir", "{tmp}/batch"]])
+def test_control_characters_in_text_options_are_refused(tmp_path, capsys, option, value, code, where):
+    argv = ["export", "--format", "svg", option, value, *(a.format(tmp=tmp_path) for a in where)]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {option}: contains ") and f"({code})" in lines[0]
+    assert lines[0].isprintable()  # the offending character is named, never echoed
+    assert captured.out == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_exports_racing_for_one_file(tmp_path, report_map):
+    """Two real processes: without --overwrite exactly one writes and the
+    other says why in one line; with it both succeed and the file is one
+    whole image of the two, never a mix."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from mapapp.export import export_image
+
+    root = Path(__file__).resolve().parent.parent
+    new, old = tmp_path / "new.png", tmp_path / "old.png"
+    old.write_bytes(b"old")
+    runs = {(target, title): subprocess.Popen(
+        [sys.executable, "-m", "mapapp", "export", "--size", "640x400", "--title", title,
+         "-o", str(target), *(["--overwrite"] if target == old else [])],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for target in (new, old) for title in ("First", "Second")}
+    images = {title: export_image(report_map, tmp_path / f"ref-{title}.png", size="640x400",
+                                  title=title).read_bytes() for title in ("First", "Second")}
+    done = {key: (run.wait(timeout=300), *run.communicate()) for key, run in runs.items()}
+
+    codes = {title: done[new, title][0] for title in ("First", "Second")}
+    assert sorted(codes.values()) == [0, 2]
+    winner = min(codes, key=codes.get)
+    loser_err = done[new, "Second" if winner == "First" else "First"][2]
+    assert loser_err.startswith("error: ") and len(loser_err.splitlines()) == 1
+    assert "exists; pass --overwrite" in loser_err
+    assert new.read_bytes() == images[winner]
+
+    assert [done[old, title][0] for title in ("First", "Second")] == [0, 0]
+    assert old.read_bytes() in images.values()
+    with Image.open(old) as image:
+        image.verify()
+    assert sorted(p.name for p in tmp_path.iterdir()) == \
+        ["new.png", "old.png", "ref-First.png", "ref-Second.png"]

