@@ -3,9 +3,16 @@
 Areas are never drawn by hand: the country is cut along the front line and
 each piece is given to the side whose waypoint settlements it contains, so
 an area can never disagree with the line that bounds it.
+
+The same settlements then check the cut: a settlement marked as held by one
+side that lies inside the other side's piece means a waypoint's sides are
+swapped; the country's capital on the Russian-held side means every
+waypoint's are.  Either is a :class:`DataError` naming the line and field.
 """
 
 from __future__ import annotations
+
+import math
 
 import shapely
 from shapely import ops
@@ -13,10 +20,18 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from .errors import DataError
-from .frontline import Coords, FrontLine, cutting_line
+from .frontline import KM_PER_DEG_LAT, Coords, FrontLine, cutting_line
 
 
 SIDE_NAMES = {"ru": "Russian-held", "ua": "Ukrainian-held"}
+# How far inside the other side's piece a settlement may lie before its
+# sides count as swapped.  In the real data every settlement is on its own
+# side, or at most 1.1 km off the coast of Natural Earth's outline; a
+# swapped pair puts each settlement half the pair's spacing (1.4 km or
+# more) on the wrong side.
+SIDE_SLACK_KM = 1.0
+# A named point known to lie on the country's own side ('ua'): its capital.
+Anchor = tuple[str, tuple[float, float]]
 
 
 def split_polygon(area: BaseGeometry, cutter) -> list[Polygon]:
@@ -76,34 +91,82 @@ def _line_side(line: LineString, point: Point) -> int:
     return 1 if cross >= 0 else -1
 
 
-def held_by(country: BaseGeometry, line: FrontLine, coords: Coords, side: str) -> BaseGeometry:
-    """The part of ``country`` on ``side`` ('ru' or 'ua') of ``line``."""
+def _km(a: Point, b: Point) -> float:
+    """Distance in km, flat-earth: good to a few per cent over tens of km."""
+    kx = KM_PER_DEG_LAT * math.cos(math.radians((a.y + b.y) / 2))
+    return math.hypot((a.x - b.x) * kx, (a.y - b.y) * KM_PER_DEG_LAT)
+
+
+def _km_to(area: BaseGeometry, point: Point) -> float:
+    if area.is_empty:
+        return math.inf
+    return _km(ops.nearest_points(area, point)[0], point)
+
+
+def check_sides(pieces: list[Polygon], sides: list[str], line: FrontLine, coords: Coords, *,
+                capital: Anchor | None = None) -> None:
+    """DataError if the cut contradicts the waypoints' sides (see module doc)."""
+    held = {s: ops.unary_union([p for p, ps in zip(pieces, sides) if ps == s])
+            for s in ("ru", "ua")}
+    if capital is not None:
+        name, xy = capital
+        if held["ru"].contains(Point(xy)):
+            raise DataError(f"the side marked Russian-held would hold {name}, the capital: "
+                            "'ua' and 'ru' look swapped in the waypoints", feature=line.id,
+                            field="waypoints")
+    for index, wp in enumerate(line.waypoints):
+        for side, other, place_id in (("ua", "ru", wp.ua), ("ru", "ua", wp.ru)):
+            if not place_id:
+                continue
+            point = Point(coords[place_id])
+            if not held[other].contains(point):
+                continue
+            depth = _km_to(held[side], point)
+            if depth > SIDE_SLACK_KM:
+                raise DataError(f"{place_id!r} is marked {SIDE_NAMES[side]} but lies "
+                                f"{depth:.1f} km inside the {SIDE_NAMES[other]} side of the "
+                                "line: this waypoint's sides look swapped",
+                                feature=line.id, field=f"waypoints[{index}].{side}")
+
+
+def held_by(country: BaseGeometry, line: FrontLine, coords: Coords, side: str, *,
+            capital: Anchor | None = None) -> BaseGeometry:
+    """The part of ``country`` on ``side`` ('ru' or 'ua') of ``line``.
+
+    ``capital`` (name, (lon, lat)), when given, must end up on the 'ua' side.
+    """
     sided = [(Point(coords[pid]), s) for pid, s in line.sided_places()]
     if not sided:
         raise DataError("needs at least one waypoint pair to know which side is which",
                         feature=line.id, field="waypoints")
     cutter = cutting_line(line, coords)
     pieces = split_polygon(country, cutter)
-    if len(pieces) < 2:
+    # Islands are pieces too: only more pieces than polygons means a cut.
+    polygons = sum(isinstance(part, Polygon) for part in shapely.get_parts(country))
+    if len(pieces) <= polygons:
         raise DataError("the line does not cut the country in two; extend its ends "
                         "past the coast or border (extend_km)", feature=line.id,
                         field="extend_km")
-    mine = [p for p, s in zip(pieces, _sides(pieces, sided, cutter)) if s == side]
+    sides = _sides(pieces, sided, cutter)
+    check_sides(pieces, sides, line, coords, capital=capital)
+    mine = [p for p, s in zip(pieces, sides) if s == side]
     if not mine:
         raise DataError(f"no part of the country lies on the {SIDE_NAMES[side]} side of the "
                         "line; check the waypoints' sides", feature=line.id, field="waypoints")
     return ops.unary_union(mine)
 
 
-def russian_held(country: BaseGeometry, line: FrontLine, coords: Coords) -> BaseGeometry:
+def russian_held(country: BaseGeometry, line: FrontLine, coords: Coords, *,
+                 capital: Anchor | None = None) -> BaseGeometry:
     """Territory east/south of the current front line."""
-    return held_by(country, line, coords, "ru")
+    return held_by(country, line, coords, "ru", capital=capital)
 
 
 def returned(country: BaseGeometry, before: FrontLine, now: FrontLine,
-             coords: Coords) -> BaseGeometry:
+             coords: Coords, *, capital: Anchor | None = None) -> BaseGeometry:
     """Ground Russia held behind ``before`` that is on Ukraine's side of ``now``."""
-    held_before = held_by(held_by(country, now, coords, "ua"), before, coords, "ru")
+    ukraine_now = held_by(country, now, coords, "ua", capital=capital)
+    held_before = held_by(ukraine_now, before, coords, "ru", capital=capital)
     if held_before.is_empty:
         raise DataError("no ground lies between the two lines", feature=before.id,
                         field="waypoints")

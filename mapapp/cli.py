@@ -24,11 +24,11 @@ def _report_map(args):
 
 
 def _report_and_story(args):
-    """The report map and the lesson named by ``--story``."""
-    from .story import load_story
+    """The report map and the lesson named by ``--story`` (an id or a .json file)."""
+    from .story import load_story, resolve_story_option
+    story = resolve_story_option(args.story, data_dir=Path(args.data_dir))
     report_map = _report_map(args)
-    return report_map, load_story(args.story, report_map=report_map,
-                                  data_dir=Path(args.data_dir))
+    return report_map, load_story(story, report_map=report_map, data_dir=Path(args.data_dir))
 
 
 def _check(args) -> int:
@@ -55,18 +55,50 @@ def _check(args) -> int:
         except MapAppError as err:
             print(f"cannot locate: {err}", file=sys.stderr)
             failed = True
-    for note in report_map.notes + tuple(cache.problems):
-        print(f"warning: {note}", file=sys.stderr)
-    if _own_words(data_dir):
+    # The app skips a corrupt entry (the gazetteer may still know the place);
+    # check fails on it, since the geocache is committed data too.
+    problems = tuple(dict.fromkeys(cache.problems))
+    for problem in problems:
+        print(f"error: corrupt geocache entry: {problem}", file=sys.stderr)
+    for note in report_map.notes:
+        if not any(problem in note for problem in problems):
+            print(f"warning: {note}", file=sys.stderr)
+    failed = failed or bool(problems)
+    stories, broken = _check_stories(data_dir, report_map)
+    if broken:
+        # The own-words check reads the stories too; it waits until they load.
+        print("note: the own-words check runs once the stories load", file=sys.stderr)
+    elif _own_words(data_dir):
         print("summaries or claims repeat the report's sentences; write them in our own words",
               file=sys.stderr)
         failed = True
-    if failed:
+    if failed or broken:
         print("FAILED", file=sys.stderr)
         return 1
-    print(f"OK: {len(report_map.features)} features, {len(places)} places located; "
-          f"front line as of {report_map.front_line_as_of}; summaries in our own words")
+    print(f"OK: {len(report_map.features)} features, {len(places)} places located, "
+          f"{stories} {'story' if stories == 1 else 'stories'}; front line as of "
+          f"{report_map.front_line_as_of}; summaries in our own words")
     return 0
+
+
+def _check_stories(data_dir: Path, report_map) -> tuple[int, int]:
+    """Load every story in ``data_dir/stories``, printing one line per broken
+    one; return how many there are and how many are broken."""
+    from .schema import is_id
+    from .story import load_story
+    folder = data_dir / "stories"
+    paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    broken = 0
+    for path in paths:
+        try:
+            if not is_id(path.stem):
+                raise DataError("the file name is not a story id (lower-case letters and "
+                                "digits joined by hyphens, then .json)", file=str(path))
+            load_story(path.stem, report_map=report_map, data_dir=data_dir)
+        except MapAppError as err:
+            print(f"error: {err}", file=sys.stderr)
+            broken += 1
+    return len(paths), broken
 
 
 def _own_words(data_dir: Path) -> int:
@@ -85,7 +117,7 @@ def _own_words(data_dir: Path) -> int:
 
 def _fingerprint(args) -> int:
     from .errors import OutputError
-    from .ownwords import write_fingerprint
+    from .ownwords import check_report_text, write_fingerprint
     source = Path(args.report)
     try:
         text = source.read_text(encoding="utf-8")
@@ -94,6 +126,7 @@ def _fingerprint(args) -> int:
                         file=str(source)) from err
     except UnicodeDecodeError as err:
         raise DataError(f"not UTF-8 text (byte {err.start})", file=str(source)) from err
+    check_report_text(text, file=str(source))  # an empty fingerprint would pass everything
     target = Path(args.data_dir) / "report_fingerprint.json"
     try:
         print_ = write_fingerprint(text, target, source=source.name)
@@ -104,13 +137,15 @@ def _fingerprint(args) -> int:
 
 
 def _html(args) -> int:
+    from .files import check_output
     from .viewstate import DEFAULT_LAYERS
     from .webmap import build_map, save_html
+    output = check_output(Path(args.output), overwrite=args.overwrite)  # before the work
     report_map = _report_map(args)
     layers = tuple(v for v in args.layers.split(",") if v) if args.layers else DEFAULT_LAYERS
     folium_map = build_map(report_map, layers=layers, basemap=args.basemap,
                            inline_assets=True, carto_api_key=args.carto_api_key)
-    save_html(folium_map, Path(args.output))
+    save_html(folium_map, output, overwrite=args.overwrite)
     if args.basemap == "offline":
         print(f"Wrote {args.output}: one self-contained file, opens with no network.")
     else:
@@ -290,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="offline needs no network; the others are web tiles")
     html.add_argument("--carto-api-key", default=os.environ.get("MAPAPP_CARTO_API_KEY"),
                       help="CARTO key for the light basemap (default: $MAPAPP_CARTO_API_KEY)")
+    html.add_argument("--overwrite", action="store_true", help="replace an existing file")
     html.set_defaults(run=_html)
 
     bundle = folders(sub.add_parser(

@@ -18,15 +18,16 @@ from typing import Mapping
 from shapely.geometry import LineString
 
 from .errors import DataError
-from .schema import check_fields, date_problem, is_id, read_json
+from .schema import check_fields, check_texts, date_problem, is_id, read_json
 
-# Mean Earth radius; used only to turn an extension length into degrees.
-_KM_PER_DEG_LAT = 111.195
+# Mean Earth radius; used only to turn lengths in km into degrees and back.
+KM_PER_DEG_LAT = 111.195
 
 LINE_FIELDS = {"id": str, "name": str, "as_of": str, "basis": str,
                "extend_km": dict, "waypoints": list}
 LINE_REQUIRED = ("id", "name", "as_of", "basis", "waypoints")
 WAYPOINT_FIELDS = {"ua": str, "ru": str, "on": str, "note": str}
+TOP_LEVEL = ("lines", "_comment", "about")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,11 @@ def load_front_lines(path: Path, *, place_ids: set[str]) -> dict[str, FrontLine]
     data = read_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
         raise DataError("expected an object with a 'lines' list", file=file, field="lines")
+    unknown = sorted(set(data) - set(TOP_LEVEL))
+    if unknown:
+        raise DataError(f"unknown top-level field(s): {', '.join(map(repr, unknown))}",
+                        file=file, field=unknown[0])
+    check_texts(data, long=("_comment", "about"), file=file, feature=None)
     lines: dict[str, FrontLine] = {}
     for index, record in enumerate(data["lines"]):
         line_id = record.get("id") if isinstance(record, dict) else None
@@ -78,6 +84,7 @@ def load_front_lines(path: Path, *, place_ids: set[str]) -> dict[str, FrontLine]
                             feature=line_id, field="id")
         if line_id in lines:
             raise DataError("duplicate id", file=file, feature=line_id, field="id")
+        check_texts(record, short=("name",), long=("basis",), file=file, feature=line_id)
         problem = date_problem(record["as_of"])
         if problem:
             raise DataError(problem, file=file, feature=line_id, field="as_of")
@@ -102,6 +109,7 @@ def load_front_lines(path: Path, *, place_ids: set[str]) -> dict[str, FrontLine]
 def _waypoint(record, index: int, *, file: str, line_id: str, place_ids: set[str]) -> Waypoint:
     where = f"waypoints[{index}]."
     check_fields(record, WAYPOINT_FIELDS, (), file=file, record_id=line_id, where=where)
+    check_texts(record, long=("note",), file=file, feature=line_id, where=where)
     pair = "ua" in record and "ru" in record and "on" not in record
     single = "on" in record and "ua" not in record and "ru" not in record
     if not (pair or single):
@@ -134,6 +142,43 @@ def line_geometry(line: FrontLine, coords: Coords) -> LineString:
     return LineString(line_vertices(line, coords))
 
 
+def check_simple(line: FrontLine, coords: Coords, *, file: str | None = None) -> None:
+    """DataError if the line crosses or touches itself, as drawn or as extended
+    to cut the country (a crossing line cuts nonsense areas).
+
+    >>> line = FrontLine(id="z", name="Z", as_of="2022", basis="test", waypoints=tuple(
+    ...     Waypoint(on=p) for p in "abcd"))
+    >>> check_simple(line, {"a": (0, 0), "b": (2, 2), "c": (2, 0), "d": (0, 2)})
+    Traceback (most recent call last):
+    ...
+    mapapp.errors.DataError: feature 'z': field 'waypoints': the line crosses itself: waypoints[0]-[1] crosses waypoints[2]-[3]
+    """
+    vertices = line_vertices(line, coords)
+    if not LineString(vertices).is_simple:
+        i, j = _first_crossing(vertices)
+        raise DataError(f"the line crosses itself: waypoints[{i}]-[{i + 1}] crosses "
+                        f"waypoints[{j}]-[{j + 1}]", file=file, feature=line.id,
+                        field="waypoints")
+    if not cutting_line(line, coords).is_simple:
+        raise DataError("the line extended by extend_km crosses itself; shorten the "
+                        "extension", file=file, feature=line.id, field="extend_km")
+
+
+def _first_crossing(vertices: list[tuple[float, float]]) -> tuple[int, int]:
+    """Indices of the first two segments that meet beyond a shared vertex."""
+    segments = [LineString(vertices[k:k + 2]) for k in range(len(vertices) - 1)]
+    for i, first in enumerate(segments):
+        for j in range(i + 1, len(segments)):
+            meet = first.intersection(segments[j])
+            if meet.is_empty or first.length == 0 or segments[j].length == 0:
+                continue
+            # Neighbours share their common vertex; more than that is a fold back.
+            if j == i + 1 and meet.geom_type == "Point":
+                continue
+            return i, j
+    return 0, len(segments) - 1  # GEOS saw it; say at least which line
+
+
 def cutting_line(line: FrontLine, coords: Coords) -> LineString:
     """The line extended at its ends (into the sea, across a border) so it cuts
     a country polygon cleanly in two."""
@@ -147,9 +192,9 @@ def cutting_line(line: FrontLine, coords: Coords) -> LineString:
 
 def _extend(before: tuple[float, float], end: tuple[float, float], km: float):
     """Continue the segment ``before -> end`` by ``km`` beyond ``end``."""
-    kx = _KM_PER_DEG_LAT * math.cos(math.radians(end[1]))
-    dx, dy = (end[0] - before[0]) * kx, (end[1] - before[1]) * _KM_PER_DEG_LAT
+    kx = KM_PER_DEG_LAT * math.cos(math.radians(end[1]))
+    dx, dy = (end[0] - before[0]) * kx, (end[1] - before[1]) * KM_PER_DEG_LAT
     length = math.hypot(dx, dy)
     if length == 0:
         return end
-    return (end[0] + dx / length * km / kx, end[1] + dy / length * km / _KM_PER_DEG_LAT)
+    return (end[0] + dx / length * km / kx, end[1] + dy / length * km / KM_PER_DEG_LAT)

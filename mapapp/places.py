@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from mapapp.errors import DataError
-from mapapp.schema import is_id, read_json
+from mapapp.schema import check_texts, is_id, json_type, read_json
 
 KINDS: tuple[str, ...] = ("city", "town", "village", "region", "country")
 ROLES: tuple[str, ...] = ("", "waypoint")
 
 REQUIRED = ("id", "name", "query", "country", "kind")
 OPTIONAL = ("name_local", "admin1", "role", "note")
+SHORT_TEXT = ("id", "name", "query", "country", "kind", "name_local", "admin1", "role")
+LONG_TEXT = ("note",)
 TOP_LEVEL = ("places", "about")
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -61,7 +63,7 @@ def _known_countries() -> frozenset[str]:
 def parse_place(record: Any, *, file: str = "", countries: frozenset[str] | None = None) -> Place:
     """Validate one JSON record and build a :class:`Place`; raise DataError."""
     if not isinstance(record, dict):
-        raise DataError(f"a place must be a JSON object, not {type(record).__name__}", file=file)
+        raise DataError(f"a place must be a JSON object, not {json_type(record)}", file=file)
     place_id = record.get("id") if isinstance(record.get("id"), str) else None
 
     def fail(message: str, field: str | None = None) -> DataError:
@@ -73,11 +75,12 @@ def parse_place(record: Any, *, file: str = "", countries: frozenset[str] | None
         raise fail(f"missing required field(s): {', '.join(missing)}", field=missing[0])
     unknown = sorted(set(record) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
-        raise fail(f"unknown field(s): {', '.join(unknown)}; allowed: "
+        raise fail(f"unknown field(s): {', '.join(map(repr, unknown))}; allowed: "
                    f"{', '.join(REQUIRED + OPTIONAL)}", field=unknown[0])
     for key, value in record.items():
         if not isinstance(value, str):
-            raise fail(f"must be a string, not {type(value).__name__}", field=key)
+            raise fail(f"must be a string, not {json_type(value)}", field=key)
+    check_texts(record, short=SHORT_TEXT, long=LONG_TEXT, file=file, feature=place_id)
     for key in REQUIRED:
         if not record[key].strip():
             raise fail("must not be empty", field=key)
@@ -112,12 +115,16 @@ def load_places(path: str | Path) -> tuple[Place, ...]:
         raise DataError('expected an object with a "places" list', file=file, field="places")
     unknown = sorted(set(document) - set(TOP_LEVEL))
     if unknown:
-        raise DataError(f"unknown top-level field(s): {', '.join(unknown)}", file=file,
-                        field=unknown[0])
+        raise DataError(f"unknown top-level field(s): {', '.join(map(repr, unknown))}",
+                        file=file, field=unknown[0])
+    check_texts(document, long=("about",), file=file, feature=None)
     countries = _known_countries()
     places: list[Place] = []
     seen: set[str] = set()
-    for record in document["places"]:
+    for index, record in enumerate(document["places"]):
+        if not isinstance(record, dict):
+            raise DataError(f"a place must be a JSON object, not {json_type(record)}",
+                            file=file, feature=f"places[{index}]")
         place = parse_place(record, file=file, countries=countries)
         if place.id in seen:
             raise DataError("duplicate id", file=file, feature=place.id, field="id")

@@ -4,20 +4,29 @@ Each checker returns nothing and raises :class:`DataError` naming the file,
 the record id and the field, so an editor can find the fault at once.
 Missing, unknown and mistyped fields of one record are reported together in
 one message; the value checks after that stop at the first fault.
+
+Every JSON file (data, stories, geocache entries, the fingerprint) is read
+by :func:`read_json`, within one set of limits: a size per kind of file,
+nesting depth, UTF-8 without a byte-order mark, finite numbers, no key
+twice.  Every text field goes through :func:`text_problem`.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
+import math
 import re
+import stat
 from datetime import date
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from .errors import DataError
 from .model import LAYER_TYPES, LAYERS, STATUSES
 
-_DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
+_DATE = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
 # An ISO date, month or year, or an interval "start/end" of those.
 DATE_RE = re.compile(rf"{_DATE}(?:/{_DATE})?")
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -85,28 +94,245 @@ GEOMETRY_KINDS = {
 AREA_RULES = ("russian_held", "returned")
 
 
-def read_json(path: Path) -> Any:
-    """Read a JSON file, turning every failure into a DataError naming it."""
+# Size limits per kind of file, checked with stat() before anything is read:
+# far above any real file (places.json is 18 kB, a geocache entry under 1 kB),
+# far below what would stall the app or exhaust its memory.
+MAX_DATA_BYTES = 20_000_000
+MAX_STORY_BYTES = 2_000_000
+MAX_GEOCACHE_BYTES = 64_000
+MAX_FINGERPRINT_BYTES = 5_000_000
+# Our files nest five levels deep; Python's parser recurses per level and a
+# 100,000-deep file would end in a RecursionError.
+MAX_DEPTH = 32
+# Beyond 2**53 an integer no longer survives a trip through a float (or
+# JavaScript); no count or paragraph number in a report comes near it.
+MAX_INTEGER = 2 ** 53
+
+# A JSON string (to skip it: brackets inside text do not nest), or one bracket.
+# An unterminated string runs to the end, so its text is never counted.
+_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\Z)'
+_STRINGS = re.compile(_STRING)
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_BRACKET_TOKENS = re.compile(_STRING + r"|[\[\]{}]")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+# Strings (skipped) and the literals json hands to parse_int/float/constant.
+_LITERAL_TOKENS = re.compile(
+    _STRING + r"|(-?Infinity|NaN|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)")
+
+
+class _Refused(Exception):
+    """A literal json.loads parsed but we refuse (raised from its hooks)."""
+
+    def __init__(self, literal: str | None, message: str):
+        super().__init__(message)
+        self.literal = literal
+        self.message = message
+
+
+def _parse_constant(name: str):
+    raise _Refused(name, f"{name} is not a number JSON allows; write a number or null")
+
+
+def _parse_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):  # 1e400 parses to inf
+        raise _Refused(literal, f"the number {_short(literal)} is too large")
+    return value
+
+
+def _parse_int(literal: str) -> int:
+    # Length first: int() of a 5,000-digit literal raises ValueError itself.
+    if len(literal) > 17 or abs(int(literal)) > MAX_INTEGER:
+        raise _Refused(literal, f"the number {_short(literal)} is too large "
+                                f"(integers go up to 2**53)")
+    return int(literal)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        # Which copy wins differs between parsers: a reviewer and the app
+        # could read different values.
+        raise _Refused(None, f"key {_short(twice)!r} appears twice in one object")
+    return record
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _position(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)
+    return f"line {line}, column {column}"
+
+
+def _check_depth(text: str, *, file: str) -> None:
+    """DataError when brackets nest deeper than MAX_DEPTH; no recursion, and
+    C-speed passes only (regex substitutions, accumulate) unless it fails."""
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
+    if not brackets or max(accumulate(map(_DEPTH_STEP.__getitem__, brackets))) <= MAX_DEPTH:
+        return
+    depth = 0
+    for match in _BRACKET_TOKENS.finditer(text):  # only now find where, for the message
+        token = match.group()
+        if token in _DEPTH_STEP:
+            depth += _DEPTH_STEP[token]
+            if depth > MAX_DEPTH:
+                raise DataError(f"nested more than {MAX_DEPTH} levels deep at "
+                                f"{_position(text, match.start())}", file=file)
+
+
+def read_json(path: str | Path, *, max_bytes: int = MAX_DATA_BYTES) -> Any:
+    """Read a JSON file within the limits; every failure is a DataError naming it.
+
+    The file must be a regular file of at most ``max_bytes``, UTF-8 without
+    a byte-order mark (one encoding, as every writer here saves it), nested
+    at most :data:`MAX_DEPTH` deep, with finite numbers (no ``NaN`` or
+    ``Infinity``, nothing that overflows) and no key twice in one object.
+    A missing file's DataError has the FileNotFoundError as its cause.
+    """
+    path = Path(path)
+    file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a folder, or a pipe that would block
+            raise DataError("is not a regular file", file=file)
+        if info.st_size > max_bytes:
+            raise DataError(f"is {info.st_size:,} bytes, over the limit of {max_bytes:,} "
+                            "for this kind of file", file=file)
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as err:
-        raise DataError(f"cannot read file ({err.strerror or err})", file=str(path)) from err
-    except UnicodeDecodeError as err:
-        raise DataError(f"not UTF-8 text (byte {err.start}): save it as UTF-8",
-                        file=str(path)) from err
+        raise DataError(f"cannot read file ({err.strerror or err})", file=file) from err
+    if len(data) > max_bytes:  # it grew since stat()
+        raise DataError(f"is over the limit of {max_bytes:,} bytes for this kind of file",
+                        file=file)
+    return parse_json(data, file=file)
+
+
+def parse_json(data: bytes, *, file: str) -> Any:
+    """Decode and parse JSON bytes under the rules of :func:`read_json`.
+
+    >>> parse_json(b'{"a": [1, 2.5, "x"]}', file="f.json")
+    {'a': [1, 2.5, 'x']}
+    >>> parse_json(b'{"a": NaN}', file="f.json")
+    Traceback (most recent call last):
+    ...
+    mapapp.errors.DataError: f.json: NaN is not a number JSON allows; write a number or null (line 1, column 7)
+    >>> parse_json(b"[" * 100 + b"]" * 100, file="f.json")
+    Traceback (most recent call last):
+    ...
+    mapapp.errors.DataError: f.json: nested more than 32 levels deep at line 1, column 33
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        raise DataError("starts with a byte-order mark (BOM); save it as UTF-8 without BOM",
+                        file=file)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DataError("not UTF-8 text: it starts with a UTF-16 byte-order mark; "
+                        "save it as UTF-8", file=file)
+    nul = data.find(b"\x00")
+    if nul >= 0:  # never in JSON text; every other byte of UTF-16 without its mark
+        raise DataError(f"contains a NUL byte (byte {nul}): not UTF-8 text (UTF-16?); "
+                        "save it as UTF-8", file=file)
     try:
-        return json.loads(text)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise DataError(f"not UTF-8 text (byte {err.start}, line {line}): save it as UTF-8",
+                        file=file) from err
+    if not text.strip():
+        raise DataError("is empty; expected JSON", file=file)
+    _check_depth(text, file=file)
+    try:
+        return json.loads(text, parse_constant=_parse_constant, parse_float=_parse_float,
+                          parse_int=_parse_int, object_pairs_hook=_object)
+    except _Refused as err:
+        where = _literal_position(text, err.literal)
+        raise DataError(err.message + (f" ({where})" if where else ""), file=file) from None
     except json.JSONDecodeError as err:
         raise DataError(f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}",
-                        file=str(path)) from err
+                        file=file) from err
+    except RecursionError as err:  # cannot happen below MAX_DEPTH; never a traceback
+        raise DataError("nested too deeply", file=file) from err
+
+
+def _literal_position(text: str, literal: str | None) -> str:
+    if literal is None:
+        return ""
+    for match in _LITERAL_TOKENS.finditer(text):
+        if match.group(1) == literal:
+            return _position(text, match.start())
+    return ""
+
+
+# -- text fields ------------------------------------------------------------------
+
+# Names, labels, titles: one line.  Summaries, texts, notes: paragraphs.
+MAX_SHORT_TEXT = 300
+MAX_LONG_TEXT = 20_000
+# C0 and C1 control characters and DEL (a terminal obeys them; XML forbids
+# most), and lone surrogates (JSON "\ud800" decodes to one; writing it as
+# UTF-8 fails later, far from the cause).  Long texts may hold tabs and line
+# breaks.  Bidi controls and zero-width characters stay: some scripts need
+# them, and every renderer isolates data text.
+_BAD_SHORT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_BAD_LONG = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def text_problem(value: str, *, long: bool = False) -> str | None:
+    r"""Why ``value`` cannot be a text field, or None.
+
+    >>> text_problem("Kyiv"), text_problem("two\nlines", long=True)
+    (None, None)
+    >>> text_problem("two\nlines")
+    'contains a line break (U+000A) at character 4; this field is one line'
+    >>> text_problem("bell\x07")
+    'contains the control character U+0007 at character 5'
+    >>> text_problem("x" * 301)
+    'is 301 characters long; at most 300'
+    """
+    limit = MAX_LONG_TEXT if long else MAX_SHORT_TEXT
+    if len(value) > limit:
+        return f"is {len(value):,} characters long; at most {limit:,}"
+    bad = (_BAD_LONG if long else _BAD_SHORT).search(value)
+    if bad is None:
+        return None
+    char = bad.group()
+    code, at = f"U+{ord(char):04X}", f"at character {bad.start() + 1}"
+    if "\ud800" <= char <= "\udfff":
+        return f"contains a lone surrogate {code} (half of a character) {at}"
+    if char in "\n\t":
+        name = "a tab" if char == "\t" else "a line break"
+        return f"contains {name} ({code}) {at}; this field is one line"
+    return f"contains the control character {code} {at}"
+
+
+def check_texts(record: Any, *, short: tuple[str, ...] = (), long: tuple[str, ...] = (),
+                file: str | None, feature: str | None, where: str = "") -> None:
+    """DataError for the first text field of ``record`` that breaks :func:`text_problem`.
+
+    Only fields that are present and text are looked at (types are checked
+    elsewhere); ``where`` prefixes the field name (``"claims[0]."``).
+    """
+    if not isinstance(record, dict):
+        return
+    for name in short + long:
+        value = record.get(name)
+        if isinstance(value, str):
+            problem = text_problem(value, long=name in long)
+            if problem:
+                raise DataError(problem, file=file, feature=feature, field=where + name)
 
 
 def check_fields(record: Any, fields: dict, required: tuple[str, ...], *,
                  file: str, record_id: str | None, where: str = "") -> None:
     """Check presence, unknown keys and types of one JSON object."""
     if not isinstance(record, dict):
-        raise DataError(f"expected an object, got {type(record).__name__}",
-                        file=file, feature=record_id, field=where or None)
+        raise DataError(f"expected an object, got {json_type(record)}",
+                        file=file, feature=record_id, field=where.rstrip(".") or None)
     problems: list[tuple[str, str]] = []
     for name in required:
         if name not in record:
@@ -120,14 +346,25 @@ def check_fields(record: Any, fields: dict, required: tuple[str, ...], *,
         if isinstance(value, bool) and expected is not bool:
             problems.append((name, f"must be {_type_name(expected)}, got a boolean"))
         elif not isinstance(value, expected):
-            problems.append((name, f"must be {_type_name(expected)}, got {type(value).__name__}"))
+            problems.append((name, f"must be {_type_name(expected)}, got {json_type(value)}"))
         elif isinstance(value, str) and not value.strip() and name in required:
             problems.append((name, "is empty"))
     if problems:
         name, message = problems[0]
         extra = "" if len(problems) == 1 else "; also " + "; ".join(
-            f"{where}{n} {m}" for n, m in problems[1:])
+            f"{where + n!r} {m}" for n, m in problems[1:])
         raise DataError(message + extra, file=file, feature=record_id, field=where + name)
+
+
+def json_type(value: Any) -> str:
+    """What a parsed JSON value is, in JSON's words.
+
+    >>> json_type(None), json_type([1]), json_type("x"), json_type(2.5)
+    ('null', 'a list', 'text', 'a number')
+    """
+    if isinstance(value, bool):
+        return "true or false"
+    return _type_name(type(value))
 
 
 def _type_name(expected: Any) -> str:
@@ -137,10 +374,25 @@ def _type_name(expected: Any) -> str:
     return " or ".join(names.get(t.__name__, t.__name__) for t in types)
 
 
+REPORT_SHORT_TEXT = ("id", "publisher", "headline", "distributor", "source_file")
+REPORT_LONG_TEXT = ("paragraph_numbering", "summary")
+FEATURE_SHORT_TEXT = ("name", "name_local")
+FEATURE_LONG_TEXT = ("summary",)
+CLAIM_SHORT_TEXT, CLAIM_LONG_TEXT = ("by",), ("says",)
+FIGURE_SHORT_TEXT = ("label", "claimed_by", "qualifier")
+# A figure is a count of people, missiles or money: never negative, never
+# astronomically large (a typo of a few extra zeros is caught too).
+MAX_FIGURE = 1e12
+
+
 def check_report(record: Any, *, file: str) -> None:
     record_id = record.get("id") if isinstance(record, dict) else None
+    record_id = record_id if isinstance(record_id, str) else None
     check_fields(record, REPORT_FIELDS, REPORT_REQUIRED, file=file, record_id=record_id)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", record["date"]) or date_problem(record["date"]):
+    check_texts(record, short=REPORT_SHORT_TEXT, long=REPORT_LONG_TEXT, file=file,
+                feature=record_id)
+    if (not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", record["date"])
+            or date_problem(record["date"])):
         raise DataError(f"{record['date']!r} must be a real ISO date YYYY-MM-DD", file=file,
                         feature=record_id, field="date")
     if record["paragraphs"] < 1:
@@ -159,6 +411,8 @@ def check_feature(record: Any, *, file: str, paragraphs: int) -> None:
 
     if not is_id(record["id"]):
         raise fail("id", "must be lower-case letters and digits, joined by single hyphens")
+    check_texts(record, short=FEATURE_SHORT_TEXT, long=FEATURE_LONG_TEXT, file=file,
+                feature=record_id)
     layer = record["layer"]
     if layer not in LAYERS:
         raise fail("layer", f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
@@ -181,6 +435,8 @@ def check_feature(record: Any, *, file: str, paragraphs: int) -> None:
         where = f"claims[{i}]."
         check_fields(claim, CLAIM_FIELDS, CLAIM_REQUIRED, file=file, record_id=record_id,
                      where=where)
+        check_texts(claim, short=CLAIM_SHORT_TEXT, long=CLAIM_LONG_TEXT, file=file,
+                    feature=record_id, where=where)
         _check_paragraphs([claim["paragraph"]], paragraphs, fail, where + "paragraph")
         if claim.get("stance", "asserts") not in STANCES:
             raise fail(where + "stance", f"must be one of {', '.join(STANCES)}")
@@ -188,7 +444,12 @@ def check_feature(record: Any, *, file: str, paragraphs: int) -> None:
         where = f"figures[{i}]."
         check_fields(figure, FIGURE_FIELDS, FIGURE_REQUIRED, file=file, record_id=record_id,
                      where=where)
+        check_texts(figure, short=FIGURE_SHORT_TEXT, file=file, feature=record_id, where=where)
         _check_paragraphs([figure["paragraph"]], paragraphs, fail, where + "paragraph")
+        value = figure["value"]
+        if not 0 <= value <= MAX_FIGURE:  # NaN compares false, so it fails too
+            raise fail(where + "value", f"{value!r} is not a count: it must be a finite number "
+                                        f"from 0 to {MAX_FIGURE:,.0f}")
     _check_geometry_ref(record["geometry"], layer, fail)
 
 
@@ -222,6 +483,10 @@ def _check_geometry_ref(geometry: Any, layer: str, fail) -> None:
             _check_lon_lat(value, fail)
         elif not isinstance(value, str) or not value.strip():
             raise fail(f"geometry.{key}", "must be non-empty text")
+        else:  # a place or line id, a rule, or (long) the source of coordinates
+            problem = text_problem(value, long=key == "source")
+            if problem:
+                raise fail(f"geometry.{key}", problem)
     if kind == "coordinates" and "source" not in geometry:
         raise fail("geometry.source", "coordinates need the source they were taken from")
     expected_layer = {"place": ("strikes", "places", "mentions"),

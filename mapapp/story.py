@@ -12,19 +12,23 @@ highlights some features, with a short text and a question for students::
 
 Texts are plain text: whoever shows them escapes them.  Every fault is a
 :class:`DataError` naming the story file, the step
-(``"<story id> step <n> (<step id>)"``) and the field.
+(``"<story id> step <n> (<step id>)"``) and the field.  A story is named by
+its id (the file name in ``data/stories/`` without ``.json``); only the
+command line may also name a ``.json`` file (:func:`resolve_story_option`).
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError
+from .errors import DataError, OptionError
 from .load import DATA_DIR
 from .model import LAYERS, ReportMap
-from .schema import check_fields, is_id, read_json
+from .schema import MAX_STORY_BYTES, check_fields, check_texts, is_id, read_json
 from .viewstate import view_problem
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
@@ -60,6 +64,8 @@ STORY_REQUIRED = ("id", "title", "summary", "steps")
 STEP_FIELDS = {"id": str, "title": str, "text": str, "bounds": list, "layers": list,
                "highlight": list, "question": str}
 STEP_REQUIRED = ("id", "title", "text", "bounds", "layers", "highlight")
+STORY_SHORT_TEXT, STORY_LONG_TEXT = ("title",), ("summary",)
+STEP_SHORT_TEXT, STEP_LONG_TEXT = ("title",), ("text", "question")
 
 
 def story_path(story_id: str, *, data_dir: Path = DATA_DIR) -> Path:
@@ -69,7 +75,6 @@ def story_path(story_id: str, *, data_dir: Path = DATA_DIR) -> Path:
     'data/stories/lesson-1.json'
     """
     if not is_id(story_id):
-        from .errors import OptionError
         raise OptionError(f"story id {story_id!r}: use lower-case letters and digits "
                           "joined by hyphens (the file name without .json)")
     return Path(data_dir) / "stories" / f"{story_id}.json"
@@ -83,21 +88,58 @@ def list_stories(*, data_dir: Path = DATA_DIR) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.json") if is_id(p.stem))
 
 
-def load_story(story_id_or_path: str | Path, *, report_map: ReportMap,
-               data_dir: Path = DATA_DIR) -> Story:
-    """Read and validate a story: an id from ``data_dir/stories``, or a path.
+def load_story(story: str | Path, *, report_map: ReportMap, data_dir: Path = DATA_DIR) -> Story:
+    """Read and validate a story: an id (text) from ``data_dir/stories``, or a
+    :class:`~pathlib.Path` to a file.
 
-    Highlighted feature ids are checked against ``report_map``.
+    A text is only ever an id, never a path: a link or a form cannot make
+    the app read a file.  Highlighted feature ids are checked against
+    ``report_map``; a story found by id must carry that id.
     """
-    text = str(story_id_or_path)
-    if isinstance(story_id_or_path, Path) or text.endswith(".json") or "/" in text:
-        path = Path(story_id_or_path)
-    else:
-        path = story_path(text, data_dir=data_dir)
-        if not path.exists():
-            known = ", ".join(list_stories(data_dir=data_dir)) or "none"
-            raise DataError(f"no such story (known: {known})", file=str(path))
-    return parse_story(read_json(path), report_map=report_map, file=str(path))
+    if isinstance(story, Path):
+        return parse_story(read_json(story, max_bytes=MAX_STORY_BYTES), report_map=report_map,
+                           file=str(story))
+    path = story_path(story, data_dir=data_dir)
+    if not path.exists():
+        known = ", ".join(list_stories(data_dir=data_dir)) or "none"
+        raise DataError(f"no such story (known: {known})", file=str(path))
+    loaded = parse_story(read_json(path, max_bytes=MAX_STORY_BYTES), report_map=report_map,
+                         file=str(path))
+    if loaded.id != story:
+        # The app finds stories by file name and links by id: they must agree.
+        raise DataError(f"the id {loaded.id!r} differs from the file name ({story!r})",
+                        file=str(path), feature=loaded.id, field="id")
+    return loaded
+
+
+def resolve_story_option(value: str, *, data_dir: Path = DATA_DIR,
+                         option: str = "--story") -> str | Path:
+    """What a command-line ``--story`` names: a story id of ``data_dir`` (returned
+    as text) or an existing ``.json`` file of at most MAX_STORY_BYTES (a Path).
+
+    Anything else is an :class:`OptionError` naming ``option``; nothing is
+    read, so no file's content can appear in the message.
+    """
+    known = ", ".join(list_stories(data_dir=data_dir)) or "none"
+    if is_id(value):
+        if not story_path(value, data_dir=data_dir).is_file():
+            raise OptionError(f"{option}: no such story {value!r} in "
+                              f"{Path(data_dir) / 'stories'} (known: {known})")
+        return value
+    path = Path(value)
+    if path.suffix.lower() != ".json":
+        raise OptionError(f"{option}: {value!r} is neither a story id (known: {known}) "
+                          "nor a .json file")
+    try:
+        info = os.stat(path)  # follows a link: what counts is what would be read
+    except OSError as err:
+        raise OptionError(f"{option}: cannot open {value!r} ({err.strerror or err})") from err
+    if not stat.S_ISREG(info.st_mode):
+        raise OptionError(f"{option}: {value!r} is not a file")
+    if info.st_size > MAX_STORY_BYTES:
+        raise OptionError(f"{option}: {value!r} is {info.st_size:,} bytes; a story file may "
+                          f"have at most {MAX_STORY_BYTES:,}")
+    return path
 
 
 def parse_story(record: Any, *, report_map: ReportMap, file: str) -> Story:
@@ -108,6 +150,11 @@ def parse_story(record: Any, *, report_map: ReportMap, file: str) -> Story:
     if not is_id(story_id):
         raise DataError("must be lower-case letters and digits, joined by single hyphens",
                         file=file, feature=story_id, field="id")
+    check_texts(record, short=STORY_SHORT_TEXT, long=STORY_LONG_TEXT, file=file,
+                feature=story_id)
+    for name in ("title", "summary"):
+        if not record[name].strip():
+            raise DataError("is empty", file=file, feature=story_id, field=name)
     if not record["steps"]:
         raise DataError("a story needs at least one step", file=file, feature=story_id,
                         field="steps")
@@ -140,6 +187,7 @@ def _parse_step(raw: Any, n: int, *, story_id: str, known_ids: dict[str, str],
 
     if not is_id(step_id):
         raise fail("id", "must be lower-case letters and digits, joined by single hyphens")
+    check_texts(raw, short=STEP_SHORT_TEXT, long=STEP_LONG_TEXT, file=file, feature=where)
     for name in ("title", "text"):
         if not raw[name].strip():
             raise fail(name, "is empty")

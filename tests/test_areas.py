@@ -1,5 +1,7 @@
 """Front lines from waypoints and control areas cut from a country."""
 
+import re
+
 import pytest
 from shapely.geometry import Point, box
 
@@ -78,3 +80,58 @@ def test_an_island_goes_to_the_side_of_the_line_it_lies_on():
     held = russian_held(country, NOW, COORDS)
     assert held.contains(Point(6.7, -2.7))
     assert not held.intersects(Point(3.2, 11.2))
+
+
+# -- the cut checks the sides ----------------------------------------------------------
+
+CAPITAL = ("Capital", (1.0, 8.0))  # deep on the west ("ua") side
+COORDS3 = {**COORDS, "w-mid": (4.0, 5.0), "e-mid": (6.0, 5.0)}
+THREE = FrontLine(id="three", name="Three", as_of="2022-11-15", basis="test",
+                  waypoints=(Waypoint(ua="w-south", ru="e-south"),
+                             Waypoint(ua="w-mid", ru="e-mid"),
+                             Waypoint(ua="w-north", ru="e-north")),
+                  extend_start_km=300, extend_end_km=300)
+
+
+def swapped(line, *indices):
+    waypoints = list(line.waypoints)
+    for i in indices or range(len(waypoints)):
+        wp = waypoints[i]
+        waypoints[i] = Waypoint(ua=wp.ru, ru=wp.ua, on=wp.on)
+    return FrontLine(id=line.id, name=line.name, as_of=line.as_of, basis=line.basis,
+                     waypoints=tuple(waypoints), extend_start_km=line.extend_start_km,
+                     extend_end_km=line.extend_end_km)
+
+
+def test_the_capital_stays_on_its_side():
+    held = russian_held(COUNTRY, THREE, COORDS3, capital=CAPITAL)
+    assert held.area == pytest.approx(50.0)
+
+
+def test_every_side_swapped_puts_the_capital_on_the_russian_side():
+    line = swapped(THREE)
+    # Without the capital the swap is self-consistent, and half the country flips.
+    assert russian_held(COUNTRY, line, COORDS3).contains(Point(CAPITAL[1]))
+    with pytest.raises(DataError, match="would hold Capital, the capital") as info:
+        russian_held(COUNTRY, line, COORDS3, capital=CAPITAL)
+    assert info.value.feature == "three" and info.value.field == "waypoints"
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_one_swapped_waypoint_is_named(index):
+    with pytest.raises(DataError, match="sides look swapped") as info:
+        russian_held(COUNTRY, swapped(THREE, index), COORDS3, capital=CAPITAL)
+    assert info.value.feature == "three" and info.value.field == f"waypoints[{index}].ua"
+    # One degree of longitude, at the latitudes of the test square (0-10°).
+    assert re.search(r"lies 1(09|10|11)\.\d km inside the Russian-held side", str(info.value))
+
+
+def test_a_settlement_just_off_its_side_is_fine():
+    # A coastal town a few hundred metres off the outline (the real Ochakiv)
+    # lies in neither piece: not a swap.
+    coords = {**COORDS3, "w-south": (4.0, -0.004)}
+    russian_held(COUNTRY, THREE, coords, capital=CAPITAL)
+
+
+def test_a_capital_outside_the_country_checks_nothing():
+    russian_held(COUNTRY, swapped(THREE), COORDS3, capital=("Far", (50.0, 50.0)))

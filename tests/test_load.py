@@ -215,8 +215,11 @@ def test_a_line_that_cannot_cut_the_areas_is_a_data_error(data_copy):
     # One point twice: no length, so nothing to cut with.
     doc["lines"][0]["waypoints"] = [{"ua": "kherson", "ru": "hola-prystan"}] * 2
     path.write_text(json.dumps(doc), encoding="utf-8")
-    err = expect_error(data_copy, file_name="features.json")
-    assert err.feature.startswith("area-")
+    # The fault is in the line: the message says where to fix it, and which
+    # area could not be cut.
+    err = expect_error(data_copy, file_name="front_lines.json", feature="front-2022-11-15",
+                       field="extend_km", words="does not cut")
+    assert "cutting area 'area-" in str(err)
 
 
 def test_a_waypoint_cannot_be_a_pair_and_a_place(data_copy):
@@ -238,3 +241,86 @@ def test_no_russian_held_ground_west_of_the_dnipro_mouth(report_map):
     # (about 31.5° E); an estuary-cut coast must not be given to it.
     held = report_map.by_id("area-russian-held-2022-11-15").geometry
     assert held.bounds[0] > 31.3
+
+
+# -- references and front-line shape ------------------------------------------------
+
+def test_a_feature_cannot_be_part_of_itself(data_copy):
+    edit_features(data_copy, lambda fs: feature(fs, "strike-lviv").update(part_of="strike-lviv"))
+    expect_error(data_copy, file_name="features.json", feature="strike-lviv", field="part_of",
+                 words="part of itself")
+
+
+def test_part_of_cannot_go_round_in_a_circle(data_copy):
+    def ring(fs):
+        feature(fs, "strike-wave-2022-11-15")["part_of"] = "strike-kyiv"  # kyiv is part of it
+    edit_features(data_copy, ring)
+    expect_error(data_copy, file_name="features.json", field="part_of",
+                 words="strike-wave-2022-11-15 -> strike-kyiv -> strike-wave-2022-11-15")
+
+
+def edit_lines(data_dir, change):
+    path = data_dir / "front_lines.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    change(doc["lines"])
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def swap(waypoint):
+    waypoint["ua"], waypoint["ru"] = waypoint["ru"], waypoint["ua"]
+
+
+@pytest.mark.parametrize("line", [0, 1])
+def test_a_line_with_every_side_swapped_is_refused(data_copy, line):
+    # Swapped everywhere, the settlements agree with the cut among
+    # themselves; the capital on the Russian-held side gives it away.
+    edit_lines(data_copy, lambda lines: [swap(wp) for wp in lines[line]["waypoints"]])
+    line_id = ("front-2022-11-15", "front-2022-11-08-kherson-bridgehead")[line]
+    expect_error(data_copy, file_name="front_lines.json", feature=line_id, field="waypoints",
+                 words="would hold Kyiv, the capital: 'ua' and 'ru' look swapped")
+
+
+@pytest.mark.parametrize("index, wrong", [(0, "heroiske"), (5, "nova-kakhovka"),
+                                          (17, "volodymyrivka"), (27, "troitske")])
+def test_one_swapped_waypoint_is_named(data_copy, index, wrong):
+    edit_lines(data_copy, lambda lines: swap(lines[0]["waypoints"][index]))
+    err = expect_error(data_copy, file_name="front_lines.json", feature="front-2022-11-15",
+                       field=f"waypoints[{index}].ua", words="sides look swapped")
+    assert f"{wrong!r} is marked Ukrainian-held but lies" in str(err)
+
+
+def test_a_swapped_bridgehead_waypoint_is_named(data_copy):
+    edit_lines(data_copy, lambda lines: swap(lines[1]["waypoints"][2]))
+    expect_error(data_copy, file_name="front_lines.json",
+                 feature="front-2022-11-08-kherson-bridgehead", field="waypoints[2].ua",
+                 words="'kalynivske' is marked Ukrainian-held")
+
+
+def test_a_line_that_crosses_itself_is_refused(data_copy):
+    def cross(lines):
+        waypoints = lines[0]["waypoints"]
+        waypoints[3], waypoints[10] = waypoints[10], waypoints[3]
+    edit_lines(data_copy, cross)
+    expect_error(data_copy, file_name="front_lines.json", feature="front-2022-11-15",
+                 field="waypoints", words="the line crosses itself: waypoints[2]-[3] crosses")
+
+
+def test_a_line_that_folds_back_is_refused(data_copy):
+    # Back to an earlier waypoint and on again: the line runs over itself.
+    edit_lines(data_copy, lambda lines: lines[0]["waypoints"].insert(
+        5, dict(lines[0]["waypoints"][2])))
+    expect_error(data_copy, file_name="front_lines.json", feature="front-2022-11-15",
+                 field="waypoints", words="crosses itself")
+
+
+def test_control_characters_in_a_line_name(data_copy):
+    edit_lines(data_copy, lambda lines: lines[0].update(name="Front\x1b[31m"))
+    expect_error(data_copy, file_name="front_lines.json", feature="front-2022-11-15",
+                 field="name", words="U+001B")
+
+
+def test_a_nan_figure_names_the_file_and_line(data_copy):
+    path = data_copy / "features.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"value": 85', '"value": NaN', 1), encoding="utf-8")
+    expect_error(data_copy, file_name="features.json", words="NaN is not a number JSON allows")

@@ -87,7 +87,7 @@ def test_duplicate_id_is_named(tmp_path):
 
 @pytest.mark.parametrize(("text", "words"), [
     ('{"places": [', "invalid JSON"),
-    ("", "invalid JSON"),
+    ("", "is empty"),
     ("[]", '"places" list'),
     ('{"places": {}}', '"places" list'),
     ('{"places": [], "extra": 1}', "unknown top-level"),

@@ -6,11 +6,15 @@ import re
 
 import pytest
 
-from mapapp.bundle import render_bundle, story_json, story_layers, write_bundle
+from mapapp.assets import web_asset
+from mapapp.bundle import render_bundle, story_layers, story_payload, write_bundle
+from mapapp.web.payload import script_json
 from mapapp.cli import main
 from mapapp.errors import DataError, OptionError, OutputError
 from mapapp.model import LAYERS
-from mapapp.story import STORIES_DIR, Story, list_stories, load_story, story_path
+from mapapp.schema import MAX_STORY_BYTES
+from mapapp.story import (STORIES_DIR, Story, list_stories, load_story, resolve_story_option,
+                          story_path)
 
 DEFAULT = "report-2022-11-16"
 
@@ -102,7 +106,6 @@ CASES = {
     "longitude off the world": (broken(0, "bounds", [[44, 22], [53, 181]]), 1, "bounds", "-180..180"),
     "too near the pole to draw": (broken(0, "bounds", [[81, 0], [85, 1]]), 1, "bounds", "-80..80"),
     "the whole globe": (broken(0, "bounds", [[40, -170], [60, 170]]), 1, "bounds", "span at most"),
-    "a 400-digit number": (broken(0, "bounds", [[10**400, 0], [1, 1]]), 1, "bounds", "[[south, west]"),
     "highlight hidden by the step's layers": (broken(0, "highlight", ["place-kherson"]), 1,
                                               "highlight", "does not show"),
     "bounds not pairs": (broken(0, "bounds", [44, 22, 53, 41]), 1, "bounds", "[[south, west]"),
@@ -160,12 +163,12 @@ def test_story_text_cannot_break_out_of_the_page(report_map, tmp_path):
     assert "<script>alert" not in page and "<img src=x" not in page  # ... never as markup
     assert "\u2028" not in page
     assert "<title>&lt;/script&gt;" in page
-    embedded = story_json(story)
+    embedded = script_json(story_payload(story))
     assert "<" not in embedded and ">" not in embedded and "&" not in embedded
+    assert embedded in page
     assert json.loads(embedded)["steps"][0]["text"] == HOSTILE.strip()
     # the panel fills itself with textContent only
-    script = page[page.index("var story = "):]
-    assert "innerHTML" not in script[:script.index("})();")]
+    assert "innerHTML" not in web_asset("lesson.js").read_text(encoding="utf-8")
 
 
 def test_bundle_is_self_contained(report_map):
@@ -201,3 +204,144 @@ def test_cli_bundle(tmp_path, capsys):
     assert main(["bundle", "--story", DEFAULT, "-o", str(out), "--overwrite"]) == 0
     assert main(["bundle", "--story", "no-such-story", "-o", str(tmp_path / "x.html")]) == 2
     assert "no such story" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, words", [
+    ("null", "expected an object, got null"),
+    ('"a story"', "expected an object, got text"),
+    ("[]", "expected an object, got a list"),
+    ("42", "expected an object, got an integer"),
+])
+def test_top_level_must_be_an_object(report_map, tmp_path, text, words):
+    path = write_story(tmp_path, text)
+    with pytest.raises(DataError, match=words) as info:
+        load_story(path, report_map=report_map)
+    assert info.value.file == str(path)
+
+
+TEXT_CASES = {
+    "title with escape": (broken(0, "title", "Mini\x1b[2J", top=True), None, "title", "U+001B"),
+    "summary too long": (broken(0, "summary", "x" * 20_001, top=True), None, "summary",
+                         "at most 20,000"),
+    "step title two lines": (broken(0, "title", "Strikes\nand more"), 1, "title", "one line"),
+    "step text lone surrogate": (broken(1, "text", "half \ud83d"), 2, "text", "lone surrogate"),
+    "question with NUL": (broken(0, "question", "Why\x00?"), 1, "question", "U+0000"),
+    "empty story title": (broken(0, "title", " ", top=True), None, "title", "is empty"),
+}
+
+
+@pytest.mark.parametrize("record, step, field, words", TEXT_CASES.values(), ids=TEXT_CASES.keys())
+def test_text_fields_are_checked(report_map, tmp_path, record, step, field, words):
+    path = write_story(tmp_path, record)
+    with pytest.raises(DataError) as info:
+        load_story(path, report_map=report_map)
+    assert info.value.field == field and words in str(info.value)
+    if step is not None:
+        assert info.value.feature.startswith(f"mini step {step}")
+
+
+def test_multi_line_step_text_is_kept(report_map, tmp_path):
+    record = broken(0, "text", "First paragraph.\n\n\tSecond.")
+    story = load_story(write_story(tmp_path, record), report_map=report_map)
+    assert story.steps[0].text == "First paragraph.\n\n\tSecond."
+
+
+def test_a_text_is_an_id_never_a_path(report_map, tmp_path):
+    path = write_story(tmp_path, VALID)
+    for text in (str(path), "../stories/x.json", "mini.json"):
+        with pytest.raises(OptionError, match="story id"):
+            load_story(text, report_map=report_map, data_dir=tmp_path)
+
+
+def test_a_story_found_by_id_carries_that_id(report_map, tmp_path):
+    (tmp_path / "stories").mkdir()
+    write_story(tmp_path / "stories", VALID, "other.json")
+    with pytest.raises(DataError, match="differs from the file name") as info:
+        load_story("other", report_map=report_map, data_dir=tmp_path)
+    assert info.value.field == "id"
+
+
+# -- --story on the command line ---------------------------------------------------------
+
+def test_story_option_takes_an_id_or_a_json_file(tmp_path):
+    assert resolve_story_option(DEFAULT) == DEFAULT
+    path = write_story(tmp_path, VALID)
+    assert resolve_story_option(str(path)) == path
+    upper = write_story(tmp_path, VALID, "UPPER.JSON")
+    assert resolve_story_option(str(upper)) == upper
+
+
+def story_option_cases(tmp_path):
+    import os
+    (tmp_path / "folder.json").mkdir()
+    os.mkfifo(tmp_path / "pipe.json")
+    with (tmp_path / "big.json").open("wb") as handle:  # sparse: no disk used
+        handle.truncate(MAX_STORY_BYTES + 1)
+    (tmp_path / "notes.txt").write_text('{"id": "x"}', encoding="utf-8")
+    return {
+        "unknown id": ("no-such-story", "no such story 'no-such-story'"),
+        "system file": ("/etc/passwd", "neither a story id"),
+        "text file": (str(tmp_path / "notes.txt"), "nor a .json file"),
+        "missing file": (str(tmp_path / "missing.json"), "cannot open"),
+        "folder": (str(tmp_path / "folder.json"), "is not a file"),
+        "pipe": (str(tmp_path / "pipe.json"), "is not a file"),
+        "too big": (str(tmp_path / "big.json"), "at most 2,000,000"),
+        "folder without suffix": (str(tmp_path), "neither a story id"),
+        "empty": ("", "neither a story id"),
+    }
+
+
+def test_story_option_refuses_everything_else(tmp_path):
+    for name, (value, words) in story_option_cases(tmp_path).items():
+        with pytest.raises(OptionError) as info:
+            resolve_story_option(value)
+        message = str(info.value)
+        assert message.startswith("--story: ") and words in message, (name, message)
+
+
+@pytest.mark.parametrize("command", ["bundle", "handout"])
+def test_cli_story_option_never_reads_or_echoes_other_files(tmp_path, capsys, command):
+    out = tmp_path / "out.pdf"
+    (tmp_path / command).mkdir()
+    cases = story_option_cases(tmp_path / command)
+    for name, (value, words) in cases.items():
+        assert main([command, "--story", value, "-o", str(out)]) == 2, name
+        captured = capsys.readouterr()
+        assert captured.out == "" and "root:" not in captured.err
+        assert captured.err.startswith("error: --story: ") and captured.err.count("\n") == 1
+        assert words in captured.err, name
+    assert not out.exists()
+
+
+# -- check reads every story --------------------------------------------------------------
+
+def test_check_reports_every_broken_story_on_one_line_each(tmp_path, capsys):
+    import shutil
+    from mapapp.load import DATA_DIR
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    stories = data / "stories"
+    good = json.loads((stories / f"{DEFAULT}.json").read_text(encoding="utf-8"))
+    bad_layer = copy.deepcopy(good) | {"id": "bad-layer"}
+    bad_layer["steps"][2]["layers"] = ["rumours"]
+    reversed_bounds = copy.deepcopy(good) | {"id": "reversed"}
+    reversed_bounds["steps"][0]["bounds"] = [[53, 22], [44, 41]]
+    write_story(stories, bad_layer, "bad-layer.json")
+    write_story(stories, reversed_bounds, "reversed.json")
+    write_story(stories, "null", "nothing.json")
+    write_story(stories, good, "Bad Name.json")
+    write_story(stories, '{"id": "nan", "steps": [NaN]}', "nan.json")
+    assert main(["check", "--data-dir", str(data)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    errors = [line for line in err if line.startswith("error: ")]
+    assert len(errors) == 5, err
+    for name, words in [("Bad Name.json", "not a story id"), ("bad-layer.json", "'rumours'"),
+                        ("nan.json", "NaN"), ("nothing.json", "got null"),
+                        ("reversed.json", "'bounds'")]:
+        assert sum(name in line and words in line for line in errors) == 1, (name, errors)
+    assert err[-1] == "FAILED"
+
+
+def test_check_counts_the_stories(capsys):
+    assert main(["check"]) == 0
+    assert "1 story" in capsys.readouterr().out
