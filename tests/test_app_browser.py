@@ -293,3 +293,27 @@ def test_present_mode_steps_with_the_arrow_keys(page, app_url):
     page.keyboard.press("ArrowLeft")
     page.get_by_text("Step 2 of 6").wait_for(state="visible", timeout=30_000)
     assert page.outside_requests == []
+
+
+def test_two_readers_never_see_each_others_view(app_url):
+    """Two browsers on one server: what one reader does stays in their page."""
+    with launch_chromium() as browser:
+        first = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        second = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        for page in (first, second):
+            page.goto(app_url, wait_until="domcontentloaded")
+            page.frame_locator(MAP_FRAME).locator(".mapapp-f-strike-kyiv").first.wait_for(
+                state="attached", timeout=60_000)
+        # The first reader hides the strikes and picks a feature...
+        first.get_by_test_id("stSidebar").get_by_text("Strike points").click()
+        first.wait_for_url(lambda url: "layers=" in url, timeout=30_000)
+        first.goto(first.url + "&feature=place-kherson", wait_until="domcontentloaded")
+        first.get_by_text("Kherson", exact=False).first.wait_for(timeout=30_000)
+        # ...the second, reloaded afterwards, still has the default view.
+        second.reload(wait_until="domcontentloaded")
+        frame = second.frame_locator(MAP_FRAME)
+        frame.locator(".mapapp-f-strike-kyiv").first.wait_for(state="attached", timeout=60_000)
+        assert "layers=" not in second.url and "feature=" not in second.url
+        assert second.get_by_test_id("stSidebar").get_by_role(
+            "checkbox", name="Strike points").is_checked()
+        browser.close()
