@@ -141,8 +141,10 @@ def _html(args) -> int:
     from .viewstate import DEFAULT_LAYERS
     from .webmap import build_map, save_html
     output = check_output(Path(args.output), overwrite=args.overwrite)  # before the work
+    # The same comma list as export's (unknown names are an error naming --layers).
+    layers = _names("--layers", args.layers or None, LAYERS)
+    layers = DEFAULT_LAYERS if layers is None else layers
     report_map = _report_map(args)
-    layers = tuple(v for v in args.layers.split(",") if v) if args.layers else DEFAULT_LAYERS
     folium_map = build_map(report_map, layers=layers, basemap=args.basemap,
                            inline_assets=True, carto_api_key=args.carto_api_key)
     save_html(folium_map, output, overwrite=args.overwrite)

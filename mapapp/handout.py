@@ -179,11 +179,17 @@ class _Page:
                 if line:
                     lines.append(line)
                 while self._measure(word, prop) > width and len(word) > 1:
-                    cut = len(word) - 1
-                    while cut > 1 and self._measure(word[:cut], prop) > width:
-                        cut -= 1
-                    lines.append(word[:cut])
-                    word = word[cut:]
+                    # The longest head that fits, by halving: a 10,000-letter
+                    # word takes a few dozen measurements a line, not thousands.
+                    low, high = 1, len(word) - 1
+                    while low < high:
+                        middle = (low + high + 1) // 2
+                        if self._measure(word[:middle], prop) <= width:
+                            low = middle
+                        else:
+                            high = middle - 1
+                    lines.append(word[:low])
+                    word = word[low:]
                 line = word
             lines.append(line)
         while lines and not lines[-1]:
