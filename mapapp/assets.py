@@ -24,6 +24,7 @@ uses, so a resource replaces folium's CDN link of the same name.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import importlib
 import os
@@ -126,9 +127,11 @@ def web_asset(name: str) -> Path:
     return path
 
 
+@functools.lru_cache(maxsize=1)
 def _mapapp_prefix() -> str:
     # A new version of our script gets a new URL, so no browser keeps
-    # running a cached old one against a new payload.
+    # running a cached old one against a new payload.  Hashed once per
+    # process (the files ship with the package), not for every map built.
     digest = hashlib.sha256()
     for name in ("mapapp.js", "map.css"):
         digest.update(web_asset(name).read_bytes())

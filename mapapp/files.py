@@ -23,20 +23,40 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
     ('hello', ['b.txt'])
     """
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = _temp_copy(path, data)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _bytes(data: bytes | str) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    """Write ``payload`` to the open file ``fd`` and close it, on disk."""
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(payload)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _temp_copy(path: Path, data: bytes | str) -> str:
+    """``data`` in a new temporary file beside ``path`` (named
+    ``.<name>.<random>.tmp``, readable by all), ready to be moved into place;
+    on any failure it is removed and the error propagates."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        _write_all(fd, _bytes(data))
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are meant to be shared
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def check_output(path: Path, *, overwrite: bool) -> Path:
@@ -95,15 +115,9 @@ def write_output(path: str | os.PathLike[str], data: bytes | str, *, overwrite: 
     ('three', ['a.txt'])
     """
     path = check_output(Path(path), overwrite=overwrite)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an output is meant to be shared
+        tmp = _temp_copy(path, data)
         if overwrite:
             os.replace(tmp, path)
             tmp = None
@@ -115,7 +129,7 @@ def write_output(path: str | os.PathLike[str], data: bytes | str, *, overwrite: 
             except OSError as err:
                 if err.errno not in _NO_HARD_LINKS:
                     raise
-                _create_exclusive(path, payload)
+                _create_exclusive(path, _bytes(data))
     except OSError as err:
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from err
     finally:
@@ -137,10 +151,7 @@ def _create_exclusive(path: Path, payload: bytes) -> None:
     except FileExistsError:
         raise _exists(path) from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
+        _write_all(fd, payload)
     except BaseException:
         path.unlink(missing_ok=True)
         raise

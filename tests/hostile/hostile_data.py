@@ -26,6 +26,7 @@ stand-in and the refusal is tested on its own (test_hostile_refused.py).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,3 +173,13 @@ def build(root: Path, payloads: list[dict] = PAYLOADS, *, report_payload: str | 
                 folder.placed[("story", name)] = story_payload
     (data_dir / "stories" / "hostile.json").write_text(json.dumps(story), encoding="utf-8")
     return folder
+
+
+_CALL = re.compile(r"mapapp\.(\w+)\((?:map|feature_group)_[0-9a-f]{32}, ")
+
+
+def page_calls(page: str) -> list[tuple[str, object]]:
+    """Every ``mapapp.<function>(var, JSON...)`` call in a written page,
+    decoded by Python from the file (not by the browser under test)."""
+    decoder = json.JSONDecoder()
+    return [(m.group(1), decoder.raw_decode(page, m.end())[0]) for m in _CALL.finditer(page)]

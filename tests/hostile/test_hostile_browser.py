@@ -21,29 +21,23 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import textwrap
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
 
-from browser_support import ARTIFACTS, launch_chromium, open_offline_page
-from hostile_data import PAYLOADS
+from browser_support import ARTIFACTS, launch_chromium, open_offline_page, serve_app
+from hostile_data import PAYLOADS, page_calls
 from mapapp import cli
 from mapapp.details import feature_details
 from mapapp.viewstate import from_query
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 BY_ID = {p["id"]: (i, p) for i, p in enumerate(PAYLOADS)}
 
@@ -133,16 +127,6 @@ def shown_by_st_text(value: str) -> str:
 
 
 # -- pages written by the CLI -------------------------------------------------------
-
-_CALL = re.compile(r"mapapp\.(\w+)\((?:map|feature_group)_[0-9a-f]{32}, ")
-
-
-def page_calls(page: str) -> list[tuple[str, object]]:
-    """Every ``mapapp.<function>(var, JSON...)`` call in the page, decoded
-    by Python from the file (not by the browser that is under test)."""
-    decoder = json.JSONDecoder()
-    return [(m.group(1), decoder.raw_decode(page, m.end())[0]) for m in _CALL.finditer(page)]
-
 
 def write_page(command: list[str], folder, out: Path) -> tuple[Path, str]:
     assert cli.main([*command, "-o", str(out), "--data-dir", str(folder.data_dir),
@@ -330,45 +314,12 @@ def test_every_lesson_step_shows_its_text_literally(browser, hostile, tmp_path, 
 
 # -- the Streamlit app ----------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(hostile):
     """One Streamlit server on the hostile folder for the whole module."""
-    port = free_port()
-    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-               MAPAPP_DATA_DIR=str(hostile.data_dir), MAPAPP_GEOCACHE_DIR=str(hostile.cache_dir))
-    log = open(ARTIFACTS / "streamlit-hostile-server.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-         "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("Streamlit did not start; see "
-                                       f"{ARTIFACTS / 'streamlit-hostile-server.log'}")
-                time.sleep(0.3)
+    with serve_app("streamlit-hostile-server.log", MAPAPP_DATA_DIR=str(hostile.data_dir),
+                   MAPAPP_GEOCACHE_DIR=str(hostile.cache_dir)) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 # The run has ended and its one map frame has drawn ``drawn`` (so it has run

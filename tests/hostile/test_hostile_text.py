@@ -20,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import hostile_data
-from hostile_data import FIELDS, PAYLOADS, fits
+from hostile_data import FIELDS, PAYLOADS, fits, page_calls
 from mapapp import cli
 from mapapp.details import feature_details, feature_rows
 from mapapp.layers import display_properties
@@ -132,19 +132,6 @@ def structure(page: str) -> list[tuple]:
     parser.feed(page)
     parser.close()
     return parser.tags
-
-
-_CALL = re.compile(r"mapapp\.(\w+)\((?:map|feature_group)_[0-9a-f]{32}, ")
-
-
-def page_calls(page: str) -> list[tuple[str, object]]:
-    """Every ``mapapp.<function>(var, JSON...)`` call in the page, decoded."""
-    decoder = json.JSONDecoder()
-    calls = []
-    for match in _CALL.finditer(page):
-        value, _ = decoder.raw_decode(page, match.end())
-        calls.append((match.group(1), value))
-    return calls
 
 
 def _write_page(command: list[str], folder, out: Path) -> str:
