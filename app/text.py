@@ -19,8 +19,13 @@ CSS_FILE = Path(__file__).resolve().with_name("app.css")
 
 
 def use_styles() -> None:
-    """Add ``app.css`` to the page (once per run, before anything styled)."""
-    st.html(CSS_FILE)
+    """Add ``app.css`` to the page (once per run, before anything styled).
+
+    Through Markdown with HTML allowed: the text is our own file, and
+    ``st.html(path)`` sends a style-only body to the event container, where
+    Streamlit 1.67 never puts it on the page.
+    """
+    st.markdown(f"<style>{CSS_FILE.read_text(encoding='utf-8')}</style>", unsafe_allow_html=True)
 
 
 def heading(text: str, *, key: str, level: int = 1) -> None:

@@ -278,3 +278,16 @@ def test_two_readers_never_see_each_others_view(app_url):
         assert second.get_by_test_id("stSidebar").get_by_role(
             "checkbox", name="Strike points").is_checked()
         browser.close()
+
+
+def test_plain_text_headings_get_their_style(page, app_url):
+    # Data text is st.text (never Markdown); app/app.css makes the headline
+    # a heading.  Without the stylesheet it would be body-sized.
+    open_map(page, app_url)
+    headline = page.locator('[class*="st-key-mapapp_h1_report"] [data-testid="stText"]')
+    headline.wait_for(timeout=30_000)
+    assert headline.inner_text().startswith("Russia Strikes Ukrainian Cities")
+    size = headline.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    body = page.locator('[data-testid="stText"]').nth(1).evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 1.8 * body
