@@ -65,7 +65,7 @@ def test_check_names_a_corrupt_cache_entry_that_breaks_a_place(tmp_path, capsys)
 
 def test_html_rejects_unknown_layers_and_basemaps(tmp_path, capsys):
     assert main(["html", "-o", str(tmp_path / "m.html"), "--layers", "strikes,gossip"]) == 2
-    assert "unknown layers: gossip" in capsys.readouterr().err
+    assert "error: --layers: unknown gossip (known: " in capsys.readouterr().err
     try:
         main(["html", "-o", str(tmp_path / "m.html"), "--basemap", "google"])
     except SystemExit as exit_:
