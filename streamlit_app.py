@@ -89,15 +89,21 @@ def init_widgets_from_link(query: dict, feature_ids: set[str]) -> None:
 
 def dismiss_link_notes() -> None:
     st.session_state["_link_notes"] = []
+    st.session_state["_link_error"] = None
 
 
 def show_link_notes() -> None:
+    """What the link got wrong, until the reader dismisses it."""
+    error = st.session_state.get("_link_error")
     notes = st.session_state.get("_link_notes") or []
-    if not notes:
+    if not (error or notes):
         return
     with st.container(key="link_notes"):
-        text.problem("Parts of the link were not understood and are ignored.", "\n".join(notes),
-                     kind="warning", key="link")
+        if error:
+            text.problem(*error, key="story_link")
+        if notes:
+            text.problem("Parts of the link were not understood and are ignored.",
+                         "\n".join(notes), kind="warning", key="link")
         st.button("Dismiss", key="link_notes_dismiss", on_click=dismiss_link_notes)
 
 
@@ -131,6 +137,36 @@ def sidebar_view() -> ViewState:
 def clicked_feature_id(result: dict | None) -> str:
     drawing = (result or {}).get("last_active_drawing") or {}
     return str((drawing.get("properties") or {}).get("id") or "")
+
+
+# The selected feature is plain session state, set by a click on the map or
+# by the picker beside it.  The picker is not keyed to it: a rerun that the
+# browser asked for before a click's run reached it (the popup's pan reports
+# a new extent) carries the picker's old value, and Streamlit lets a
+# widget's browser value win over state set from Python.  So each click
+# makes a new picker (a new key), and a stale value for an old one is dropped.
+def note_click(clicked: str, ids: set[str]) -> None:
+    if clicked in ids and clicked != st.session_state.get("_last_click"):
+        st.session_state["_last_click"] = clicked
+        st.session_state["selected"] = clicked
+        st.session_state["_picker"] = st.session_state.get("_picker", 0) + 1
+
+
+def picked(key: str) -> None:
+    # A stale browser value for an earlier picker still calls its callback.
+    if key == f"picker_{st.session_state.get('_picker', 0)}":
+        st.session_state["selected"] = st.session_state[key]
+
+
+def feature_picker(names: dict[str, str]) -> str | None:
+    """The "Feature details" box, showing the selected feature; returns it."""
+    selected = st.session_state.get("selected")  # a pick's callback has already run
+    options = list(names)
+    key = f"picker_{st.session_state.get('_picker', 0)}"
+    st.selectbox("Feature details", options, key=key, on_change=picked, args=(key,),
+                 index=options.index(selected) if selected in names else None,
+                 format_func=names.get, placeholder="Choose a feature")
+    return selected if selected in names else None
 
 
 def show_header(report_map) -> None:
@@ -329,9 +365,10 @@ def main() -> None:
         story = (get_story(report_map, data_dir, version, story_id) if story_id in known
                  else None)
         if story is None and story_id not in known:
-            text.problem("The link names a lesson that does not exist.",
-                         f"No lesson called “{story_id}”. Lessons: {', '.join(known) or 'none'}.",
-                         key="story_link")
+            # Shown in the explorer below, and kept: this run is the last to see the link.
+            st.session_state["_link_error"] = (
+                "The link names a lesson that does not exist.",
+                f"No lesson called “{story_id}”. Lessons: {', '.join(known) or 'none'}.")
         if story is not None:
             if "step" not in st.session_state:
                 st.session_state["step"] = step_from_link(link.get("step"), len(story.steps))
@@ -360,18 +397,13 @@ def main() -> None:
         # exported image frames); nothing else reruns the script.
         result = st_folium(folium_map, height=MAP_HEIGHT, use_container_width=True,
                            returned_objects=["last_active_drawing", "bounds"], key="map")
-        clicked = clicked_feature_id(result)
-        if clicked in ids and clicked != st.session_state.get("_last_click"):
-            st.session_state["_last_click"] = clicked
-            st.session_state["selected"] = clicked
+        note_click(clicked_feature_id(result), ids)
         st.caption(f"{len(visible)} of {len(report_map.features)} features shown.")
 
     with detail_col:
         names = {f.id: f"{f.display_name} ({LAYER_LABELS[f.layer].lower()})"
                  for f in report_map.features}
-        selected = st.selectbox("Feature details", list(names), key="selected",
-                                format_func=names.get, index=None,
-                                placeholder="Choose a feature")
+        selected = feature_picker(names)
         show_details(report_map, selected)
 
     # Until the browser reports the map's extent, st_folium echoes the

@@ -13,13 +13,14 @@ from __future__ import annotations
 import io
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
 from browser_support import ARTIFACTS, launch_chromium, serve_app
+from mapapp.load import load_report_map
 
 pytestmark = pytest.mark.browser
 
@@ -291,3 +292,56 @@ def test_plain_text_headings_get_their_style(page, app_url):
     body = page.locator('[data-testid="stText"]').nth(1).evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 1.8 * body
+
+
+def shown_details(page) -> tuple[str, str]:
+    """The details panel's heading and the feature the address names."""
+    heading = page.locator('[class*="st-key-mapapp_h3_details"] [data-testid="stText"]')
+    names = heading.all_inner_texts()
+    feature = parse_qs(urlparse(page.url).query).get("feature", [""])[0]
+    return (names[-1] if names else ""), feature
+
+
+def test_clicks_and_picks_always_agree(page, app_url):
+    """Each click's run races the rerun its popup's pan asks for, which
+    carries the picker's old value: the panel and the address must still
+    name the feature clicked last, or the one picked last."""
+    report_map = load_report_map()
+    frame = open_map(page, app_url)
+    frame.locator(".mapapp-f-strike-kyiv").first.wait_for(state="attached", timeout=60_000)
+    wait_quiet(page)
+    sequence = ["strike-kyiv", "explosion-przewodow", "strike-lviv", "strike-kharkiv",
+                "place-kherson", "place-henichesk"] * 2
+    for n, fid in enumerate(sequence):
+        if n % 4 == 3:  # now and then the reader picks one beside the map instead
+            fid = "place-bucha"
+            panel = page.get_by_test_id("stColumn").filter(has_text="Feature details")
+            choose(page, panel, "Feature details", "Bucha (Буча) (other places)")
+        else:
+            # A click event on the marker itself: a popup left open may cover it.
+            map_frame(page).locator(f".mapapp-f-{fid}").first.dispatch_event("click")
+        expected = (report_map.by_id(fid).display_name, fid)
+        deadline = time.monotonic() + 20
+        while shown_details(page) != expected and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        # Then the reruns that raced the click's must not take it back.
+        wait_quiet(page, 1.5)
+        assert shown_details(page) == expected, f"step {n}"
+    assert page.outside_requests == []
+
+
+def test_a_missing_lesson_stays_reported(page, app_url):
+    # The map's first report of its extent reruns the script (the link was
+    # rewritten by then): the error must still be there, until dismissed.
+    page.goto(app_url + "/?mode=present&story=nope", wait_until="domcontentloaded")
+    map_frame(page).locator(".mapapp-f-explosion-przewodow").first.wait_for(
+        state="attached", timeout=60_000)
+    page.wait_for_timeout(1500)
+    wait_quiet(page, 1.5)
+    error = page.locator(".st-key-mapapp_error_story_link")
+    assert error.get_by_test_id("stAlert").inner_text() == \
+        "The link names a lesson that does not exist."
+    assert "No lesson called “nope”" in error.inner_text()
+    assert "story=" not in page.url
+    page.get_by_role("button", name="Dismiss").click()
+    error.wait_for(state="detached", timeout=30_000)

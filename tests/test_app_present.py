@@ -122,3 +122,21 @@ def test_a_link_cannot_name_a_file_as_the_story(story_id):
     assert at.error[0].value == "The link names a lesson that does not exist."
     assert f"No lesson called “{story_id}”" in "\n".join(texts(at))
     assert at.get("dataframe")  # back in the explorer
+
+
+def test_a_missing_lesson_stays_reported_until_dismissed():
+    # The app rewrites the address and leaves present mode at once, and the
+    # map's first report of its extent reruns the script: the error must
+    # survive both, like the link's other notes.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"mode": "present", "story": "nope", "layers": "rumours"})
+    at.run()
+    assert "story" not in at.query_params
+    at.run()
+    at.checkbox(key="layer_places").uncheck().run()
+    assert [e.value for e in at.error] == ["The link names a lesson that does not exist."]
+    shown = "\n".join(texts(at))
+    assert "No lesson called “nope”" in shown and "rumours" in shown
+    at.button(key="link_notes_dismiss").click().run()
+    assert not at.error and not at.warning and not at.exception
+    assert "No lesson called" not in "\n".join(texts(at))

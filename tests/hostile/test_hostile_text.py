@@ -228,7 +228,7 @@ def test_app_details_and_table_show_every_payload_literally(app_env, hostile, ho
         expected = rows[fid]
         got = table[table["id"] == fid].iloc[0].to_dict()
         assert got == expected, fid
-        at.selectbox(key="selected").select(fid).run()
+        next(s for s in at.selectbox if s.label == "Feature details").select(fid).run()
         assert not at.exception
         values = shown(at)
         feature = hostile_map.by_id(fid)
