@@ -128,6 +128,8 @@ def write_handout(report_map, story, output: str | os.PathLike[str], *, paper: s
     is ever left behind.
     """
     output = Path(output)
+    if output.is_dir():  # before ".pdf" is added: "-o out" meant that folder
+        check_output(output, overwrite=overwrite)
     if not output.suffix:
         output = output.with_name(f"{output.name}.pdf")
     elif output.suffix.lower() != ".pdf":

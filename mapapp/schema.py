@@ -115,17 +115,21 @@ _STRINGS = re.compile(_STRING)
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _BRACKET_TOKENS = re.compile(_STRING + r"|[\[\]{}]")
 _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+# Strings (a key when a colon follows) and brackets: to find a duplicate key.
+_KEY_TOKENS = re.compile(f"({_STRING})(\\s*:)?|[\\[\\]{{}}]")
 # Strings (skipped) and the literals json hands to parse_int/float/constant.
 _LITERAL_TOKENS = re.compile(
     _STRING + r"|(-?Infinity|NaN|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)")
 
 
 class _Refused(Exception):
-    """A literal json.loads parsed but we refuse (raised from its hooks)."""
+    """A literal (or an object's ``key``) json.loads parsed but we refuse,
+    raised from its hooks."""
 
-    def __init__(self, literal: str | None, message: str):
+    def __init__(self, literal: str | None, message: str, *, key: str | None = None):
         super().__init__(message)
         self.literal = literal
+        self.key = key
         self.message = message
 
 
@@ -155,8 +159,30 @@ def _object(pairs: list[tuple[str, Any]]) -> dict:
         twice = next(key for key, _ in pairs if key in seen or seen.add(key))
         # Which copy wins differs between parsers: a reviewer and the app
         # could read different values.
-        raise _Refused(None, f"key {_short(twice)!r} appears twice in one object")
+        raise _Refused(None, f"key {_short(twice)!r} appears twice in one object", key=twice)
     return record
+
+
+def _duplicate_key_position(text: str, key: str) -> str:
+    """Where ``key`` first appears a second time in one object (text order).
+
+    Only called once parsing has failed, so a plain scan is fine: a stack
+    of the keys seen in each open object (None for an array).
+    """
+    stack: list[set[str] | None] = []
+    for match in _KEY_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            stack.append(set() if token == "{" else None)
+        elif token in "]}":
+            if stack:
+                stack.pop()
+        elif match.group(2) and stack and stack[-1] is not None:
+            name = json.loads(match.group(1))
+            if name == key and name in stack[-1]:
+                return _position(text, match.start())
+            stack[-1].add(name)
+    return ""
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -250,7 +276,8 @@ def parse_json(data: bytes, *, file: str) -> Any:
         return json.loads(text, parse_constant=_parse_constant, parse_float=_parse_float,
                           parse_int=_parse_int, object_pairs_hook=_object)
     except _Refused as err:
-        where = _literal_position(text, err.literal)
+        where = (_duplicate_key_position(text, err.key) if err.key is not None
+                 else _literal_position(text, err.literal))
         raise DataError(err.message + (f" ({where})" if where else ""), file=file) from None
     except json.JSONDecodeError as err:
         raise DataError(f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}",

@@ -143,6 +143,15 @@ def test_only_pdf_outputs(report_map, tmp_path):
         write_handout(report_map, STORY, tmp_path / "h.png")
 
 
+def test_a_folder_named_as_output_is_refused_not_renamed(report_map, tmp_path):
+    # "-o out" with a folder "out" there: never a surprise "out.pdf" beside it.
+    (tmp_path / "out").mkdir()
+    with pytest.raises(OptionError, match="is a folder"):
+        write_handout(report_map, STORY, tmp_path / "out")
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert write_handout(report_map, STORY, tmp_path / "h").name == "h.pdf"
+
+
 def test_unknown_highlight_is_an_option_error(report_map):
     bad = Story("s", "t", "", (Step("x", "X", "x", SOUTH, ("places",), ("no-such-feature",)),))
     with pytest.raises(OptionError, match="no-such-feature"):

@@ -157,7 +157,10 @@ def read_error(path, **kwargs) -> str:
     (b'{"a": 1' + b"0" * 400 + b"}", "integers go up to 2**53"),
     (b'{"a": ' + b"9" * 5000 + b"}", "too large"),  # past Python's own 4,300-digit limit
     (b'{"a": 9007199254740993}', "too large"),
-    (b'{"a": 1, "b": {"c": 2, "c": 3}}', "key 'c' appears twice"),
+    (b'{"a": 1, "b": {"c": 2, "c": 3}}', "key 'c' appears twice in one object (line 1, column 24)"),
+    # Keys repeat across objects; the one repeated within an object is found.
+    (b'[{"id": 1},\n {"id": 2, "x": {"id": 0}, "id": 3}]',
+     "key 'id' appears twice in one object (line 2, column 28)"),
     (b"[" * 100_000 + b"]" * 100_000, "nested more than 32 levels deep at line 1, column 33"),
     (b'{"a": ' + b"{\"b\": " * 40 + b"1" + b"}" * 41, "nested more than 32 levels"),
     (b'{"a": [1, 2', "invalid JSON at line 1, column 12"),
