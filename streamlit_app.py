@@ -9,29 +9,27 @@ assembled fresh each run, which takes milliseconds.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
-
-import logging
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from app import text
-from mapapp.assets import install_static
-from mapapp.details import feature_details, feature_rows
-from mapapp.layers import type_label
+from mapapp.classroom.bundle import render_bundle
+from mapapp.classroom.handout import render_handout
+from mapapp.classroom.story import list_stories, load_story
 from mapapp.errors import MapAppError
-from mapapp.load import DATA_DIR, GEOCACHE_DIR, data_version, load_report_map
 from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES
-from mapapp.export import FORMATS, render_bytes
-from mapapp.presets import PRESETS, get_preset
-from mapapp.render import THEMES, default_subtitle, default_title
-from mapapp.bundle import render_bundle
-from mapapp.handout import render_handout
-from mapapp.story import list_stories, load_story
-from mapapp.viewstate import BASEMAPS, ViewState, bounds_from_leaflet, from_query
-from mapapp.webmap import INITIAL_BOUNDS, build_map
+from mapapp.model.describe import feature_details, feature_rows, type_label
+from mapapp.sources.report_folder import DATA_DIR, GEOCACHE_DIR, data_version, load_report_map
+from mapapp.static.export import FORMATS, render_bytes
+from mapapp.static.figure import THEMES, default_subtitle, default_title
+from mapapp.static.presets import PRESETS, get_preset
+from mapapp.view import BASEMAPS, INITIAL_BOUNDS, ViewState, bounds_from_leaflet, from_query
+from mapapp.web.map import build_map
+from mapapp.web.resources import install_static
 
 APP_DIR = Path(__file__).resolve().parent
 # Streamlit serves ./static/ at /app/static/ (see .streamlit/config.toml).

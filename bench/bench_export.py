@@ -22,10 +22,10 @@ GOAL_S = 1.5
 
 
 def main() -> int:
-    from mapapp.export import FORMATS, render_bytes
-    from mapapp.load import load_report_map
-    from mapapp.presets import PRESETS
-    from mapapp.snapshot import capture
+    from mapapp.sources.report_folder import load_report_map
+    from mapapp.static.export import FORMATS, render_bytes
+    from mapapp.static.presets import PRESETS
+    from mapapp.web.snapshot import capture
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per cell (median)")

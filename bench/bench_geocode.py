@@ -12,7 +12,8 @@ import sys
 import time
 
 import timing  # noqa: E402,F401  (puts the project on sys.path)
-from mapapp import gazetteer  # noqa: E402
+
+from mapapp.geo import gazetteer  # noqa: E402
 
 QUERIES = ["Kyiv", "Zaporizhia", "Vasylivka", "Nowhere", "Kamianka-Dniprovska"] * 200
 

@@ -21,9 +21,9 @@ def main() -> int:
     args = parser.parse_args()
     n = args.repeat
 
-    from mapapp.load import load_report_map
-    from mapapp.viewstate import ViewState
-    from mapapp.webmap import build_map, render_html
+    from mapapp.sources.report_folder import load_report_map
+    from mapapp.view import ViewState
+    from mapapp.web.map import build_map, render_html
 
     rows: list[tuple[str, float]] = []
     cold, report_map = timed(load_report_map)

@@ -11,30 +11,30 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import DataError, MapAppError
-from .geocache_cli import add_geocode_arguments, run_geocode
-from .load import DATA_DIR, GEOCACHE_DIR
-from .model import LAYERS
+from mapapp.cli_geocode import add_geocode_arguments, run_geocode
+from mapapp.errors import DataError, MapAppError
+from mapapp.model import LAYERS
+from mapapp.sources.report_folder import DATA_DIR, GEOCACHE_DIR
 
 
 def _report_map(args):
     """The report map from the command's ``--data-dir`` and ``--cache-dir``."""
-    from .load import load_report_map
+    from mapapp.sources.report_folder import load_report_map
     return load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
 
 
 def _report_and_story(args):
     """The report map and the lesson named by ``--story`` (an id or a .json file)."""
-    from .story import load_story, resolve_story_option
+    from mapapp.classroom.story import load_story, resolve_story_option
     story = resolve_story_option(args.story, data_dir=Path(args.data_dir))
     report_map = _report_map(args)
     return report_map, load_story(story, report_map=report_map, data_dir=Path(args.data_dir))
 
 
 def _check(args) -> int:
-    from .geocode import Geocache
-    from .load import load_report_map, offline_locator
-    from .places import load_places, places_by_id
+    from mapapp.geo.geocode import Geocache
+    from mapapp.geo.places import load_places, places_by_id
+    from mapapp.sources.report_folder import load_report_map, offline_locator
 
     data_dir, cache_dir = Path(args.data_dir), Path(args.cache_dir)
     report_map = load_report_map(data_dir, cache_dir=cache_dir)
@@ -84,8 +84,8 @@ def _check(args) -> int:
 def _check_stories(data_dir: Path, report_map) -> tuple[int, int]:
     """Load every story in ``data_dir/stories``, printing one line per broken
     one; return how many there are and how many are broken."""
-    from .schema import is_id
-    from .story import load_story
+    from mapapp.classroom.story import load_story
+    from mapapp.schema import is_id
     folder = data_dir / "stories"
     paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
     broken = 0
@@ -103,7 +103,7 @@ def _check_stories(data_dir: Path, report_map) -> tuple[int, int]:
 
 def _own_words(data_dir: Path) -> int:
     """How many summaries or claims repeat the report (printing each)."""
-    from .ownwords import copied_texts, load_fingerprint
+    from mapapp.sources.ownwords import copied_texts, load_fingerprint
     path = data_dir / "report_fingerprint.json"
     if not path.exists():
         print(f"note: no {path.name}; run `python -m mapapp fingerprint REPORT.txt` "
@@ -116,8 +116,8 @@ def _own_words(data_dir: Path) -> int:
 
 
 def _fingerprint(args) -> int:
-    from .errors import OutputError
-    from .ownwords import check_report_text, write_fingerprint
+    from mapapp.errors import OutputError
+    from mapapp.sources.ownwords import check_report_text, write_fingerprint
     source = Path(args.report)
     try:
         text = source.read_text(encoding="utf-8")
@@ -137,9 +137,9 @@ def _fingerprint(args) -> int:
 
 
 def _html(args) -> int:
-    from .files import check_output
-    from .viewstate import DEFAULT_LAYERS
-    from .webmap import build_map, save_html
+    from mapapp.files import check_output
+    from mapapp.view import DEFAULT_LAYERS
+    from mapapp.web.map import build_map, save_html
     output = check_output(Path(args.output), overwrite=args.overwrite)  # before the work
     # The same comma list as export's (unknown names are an error naming --layers).
     layers = _names("--layers", args.layers or None, LAYERS)
@@ -157,7 +157,7 @@ def _html(args) -> int:
 
 
 def _bundle(args) -> int:
-    from .bundle import write_bundle
+    from mapapp.classroom.bundle import write_bundle
     report_map, story = _report_and_story(args)
     path = write_bundle(report_map, story, Path(args.output), overwrite=args.overwrite)
     print(f"Wrote {path}: lesson \"{story.title}\", {len(story.steps)} steps, one "
@@ -168,7 +168,7 @@ def _bundle(args) -> int:
 def _names(option: str, text: str | None, known: tuple[str, ...]) -> tuple[str, ...] | None:
     """A comma list as the app takes it: absent is the default (``None``),
     ``none`` is nothing; unknown names are an error naming the option."""
-    from .errors import OptionError
+    from mapapp.errors import OptionError
     if text is None:
         return None
     if text.strip().lower() == "none":
@@ -183,8 +183,8 @@ def _names(option: str, text: str | None, known: tuple[str, ...]) -> tuple[str, 
 
 def _view_kwargs(args) -> dict:
     """Layers, types, statuses and bounds from the command line."""
-    from .export import parse_bounds
-    from .model import ALL_TYPES, STATUSES
+    from mapapp.model import ALL_TYPES, STATUSES
+    from mapapp.view import parse_bounds
     return {"layers": _names("--layers", args.layers, LAYERS),
             "types": _names("--types", args.types, ALL_TYPES),
             "statuses": _names("--status", args.status, STATUSES),
@@ -226,9 +226,9 @@ class ProgressBar:
 
 
 def _export(args) -> int:
-    from .errors import OptionError
-    from .export import export_image, export_presets
-    from .presets import PRESETS, check_dpi, resolve_spec
+    from mapapp.errors import OptionError
+    from mapapp.static.export import export_image, export_presets
+    from mapapp.static.presets import PRESETS, check_dpi, resolve_spec
 
     dpi = None if args.dpi is None else check_dpi(args.dpi)
     view = _view_kwargs(args)
@@ -262,8 +262,8 @@ def _export(args) -> int:
 
 
 def _snapshot(args) -> int:
-    from .presets import check_dpi, resolve_spec
-    from .snapshot import find_browser, snapshot
+    from mapapp.static.presets import check_dpi, resolve_spec
+    from mapapp.web.snapshot import find_browser, snapshot
 
     dpi = None if args.dpi is None else check_dpi(args.dpi)
     view = _view_kwargs(args)
@@ -282,7 +282,7 @@ def _snapshot(args) -> int:
 
 
 def _handout(args) -> int:
-    from .handout import write_handout
+    from mapapp.classroom.handout import write_handout
 
     report_map, story = _report_and_story(args)
     path = write_handout(report_map, story, args.output, paper=args.paper, overwrite=args.overwrite)
@@ -291,7 +291,7 @@ def _handout(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .webmap import BASEMAPS
+    from mapapp.view import BASEMAPS
 
     parser = argparse.ArgumentParser(prog="python -m mapapp",
                                      description="A news report about a war, as a sourced map.")
@@ -341,8 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.set_defaults(run=_bundle)
 
     def view_options(command):
-        from .model import ALL_TYPES, STATUSES
-        from .presets import PRESETS
+        from mapapp.model import ALL_TYPES, STATUSES
+        from mapapp.static.presets import PRESETS
         command.add_argument("--preset", metavar="NAME",
                              help=f"image size: {', '.join(PRESETS)} (default: social)")
         command.add_argument("--size", help="WIDTHxHEIGHT in pixels (1600x900) or with a unit "
@@ -382,7 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "/usr/bin/chromium, or chromium/google-chrome on PATH)")
     snap.set_defaults(run=_snapshot)
 
-    from .handout import PAPERS
+    from mapapp.classroom.handout import PAPERS
     handout = folders(sub.add_parser(
         "handout", help="a printable PDF for class: one page per story step, with questions"))
     handout.add_argument("--story", default="report-2022-11-16",

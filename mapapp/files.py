@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OptionError, OutputError
+from mapapp.errors import OptionError, OutputError
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:

@@ -23,8 +23,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError
-from .model import LAYER_TYPES, LAYERS, STATUSES
+from mapapp.errors import DataError
+from mapapp.model import LAYER_TYPES, LAYERS, STATUSES
 
 _DATE = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
 # An ISO date, month or year, or an interval "start/end" of those.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mapapp.load import load_report_map
+from mapapp.sources.report_folder import load_report_map
 
 
 @pytest.fixture(scope="session")

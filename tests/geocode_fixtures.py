@@ -15,7 +15,7 @@ from geopy.adapters import AdapterHTTPError, URLLibAdapter
 from geopy.exc import GeocoderTimedOut
 from geopy.geocoders import Nominatim
 
-from mapapp.places import Place
+from mapapp.geo.places import Place
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACES_FILE = ROOT / "data" / "places.json"

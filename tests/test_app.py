@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapapp.load import DATA_DIR
+from mapapp.sources.report_folder import DATA_DIR
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 

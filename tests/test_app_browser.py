@@ -19,8 +19,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
+from mapapp.sources.report_folder import load_report_map
+
 from browser_support import ARTIFACTS, launch_chromium, serve_app
-from mapapp.load import load_report_map
 
 pytestmark = pytest.mark.browser
 

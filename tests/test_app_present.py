@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapapp.load import load_report_map
-from mapapp.story import load_story
+from mapapp.classroom.story import load_story
+from mapapp.sources.report_folder import load_report_map
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 STORY = "report-2022-11-16"

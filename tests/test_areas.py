@@ -5,9 +5,9 @@ import re
 import pytest
 from shapely.geometry import Point, box
 
-from mapapp.areas import held_by, returned, russian_held
 from mapapp.errors import DataError
-from mapapp.frontline import FrontLine, Waypoint, cutting_line, line_geometry
+from mapapp.geo.areas import held_by, returned, russian_held
+from mapapp.geo.frontline import FrontLine, Waypoint, cutting_line, line_geometry
 
 # A square "country" 0..10 x 0..10; the front runs north-south near x=5.
 COUNTRY = box(0, 0, 10, 10)

@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from mapapp import assets
 from mapapp.errors import AssetError, MapAppError
+from mapapp.web import resources as assets
 
 CDN_HOSTS = ("cdn.jsdelivr", "code.jquery", "cdnjs", "bootstrapcdn", "unpkg", "fontawesome")
 

@@ -6,8 +6,8 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from mapapp import basemap
 from mapapp.errors import AssetError, GeocodeError
+from mapapp.geo import basemap
 
 KYIV = Point(30.52, 50.45)
 SIMFEROPOL = Point(34.10, 44.95)

@@ -9,9 +9,10 @@ import shutil
 
 import pytest
 
+from mapapp.classroom.bundle import write_bundle
+from mapapp.classroom.story import load_story
+
 from browser_support import launch_chromium, open_offline_page
-from mapapp.bundle import write_bundle
-from mapapp.story import load_story
 
 pytestmark = pytest.mark.browser
 

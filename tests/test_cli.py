@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from mapapp.cli import main
-from mapapp.load import DATA_DIR
-from mapapp.places import load_places
+from mapapp.geo.places import load_places
+from mapapp.sources.report_folder import DATA_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,7 +108,7 @@ def test_geocode_online_prints_no_traceback_when_nominatim_is_down(tmp_path, cap
 
     from geopy.exc import GeocoderUnavailable
 
-    from mapapp import geocode
+    from mapapp.geo import geocode
     from tests.geocode_fixtures import FakeClock, FakeTransport, record, write_places
 
     data = tmp_path / "data"

@@ -11,10 +11,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from mapapp import export, render
 from mapapp.errors import OptionError, OutputError
-from mapapp.export import FORMATS, export_image, export_presets, render_bytes
-from mapapp.presets import PRESETS, resolve_spec
+from mapapp.static import export
+from mapapp.static import figure as render
+from mapapp.static.export import FORMATS, export_image, export_presets, render_bytes
+from mapapp.static.presets import PRESETS, resolve_spec
 
 SMALL = "640x400"  # where the size does not matter: quick to draw
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"
@@ -221,22 +222,6 @@ def test_format_comes_from_the_option_or_the_suffix(report_map, tmp_path, small_
     assert export.format_for("b.pdf", "PDF") == "pdf"
     path = export_image(report_map, tmp_path / "noext", fmt="svg", size=SMALL)
     assert path.name == "noext.svg" and path.read_bytes() == small_svg
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("44,22,53,41", ((44.0, 22.0), (53.0, 41.0))),
-    (" 45.5, 29.5 ,48.5,36 ", ((45.5, 29.5), (48.5, 36.0))),
-    ("-10,-20,10,20", ((-10.0, -20.0), (10.0, 20.0))),
-])
-def test_parse_bounds(text, expected):
-    assert export.parse_bounds(text) == expected
-
-
-@pytest.mark.parametrize("text", ["44,22,53", "a,b,c,d", "", "53,22,44,41", "44,41,53,22",
-                                  "44,22,95,41", "44,22,53,200", "nan,22,53,41"])
-def test_bad_bounds_name_the_option(text):
-    with pytest.raises(OptionError, match="--bounds"):
-        export.parse_bounds(text)
 
 
 # ---- every preset at once

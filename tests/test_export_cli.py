@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from mapapp.cli import ProgressBar, build_parser, main
-from mapapp.presets import PRESETS
+from mapapp.static.presets import PRESETS
 
 
 def test_export_png_at_a_custom_size(tmp_path, capsys):
@@ -193,7 +193,7 @@ def test_two_exports_racing_for_one_file(tmp_path, report_map):
     import sys
     from pathlib import Path
 
-    from mapapp.export import export_image
+    from mapapp.static.export import export_image
 
     root = Path(__file__).resolve().parent.parent
     new, old = tmp_path / "new.png", tmp_path / "old.png"

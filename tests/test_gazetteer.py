@@ -1,14 +1,13 @@
-"""Offline lookups (mapapp.gazetteer) and the committed points they back."""
+"""Offline lookups (mapapp.geo.gazetteer) and the committed points they back."""
 
 from __future__ import annotations
-
 
 import pytest
 from shapely.geometry import Point
 
-from mapapp import gazetteer
-from mapapp.geocode import Geocache
-from mapapp.places import load_places
+from mapapp.geo import gazetteer
+from mapapp.geo.geocode import Geocache
+from mapapp.geo.places import load_places
 from tests.geocode_fixtures import GEOCACHE_DIR, PLACES_FILE, haversine_km
 
 

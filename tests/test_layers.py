@@ -3,13 +3,19 @@
 import re
 
 import pytest
-from shapely.geometry import (GeometryCollection, LineString, MultiPoint, MultiPolygon, Point,
-                              Polygon)
+from shapely.geometry import (
+    GeometryCollection,
+    LineString,
+    MultiPoint,
+    MultiPolygon,
+    Point,
+    Polygon,
+)
 
 from mapapp import styles
-from mapapp.layers import (feature_to_geojson, filter_features, geometry_kind,
-                           layer_collections)
 from mapapp.model import LAYER_TYPES, LAYERS, STATUSES
+from mapapp.web.layers import feature_to_geojson, filter_features, geometry_kind, layer_collections
+
 from webmap_fixtures import EVIL, EVIL_IMG, synthetic_map
 
 RM = synthetic_map()
@@ -224,7 +230,7 @@ def test_every_known_type_has_a_symbol():
 
 
 def test_strike_popups_repeat_the_wave_figures_with_who_stated_them(report_map):
-    from mapapp.layers import layer_collections
+    from mapapp.web.layers import layer_collections
     strikes = layer_collections(report_map, layers={"strikes"})["strikes"]["features"]
     kyiv = next(f for f in strikes if f["id"] == "strike-kyiv")["properties"]
     assert kyiv["part_of_name"] == "Missile wave across Ukraine"

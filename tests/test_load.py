@@ -6,10 +6,10 @@ import shutil
 import pytest
 from shapely.geometry import Point
 
-from mapapp.basemap import country_shape
 from mapapp.errors import DataError
-from mapapp.load import DATA_DIR, load_report_map
+from mapapp.geo.basemap import country_shape
 from mapapp.model import LAYERS, STATUSES
+from mapapp.sources.report_folder import DATA_DIR, load_report_map
 
 
 @pytest.fixture()

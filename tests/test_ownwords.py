@@ -7,9 +7,14 @@ import pytest
 
 from mapapp.cli import main
 from mapapp.errors import DataError
-from mapapp.load import DATA_DIR
-from mapapp.ownwords import (RUN_WORDS, copied_texts, fingerprint, load_fingerprint,
-                             write_fingerprint)
+from mapapp.sources.ownwords import (
+    RUN_WORDS,
+    copied_texts,
+    fingerprint,
+    load_fingerprint,
+    write_fingerprint,
+)
+from mapapp.sources.report_folder import DATA_DIR
 
 REPORT = ("Officials said that at least forty drones were launched overnight at the "
           "northern port city, damaging a grain terminal and two warehouses.")

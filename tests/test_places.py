@@ -1,11 +1,11 @@
-"""data/places.json and its loader (mapapp.places)."""
+"""data/places.json and its loader (mapapp.geo.places)."""
 
 from __future__ import annotations
 
 import pytest
 
 from mapapp.errors import DataError, MapAppError
-from mapapp.places import KINDS, Place, load_places, parse_place, places_by_id
+from mapapp.geo.places import KINDS, Place, load_places, parse_place, places_by_id
 from tests.geocode_fixtures import PLACES_FILE, record, write_places
 
 SHOWN = {

@@ -3,8 +3,15 @@
 import pytest
 
 from mapapp.errors import OptionError
-from mapapp.presets import (MAX_SIDE_PX, PRESETS, Preset, check_dpi, get_preset, parse_size,
-                            resolve_spec)
+from mapapp.static.presets import (
+    MAX_SIDE_PX,
+    PRESETS,
+    Preset,
+    check_dpi,
+    get_preset,
+    parse_size,
+    resolve_spec,
+)
 
 SIZES = {
     "social": (1200, 675, 100),

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mapapp import render
 from mapapp.errors import OptionError
-from mapapp.render import (
+from mapapp.static import figure as render
+from mapapp.static.figure import (
     THEMES,
     ImageSpec,
     default_subtitle,
@@ -252,9 +252,10 @@ MATH_NAME = r"Town $x^2$ \alpha"
 
 def _one_place_map(name: str):
     from shapely.geometry import Point
-    from webmap_fixtures import REPORT, feature
 
     from mapapp.model import ReportMap
+
+    from webmap_fixtures import REPORT, feature
 
     # Tests only: a point in open country near the middle of the first view.
     return ReportMap(report=REPORT, features=(feature("odd-town", "places", "town", Point(31.0, 49.0),
@@ -339,7 +340,7 @@ def test_control_characters_in_data_text_are_shown_as_pictures():
     ("non\uffff", "U+FFFF", 4),
 ])
 def test_titles_with_control_characters_are_refused(text, code, position):
-    from mapapp.figtext import check_title_text
+    from mapapp.static.figtext import check_title_text
 
     with pytest.raises(OptionError) as info:
         check_title_text(text, "--title")
@@ -352,7 +353,7 @@ def test_titles_with_control_characters_are_refused(text, code, position):
 @pytest.mark.parametrize("text", [None, "", r"$\frac{1}$", "Київ · Херсон", "a\u202eb", "<>&\"'{{ }}{% %}$\\",
                                   "x" * 10_000])
 def test_titles_of_plain_text_pass(text):
-    from mapapp.figtext import check_title_text
+    from mapapp.static.figtext import check_title_text
 
     assert check_title_text(text, "--title") is text
 

@@ -14,12 +14,13 @@ import sys
 import pytest
 from PIL import Image, ImageStat
 
-from browser_support import ARTIFACTS, CHROMIUM
-from mapapp import snapshot as snap
 from mapapp.cli import main
 from mapapp.errors import AssetError, OptionError
-from mapapp.presets import resolve_spec
-from mapapp.webmap import INITIAL_BOUNDS
+from mapapp.static.presets import resolve_spec
+from mapapp.view import INITIAL_BOUNDS
+from mapapp.web import snapshot as snap
+
+from browser_support import ARTIFACTS, CHROMIUM
 
 FRAME = ((45.5, 29.5), (48.5, 36.0))  # the lower Dnipro, Kherson to Zaporizhzhia
 

@@ -6,15 +6,21 @@ import re
 
 import pytest
 
-from mapapp.assets import web_asset
-from mapapp.bundle import render_bundle, story_layers, story_payload, write_bundle
-from mapapp.web.payload import script_json
+from mapapp.classroom.bundle import render_bundle, story_layers, story_payload, write_bundle
+from mapapp.classroom.story import (
+    STORIES_DIR,
+    Story,
+    list_stories,
+    load_story,
+    resolve_story_option,
+    story_path,
+)
 from mapapp.cli import main
 from mapapp.errors import DataError, OptionError, OutputError
 from mapapp.model import LAYERS
 from mapapp.schema import MAX_STORY_BYTES
-from mapapp.story import (STORIES_DIR, Story, list_stories, load_story, resolve_story_option,
-                          story_path)
+from mapapp.web.payload import script_json
+from mapapp.web.resources import web_asset
 
 DEFAULT = "report-2022-11-16"
 
@@ -308,7 +314,8 @@ def test_cli_story_option_never_reads_or_echoes_other_files(tmp_path, capsys, co
 
 def test_check_reports_every_broken_story_on_one_line_each(tmp_path, capsys):
     import shutil
-    from mapapp.load import DATA_DIR
+
+    from mapapp.sources.report_folder import DATA_DIR
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     stories = data / "stories"

@@ -6,8 +6,10 @@ from dataclasses import replace
 import folium
 import pytest
 
-from mapapp import assets, webmap
 from mapapp.model import LAYER_LABELS
+from mapapp.web import map as webmap
+from mapapp.web import resources as assets
+
 from webmap_fixtures import EVIL, EVIL_IMG, synthetic_map
 
 RM = synthetic_map()

@@ -8,8 +8,10 @@ import re
 
 import pytest
 
+from mapapp.web import map as webmap
+from mapapp.web import resources as assets
+
 from browser_support import launch_chromium, open_offline_page
-from mapapp import assets, webmap
 from webmap_fixtures import EVIL, synthetic_map
 
 pytestmark = pytest.mark.browser

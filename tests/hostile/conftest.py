@@ -30,13 +30,13 @@ def twin(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def hostile_map(hostile):
-    from mapapp.load import load_report_map
+    from mapapp.sources.report_folder import load_report_map
     return load_report_map(hostile.data_dir, cache_dir=hostile.cache_dir)
 
 
 @pytest.fixture(scope="session")
 def hostile_story(hostile, hostile_map):
-    from mapapp.story import load_story
+    from mapapp.classroom.story import load_story
     return load_story("hostile", report_map=hostile_map, data_dir=hostile.data_dir)
 
 

@@ -31,10 +31,10 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapapp.geocode import cache_key
-from mapapp.load import DATA_DIR, GEOCACHE_DIR
-from mapapp.places import Place
+from mapapp.geo.geocode import cache_key
+from mapapp.geo.places import Place
 from mapapp.schema import text_problem
+from mapapp.sources.report_folder import DATA_DIR, GEOCACHE_DIR
 
 HERE = Path(__file__).resolve().parent
 PAYLOADS: list[dict] = json.loads((HERE / "payloads.json").read_text(encoding="utf-8"))["payloads"]

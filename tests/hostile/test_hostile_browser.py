@@ -30,11 +30,12 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
+from mapapp import cli
+from mapapp.model.describe import feature_details
+from mapapp.view import from_query
+
 from browser_support import ARTIFACTS, launch_chromium, open_offline_page, serve_app
 from hostile_data import PAYLOADS, page_calls
-from mapapp import cli
-from mapapp.details import feature_details
-from mapapp.viewstate import from_query
 
 pytestmark = pytest.mark.browser
 

@@ -19,12 +19,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from mapapp import cli
+from mapapp.model.describe import feature_details, feature_rows
+from mapapp.schema import text_problem
+from mapapp.web.layers import display_properties
+
 import hostile_data
 from hostile_data import FIELDS, PAYLOADS, fits, page_calls
-from mapapp import cli
-from mapapp.details import feature_details, feature_rows
-from mapapp.layers import display_properties
-from mapapp.schema import text_problem
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 # What a template engine would make of the template payloads.
@@ -173,7 +174,7 @@ HEADLINES = hostile_data.usable(PAYLOADS, "report.headline")  # the others are r
 def test_report_text_reaches_the_page_title_and_the_citations_literally(payload, hostile_map):
     import html as html_lib
 
-    from mapapp import webmap
+    from mapapp.web import map as webmap
     text = payload["text"]
     report = replace(hostile_map.report, headline=text, publisher=text)
     rm = replace(hostile_map, report=report,
@@ -353,11 +354,11 @@ def test_feature_labels_in_an_export_are_the_names_as_given(hostile, hostile_map
 
 
 def test_the_handout_prints_every_step_literally(hostile, hostile_map, hostile_story):
-    from pdf_text import page_text, pdf_pages
-
+    from mapapp.classroom.handout import render_handout
+    from mapapp.classroom.story import Story
     from mapapp.errors import OptionError
-    from mapapp.handout import render_handout
-    from mapapp.story import Story
+
+    from pdf_text import page_text, pdf_pages
 
     # A page holds a map and a few paragraphs: a step of thousands of
     # characters is refused with a clear message, the rest print literally.

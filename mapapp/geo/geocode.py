@@ -1,9 +1,9 @@
 """Locate places: the committed geocache first, then offline data, then Nominatim.
 
-The chain, for one :class:`~mapapp.places.Place`:
+The chain, for one :class:`~mapapp.geo.places.Place`:
 
 1. the geocache (``geocache/``, one JSON file per query, committed);
-2. the offline gazetteer (:mod:`mapapp.gazetteer`: GeoNames, Natural Earth);
+2. the offline gazetteer (:mod:`mapapp.geo.gazetteer`: GeoNames, Natural Earth);
 3. only when asked for (``online=True``): OpenStreetMap Nominatim via geopy,
    at most one request a second, as its usage policy demands.
 
@@ -30,8 +30,8 @@ from typing import Any, Callable, Iterable, Mapping
 from mapapp import __version__
 from mapapp.errors import CacheError, DataError, GeocodeError, GeocoderServiceError
 from mapapp.files import write_atomic
+from mapapp.geo.places import Place
 from mapapp.model import Location
-from mapapp.places import Place
 from mapapp.schema import MAX_GEOCACHE_BYTES, check_texts, read_json
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class GeocodeResult:
 # -- the cache -------------------------------------------------------------------
 
 def _slug(text: str) -> str:
-    from mapapp.gazetteer import fold
+    from mapapp.geo.gazetteer import fold
 
     folded = fold(text)
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
@@ -116,7 +116,7 @@ def _slug(text: str) -> str:
 def cache_key(place: Place) -> str:
     """The file stem of a place's entry: readable, stable, one per query.
 
-    >>> from mapapp.places import Place
+    >>> from mapapp.geo.places import Place
     >>> cache_key(Place(id="x", name="X", query="Przewodów", country="PL",
     ...                 admin1="75", kind="village"))
     'przewodow.pl-75.village'
@@ -262,7 +262,7 @@ def parse_entry(entry: Any) -> GeocodeResult:
 
 
 def _same_key(entry: Mapping[str, Any], place: Place) -> bool:
-    from mapapp.gazetteer import fold
+    from mapapp.geo.gazetteer import fold
 
     return (fold(str(entry.get("query", ""))) == fold(place.query)
             and entry.get("country") == place.country
@@ -275,7 +275,7 @@ def _same_key(entry: Mapping[str, Any], place: Place) -> bool:
 def lookup_offline(place: Place, *, today: Callable[[], _dt.date] = _dt.date.today
                    ) -> GeocodeResult | None:
     """Ask the offline gazetteer; ``None`` when it does not know the place."""
-    from mapapp import gazetteer
+    from mapapp.geo import gazetteer
 
     try:
         if place.kind == "region":
@@ -603,7 +603,7 @@ class Geocoder:
 def _in_country(country: str, lat: float, lon: float, *, slack_degrees: float = 0.5) -> bool:
     from shapely.geometry import Point
 
-    from mapapp import gazetteer
+    from mapapp.geo import gazetteer
 
     try:
         outline = gazetteer.country_geometry(country)

@@ -19,7 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .errors import OptionError
+from mapapp.errors import OptionError
 
 SCREEN_DPI = 100.0
 PRINT_DPI = 300.0

@@ -4,7 +4,7 @@ The web map (offline basemap, assets inlined) is written to a temporary
 page and opened in headless Chromium through Playwright with every request
 that is not a local file refused; once Leaflet has drawn, the page is
 photographed at the requested pixel size.  Slower than
-:mod:`mapapp.export`, but it is the very map the app shows: controls,
+:mod:`mapapp.static.export`, but it is the very map the app shows: controls,
 legend and all.
 
 Playwright is imported only when a snapshot is taken, and the browser is
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import AssetError, MapAppError, OptionError
-from .export import Bounds, check_bounds, check_view
-from .files import check_output, write_output
-from .presets import resolve_spec
+from mapapp.errors import AssetError, MapAppError, OptionError
+from mapapp.files import check_output, write_output
+from mapapp.static.presets import resolve_spec
+from mapapp.view import Bounds, check_bounds, check_view
 
 BROWSER_ENV = "MAPAPP_CHROMIUM"
 DEFAULT_BROWSER = Path("/usr/bin/chromium")
@@ -120,7 +120,8 @@ def page_html(report_map, *, layers: Iterable[str] | None = None,
               types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
               bounds: Bounds | None = None) -> str:
     """The self-contained offline page the snapshot photographs."""
-    from .webmap import INITIAL_BOUNDS, build_map, render_html
+    from mapapp.view import INITIAL_BOUNDS
+    from mapapp.web.map import build_map, render_html
 
     folium_map = build_map(report_map, layers=layers, types=types, statuses=statuses,
                            basemap="offline", inline_assets=True, height="100%",
@@ -156,7 +157,7 @@ def capture(report_map, *, spec: Any, layers: Iterable[str] | None = None,
     """Photograph the web map at ``spec.width_px`` x ``spec.height_px``.
 
     ``spec`` has ``width_px``, ``height_px`` and ``dpi`` (a
-    :class:`mapapp.presets.Preset` or :class:`mapapp.render.ImageSpec`);
+    :class:`mapapp.static.presets.Preset` or :class:`mapapp.static.figure.ImageSpec`);
     at 100 dpi one CSS pixel is one image pixel, at 200 dpi the page is
     drawn at twice the density.  ``layers=None`` is the app's first view.
     """
@@ -217,7 +218,7 @@ def capture(report_map, *, spec: Any, layers: Iterable[str] | None = None,
 def _drawn_layers(report_map, layers, types, statuses) -> tuple[str, ...]:
     """Layers that have something to draw after filtering (the others
     never appear in the DOM, so there is nothing to wait for)."""
-    from .layers import filter_features
+    from mapapp.model.filters import filter_features
 
     shown = filter_features(report_map.features, layers=layers, types=types, statuses=statuses)
     return tuple(layer for layer in layers if any(f.layer == layer for f in shown))

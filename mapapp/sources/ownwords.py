@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DataError
-from .files import write_atomic
-from .schema import MAX_FINGERPRINT_BYTES, read_json
+from mapapp.errors import DataError
+from mapapp.files import write_atomic
+from mapapp.schema import MAX_FINGERPRINT_BYTES, read_json
 
 RUN_WORDS = 7  # words in a row that count as copying (names are shorter)
 _WORD = re.compile(r"[^\W_]+")

@@ -10,8 +10,8 @@ the "as of" date of the front line and a credit line.
 Only matplotlib's object-oriented API is used (a ``Figure`` with its own
 Agg canvas, no pyplot state, no rcParams changes), so figures can be drawn
 from several threads at once, e.g. inside Streamlit.  Every text is drawn
-and measured through :mod:`mapapp.figtext`, as plain text (no mathtext, no
-TeX).  Saving (formats, metadata) is :mod:`mapapp.export`'s job.
+and measured through :mod:`mapapp.static.figtext`, as plain text (no mathtext, no
+TeX).  Saving (formats, metadata) is :mod:`mapapp.static.export`'s job.
 
 >>> spec = ImageSpec(1200, 675)
 >>> (spec.width_in, spec.height_in)
@@ -30,14 +30,15 @@ from typing import Any
 import numpy as np
 import shapely
 
-from mapapp import basemap, styles
+from mapapp import styles
 from mapapp.errors import OptionError
-from mapapp.figtext import add_text, text_width
-from mapapp.layers import filter_features, geometry_kind, type_label
+from mapapp.geo import basemap
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUSES, ReportMap
-from mapapp.presets import MAX_SIDE_PX
-from mapapp.viewstate import view_problem
-from mapapp.webmap import INITIAL_BOUNDS
+from mapapp.model.describe import type_label
+from mapapp.model.filters import filter_features, geometry_kind
+from mapapp.static.figtext import add_text, text_width
+from mapapp.static.presets import MAX_SIDE_PX
+from mapapp.view import INITIAL_BOUNDS, view_problem
 
 THEMES: tuple[str, ...] = ("light", "dark")
 
@@ -361,7 +362,7 @@ def legend_entries(report_map: ReportMap, *, layers: Iterable[str] | None = None
     """The legend labels :func:`render_figure` shows for the same options,
     in order: feature types layer by layer, then marker statuses.
 
-    >>> from mapapp.load import load_report_map
+    >>> from mapapp.sources.report_folder import load_report_map
     >>> legend_entries(load_report_map(), layers=["strikes"])
     ['Missile strike', 'Explosion', 'Reported', 'Unclear']
     """
@@ -663,7 +664,7 @@ def render_figure(report_map: ReportMap, *, spec: ImageSpec, layers: Iterable[st
     """The map as a ``matplotlib.figure.Figure`` of exactly ``spec``'s pixels.
 
     ``layers``, ``types``, ``statuses`` filter as on the web map
-    (:func:`mapapp.layers.filter_features`); ``bounds`` is the
+    (:func:`mapapp.model.filters.filter_features`); ``bounds`` is the
     ``((south, west), (north, east))`` view, by default the web map's first
     view, widened to the map's shape; ``title``/``subtitle`` default to
     :func:`default_title` and :func:`default_subtitle` ("" for none).

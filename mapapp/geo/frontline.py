@@ -4,7 +4,7 @@ A front line in ``data/front_lines.json`` is a list of waypoints.  Each is
 either a pair of settlements facing each other across the front, one held
 by each side (the vertex is their midpoint), or one settlement the front runs
 through (a contested town).  Every vertex therefore comes from geocoded
-places, and the same side labels let :mod:`mapapp.areas` tell which piece of
+places, and the same side labels let :mod:`mapapp.geo.areas` tell which piece of
 a split country is held by whom.
 """
 
@@ -17,8 +17,8 @@ from typing import Mapping
 
 from shapely.geometry import LineString
 
-from .errors import DataError
-from .schema import check_fields, check_texts, date_problem, is_id, read_json
+from mapapp.errors import DataError
+from mapapp.schema import check_fields, check_texts, date_problem, is_id, read_json
 
 # Mean Earth radius; used only to turn lengths in km into degrees and back.
 KM_PER_DEG_LAT = 111.195

@@ -2,8 +2,9 @@
 
 import pytest
 
+from mapapp.errors import OptionError
 from mapapp.model import STATUSES
-from mapapp.viewstate import DEFAULT_LAYERS, ViewState, bounds_from_leaflet, from_query
+from mapapp.view import DEFAULT_LAYERS, ViewState, bounds_from_leaflet, from_query, parse_bounds
 
 
 def test_default_view_has_an_empty_query():
@@ -72,3 +73,19 @@ def test_shows_filters_by_layer_type_and_status(report_map):
 ])
 def test_bounds_from_leaflet(raw, ignore, expected):
     assert bounds_from_leaflet(raw, ignore=ignore) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("44,22,53,41", ((44.0, 22.0), (53.0, 41.0))),
+    (" 45.5, 29.5 ,48.5,36 ", ((45.5, 29.5), (48.5, 36.0))),
+    ("-10,-20,10,20", ((-10.0, -20.0), (10.0, 20.0))),
+])
+def test_parse_bounds(text, expected):
+    assert parse_bounds(text) == expected
+
+
+@pytest.mark.parametrize("text", ["44,22,53", "a,b,c,d", "", "53,22,44,41", "44,41,53,22",
+                                  "44,22,95,41", "44,22,53,200", "nan,22,53,41"])
+def test_bad_bounds_name_the_option(text):
+    with pytest.raises(OptionError, match="--bounds"):
+        parse_bounds(text)

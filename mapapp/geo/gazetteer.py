@@ -197,8 +197,8 @@ def country_point(country: str) -> GazetteerMatch | None:
     it may pick any island.  This file is the German point-of-view edition,
     whose Ukraine includes Crimea.
     """
-    from .basemap import NE_FILENAME, country_row  # reads Natural Earth: only when asked
-    from .errors import GeocodeError
+    from mapapp.errors import GeocodeError
+    from mapapp.geo.basemap import NE_FILENAME, country_row  # reads Natural Earth: only when asked
 
     try:
         row = country_row(country)
@@ -222,8 +222,8 @@ def country_point(country: str) -> GazetteerMatch | None:
 
 def country_geometry(country: str):
     """The Natural Earth polygon of a country, or None if unknown."""
-    from .basemap import country_shape
-    from .errors import GeocodeError
+    from mapapp.errors import GeocodeError
+    from mapapp.geo.basemap import country_shape
 
     try:
         return country_shape(country)

@@ -22,20 +22,20 @@ from typing import Any
 
 import folium
 
-from .assets import web_asset
-from .errors import OptionError
-from .files import check_output, write_output
-from .model import LAYER_LABELS, LAYERS, ReportMap
-from .story import Story
-from .styles import css_token
-from .web.elements import PageCall, RawElement
-from .webmap import build_map, render_html
+from mapapp.classroom.story import Story
+from mapapp.errors import OptionError
+from mapapp.files import check_output, write_output
+from mapapp.model import LAYER_LABELS, LAYERS, ReportMap
+from mapapp.styles import css_token
+from mapapp.web.elements import PageCall, RawElement
+from mapapp.web.map import build_map, render_html
+from mapapp.web.resources import web_asset
 
 
 def story_payload(story: Story) -> dict[str, Any]:
     """The story as the lesson script reads it (plain text, never markup).
 
-    >>> from mapapp.story import Story
+    >>> from mapapp.classroom.story import Story
     >>> story_payload(Story("a", "</script><b>", "", ()))["title"]
     '</script><b>'
     """

@@ -19,9 +19,8 @@ from shapely import ops
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from .errors import DataError
-from .frontline import KM_PER_DEG_LAT, Coords, FrontLine, cutting_line
-
+from mapapp.errors import DataError
+from mapapp.geo.frontline import KM_PER_DEG_LAT, Coords, FrontLine, cutting_line
 
 SIDE_NAMES = {"ru": "Russian-held", "ua": "Ukrainian-held"}
 # How far inside the other side's piece a settlement may lie before its

@@ -6,10 +6,6 @@ screen with ``textContent``, never as markup) and the drawing instructions
 from :mod:`mapapp.styles`: the key of a shared marker ``symbol`` for
 points, a ``style`` for lines and areas, and the CSS ``classes`` that
 browser tests and lessons use to find a feature.
-
->>> from mapapp.layers import filter_features
->>> filter_features((), layers={"strikes"})
-()
 """
 
 from __future__ import annotations
@@ -22,97 +18,11 @@ import numpy as np
 import shapely
 
 from mapapp import styles
-from mapapp.errors import OptionError
-from mapapp.model import ALL_TYPES, LAYERS, STATUS_LABELS, STATUSES, Feature, ReportMap
+from mapapp.model import LAYERS, STATUS_LABELS, Feature, ReportMap
+from mapapp.model.describe import as_of_text, claim_text, date_text, type_label
+from mapapp.model.filters import filter_features, geometry_kind
 
 COORD_DECIMALS = 5  # about 1 m
-
-_KIND_BY_GEOM = {
-    "Point": "point", "MultiPoint": "point",
-    "LineString": "line", "MultiLineString": "line", "LinearRing": "line",
-    "Polygon": "area", "MultiPolygon": "area",
-}
-
-
-def _check(kind: str, given: Iterable[str] | None, known: Iterable[str]) -> frozenset[str] | None:
-    if given is None:
-        return None
-    if isinstance(given, str):
-        given = (given,)
-    wanted = frozenset(given)
-    unknown = sorted(wanted - set(known))
-    if unknown:
-        raise OptionError(f"unknown {kind}: {', '.join(unknown)} (known: {', '.join(known)})")
-    return wanted
-
-
-def filter_features(features: Iterable[Feature], *, layers: Iterable[str] | None = None,
-                    types: Iterable[str] | None = None,
-                    statuses: Iterable[str] | None = None) -> tuple[Feature, ...]:
-    """Features whose layer, type and status are all in the given sets.
-
-    ``None`` means "no filter"; an empty set shows nothing.  Unknown names
-    raise ``ValueError`` (a typo would otherwise hide features silently).
-    """
-    layer_set = _check("layers", layers, LAYERS)
-    type_set = _check("types", types, ALL_TYPES)
-    status_set = _check("statuses", statuses, STATUSES)
-    return tuple(
-        f for f in features
-        if (layer_set is None or f.layer in layer_set)
-        and (type_set is None or f.type in type_set)
-        and (status_set is None or f.status in status_set)
-    )
-
-
-def geometry_kind(geometry: Any) -> str | None:
-    """``"point"``, ``"line"``, ``"area"``, or ``None`` for no geometry."""
-    if geometry is None or getattr(geometry, "is_empty", False):
-        return None
-    kind = _KIND_BY_GEOM.get(geometry.geom_type)
-    if kind is None:
-        raise ValueError(f"cannot draw a {geometry.geom_type}")
-    return kind
-
-
-def type_label(type_: str) -> str:
-    for table in (styles.POINT_SYMBOLS, styles.LINE_STYLES, styles.AREA_STYLES):
-        if type_ in table:
-            return str(table[type_]["label"])
-    return type_.replace("_", " ").capitalize()
-
-
-def date_text(value: str) -> str:
-    """``"2022-11-15/2022-11-16"`` -> ``"2022-11-15 to 2022-11-16"``."""
-    if "/" in value:
-        start, _, end = value.partition("/")
-        return f"{start} to {end}"
-    return value
-
-
-def claim_text(claim) -> str:
-    """Who says what, in one line (plain text).
-
-    >>> from mapapp.model import Claim
-    >>> claim_text(Claim(by="Russian government", says="Not us.", paragraph=5, stance="denies"))
-    'Russian government (denies): Not us. (para. 5)'
-    """
-    who = f"{claim.by} (denies)" if claim.stance == "denies" else claim.by
-    return f"{who}: {claim.says} (para. {claim.paragraph})"
-
-
-# Layers whose geometry is an assessment of a moving situation.
-SITUATION_LAYERS = ("front_lines", "control_areas")
-
-
-def as_of_text(feature: Feature, default_as_of: str = "") -> str:
-    """"Approximate, as of DATE" for front lines, control areas and any
-    feature flagged approximate; "As of DATE" when only a date is given."""
-    situation = feature.layer in SITUATION_LAYERS
-    date = feature.as_of or (default_as_of if situation else "")
-    if situation or feature.approximate:
-        return f"Approximate, as of {date}" if date else "Approximate"
-    return f"As of {date}" if date else ""
 
 
 def display_properties(feature: Feature, *, kind: str | None = None,

@@ -5,9 +5,6 @@ atomically after the drawing succeeded, so a failure never leaves a partial
 or temporary file.  SVG and PDF are vector, keep text as text (SVG) or
 embed the fonts (PDF), and are byte-identical for identical inputs: no
 dates, fixed ids.
-
->>> check_bounds(parse_bounds("44,22,53,41"))
-((44.0, 22.0), (53.0, 41.0))
 """
 
 from __future__ import annotations
@@ -18,11 +15,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import OptionError, OutputError
-from .figtext import check_title_text
-from .files import check_output, write_output
-from .presets import PRESETS, resolve_spec
-from .viewstate import view_problem
+from mapapp.errors import OptionError, OutputError
+from mapapp.files import check_output, write_output
+from mapapp.static.figtext import check_title_text
+from mapapp.static.presets import PRESETS, resolve_spec
+from mapapp.view import Bounds, check_bounds, check_view
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 
@@ -39,47 +36,7 @@ _METADATA: dict[str, dict[str, Any]] = {
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": "mapapp (matplotlib)"},
 }
 
-Bounds = tuple[tuple[float, float], tuple[float, float]]
 Progress = Callable[[int, int, Path], None]
-
-
-def parse_bounds(text: str) -> Bounds:
-    """``"south,west,north,east"`` (degrees) as ``((south, west), (north, east))``.
-
-    >>> parse_bounds("44, 22, 53, 41")
-    ((44.0, 22.0), (53.0, 41.0))
-    """
-    parts = [p.strip() for p in str(text).split(",")]
-    try:
-        south, west, north, east = (float(p) for p in parts)
-    except ValueError:
-        raise OptionError(f"--bounds {text!r}: expected four numbers "
-                          "south,west,north,east in degrees, e.g. 44,22,53,41") from None
-    return check_bounds(((south, west), (north, east)))
-
-
-def check_bounds(bounds: Any) -> Bounds:
-    """``bounds`` as floats, or an OptionError naming ``--bounds``."""
-    try:
-        (south, west), (north, east) = bounds
-        south, west, north, east = (float(v) for v in (south, west, north, east))
-    except (TypeError, ValueError, OverflowError):
-        raise OptionError(f"--bounds {bounds!r}: expected ((south, west), (north, east))") from None
-    problem = view_problem(south, west, north, east)
-    if problem:
-        raise OptionError(f"--bounds {bounds!r}: {problem}")
-    return (south, west), (north, east)
-
-
-def check_view(report_map, *, layers=None, types=None, statuses=None) -> tuple[str, ...]:
-    """Check layer/type/status names (OptionError naming the unknown ones)
-    and return the layers to draw: ``None`` means the app's first view."""
-    from .layers import filter_features
-    from .viewstate import DEFAULT_LAYERS
-
-    chosen = DEFAULT_LAYERS if layers is None else tuple(layers)
-    filter_features(report_map.features, layers=chosen, types=types, statuses=statuses)
-    return chosen
 
 
 def format_for(output: str | os.PathLike[str], fmt: str | None) -> str:
@@ -100,17 +57,17 @@ def format_for(output: str | os.PathLike[str], fmt: str | None) -> str:
 
 
 def check_theme(theme: str) -> str:
-    from .render import THEMES
+    from mapapp.static.figure import THEMES
     if theme not in THEMES:
         raise OptionError(f"--theme {theme!r}: unknown theme (choose from {', '.join(THEMES)})")
     return theme
 
 
 def image_spec(spec: Any, *, option: str = "--size"):
-    """``spec`` (a :class:`mapapp.presets.Preset` or anything with
+    """``spec`` (a :class:`mapapp.static.presets.Preset` or anything with
     ``width_px``, ``height_px``, ``dpi``) as the renderer's ``ImageSpec``;
     the renderer's own limits are reported against ``option``."""
-    from .render import ImageSpec
+    from mapapp.static.figure import ImageSpec
     if isinstance(spec, ImageSpec):
         return spec
     try:
@@ -122,11 +79,11 @@ def image_spec(spec: Any, *, option: str = "--size"):
 
 
 def render_bytes(report_map, *, fmt: str, spec: Any, **view_and_text: Any) -> bytes:
-    """Draw the map with :func:`mapapp.render.render_figure` and return the
+    """Draw the map with :func:`mapapp.static.figure.render_figure` and return the
     file's bytes.
 
-    ``spec`` is a :class:`mapapp.render.ImageSpec` or a
-    :class:`mapapp.presets.Preset` (whose ``page_in`` then gives a PDF its
+    ``spec`` is a :class:`mapapp.static.figure.ImageSpec` or a
+    :class:`mapapp.static.presets.Preset` (whose ``page_in`` then gives a PDF its
     exact paper size).  PNG is exactly ``width_px`` x ``height_px`` with
     the DPI recorded; SVG and PDF are the same page in points.
     ``view_and_text``: ``layers``, ``types``, ``statuses``, ``bounds``,
@@ -134,7 +91,7 @@ def render_bytes(report_map, *, fmt: str, spec: Any, **view_and_text: Any) -> by
     """
     import matplotlib
 
-    from .render import render_figure
+    from mapapp.static.figure import render_figure
 
     if fmt not in FORMATS:
         raise OptionError(f"--format {fmt!r}: unknown format (choose from {', '.join(FORMATS)})")
@@ -177,8 +134,8 @@ def export_image(report_map, output: str | os.PathLike[str], *, fmt: str | None 
 
     The format comes from ``fmt`` or the suffix (they must agree; a name
     without a suffix gets ``.fmt``).  The size from ``preset`` or ``size``
-    (see :func:`mapapp.presets.resolve_spec`); ``layers=None`` draws the
-    app's first view (:data:`mapapp.viewstate.DEFAULT_LAYERS`).  Raises
+    (see :func:`mapapp.static.presets.resolve_spec`); ``layers=None`` draws the
+    app's first view (:data:`mapapp.view.DEFAULT_LAYERS`).  Raises
     :class:`OptionError` for a bad option or an existing output without
     ``overwrite``, :class:`OutputError` when the folder is missing or not
     writable; in either case, and when drawing fails, nothing is written.

@@ -2,7 +2,7 @@
 
 Offline by default (cache, then GeoNames/Natural Earth); ``--online`` also
 asks Nominatim, one request a second, within a time budget per place (see
-:class:`mapapp.geocode.NominatimClient`).  Prints one line per place and a
+:class:`mapapp.geo.geocode.NominatimClient`).  Prints one line per place and a
 summary; exit status 0 when every place is located, 1 otherwise.  Starts by
 removing temporary files that killed runs left in the cache.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mapapp.errors import MapAppError
-from mapapp.geocode import Geocache, Geocoder
-from mapapp.load import DATA_DIR, GEOCACHE_DIR
-from mapapp.places import load_places
+from mapapp.geo.geocode import Geocache, Geocoder
+from mapapp.geo.places import load_places
+from mapapp.sources.report_folder import DATA_DIR, GEOCACHE_DIR
 
 DEFAULT_DATA_DIR = DATA_DIR
 DEFAULT_CACHE_DIR = GEOCACHE_DIR

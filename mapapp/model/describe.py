@@ -1,4 +1,5 @@
-"""Plain-text views of features: the details panel and the feature table.
+"""Features in words, as plain text: labels, dates, claims, the details
+panel and the feature table.
 
 The table is the text alternative to the map (also for screen readers), so
 it carries the same facts as a popup.  Values are plain text, to be shown as
@@ -7,8 +8,48 @@ plain text (no escaping makes arbitrary text safe in Streamlit's Markdown).
 
 from __future__ import annotations
 
-from .layers import claim_text, type_label
-from .model import LAYER_LABELS, STATUS_LABELS, Feature, ReportMap
+from mapapp import styles
+from mapapp.model import LAYER_LABELS, STATUS_LABELS, Feature, ReportMap
+
+
+def type_label(type_: str) -> str:
+    for table in (styles.POINT_SYMBOLS, styles.LINE_STYLES, styles.AREA_STYLES):
+        if type_ in table:
+            return str(table[type_]["label"])
+    return type_.replace("_", " ").capitalize()
+
+
+def date_text(value: str) -> str:
+    """``"2022-11-15/2022-11-16"`` -> ``"2022-11-15 to 2022-11-16"``."""
+    if "/" in value:
+        start, _, end = value.partition("/")
+        return f"{start} to {end}"
+    return value
+
+
+def claim_text(claim) -> str:
+    """Who says what, in one line (plain text).
+
+    >>> from mapapp.model import Claim
+    >>> claim_text(Claim(by="Russian government", says="Not us.", paragraph=5, stance="denies"))
+    'Russian government (denies): Not us. (para. 5)'
+    """
+    who = f"{claim.by} (denies)" if claim.stance == "denies" else claim.by
+    return f"{who}: {claim.says} (para. {claim.paragraph})"
+
+
+# Layers whose geometry is an assessment of a moving situation.
+SITUATION_LAYERS = ("front_lines", "control_areas")
+
+
+def as_of_text(feature: Feature, default_as_of: str = "") -> str:
+    """"Approximate, as of DATE" for front lines, control areas and any
+    feature flagged approximate; "As of DATE" when only a date is given."""
+    situation = feature.layer in SITUATION_LAYERS
+    date = feature.as_of or (default_as_of if situation else "")
+    if situation or feature.approximate:
+        return f"Approximate, as of {date}" if date else "Approximate"
+    return f"As of {date}" if date else ""
 
 
 def feature_details(feature: Feature, report_map: ReportMap | None = None) -> list[tuple[str, str]]:

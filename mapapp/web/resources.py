@@ -38,8 +38,8 @@ from mapapp.files import write_atomic
 LEAFLET_VERSION = "1.9.3"
 FULLSCREEN_VERSION = "3.0.2"
 DEFAULT_BASE_URL = "/app/static/vendor"
-VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
-WEB_ASSETS_DIR = Path(__file__).resolve().parent / "web" / "assets"
+VENDOR_DIR = Path(__file__).resolve().parent.parent / "vendor"
+WEB_ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 
 # Names as folium uses them in Map.default_js/_css and
 # plugins.Fullscreen.default_js/_css.

@@ -3,8 +3,8 @@
 matplotlib reads a ``$`` pair as mathtext, and with ``text.usetex`` hands
 the string to TeX: ``$\\frac{1}$`` in a title fails to draw, and ``$x^2$``
 in a feature name comes out typeset.  Names, titles and story texts are
-data, so every text artist of :mod:`mapapp.render` and
-:mod:`mapapp.handout` is made by :func:`add_text` and every width is taken
+data, so every text artist of :mod:`mapapp.static.figure` and
+:mod:`mapapp.classroom.handout` is made by :func:`add_text` and every width is taken
 by :func:`text_width`; both switch mathtext and TeX off whatever the
 rcParams say, and draw :func:`drawable` text, so what is measured is what
 is drawn.
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import OptionError
+from mapapp.errors import OptionError
 
 # Glyphs for the characters :func:`drawable` substitutes (DejaVu Sans has
 # no control pictures); ships with matplotlib.  Added only to text that was

@@ -10,11 +10,25 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Mapping
+from typing import Any, Mapping
 
-from .layers import filter_features
-from .webmap import BASEMAPS
-from .model import ALL_TYPES, LAYERS, STATUSES, Feature, ReportMap
+from mapapp.errors import OptionError
+from mapapp.model import ALL_TYPES, LAYERS, STATUSES, Feature, ReportMap
+from mapapp.model.filters import filter_features
+
+# Basemap ids and what the reader is told about each.
+BASEMAPS: dict[str, str] = {
+    "offline": "Offline: Natural Earth borders (no network)",
+    "light": "Light grey (web tiles)",
+    "osm": "OpenStreetMap (web tiles)",
+    "satellite": "Satellite, Esri (web tiles)",
+}
+
+# Initial view, (south, west), (north, east): all of Ukraine plus
+# Przewodów on the Polish border.
+INITIAL_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((44.0, 22.0), (53.0, 41.0))
+
+Bounds = tuple[tuple[float, float], tuple[float, float]]
 
 # Far-away mentions would pull the view out to Indonesia: listed, off by default.
 DEFAULT_LAYERS: tuple[str, ...] = ("control_areas", "front_lines", "strikes", "places")
@@ -171,3 +185,39 @@ def bounds_from_leaflet(raw: object, *, ignore: object = None) -> Bounds | None:
     # Leaflet counts longitudes past ±180 after panning round the world, and a
     # reader may zoom out to the globe: export the nearest drawable view.
     return fit_view(south, west, north, east)
+
+
+def parse_bounds(text: str) -> Bounds:
+    """``"south,west,north,east"`` (degrees) as ``((south, west), (north, east))``.
+
+    >>> parse_bounds("44, 22, 53, 41")
+    ((44.0, 22.0), (53.0, 41.0))
+    """
+    parts = [p.strip() for p in str(text).split(",")]
+    try:
+        south, west, north, east = (float(p) for p in parts)
+    except ValueError:
+        raise OptionError(f"--bounds {text!r}: expected four numbers "
+                          "south,west,north,east in degrees, e.g. 44,22,53,41") from None
+    return check_bounds(((south, west), (north, east)))
+
+
+def check_bounds(bounds: Any) -> Bounds:
+    """``bounds`` as floats, or an OptionError naming ``--bounds``."""
+    try:
+        (south, west), (north, east) = bounds
+        south, west, north, east = (float(v) for v in (south, west, north, east))
+    except (TypeError, ValueError, OverflowError):
+        raise OptionError(f"--bounds {bounds!r}: expected ((south, west), (north, east))") from None
+    problem = view_problem(south, west, north, east)
+    if problem:
+        raise OptionError(f"--bounds {bounds!r}: {problem}")
+    return (south, west), (north, east)
+
+
+def check_view(report_map, *, layers=None, types=None, statuses=None) -> tuple[str, ...]:
+    """Check layer/type/status names (OptionError naming the unknown ones)
+    and return the layers to draw: ``None`` means the app's first view."""
+    chosen = DEFAULT_LAYERS if layers is None else tuple(layers)
+    filter_features(report_map.features, layers=chosen, types=types, statuses=statuses)
+    return chosen

@@ -1,0 +1,2 @@
+"""Where things are: places and their gazetteer, the geocache and the
+geocoder, front lines, control areas and the Natural Earth basemap."""

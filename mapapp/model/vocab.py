@@ -1,0 +1,41 @@
+"""The project's words: map layers, feature types and how sure a claim is.
+
+Every record, filter, style table and link is checked against these.
+"""
+
+from __future__ import annotations
+
+# Map layers, in drawing order (areas under lines under points).
+LAYERS: tuple[str, ...] = ("control_areas", "front_lines", "strikes", "places", "mentions")
+
+LAYER_LABELS: dict[str, str] = {
+    "strikes": "Strike points",
+    "front_lines": "Front lines",
+    "control_areas": "Control areas",
+    "places": "Other places",
+    "mentions": "Mentioned far away",
+}
+
+# Which feature types each layer admits.
+LAYER_TYPES: dict[str, tuple[str, ...]] = {
+    "strikes": ("missile_strike", "explosion", "strike_wave"),
+    "front_lines": ("front_line", "former_front_line"),
+    "control_areas": ("russian_held", "returned_to_ukraine"),
+    "places": ("city", "town", "village", "region", "river"),
+    "mentions": ("meeting", "statement", "country"),
+}
+
+# Every feature type, layer by layer.
+ALL_TYPES: tuple[str, ...] = tuple(t for layer in LAYERS for t in LAYER_TYPES[layer])
+
+# How sure a claim is, from firmest to weakest.
+STATUSES: tuple[str, ...] = ("confirmed", "reported", "assessed", "claimed", "disputed", "unclear")
+
+STATUS_LABELS: dict[str, str] = {
+    "confirmed": "Confirmed by several sides",
+    "reported": "Reported by officials on the spot",
+    "assessed": "Assessment by an analyst or ministry",
+    "claimed": "Claimed by one party",
+    "disputed": "Disputed: sides disagree",
+    "unclear": "Unclear at the time of the report",
+}
