@@ -225,11 +225,105 @@ class ProgressBar:
             self.stream.flush()
 
 
+def _sources_option(args) -> tuple[str, ...]:
+    """``--source`` names (checked against the catalogue), or the report."""
+    from mapapp.errors import OptionError
+    from mapapp.store.catalogue import get_source, report_source
+
+    if not args.source:
+        report = report_source(Path(args.data_dir))
+        if report is None:
+            raise OptionError(f"{args.data_dir} holds no report; name the sources with --source")
+        return (report.name,)
+    names = tuple(dict.fromkeys(n.strip() for n in args.source.split(",") if n.strip()))
+    for name in names:
+        get_source(Path(args.data_dir), name)
+    return names
+
+
+def _export_format(args) -> str | None:
+    """The format asked for by ``--format`` or the output's suffix."""
+    from mapapp.store.formats import SUFFIXES
+
+    if args.format:
+        return args.format.lower()
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    for fmt, suffixes in {**SUFFIXES, "html": (".html", ".htm")}.items():
+        if suffix in suffixes:
+            return fmt
+    return None  # an image: the image path works it out (and names what is wrong)
+
+
+def _export_data(args, fmt: str) -> int:
+    """GeoJSON, GeoPackage, GeoParquet or CSV of the chosen sources and dates."""
+    from mapapp.errors import OptionError
+    from mapapp.files import check_output
+    from mapapp.model import ALL_TYPES, LAYERS, STATUSES
+    from mapapp.model.events import EVENT_LAYER, EVENT_TYPES
+    from mapapp.sources.collection import load_events
+    from mapapp.store.formats import SUFFIXES, write_events_file
+    from mapapp.store.query import EventFilter, parse_date, select
+    from mapapp.view import parse_bounds
+
+    for option, value in (("--all-presets", args.all_presets or None), ("--preset", args.preset),
+                          ("--size", args.size), ("--dpi", args.dpi), ("--title", args.title),
+                          ("--subtitle", args.subtitle), ("--out-dir", args.out_dir)):
+        if value is not None:
+            raise OptionError(f"{option} is for images; a {fmt} export is data")
+    if args.output is None:
+        raise OptionError("--output FILE is required")
+    suffix = Path(args.output).suffix.lower()
+    if suffix and suffix not in SUFFIXES[fmt]:
+        raise OptionError(f"--format {fmt} does not match the output {args.output!r} "
+                          f"(.{suffix.lstrip('.')}); name the file {SUFFIXES[fmt][0]}")
+    check_output(Path(args.output), overwrite=args.overwrite)
+    names = _sources_option(args)
+    bounds = None if args.bounds is None else parse_bounds(args.bounds)
+    wanted = EventFilter(
+        sources=names, start=parse_date(args.date_from, "--from"),
+        end=parse_date(args.date_to, "--to"),
+        bbox=None if bounds is None else (bounds[0][1], bounds[0][0], bounds[1][1], bounds[1][0]),
+        layers=_names("--layers", args.layers, LAYERS + (EVENT_LAYER,)),
+        types=_names("--types", args.types, ALL_TYPES + tuple(EVENT_TYPES)),
+        statuses=_names("--status", args.status, STATUSES))
+    events = load_events(Path(args.data_dir), names, cache_dir=Path(args.cache_dir),
+                         start=wanted.start, end=wanted.end)
+    chosen = select(events, wanted)
+    path = write_events_file(chosen, args.output, fmt, overwrite=args.overwrite)
+    span = f"{wanted.start or 'the start'} to {wanted.end or 'the end'}"
+    print(f"Wrote {path}: {len(chosen):,} of {len(events):,} events from "
+          f"{', '.join(names)} ({span}) as {fmt}")
+    return 0
+
+
 def _export(args) -> int:
     from mapapp.errors import OptionError
     from mapapp.static.export import export_image, export_presets
     from mapapp.static.presets import PRESETS, check_dpi, resolve_spec
+    from mapapp.store.formats import DATA_FORMATS
 
+    fmt = _export_format(args)
+    if fmt in DATA_FORMATS:
+        return _export_data(args, fmt)
+    only_report = args.source and _sources_option(args) != (_report_name(args),)
+    if fmt == "html":
+        # The same page as `mapapp html`, which takes layers only.
+        for option, value in (("--from", args.date_from), ("--to", args.date_to),
+                              ("--source", args.source if only_report else None),
+                              ("--types", args.types), ("--status", args.status),
+                              ("--bounds", args.bounds), ("--preset", args.preset),
+                              ("--size", args.size), ("--dpi", args.dpi), ("--title", args.title),
+                              ("--subtitle", args.subtitle), ("--out-dir", args.out_dir),
+                              ("--all-presets", args.all_presets or None)):
+            if value is not None:
+                raise OptionError(f"{option} does not go with an html export: the page shows "
+                                  "the report, with --layers to choose what is on")
+        args.basemap, args.carto_api_key = "offline", os.environ.get("MAPAPP_CARTO_API_KEY")
+        args.layers = args.layers or ""
+        return _html(args)
+    if args.date_from or args.date_to or only_report:
+        raise OptionError("images show the report today: --source, --from and --to go with "
+                          "--format geojson, gpkg, parquet or csv")
     dpi = None if args.dpi is None else check_dpi(args.dpi)
     view = _view_kwargs(args)
     text = {"title": args.title, "subtitle": args.subtitle, "theme": args.theme}
@@ -258,6 +352,45 @@ def _export(args) -> int:
     path = export_image(report_map, args.output, fmt=args.format, preset=args.preset,
                         size=args.size, dpi=dpi, overwrite=args.overwrite, **text, **view)
     print(f"Wrote {path}: {spec.width_px}x{spec.height_px} px at {spec.dpi:g} dpi ({spec.name})")
+    return 0
+
+
+def _report_name(args) -> str:
+    from mapapp.store.catalogue import report_source
+    report = report_source(Path(args.data_dir))
+    return report.name if report else ""
+
+
+def _import(args) -> int:
+    from mapapp.sources.importer import import_file
+
+    entry, log = import_file(args.file, args.format, source=args.source,
+                             data_dir=Path(args.data_dir), replace=args.replace,
+                             title=args.title, publisher=args.publisher, licence=args.licence,
+                             published=args.published)
+    skipped = entry.rows_skipped
+    print(f"Imported {entry.name}: {entry.rows_read:,} {log.unit}s read, {entry.rows_kept:,} kept, "
+          f"{skipped:,} skipped; events from {entry.first_date or '-'} to "
+          f"{entry.last_date or '-'}")
+    for item in sorted(log.skipped, key=lambda s: s.row)[:10]:
+        print(f"  skipped {item.text()}")
+    if skipped > 10:
+        print(f"  ... every skipped {log.unit} with its reason: "
+              f"{Path(args.data_dir) / 'sources' / entry.name / 'skipped.csv'}")
+    for note in entry.notes:
+        print(f"  note: {note}")
+    return 0
+
+
+def _sources(args) -> int:
+    from mapapp.store.catalogue import list_sources
+
+    sources = list_sources(Path(args.data_dir))
+    for source in sources:
+        print(source.summary())
+    if not sources:
+        print(f"No sources in {args.data_dir}: add one with `python -m mapapp import`.",
+              file=sys.stderr)
     return 0
 
 
@@ -360,11 +493,19 @@ def build_parser() -> argparse.ArgumentParser:
         return command
 
     export = view_options(folders(sub.add_parser(
-        "export", help="draw the map as a PNG, SVG or PDF image (no browser needed)")))
-    export.add_argument("-o", "--output", help="output file (.png, .svg or .pdf)")
+        "export", help="the map as an image (PNG, SVG, PDF, no browser needed) or a web page "
+                       "(HTML), or the events as data (GeoJSON, GeoPackage, GeoParquet, CSV)")))
+    export.add_argument("-o", "--output", help="output file (.png, .svg, .pdf, .html, .geojson, "
+                                               ".gpkg, .parquet or .csv)")
     export.add_argument("--format", metavar="FORMAT",
-                        help="png, svg or pdf (default: from the output's suffix; png for "
-                             "--all-presets)")
+                        help="png, svg, pdf, html, geojson, gpkg, parquet or csv (default: from "
+                             "the output's suffix; png for --all-presets)")
+    export.add_argument("--source", metavar="NAME[,NAME...]",
+                        help="sources to export (see `mapapp sources`; default: the report)")
+    export.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                        help="first day of events to export (their span overlaps the range)")
+    export.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                        help="last day of events to export")
     export.add_argument("--title", help="title above the map (default: the report's headline)")
     export.add_argument("--subtitle", help="line under the title (default: publisher and date)")
     export.add_argument("--theme", default="light", help="light or dark (default: %(default)s)")
@@ -381,6 +522,29 @@ def build_parser() -> argparse.ArgumentParser:
                       help="Chromium or Chrome executable (default: $MAPAPP_CHROMIUM, "
                            "/usr/bin/chromium, or chromium/google-chrome on PATH)")
     snap.set_defaults(run=_snapshot)
+
+    from mapapp.sources.importer import FORMATS as IMPORT_FORMATS
+    importer = folders(sub.add_parser(
+        "import", help="add an event set (ACLED, UCDP, GeoJSON, GeoPackage or CSV) to the "
+                       "catalogue as a source"), cache=False)
+    importer.add_argument("file", type=Path, help="the file to import")
+    importer.add_argument("--format", required=True, choices=IMPORT_FORMATS,
+                          help="what the file is")
+    importer.add_argument("--source", required=True, metavar="NAME",
+                          help="the source's name: lower-case letters, digits, '.', '_', '-'")
+    importer.add_argument("--replace", action="store_true",
+                          help="replace a source of that name")
+    importer.add_argument("--title", help="what the set is (default: the file's name)")
+    importer.add_argument("--publisher", help="who published it (default: ACLED or UCDP for "
+                                              "their exports)")
+    importer.add_argument("--licence", help="its licence or terms of use")
+    importer.add_argument("--published", metavar="YYYY-MM-DD",
+                          help="when it was published or downloaded")
+    importer.set_defaults(run=_import)
+
+    sources = folders(sub.add_parser("sources", help="the catalogue: one line per source"),
+                      cache=False)
+    sources.set_defaults(run=_sources)
 
     from mapapp.classroom.handout import PAPERS
     handout = folders(sub.add_parser(

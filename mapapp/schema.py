@@ -239,6 +239,16 @@ def read_json(path: str | Path, *, max_bytes: int = MAX_DATA_BYTES) -> Any:
     return parse_json(data, file=file)
 
 
+def utf8_text(data: bytes, *, file: str) -> str:
+    """``data`` decoded as UTF-8, or a DataError naming the first bad byte and its line."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise DataError(f"not UTF-8 text (byte {err.start}, line {line}): save it as UTF-8",
+                        file=file) from err
+
+
 def parse_json(data: bytes, *, file: str) -> Any:
     """Decode and parse JSON bytes under the rules of :func:`read_json`.
 
@@ -263,12 +273,7 @@ def parse_json(data: bytes, *, file: str) -> Any:
     if nul >= 0:  # never in JSON text; every other byte of UTF-16 without its mark
         raise DataError(f"contains a NUL byte (byte {nul}): not UTF-8 text (UTF-16?); "
                         "save it as UTF-8", file=file)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise DataError(f"not UTF-8 text (byte {err.start}, line {line}): save it as UTF-8",
-                        file=file) from err
+    text = utf8_text(data, file=file)
     if not text.strip():
         raise DataError("is empty; expected JSON", file=file)
     _check_depth(text, file=file)

@@ -1,0 +1,246 @@
+"""The event store: GeoParquet partitions, queries, dask-geopandas, exports.
+
+Events are synthetic, made here: a grid of points over three months.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from shapely.geometry import Point
+
+from mapapp import cli
+from mapapp.errors import DataError, OptionError
+from mapapp.model.events import COLUMNS, from_features, typed
+from mapapp.sources.collection import load_events
+from mapapp.sources.report_folder import load_report_map
+from mapapp.store.catalogue import Source, list_sources, save_source
+from mapapp.store.geoparquet import partitions, read_events
+from mapapp.store.query import EventFilter, parse_date, select
+
+REPORT = "2022-11-16-reference-strikes-after-kherson"
+
+
+def synthetic(n: int = 300, source: str = "synthetic") -> gpd.GeoDataFrame:
+    """``n`` events from 1 October to 31 December 2022 over eastern Ukraine."""
+    rng = np.random.default_rng(7)
+    days = pd.to_datetime("2022-10-01") + pd.to_timedelta(rng.integers(0, 92, n), unit="D")
+    frame = pd.DataFrame({
+        "id": [f"e{i}" for i in range(n)], "source": source, "layer": "events",
+        "type": rng.choice(["battle", "explosion_remote", "protest"], n),
+        "status": rng.choice(["reported", "claimed"], n), "name": [f"Place {i}" for i in range(n)],
+        "date_start": days, "date_end": days, "time_precision": "day",
+        "place_precision": "exact", "fatalities": rng.integers(0, 5, n), "row": np.arange(2, n + 2),
+    })
+    points = gpd.points_from_xy(rng.uniform(30, 40, n), rng.uniform(46, 51, n), crs="EPSG:4326")
+    return typed(gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326"))
+
+
+def entry(name: str, events) -> Source:
+    return Source(name=name, kind="csv", title="Synthetic events", publisher="the tests",
+                  licence="CC0", rows_read=len(events), rows_kept=len(events),
+                  first_date=f"{events['date_start'].min():%Y-%m-%d}",
+                  last_date=f"{events['date_end'].max():%Y-%m-%d}")
+
+
+@pytest.fixture()
+def store(tmp_path):
+    """A copy of the project's data folder with a synthetic source added."""
+    import shutil
+
+    from mapapp.sources.report_folder import DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    events = synthetic()
+    save_source(data, entry("synthetic", events), events)
+    return data, events
+
+
+def test_each_month_is_a_valid_geoparquet_file(store):
+    data, events = store
+    files = partitions(data / "sources" / "synthetic")
+    assert sorted(files) == ["2022-10", "2022-11", "2022-12"]
+    for month, path in files.items():
+        meta = json.loads(pq.read_schema(path).metadata[b"geo"])
+        assert meta["version"] == "1.1.0" and meta["primary_column"] == "geometry"
+        column = meta["columns"]["geometry"]
+        assert column["encoding"] == "WKB" and column["geometry_types"] == ["Point"]
+        assert column["crs"]["id"] == {"authority": "EPSG", "code": 4326}
+        assert "covering" in column  # a bbox per row, for area filters
+        part = gpd.read_parquet(path)
+        assert (part["date_start"].dt.strftime("%Y-%m") == month).all()
+    back = read_events(data / "sources" / "synthetic")
+    assert list(back.columns) == [*COLUMNS, "geometry"]
+    assert back.crs.to_epsg() == 4326
+    ordered = back.sort_values("id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(pd.DataFrame(ordered.drop(columns="geometry")),
+                                  pd.DataFrame(events.sort_values("id").reset_index(drop=True)
+                                               .drop(columns="geometry")),
+                                  check_categorical=False)
+    assert ordered.geometry.geom_equals(events.sort_values("id").reset_index(drop=True)
+                                        .geometry).all()
+
+
+def test_a_time_range_reads_only_the_months_it_overlaps(store):
+    # October's file is broken: a range that does not reach October never opens it.
+    data, events = store
+    partitions(data / "sources" / "synthetic")["2022-10"].write_bytes(b"not parquet")
+    part = read_events(data / "sources" / "synthetic", start=dt.date(2022, 11, 20),
+                       end=dt.date(2022, 12, 5))
+    months = set(part["date_start"].dt.strftime("%Y-%m"))
+    assert months == {"2022-11", "2022-12"}
+    assert len(part) == (events["date_start"] >= "2022-11-01").sum()
+    with pytest.raises(DataError, match="month=2022-10/part-0.parquet: is not a readable"):
+        read_events(data / "sources" / "synthetic", end=dt.date(2022, 10, 31))
+
+
+@pytest.mark.parametrize("wanted, check", [
+    (EventFilter(start=dt.date(2022, 11, 1), end=dt.date(2022, 11, 30)),
+     lambda e: (e["date_start"] >= "2022-11-01") & (e["date_start"] <= "2022-11-30")),
+    (EventFilter(types=("battle",), statuses=("claimed",)),
+     lambda e: (e["type"] == "battle") & (e["status"] == "claimed")),
+    (EventFilter(bbox=(32.0, 47.0, 35.0, 49.0)),
+     lambda e: e.geometry.x.between(32, 35) & e.geometry.y.between(47, 49)),
+    (EventFilter(sources=("other",)), lambda e: e["source"] == "other"),
+    (EventFilter(), lambda e: pd.Series(True, index=e.index)),
+])
+def test_queries_match_a_plain_row_by_row_check(wanted, check):
+    events = synthetic()
+    got = select(events, wanted)
+    assert list(got["id"]) == list(events[check(events)]["id"])
+
+
+def test_a_range_that_ends_before_it_starts_is_refused():
+    with pytest.raises(OptionError, match="--to 2022-11-01 is before --from 2022-11-30"):
+        EventFilter(start=dt.date(2022, 11, 30), end=dt.date(2022, 11, 1))
+    with pytest.raises(OptionError, match="--from '15/11/2022': expected a date as YYYY-MM-DD"):
+        parse_date("15/11/2022", "--from")
+
+
+def test_dask_geopandas_runs_the_same_query_on_the_partitioned_files(store):
+    """What one machine does with masks, dask-geopandas does per partition
+    (here on its local scheduler): the files are its input as they are."""
+    import dask
+    import dask_geopandas
+
+    data, events = store
+    folder = data / "sources" / "synthetic" / "events"
+    frame = dask_geopandas.read_parquet(str(folder))
+    assert frame.npartitions == 3 and frame.crs.to_epsg() == 4326
+    start, end = pd.Timestamp("2022-11-01"), pd.Timestamp("2022-11-30")
+    box = frame[(frame.date_start <= end) & (frame.date_end >= start)]
+    box = box[box.geometry.intersects(gpd.GeoSeries.from_xy([33.0], [48.0]).buffer(2.0)[0])]
+    with dask.config.set(scheduler="synchronous"):
+        got = box.compute()
+    expected = select(events, EventFilter(start=start.date(), end=end.date()))
+    expected = expected[expected.geometry.intersects(Point(33, 48).buffer(2.0))]
+    assert sorted(got["id"]) == sorted(expected["id"]) and len(got) > 0
+
+
+def test_the_report_becomes_rows_with_event_and_report_dates_apart():
+    report_map = load_report_map()
+    events = from_features(report_map.features, source=REPORT)
+    drawn = [f for f in report_map.features if f.geometry is not None]
+    assert len(events) == len(drawn)
+    kyiv = events[events["id"] == "strike-kyiv"].iloc[0]
+    assert f"{kyiv['date_start']:%Y-%m-%d}" == "2022-11-15"
+    assert f"{kyiv['report_date']:%Y-%m-%d}" == "2022-11-16"
+    assert kyiv["layer"] == "strikes" and kyiv["status"] in ("confirmed", "reported")
+    henichesk = events[events["id"] == "place-henichesk"].iloc[0]
+    assert (f"{henichesk['date_start']:%Y-%m-%d}", f"{henichesk['date_end']:%Y-%m-%d}") == \
+        ("2022-11-09", "2022-11-15")
+    assert set(events.geometry.geom_type) >= {"Point", "LineString", "Polygon"} or \
+        set(events.geometry.geom_type) >= {"Point", "LineString", "MultiPolygon"}
+
+
+def test_load_events_combines_sources_and_refuses_unknown_ones(store):
+    data, events = store
+    both = load_events(data, (REPORT, "synthetic"))
+    assert len(both) == len(events) + len(load_events(data, (REPORT,)))
+    assert set(both["source"].astype(str)) == {REPORT, "synthetic"}
+    with pytest.raises(OptionError, match="no such source"):
+        load_events(data, ("nope",))
+
+
+def test_a_broken_partition_is_a_clear_error(store):
+    data, _ = store
+    files = partitions(data / "sources" / "synthetic")
+    files["2022-11"].write_bytes(b"PAR1 not really")
+    with pytest.raises(DataError, match="month=2022-11/part-0.parquet: is not a readable "
+                                        "GeoParquet file"):
+        read_events(data / "sources" / "synthetic")
+
+
+def test_catalogue_lists_the_report_then_sources(store):
+    data, _ = store
+    assert [s.name for s in list_sources(data)] == [REPORT, "synthetic"]
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "parquet", "csv"])
+def test_export_writes_each_format_readable_by_the_usual_libraries(store, tmp_path, fmt, capsys):
+    data, events = store
+    out = tmp_path / f"view.{fmt}"
+    assert cli.main(["export", "--data-dir", str(data), "--source", f"synthetic,{REPORT}",
+                     "--from", "2022-11-15", "--to", "2022-11-16", "--format", fmt,
+                     "-o", str(out)]) == 0
+    message = capsys.readouterr().out
+    expected = select(load_events(data, ("synthetic", REPORT)),
+                      EventFilter(start=dt.date(2022, 11, 15), end=dt.date(2022, 11, 16)))
+    assert message.startswith(f"Wrote {out}: {len(expected):,} of ")
+    if fmt == "csv":
+        back = pd.read_csv(out)
+        points = back.dropna(subset=["latitude"])
+        assert {"latitude", "longitude", "wkt"} <= set(back.columns)
+        kyiv = back[back["id"] == "strike-kyiv"].iloc[0]
+        assert (kyiv["latitude"], kyiv["date_start"]) == (pytest.approx(50.45, abs=0.01),
+                                                          "2022-11-15")
+        assert len(points) + back["wkt"].notna().sum() == len(expected)
+    else:
+        back = gpd.read_parquet(out) if fmt == "parquet" else gpd.read_file(out)
+        assert back.crs.to_epsg() == 4326
+        assert sorted(back["id"]) == sorted(expected["id"])
+        row = back[back["id"] == "strike-kyiv"].iloc[0]
+        assert str(row["date_start"])[:10] == "2022-11-15"
+        assert "<" not in str(row["summary"])  # plain text, not HTML
+    if fmt == "gpkg":  # a GeoPackage is an SQLite database with the standard's tables
+        with sqlite3.connect(out) as db:
+            tables = {r[0] for r in db.execute("select table_name from gpkg_contents")}
+        assert tables == {"events"}
+
+
+def test_export_data_refuses_image_options_and_bad_dates(store, tmp_path, capsys):
+    data, _ = store
+    base = ["export", "--data-dir", str(data), "--source", "synthetic", "-o",
+            str(tmp_path / "x.geojson")]
+    for extra, words in ((["--preset", "social"], "--preset is for images"),
+                         (["--from", "2022-13-01"], "--from '2022-13-01': expected a date"),
+                         (["--source", "nope"], "no such source"),
+                         (["--format", "gpkg"], "--format gpkg does not match the output")):
+        assert cli.main(base + extra) == 2
+        assert words in capsys.readouterr().err
+    assert not (tmp_path / "x.geojson").exists()
+
+
+def test_images_of_imported_sources_say_what_works_instead(store, tmp_path, capsys):
+    data, _ = store
+    assert cli.main(["export", "--data-dir", str(data), "--source", "synthetic", "-o",
+                     str(tmp_path / "x.png")]) == 2
+    assert "--format geojson, gpkg, parquet or csv" in capsys.readouterr().err
+
+
+def test_export_html_writes_the_web_page_and_refuses_image_options(tmp_path, capsys):
+    out = tmp_path / "map.html"
+    assert cli.main(["export", "-o", str(out), "--layers", "strikes"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "strike-kyiv" in page and "front-dnipro-2022-11-15" not in page
+    assert cli.main(["export", "-o", str(tmp_path / "b.html"), "--preset", "social"]) == 2
+    assert "--preset does not go with an html export" in capsys.readouterr().err
+    assert not (tmp_path / "b.html").exists()
