@@ -9,8 +9,11 @@ assembled fresh each run, which takes milliseconds.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -22,13 +25,19 @@ from mapapp.classroom.handout import render_handout
 from mapapp.classroom.story import list_stories, load_story
 from mapapp.errors import MapAppError
 from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES
-from mapapp.model.describe import feature_details, feature_rows, type_label
+from mapapp.model.describe import event_details, event_rows, feature_details, feature_rows, type_label
+from mapapp.model.events import EVENT_TYPES
+from mapapp.sources.collection import event_span, events_version, load_events
+from mapapp.store.catalogue import get_source, list_sources
+from mapapp.store.formats import DATA_FORMATS, SUFFIXES, to_bytes
+from mapapp.store.query import EventFilter, nearest, select
+from mapapp.web.events import publish_payload
 from mapapp.sources.report_folder import DATA_DIR, GEOCACHE_DIR, data_version, load_report_map
 from mapapp.static.export import FORMATS, render_bytes
 from mapapp.static.figure import THEMES, default_subtitle, default_title
 from mapapp.static.presets import PRESETS, get_preset
 from mapapp.view import BASEMAPS, INITIAL_BOUNDS, ViewState, bounds_from_leaflet, from_query
-from mapapp.web.map import build_map
+from mapapp.web.map import build_map, event_filter_group
 from mapapp.web.resources import install_static
 
 APP_DIR = Path(__file__).resolve().parent
@@ -36,6 +45,13 @@ APP_DIR = Path(__file__).resolve().parent
 STATIC_DIR = APP_DIR / "static"
 ASSET_BASE = "/app/static/vendor"
 MAP_HEIGHT = 620
+DATA_URL = "/app/static/data"  # where the event payloads are served from
+PLAY_STEPS = {"day": 1, "week": 7, "month": 30}
+PLAY_PAUSE_S = 0.8
+CLICK_PX = 12  # how near an event a click must land
+TABLE_ROWS = 1000
+DATA_FORMAT_LABELS = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "parquet": "GeoParquet",
+                      "csv": "CSV"}
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 logger = logging.getLogger("mapapp.app")
 
@@ -51,7 +67,123 @@ def prepare_static_files() -> None:
     install_static(STATIC_DIR)
 
 
-def get_map(report_map, view: ViewState):
+@st.cache_resource(show_spinner="Loading the event sets…", max_entries=4)
+def get_events(data_dir: str, cache_dir: str, names: tuple[str, ...], version: tuple):
+    # ``version`` is only part of the cache key: a new import reloads.
+    return load_events(Path(data_dir), names, cache_dir=Path(cache_dir))
+
+
+@st.cache_resource(max_entries=8)
+def events_url(data_dir: str, names: tuple[str, ...], version: tuple, _events) -> str:
+    """Where the page fetches the events: a file named by its content, sent once."""
+    return f"{DATA_URL}/{publish_payload(_events, STATIC_DIR / 'data')}"
+
+
+def event_range(events, view: ViewState) -> EventFilter:
+    """The date range slider (and play-through) for the shown event sets."""
+    sb = st.sidebar
+    lo, hi = event_span(events)
+    link_start, link_end = st.session_state.pop("_link_dates", ("", ""))
+    if link_start or link_end:  # a shared link's range, once, inside the data's span
+        start = max(lo, dt.date.fromisoformat(link_start)) if link_start else lo
+        end = min(hi, dt.date.fromisoformat(link_end)) if link_end else hi
+        st.session_state["dates"] = (min(start, end), max(start, end))
+    advance = st.session_state.pop("_advance", None)
+    if advance is not None:
+        st.session_state["dates"] = advance
+    current = st.session_state.get("dates")
+    if not current or current[0] < lo or current[1] > hi:
+        st.session_state["dates"] = (lo, hi)
+    start, end = sb.slider("Event dates", min_value=lo, max_value=max(hi, lo), key="dates",
+                           format="YYYY-MM-DD", help="Events whose dates overlap this range")
+    if end >= hi:  # at the end of the data, playing stops
+        st.session_state["playing"] = False
+    play, step = sb.columns(2)
+    playing = st.session_state.get("playing", False)
+    play.button("■ Stop" if playing else "▶ Play", key="play", width="stretch",
+                on_click=lambda: st.session_state.update(playing=not playing),
+                help="Move the range forward one step at a time")
+    step.selectbox("Step", list(PLAY_STEPS), key="play_step", label_visibility="collapsed")
+    return EventFilter(sources=view.sources, start=start, end=end)
+
+
+def play_on(events, wanted: EventFilter) -> None:
+    """While playing: show this range a moment, then move it one step on."""
+    if not st.session_state.get("playing"):
+        return
+    _, hi = event_span(events)
+    days = PLAY_STEPS[st.session_state.get("play_step") or "day"]
+    shift = min(dt.timedelta(days=days), hi - wanted.end)
+    time.sleep(PLAY_PAUSE_S)
+    st.session_state["_advance"] = (wanted.start + shift, wanted.end + shift)
+    st.rerun()
+
+
+def note_event_click(result: dict | None, shown) -> bool:
+    """A click on the map near an event selects it (the nearest, within a few
+    pixels); whether it did.  A feature clicked at the same time is noted as
+    seen, so it does not take over on the next run."""
+    clicked = (result or {}).get("last_clicked")
+    if not clicked or clicked == st.session_state.get("_last_map_click"):
+        return False
+    st.session_state["_last_map_click"] = clicked
+    zoom = (result or {}).get("zoom") or 6
+    radius = CLICK_PX * 360 / (256 * 2 ** zoom)
+    position = nearest(shown, clicked["lat"], clicked["lng"], radius)
+    if position is None:
+        return False
+    row = shown.iloc[position]
+    st.session_state["event"] = (str(row["source"]), str(row["id"]))
+    st.session_state["details"] = "event"
+    st.session_state["_last_click"] = clicked_feature_id(result) or st.session_state.get(
+        "_last_click")
+    return True
+
+
+def show_events_summary(events, shown, wanted: EventFilter) -> None:
+    st.caption(f"{len(shown):,} of {len(events):,} events from "
+               f"{', '.join(wanted.sources)}, {wanted.start} to {wanted.end}.")
+    if len(shown):
+        per_day = shown.groupby([shown["date_start"].dt.date, shown["type"].astype(str)],
+                                observed=True).size().unstack(fill_value=0)
+        per_day.columns = [EVENT_TYPES.get(c, c) for c in per_day.columns]
+        st.bar_chart(per_day, height=160, x_label="Event date", y_label="Events",
+                     stack=True)
+
+
+def show_event_details(events, data_dir: str) -> bool:
+    """The selected event's facts, if one is selected and shown; whether it was."""
+    chosen = st.session_state.get("event")
+    if st.session_state.get("details") != "event" or not chosen:
+        return False
+    match = events[(events["source"].astype(str) == chosen[0]) & (events["id"] == chosen[1])]
+    if match.empty:
+        return False
+    row = match.iloc[0]
+    source = get_source(Path(data_dir), chosen[0])
+    text.heading(str(row["name"] if row["name"] is not None and row["name"] == row["name"]
+                     else row["id"]), key="details", level=3)
+    text.facts(event_details(row, source), key="details")
+    return True
+
+
+def show_event_export(shown, wanted: EventFilter) -> None:
+    """The events in the range as GeoJSON, GeoPackage, GeoParquet or CSV,
+    made on request (a GeoPackage of 100,000 events takes a second)."""
+    fmt_col, make_col = st.columns([1, 2])
+    fmt = fmt_col.selectbox("Format", DATA_FORMATS, key="events_format",
+                            format_func=DATA_FORMAT_LABELS.get)
+    made_for = (fmt, wanted, len(shown))
+    if make_col.button("Prepare the download", key="events_make"):
+        st.session_state["_events_file"] = (made_for, to_bytes(shown, fmt))
+    made = st.session_state.get("_events_file")
+    if made and made[0] == made_for:
+        name = f"events-{wanted.start}-{wanted.end}{SUFFIXES[fmt][0]}"
+        make_col.download_button(f"Download {name}", made[1], file_name=name,
+                                 key="events_download")
+
+
+def get_map(report_map, view: ViewState, url: str | None = None):
     """A fresh folium map for this run.
 
     Not cached on purpose: st_folium mutates the Map it is given, and a cached
@@ -62,10 +194,12 @@ def get_map(report_map, view: ViewState):
     """
     return build_map(report_map, layers=view.layers, types=view.types,
                      statuses=view.statuses, basemap=view.basemap, asset_base=ASSET_BASE,
-                     carto_api_key=os.environ.get("MAPAPP_CARTO_API_KEY") or None)
+                     carto_api_key=os.environ.get("MAPAPP_CARTO_API_KEY") or None,
+                     events_url=url)
 
 
-def init_widgets_from_link(query: dict, feature_ids: set[str]) -> None:
+def init_widgets_from_link(query: dict, feature_ids: set[str],
+                           source_names: tuple[str, ...] = ()) -> None:
     """Seed widget state from the URL once per session; later the widgets lead.
 
     What the link held that we ignored is kept until the reader dismisses
@@ -74,7 +208,7 @@ def init_widgets_from_link(query: dict, feature_ids: set[str]) -> None:
     """
     if st.session_state.get("_seeded"):
         return
-    view, notes = from_query(query, feature_ids=feature_ids)
+    view, notes = from_query(query, feature_ids=feature_ids, source_names=source_names)
     st.session_state["_link_notes"] = notes
     for layer in LAYERS:
         st.session_state[f"layer_{layer}"] = layer in view.layers
@@ -82,6 +216,8 @@ def init_widgets_from_link(query: dict, feature_ids: set[str]) -> None:
     st.session_state["statuses"] = list(view.statuses)
     st.session_state["basemap"] = view.basemap
     st.session_state["selected"] = view.selected or None
+    st.session_state["sources"] = list(view.sources)
+    st.session_state["_link_dates"] = (view.start, view.end)
     st.session_state["_seeded"] = True
 
 
@@ -105,8 +241,15 @@ def show_link_notes() -> None:
         st.button("Dismiss", key="link_notes_dismiss", on_click=dismiss_link_notes)
 
 
-def sidebar_view() -> ViewState:
+def sidebar_view(source_names: tuple[str, ...] = ()) -> ViewState:
     sb = st.sidebar
+    sources: tuple[str, ...] = ()
+    if source_names:
+        sb.header("Event sets")
+        chosen = sb.multiselect("Shown with the report", source_names, key="sources",
+                                help="Imported event sets (`python -m mapapp import`); "
+                                     "the report's own layers stay below.")
+        sources = tuple(n for n in source_names if n in chosen)
     sb.header("Layers")
     layers = tuple(layer for layer in LAYERS
                    if sb.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
@@ -129,7 +272,8 @@ def sidebar_view() -> ViewState:
                "filters and the selected feature are kept in the page address, "
                "so a copied link reopens this view.")
     return ViewState(layers=layers, types=tuple(t for t in ALL_TYPES if t in types),
-                     statuses=tuple(s for s in STATUSES if s in statuses), basemap=basemap)
+                     statuses=tuple(s for s in STATUSES if s in statuses), basemap=basemap,
+                     sources=sources)
 
 
 def clicked_feature_id(result: dict | None) -> str:
@@ -143,17 +287,21 @@ def clicked_feature_id(result: dict | None) -> str:
 # a new extent) carries the picker's old value, and Streamlit lets a
 # widget's browser value win over state set from Python.  So each click
 # makes a new picker (a new key), and a stale value for an old one is dropped.
-def note_click(clicked: str, ids: set[str]) -> None:
+def note_click(clicked: str, ids: set[str]) -> bool:
+    """Select a feature clicked on the map; whether this run brought a new click."""
     if clicked in ids and clicked != st.session_state.get("_last_click"):
         st.session_state["_last_click"] = clicked
         st.session_state["selected"] = clicked
         st.session_state["_picker"] = st.session_state.get("_picker", 0) + 1
+        return True
+    return False
 
 
 def picked(key: str) -> None:
     # A stale browser value for an earlier picker still calls its callback.
     if key == f"picker_{st.session_state.get('_picker', 0)}":
         st.session_state["selected"] = st.session_state[key]
+        st.session_state["details"] = "feature"
 
 
 def feature_picker(names: dict[str, str]) -> str | None:
@@ -377,32 +525,66 @@ def main() -> None:
         st.session_state["mode"] = "explore"
 
     ids = {f.id for f in report_map.features}
-    init_widgets_from_link(st.query_params.to_dict(), ids)
+    try:
+        source_names = tuple(s.name for s in list_sources(Path(data_dir)) if s.kind != "report")
+    except MapAppError as err:
+        text.problem("The catalogue of event sets could not be read.", str(err), key="catalogue")
+        source_names = ()
+    init_widgets_from_link(st.query_params.to_dict(), ids, source_names)
     show_link_notes()
 
     show_header(report_map)
-    view = sidebar_view()
+    view = sidebar_view(source_names)
     visible = view.visible(report_map)
+    events = shown = wanted = url = None
+    if view.sources:
+        try:
+            names = view.sources
+            key = events_version(Path(data_dir), names)
+            events = get_events(data_dir, cache_dir, names, key)
+            url = events_url(data_dir, names, key, events)
+        except MapAppError as err:
+            text.problem("The event sets could not be loaded.", str(err), key="events")
+            events = None
+    if events is not None and len(events):
+        wanted = event_range(events, view)
+        shown = select(events, wanted)
+        lo, hi = event_span(events)
+        view = replace(view, start="" if wanted.start == lo else f"{wanted.start}",
+                       end="" if wanted.end == hi else f"{wanted.end}")
 
     map_col, detail_col = st.columns([2, 1])
     with map_col:
         try:
-            folium_map = get_map(report_map, view)
+            folium_map = get_map(report_map, view, url if shown is not None else None)
         except MapAppError as err:
             text.problem("The map could not be drawn.", str(err), key="map")
             st.stop()
         # Clicks and the visible extent come back (the extent is what an
-        # exported image frames); nothing else reruns the script.
+        # exported image frames); nothing else reruns the script.  The
+        # events' filter goes in as a small extra group: a new date range
+        # redraws them in the page, and the map itself is not sent again.
+        returned = ["last_active_drawing", "bounds"]
+        if shown is not None:
+            returned += ["last_clicked", "zoom"]
         result = st_folium(folium_map, height=MAP_HEIGHT, use_container_width=True,
-                           returned_objects=["last_active_drawing", "bounds"], key="map")
-        note_click(clicked_feature_id(result), ids)
+                           returned_objects=returned, key="map",
+                           feature_group_to_add=(event_filter_group(wanted)
+                                                 if shown is not None else None))
+        # An event drawn over an area wins, as the popup on the map does.
+        if not (shown is not None and note_event_click(result, shown)) and \
+                note_click(clicked_feature_id(result), ids):
+            st.session_state["details"] = "feature"
         st.caption(f"{len(visible)} of {len(report_map.features)} features shown.")
+        if shown is not None:
+            show_events_summary(events, shown, wanted)
 
     with detail_col:
         names = {f.id: f"{f.display_name} ({LAYER_LABELS[f.layer].lower()})"
                  for f in report_map.features}
         selected = feature_picker(names)
-        show_details(report_map, selected)
+        if shown is None or not show_event_details(events, data_dir):
+            show_details(report_map, selected)
 
     # Until the browser reports the map's extent, st_folium echoes the
     # Python-side content bounds: those mean nothing to the reader.
@@ -421,9 +603,18 @@ def main() -> None:
                 st.text(f"• {feature.name}: {feature.summary} "
                         f"(para. {', '.join(map(str, feature.citation.paragraphs))})")
 
+    if shown is not None:
+        st.subheader("Events")
+        st.caption(f"The first {min(len(shown), TABLE_ROWS):,} of {len(shown):,} events in the "
+                   "range, as text; the download below has them all.")
+        st.dataframe(event_rows(shown.iloc[:TABLE_ROWS]), hide_index=True, width="stretch")
+        show_event_export(shown, wanted)
+
     query = view.with_selected(selected or "").to_query()
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
+    if shown is not None:
+        play_on(events, wanted)
 
 
 main()

@@ -85,6 +85,20 @@ POINT_SYMBOLS: dict[str, dict[str, Any]] = {
 }
 FALLBACK_POINT: dict[str, Any] = {"shape": "circle", "color": "#777777", "size": 12, "label": "Other"}
 
+# Imported event sets, by type (drawn as dots on a canvas; see mapapp.web.events).
+EVENT_COLORS: dict[str, str] = {
+    "battle": PALETTE["vermilion"],
+    "explosion_remote": PALETTE["orange"],
+    "violence_civilians": PALETTE["reddish_purple"],
+    "protest": PALETTE["bluish_green"],
+    "riot": PALETTE["yellow"],
+    "strategic": PALETTE["sky_blue"],
+    "state_based": PALETTE["vermilion"],
+    "non_state": PALETTE["blue"],
+    "one_sided": PALETTE["reddish_purple"],
+    "event": "#777777",
+}
+
 # Leaflet path options per line type (weight in px, dashArray as in SVG).
 LINE_STYLES: dict[str, dict[str, Any]] = {
     "front_line": {"color": INK, "weight": 4.5, "opacity": 0.95, "dashArray": None,

@@ -8,6 +8,7 @@ stale or hand-edited link still opens.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
@@ -28,8 +29,6 @@ BASEMAPS: dict[str, str] = {
 # Przewodów on the Polish border.
 INITIAL_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((44.0, 22.0), (53.0, 41.0))
 
-Bounds = tuple[tuple[float, float], tuple[float, float]]
-
 # Far-away mentions would pull the view out to Indonesia: listed, off by default.
 DEFAULT_LAYERS: tuple[str, ...] = ("control_areas", "front_lines", "strikes", "places")
 
@@ -41,6 +40,11 @@ class ViewState:
     statuses: tuple[str, ...] = STATUSES
     basemap: str = "offline"
     selected: str = ""
+    # Imported event sets shown with the report (none: the report alone),
+    # and the date range of events shown ("" is open), as YYYY-MM-DD.
+    sources: tuple[str, ...] = ()
+    start: str = ""
+    end: str = ""
 
     def visible(self, report_map: ReportMap) -> tuple[Feature, ...]:
         return filter_features(report_map.features, layers=self.layers, types=self.types,
@@ -58,6 +62,12 @@ class ViewState:
             query["basemap"] = self.basemap
         if self.selected:
             query["feature"] = self.selected
+        if self.sources:
+            query["sources"] = ",".join(self.sources)
+        if self.start:
+            query["from"] = self.start
+        if self.end:
+            query["to"] = self.end
         return query
 
     def with_selected(self, feature_id: str) -> "ViewState":
@@ -65,8 +75,12 @@ class ViewState:
 
 
 def from_query(query: Mapping[str, object], *, feature_ids: set[str] | None = None,
-               default_basemap: str = "offline") -> tuple[ViewState, list[str]]:
-    """A view from query parameters, and notes on anything ignored."""
+               default_basemap: str = "offline",
+               source_names: tuple[str, ...] = ()) -> tuple[ViewState, list[str]]:
+    """A view from query parameters, and notes on anything ignored.
+
+    ``source_names`` are the imported sources a link may name.
+    """
     notes: list[str] = []
 
     def pick(key: str, allowed: tuple[str, ...], default: tuple[str, ...]):
@@ -93,8 +107,21 @@ def from_query(query: Mapping[str, object], *, feature_ids: set[str] | None = No
     if selected and feature_ids is not None and selected not in feature_ids:
         notes.append(f"Ignored unknown feature in the link: {selected}")
         selected = ""
+    sources = pick("sources", source_names, ())
+    dates = []
+    for key in ("from", "to"):
+        raw = _one(query.get(key)) or ""
+        try:
+            dates.append(dt.date.fromisoformat(raw).isoformat() if raw else "")
+        except ValueError:
+            notes.append(f"Ignored a {key} date in the link that is not YYYY-MM-DD: {raw}")
+            dates.append("")
+    if dates[0] and dates[1] and dates[1] < dates[0]:
+        notes.append(f"Ignored dates in the link that end before they start: "
+                     f"{dates[0]} to {dates[1]}")
+        dates = ["", ""]
     view = ViewState(layers=layers, types=types, statuses=statuses, basemap=basemap,
-                     selected=selected)
+                     selected=selected, sources=sources, start=dates[0], end=dates[1])
     return view, notes
 
 

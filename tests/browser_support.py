@@ -113,3 +113,23 @@ def open_offline_page(browser, url: str, request, *, viewport=(1280, 800),
     request.addfinalizer(close)
     page.goto(url)
     return page, outside, errors, dialogs
+
+
+def refuse_outside(context) -> list[str]:
+    """Refuse every request of ``context`` that leaves this machine; the
+    returned list fills with their URLs (a test asserts it stays empty)."""
+    from urllib.parse import urlparse
+
+    outside: list[str] = []
+
+    def only_local(route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(
+                ("data:", "about:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    return outside

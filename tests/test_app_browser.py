@@ -21,7 +21,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from mapapp.sources.report_folder import load_report_map
 
-from browser_support import ARTIFACTS, launch_chromium, serve_app
+from browser_support import ARTIFACTS, launch_chromium, refuse_outside, serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -38,17 +38,7 @@ def app_url():
 def page(app_url, request):
     with launch_chromium() as browser:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        outside: list[str] = []
-
-        def only_local(route):
-            host = urlparse(route.request.url).hostname
-            if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "about:", "blob:")):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", only_local)
+        outside = refuse_outside(context)
         page = context.new_page()
         page.outside_requests = outside
         # Every websocket frame, to see reruns: a loop would never go quiet.

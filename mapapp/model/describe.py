@@ -8,6 +8,8 @@ plain text (no escaping makes arbitrary text safe in Streamlit's Markdown).
 
 from __future__ import annotations
 
+from typing import Any
+
 from mapapp import styles
 from mapapp.model import LAYER_LABELS, STATUS_LABELS, Feature, ReportMap
 
@@ -102,3 +104,75 @@ def feature_rows(features) -> list[dict[str, str]]:
             "shape": f"approximate, as of {f.as_of}" if f.approximate else "",
         })
     return rows
+
+
+def event_details(event: Any, source: Any = None) -> list[tuple[str, str]]:
+    """Label/value pairs for one row of the event table (see
+    :mod:`mapapp.model.events`), with its source's catalogue entry."""
+    from mapapp.model.events import EVENT_TYPES, PLACE_PRECISIONS, TIME_PRECISIONS
+
+    def given(name: str) -> str:
+        value = event.get(name)
+        return "" if value is None or (not isinstance(value, str) and pd_isna(value)) else str(value)
+
+    start, end = event["date_start"], event["date_end"]
+    when = f"{start:%Y-%m-%d}" + (f" to {end:%Y-%m-%d}" if end is not None and not pd_isna(end)
+                                  and end != start else "")
+    precision = given("time_precision")
+    if precision:
+        when += f" ({TIME_PRECISIONS.get(precision, precision).lower()})"
+    where = ", ".join(v for v in (given("name"), given("admin1"), given("country")) if v)
+    place = given("place_precision")
+    rows = [("Type", EVENT_TYPES.get(given("type"), type_label(given("type")))
+             + (f": {given('sub_type')}" if given("sub_type") else "")),
+            ("Status", f"{given('status')}: " + (
+                # A dataset's events are reports it collected, not officials' own.
+                "reported in the sources the dataset cites" if given("layer") == "events"
+                and given("status") == "reported" else STATUS_LABELS.get(given("status"), ""))),
+            ("Event date", when),
+            ("Where", where + (f" ({PLACE_PRECISIONS.get(place, place).lower()})" if place
+                               else ""))]
+    actors = " vs ".join(v for v in (given("actor1"), given("actor2")) if v)
+    if actors:
+        rows.append(("Actors", actors))
+    if given("fatalities"):
+        low, high = given("fatalities_low"), given("fatalities_high")
+        rows.append(("Fatalities", given("fatalities") + (f" (between {low} and {high})"
+                                                          if low and high else "")))
+    if given("claimed_by"):
+        rows.append(("Reported by", given("claimed_by")))
+    if given("summary"):
+        rows.append(("Notes (the source's own words)", given("summary")))
+    if given("report_date"):
+        rows.append(("Report date", given("report_date")[:10]))
+    if given("located"):
+        rows.append(("Located", given("located")))
+    origin = f"{source.title} ({source.publisher}); licence: {source.licence}" if source else \
+        given("source")
+    rows.append(("Source", f"{origin}; row {given('row')} of {source.file if source else 'the file'}"))
+    return rows
+
+
+def pd_isna(value: Any) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def event_rows(events: Any) -> Any:
+    """The event table as a reader's table: plain columns, dates as text."""
+    import pandas as pd
+
+    from mapapp.model.events import EVENT_TYPES
+
+    return pd.DataFrame({
+        "Date": events["date_start"].dt.strftime("%Y-%m-%d"),
+        "Type": events["type"].astype(str).map(lambda t: EVENT_TYPES.get(t, t)),
+        "Where": events["name"].astype(object).fillna(""),
+        "Region": events["admin1"].astype(object).fillna(""),
+        "Actors": (events["actor1"].astype(object).fillna("") + " / "
+                   + events["actor2"].astype(object).fillna("")).str.strip(" /"),
+        "Fatalities": events["fatalities"],
+        "Reported by": events["claimed_by"].astype(object).fillna(""),
+        "Source": events["source"].astype(str) + ", row " + events["row"].astype(str),
+    })

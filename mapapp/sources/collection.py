@@ -43,6 +43,16 @@ def load_events(data_dir: Path, names: tuple[str, ...], *, cache_dir: Path | Non
     return typed(gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326"))
 
 
+def events_version(data_dir: Path, names: tuple[str, ...]) -> tuple:
+    """Changes whenever an event file of ``names`` (or the report) changes."""
+    folders = []
+    for name in names:
+        source = get_source(Path(data_dir), name)
+        folders.append(_version(Path(source.folder) / EVENTS_DIR) if source.kind != "report"
+                       else _version(Path(data_dir)))
+    return tuple(folders)
+
+
 def _version(folder: Path) -> tuple:
     """Sizes and modification times of the files under ``folder``: a change
     to any of them loads again."""
@@ -63,3 +73,9 @@ def _report_events(data_dir: str, cache_dir: str | None, name: str, version: tup
 @functools.lru_cache(maxsize=8)
 def _source_events(folder: str, version: tuple, start, end) -> Any:
     return read_events(Path(folder), start=start, end=end)
+
+
+def event_span(events: Any) -> tuple[dt.date, dt.date]:
+    """The first and last day of ``events`` (start of the first, end of the last)."""
+    return (events["date_start"].min().date(),
+            events["date_end"].fillna(events["date_start"]).max().date())

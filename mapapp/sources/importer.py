@@ -10,7 +10,6 @@ vocabulary is kept as ``event`` and noted.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 

@@ -65,3 +65,21 @@ def parse_date(text: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(str(text).strip())
     except ValueError:
         raise OptionError(f"{option} {text!r}: expected a date as YYYY-MM-DD") from None
+
+
+def nearest(events: Any, lat: float, lon: float, radius_deg: float) -> int | None:
+    """Position (in ``events``) of the event nearest to ``lat``, ``lon``
+    within ``radius_deg`` degrees of latitude (longitude scaled by the
+    latitude, as a map shows it), or None."""
+    import numpy as np
+    import shapely
+
+    if not len(events):
+        return None
+    geometry = events.geometry.values
+    x, y = shapely.get_x(shapely.point_on_surface(geometry)), shapely.get_y(
+        shapely.point_on_surface(geometry))
+    dx = (x - lon) * np.cos(np.radians(lat))
+    dist = np.hypot(dx, y - lat)
+    best = int(np.nanargmin(dist))
+    return best if dist[best] <= radius_deg else None

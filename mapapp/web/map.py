@@ -38,6 +38,7 @@ from mapapp.model.describe import type_label
 from mapapp.view import BASEMAPS, INITIAL_BOUNDS
 from mapapp.web import resources as assets
 from mapapp.web.elements import PageCall, RawElement
+from mapapp.web.events import events_payload, filter_spec, layer_options
 from mapapp.web.layers import layer_collections
 
 # Web tile layers: xyzservices provider and the name in the layer control.
@@ -191,6 +192,9 @@ def build_map(
     bounds: tuple[tuple[float, float], tuple[float, float]] = INITIAL_BOUNDS,
     fly_from: tuple[tuple[float, float], tuple[float, float]] | None = None,
     fit: bool = True,
+    events: Any = None,
+    events_url: str | None = None,
+    event_filter: Any = None,
 ) -> folium.Map:
     """The web map for ``report_map``, filtered by layer, type and status.
 
@@ -209,6 +213,10 @@ def build_map(
     ``fly_from`` the page opens there and then glides to ``bounds`` (a
     lesson moving from one step to the next).  ``fit=False`` leaves the
     view to the page's own script (the offline lesson frames each step).
+    ``events`` (an event table) is drawn on a canvas above the report's
+    layers, carried in the page, or fetched from ``events_url`` where the
+    app serves the same payload (:mod:`mapapp.web.events`); ``event_filter``
+    is the first filter the page applies to them.
     """
     if basemap not in BASEMAPS:
         raise OptionError(f"unknown basemap {basemap!r} (choose from {', '.join(BASEMAPS)})")
@@ -238,6 +246,11 @@ def build_map(
                  ).add_to(group)
         group.add_to(m)
 
+    if events is not None or events_url is not None:
+        PageCall("events", layer_options(
+            data=None if events is None else events_payload(events), url=events_url,
+            wanted=event_filter)).add_to(m)
+
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     fullscreen.add_to(m)
     PageCall("legend", legend_spec(collections, front_line_as_of=report_map.front_line_as_of)).add_to(m)
@@ -245,6 +258,18 @@ def build_map(
         start = fly_from or bounds
         m.fit_bounds([list(start[0]), list(start[1])])
     return m
+
+
+def event_filter_group(wanted: Any) -> folium.FeatureGroup:
+    """A group whose only content tells the page's events which to show.
+
+    For streamlit-folium's ``feature_group_to_add``: it runs in the page
+    already drawn, so a new filter or date range redraws the events there
+    without the map being built or sent again.
+    """
+    group = folium.FeatureGroup(name="Event filter", control=False)
+    PageCall("filterEvents", filter_spec(wanted)).add_to(group)
+    return group
 
 
 def render_html(m: folium.Map) -> str:

@@ -473,3 +473,48 @@ def test_present_mode_shows_the_step_literally(app, hostile_map, hostile_story, 
                    "mapapp_question_lesson": [shown_by_st_text(step.question)]}
     assert app.get_by_text(f"Step {number} of {len(hostile_story.steps)}").count() == 1
     app.nothing_ran()
+
+
+def test_event_popups_show_imported_payloads_literally(browser, tmp_path, request):
+    """Every payload as an imported event's place name, drawn on the canvas
+    and put in its popup: the popup's heading is the name as kept, and
+    nothing runs."""
+    from mapapp.sources.importer import read_events
+    from mapapp.sources.report_folder import load_report_map
+    from mapapp.web.map import build_map, render_html
+
+    rows = ["event_id_cnty,event_date,event_type,latitude,longitude,location,notes"]
+    import csv
+    import io
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow(rows[0].split(","))
+    for i, p in enumerate(PAYLOADS):
+        writer.writerow([f"H{i}", "2022-11-15", "Battles", f"{47 + i % 20 * 0.05:.3f}",
+                         f"{33 + i // 20 * 0.1:.3f}", p["text"], p["text"]])
+    source = tmp_path / "hostile.csv"
+    source.write_text(out.getvalue(), encoding="utf-8")
+    events, _ = read_events(source, "acled", source="hostile")
+    page_path = tmp_path / "events.html"
+    page_path.write_text(render_html(build_map(load_report_map(), events=events,
+                                               inline_assets=True)), encoding="utf-8")
+    page, outside, errors, dialogs = open_offline_page(_Trapped(browser), page_path.as_uri(),
+                                                       request)
+    page.wait_for_selector(".mapapp-events-ready", state="attached", timeout=30_000)
+    shown = page.evaluate("""() => { const layer = window.mapapp.eventsLayer, out = [];
+        for (let i = 0; i < layer.d.n; i++) {
+          const box = layer.popup(i);
+          document.body.appendChild(box);  // in the page, as an open popup is
+          out.push([layer.d.id[i], box.querySelector('h4').textContent,
+                    box.querySelectorAll('script, img, iframe, a, style').length]);
+          box.remove();
+        }
+        return out; }""")
+    names = dict(zip(events["id"], events["name"].astype(object)))
+    assert len(shown) == len(events) >= 100
+    for event_id, heading, elements in shown:
+        assert heading == (names[event_id] or event_id), event_id
+        assert elements == 0, event_id
+    assert_nothing_ran(page, outside=outside, errors=errors, dialogs=dialogs,
+                       title="Map: Russia Strikes Ukrainian Cities With Missiles After Its "
+                             "Retreat From Kherson")

@@ -231,6 +231,262 @@
     return control;
   };
 
+  // -- event sets: thousands of points on one canvas -----------------------
+
+  /* Imported events, drawn from columns (not one object per event) on a
+   * canvas, filtered in the page: a filter or date change redraws without
+   * anything new coming from the server.  Below `o.aggregate_below` zoom,
+   * when many are shown, points are counted into grid cells.
+   *
+   * o = {data: columns | url: where to fetch them, filter, styles: {type:
+   *      {color, label}}, statuses_hollow: [status], aggregate_below, cell}
+   * columns = {n, lon, lat (x 1e4), day, span (days), type, status, source
+   *            (codes into types, statuses, sources), id, name, fatalities} */
+  var EventsLayer = L.Layer.extend({
+    initialize: function (o) {
+      this.o = o;
+      this.d = null;
+      this.filter = o.filter || {};
+      this.drawn = null;  // screen positions of the points last drawn
+    },
+    onAdd: function (map) {
+      this._map = map;
+      // Above areas and lines, under the report's markers; the canvas
+      // itself takes no pointer events, so hover on the shapes still works.
+      var pane = map.getPane('mapapp-events') || map.createPane('mapapp-events');
+      pane.style.zIndex = 455;
+      pane.style.pointerEvents = 'none';
+      this.canvas = L.DomUtil.create('canvas', 'mapapp-events leaflet-zoom-hide', pane);
+      map.on('moveend zoomend resize viewreset', this.redraw, this);
+      // Caught before any shape under the point sees it: a click on an
+      // event is the event's (an area's popup would stop it otherwise).
+      this._onClick = this.click.bind(this);
+      map.getContainer().addEventListener('click', this._onClick, true);
+      this.redraw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this.canvas);
+      map.off('moveend zoomend resize viewreset', this.redraw, this);
+      map.getContainer().removeEventListener('click', this._onClick, true);
+    },
+    setData: function (d) {
+      var n = d.n, mx = new Float64Array(n), my = new Float64Array(n), i, phi;
+      // Web Mercator in 0..1, once: a redraw is a multiply and an add per point.
+      for (i = 0; i < n; i++) {
+        mx[i] = (d.lon[i] / 1e4 + 180) / 360;
+        phi = d.lat[i] / 1e4 * Math.PI / 180;
+        my[i] = (1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2;
+      }
+      this.d = d;
+      this.mx = mx;
+      this.my = my;
+      this.setFilter(this.filter);
+      this._map.getContainer().classList.add('mapapp-events-ready');
+    },
+    setFilter: function (f) {
+      this.filter = f || {};
+      if (!this.d) { return; }
+      var d = this.d, n = d.n, keep = new Uint8Array(n), count = 0, i;
+      function allowed(names, table) {
+        if (!names) { return null; }
+        var ok = new Uint8Array(table.length);
+        table.forEach(function (name, code) { ok[code] = names.indexOf(name) >= 0 ? 1 : 0; });
+        return ok;
+      }
+      var types = allowed(this.filter.types, d.types);
+      var statuses = allowed(this.filter.statuses, d.statuses);
+      var sources = allowed(this.filter.sources, d.sources);
+      var from = this.filter.from === undefined ? -Infinity : this.filter.from;
+      var to = this.filter.to === undefined ? Infinity : this.filter.to;
+      for (i = 0; i < n; i++) {
+        if (types && !types[d.type[i]]) { continue; }
+        if (statuses && !statuses[d.status[i]]) { continue; }
+        if (sources && !sources[d.source[i]]) { continue; }
+        if (d.day[i] + d.span[i] < from || d.day[i] > to) { continue; }
+        keep[i] = 1;
+        count++;
+      }
+      this.keep = keep;
+      this.count = count;
+      var container = this._map.getContainer();
+      container.setAttribute('data-mapapp-events', String(count));
+      this.redraw();
+    },
+    redraw: function () {
+      var map = this._map;
+      if (!map || !this.canvas) { return; }
+      var size = map.getSize(), canvas = this.canvas, ratio = window.devicePixelRatio || 1;
+      canvas.width = size.x * ratio;
+      canvas.height = size.y * ratio;
+      canvas.style.width = size.x + 'px';
+      canvas.style.height = size.y + 'px';
+      L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
+      var ctx = canvas.getContext('2d');
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, size.x, size.y);
+      if (!this.d) { return; }
+      var zoom = map.getZoom(), scale = 256 * Math.pow(2, zoom);
+      var origin = map.project(map.containerPointToLatLng([0, 0]), zoom);
+      var d = this.d, n = d.n, keep = this.keep, mx = this.mx, my = this.my, i, x, y;
+      var xs = new Float32Array(this.count), ys = new Float32Array(this.count);
+      var idx = new Int32Array(this.count), m = 0;
+      for (i = 0; i < n; i++) {
+        if (!keep[i]) { continue; }
+        x = mx[i] * scale - origin.x;
+        y = my[i] * scale - origin.y;
+        if (x < -10 || y < -10 || x > size.x + 10 || y > size.y + 10) { continue; }
+        xs[m] = x; ys[m] = y; idx[m] = i; m++;
+      }
+      this.drawn = {x: xs, y: ys, i: idx, m: m, cells: null};
+      if (zoom < this.o.aggregate_below && m > this.o.aggregate_over) {
+        this.drawCells(ctx, m);
+      } else {
+        this.drawPoints(ctx, m);
+      }
+    },
+    drawPoints: function (ctx, m) {
+      var d = this.d, drawn = this.drawn, styles = this.o.styles, hollow = this.o.hollow;
+      var byType = {}, k, j, t, list;
+      for (k = 0; k < m; k++) {  // one path per type: few fills, not one per point
+        t = d.type[drawn.i[k]];
+        (byType[t] = byType[t] || []).push(k);
+      }
+      Object.keys(byType).forEach(function (code) {
+        var style = styles[d.types[code]] || styles.event;
+        list = byType[code];
+        ctx.beginPath();
+        for (j = 0; j < list.length; j++) {
+          ctx.moveTo(drawn.x[list[j]] + 4, drawn.y[list[j]]);
+          ctx.arc(drawn.x[list[j]], drawn.y[list[j]], 4, 0, 2 * Math.PI);
+        }
+        ctx.fillStyle = style.color;
+        ctx.globalAlpha = 0.85;
+        ctx.fill();
+        ctx.globalAlpha = 1;
+        ctx.lineWidth = 1;
+        ctx.strokeStyle = '#1a1a1a';
+        ctx.stroke();
+      });
+      if (this.selected !== undefined && this.keep[this.selected]) {
+        var p = this._map.latLngToContainerPoint(this.latlng(this.selected));
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, 8, 0, 2 * Math.PI);
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = this.o.halo;
+        ctx.stroke();
+      }
+    },
+    drawCells: function (ctx, m) {
+      var drawn = this.drawn, size = this.o.cell, cells = {}, k, key, c;
+      for (k = 0; k < m; k++) {
+        key = Math.floor(drawn.x[k] / size) + ':' + Math.floor(drawn.y[k] / size);
+        c = cells[key] || (cells[key] = {n: 0, x: 0, y: 0});
+        c.n++; c.x += drawn.x[k]; c.y += drawn.y[k];
+      }
+      drawn.cells = [];
+      ctx.font = 'bold 11px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      Object.keys(cells).forEach(function (key) {
+        var cell = cells[key], x = cell.x / cell.n, y = cell.y / cell.n;
+        var r = Math.min(size / 2, 6 + 3 * Math.log(cell.n) / Math.LN10 * 2);
+        drawn.cells.push({x: x, y: y, r: r, n: cell.n});
+        ctx.beginPath();
+        ctx.arc(x, y, r, 0, 2 * Math.PI);
+        ctx.fillStyle = 'rgba(213, 94, 0, 0.75)';
+        ctx.fill();
+        ctx.lineWidth = 1;
+        ctx.strokeStyle = '#ffffff';
+        ctx.stroke();
+        ctx.fillStyle = '#ffffff';
+        ctx.fillText(cell.n > 999 ? Math.round(cell.n / 100) / 10 + 'k' : String(cell.n), x, y);
+      });
+    },
+    latlng: function (i) {
+      return L.latLng(this.d.lat[i] / 1e4, this.d.lon[i] / 1e4);
+    },
+    click: function (event) {
+      var drawn = this.drawn, map = this._map;
+      if (!drawn || !drawn.m) { return; }
+      if (event.target.closest && event.target.closest('.leaflet-control, .leaflet-popup, '
+                                                       + '.leaflet-marker-icon')) { return; }
+      var p = map.mouseEventToContainerPoint(event), best = -1, bestD = 100, k, dx, dy, dd;
+      if (drawn.cells) {  // a count: zoom in on it
+        drawn.cells.forEach(function (c) {
+          dx = c.x - p.x; dy = c.y - p.y;
+          if (dx * dx + dy * dy <= c.r * c.r) { best = c; }
+        });
+        if (best !== -1) {
+          event.stopPropagation();
+          map.setView(map.containerPointToLatLng([best.x, best.y]), map.getZoom() + 2);
+        }
+        return;
+      }
+      for (k = 0; k < drawn.m; k++) {
+        dx = drawn.x[k] - p.x; dy = drawn.y[k] - p.y; dd = dx * dx + dy * dy;
+        if (dd < bestD) { bestD = dd; best = drawn.i[k]; }
+      }
+      if (best < 0) { return; }
+      event.stopPropagation();
+      this.selected = best;
+      this.redraw();
+      var at = this.latlng(best);
+      L.popup({className: 'mapapp-popup', maxWidth: 320, autoPanPadding: [24, 24]})
+        .setLatLng(at).setContent(this.popup(best)).openOn(map);
+      // As a click on the map, for whoever listens (the app hears where).
+      map.fire('click', {latlng: at, layerPoint: map.latLngToLayerPoint(at),
+                         containerPoint: p, originalEvent: event});
+    },
+    popup: function (i) {
+      var d = this.d, box = el('div', 'mapapp-popup-body mapapp-event-popup');
+      line(box, 'h4', '', d.name[i] || d.id[i]);
+      var meta = el('div', 'mapapp-meta');
+      var style = this.o.styles[d.types[d.type[i]]] || this.o.styles.event;
+      text(meta, style.label + ' \u00b7 ' + d.statuses[d.status[i]]);
+      box.appendChild(meta);
+      var when = el('div');
+      label(when, 'Date');
+      var start = new Date(d.day[i] * 864e5).toISOString().slice(0, 10);
+      var end = new Date((d.day[i] + d.span[i]) * 864e5).toISOString().slice(0, 10);
+      text(when, d.span[i] ? start + ' to ' + end : start);
+      box.appendChild(when);
+      if (d.fatalities[i] >= 0) {
+        var dead = el('div');
+        label(dead, 'Fatalities');
+        text(dead, String(d.fatalities[i]));
+        box.appendChild(dead);
+      }
+      var src = el('div', 'mapapp-cite');
+      label(src, 'Source');
+      text(src, d.sources[d.source[i]] + ', ' + d.unit + ' ' + d.row[i]);
+      box.appendChild(src);
+      return box;
+    }
+  });
+
+  mapapp.events = function (map, o) {
+    var layer = new EventsLayer(o);
+    layer.addTo(map);
+    mapapp.eventsLayer = layer;
+    if (mapapp.pendingFilter) { layer.filter = mapapp.pendingFilter; }
+    if (o.data) {
+      layer.setData(o.data);
+    } else {
+      fetch(o.url).then(function (r) { return r.json(); })
+        .then(function (d) { layer.setData(d); });
+    }
+    return layer;
+  };
+
+  /* A new filter for the events already in the page (dates as day numbers). */
+  mapapp.filterEvents = function (_, f) {
+    if (mapapp.eventsLayer) {
+      mapapp.eventsLayer.setFilter(f);
+    } else {
+      mapapp.pendingFilter = f;
+    }
+  };
+
   /* Marks the container, adds the SVG fill patterns once, and keeps the
    * view right when the container changes size.
    *
