@@ -32,4 +32,4 @@ check: $(VENV)/.app-installed
 	$(PY) -m mapapp check
 
 clean:
-	rm -rf $(VENV) static/vendor .pytest_cache test-artifacts
+	rm -rf $(VENV) static/vendor static/data .pytest_cache test-artifacts
