@@ -321,12 +321,13 @@ def _export(args) -> int:
         args.basemap, args.carto_api_key = "offline", os.environ.get("MAPAPP_CARTO_API_KEY")
         args.layers = args.layers or ""
         return _html(args)
-    if args.date_from or args.date_to or only_report:
-        raise OptionError("images show the report today: --source, --from and --to go with "
-                          "--format geojson, gpkg, parquet or csv")
     dpi = None if args.dpi is None else check_dpi(args.dpi)
     view = _view_kwargs(args)
     text = {"title": args.title, "subtitle": args.subtitle, "theme": args.theme}
+    events = _image_events(args) if (args.date_from or args.date_to or only_report) else {}
+    if args.all_presets and events:
+        raise OptionError("--all-presets draws the report; export one image of event sets "
+                          "at a time (--preset)")
     if args.all_presets:
         for option, value in (("--output", args.output), ("--preset", args.preset),
                               ("--size", args.size)):
@@ -350,9 +351,32 @@ def _export(args) -> int:
     spec = resolve_spec(preset=args.preset, size=args.size, dpi=dpi)
     report_map = _report_map(args)
     path = export_image(report_map, args.output, fmt=args.format, preset=args.preset,
-                        size=args.size, dpi=dpi, overwrite=args.overwrite, **text, **view)
+                        size=args.size, dpi=dpi, overwrite=args.overwrite, **text, **view,
+                        **events)
     print(f"Wrote {path}: {spec.width_px}x{spec.height_px} px at {spec.dpi:g} dpi ({spec.name})")
     return 0
+
+
+def _image_events(args) -> dict:
+    """The imported events an image draws (``--source``, ``--from``, ``--to``),
+    with their credits, as keyword arguments for the renderer."""
+    from mapapp.sources.collection import load_events
+    from mapapp.store.catalogue import get_source
+    from mapapp.store.query import EventFilter, parse_date, select
+
+    report = _report_name(args)
+    names = tuple(n for n in _sources_option(args) if n != report)
+    if not names:
+        return {}
+    wanted = EventFilter(sources=names, start=parse_date(args.date_from, "--from"),
+                         end=parse_date(args.date_to, "--to"))
+    events = select(load_events(Path(args.data_dir), names, start=wanted.start, end=wanted.end),
+                    wanted)
+    credits = []
+    for name in names:
+        source = get_source(Path(args.data_dir), name)
+        credits.append(f"Events: {source.title} ({source.publisher}; {source.licence})")
+    return {"events": events, "event_credits": credits}
 
 
 def _report_name(args) -> str:

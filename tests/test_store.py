@@ -229,11 +229,26 @@ def test_export_data_refuses_image_options_and_bad_dates(store, tmp_path, capsys
     assert not (tmp_path / "x.geojson").exists()
 
 
-def test_images_of_imported_sources_say_what_works_instead(store, tmp_path, capsys):
-    data, _ = store
-    assert cli.main(["export", "--data-dir", str(data), "--source", "synthetic", "-o",
-                     str(tmp_path / "x.png")]) == 2
-    assert "--format geojson, gpkg, parquet or csv" in capsys.readouterr().err
+def test_images_draw_imported_events_as_one_collection_with_their_credit(store, tmp_path,
+                                                                        capsys):
+    import xml.etree.ElementTree as ET
+
+    data, events = store
+    out = tmp_path / "events.svg"
+    assert cli.main(["export", "--data-dir", str(data), "--source", "synthetic", "--from",
+                     "2022-11-01", "--to", "2022-11-30", "--preset", "social", "-o",
+                     str(out)]) == 0
+    svg = out.read_text(encoding="utf-8")
+    groups = [g for g in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}g")
+              if g.get("id") == "mapapp-events"]
+    assert len(groups) == 1  # one artist for every event, not one each
+    november = select(events, EventFilter(start=dt.date(2022, 11, 1), end=dt.date(2022, 11, 30)))
+    dots = list(groups[0].iter("{http://www.w3.org/2000/svg}use"))
+    assert len(dots) == len(november)
+    assert "Events: Synthetic events (the tests; CC0)" in svg
+    assert cli.main(["export", "--data-dir", str(data), "--source", "synthetic",
+                     "--all-presets", "--out-dir", str(tmp_path)]) == 2
+    assert "--all-presets draws the report" in capsys.readouterr().err
 
 
 def test_export_html_writes_the_web_page_and_refuses_image_options(tmp_path, capsys):

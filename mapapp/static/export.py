@@ -87,7 +87,8 @@ def render_bytes(report_map, *, fmt: str, spec: Any, **view_and_text: Any) -> by
     exact paper size).  PNG is exactly ``width_px`` x ``height_px`` with
     the DPI recorded; SVG and PDF are the same page in points.
     ``view_and_text``: ``layers``, ``types``, ``statuses``, ``bounds``,
-    ``title``, ``subtitle``, ``theme``, passed on to ``render_figure``.
+    ``title``, ``subtitle``, ``theme``, ``events``, ``event_credits``, passed
+    on to ``render_figure``.
     """
     import matplotlib
 
@@ -129,7 +130,8 @@ def export_image(report_map, output: str | os.PathLike[str], *, fmt: str | None 
                  overwrite: bool = False, title: str | None = None, subtitle: str | None = None,
                  theme: str = "light", layers: Iterable[str] | None = None,
                  types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
-                 bounds: Bounds | None = None) -> Path:
+                 bounds: Bounds | None = None, events=None,
+                 event_credits: Iterable[str] = ()) -> Path:
     """Draw the map into ``output`` (PNG, SVG or PDF) and return its path.
 
     The format comes from ``fmt`` or the suffix (they must agree; a name
@@ -151,7 +153,8 @@ def export_image(report_map, output: str | os.PathLike[str], *, fmt: str | None 
     view = _checked_view(report_map, theme=theme, layers=layers, types=types, statuses=statuses,
                          bounds=bounds)
     check_output(output, overwrite=overwrite)
-    data = render_bytes(report_map, fmt=fmt, spec=spec, title=title, subtitle=subtitle, **view)
+    data = render_bytes(report_map, fmt=fmt, spec=spec, title=title, subtitle=subtitle,
+                        events=events, event_credits=tuple(event_credits), **view)
     return write_output(output, data, overwrite=overwrite)
 
 

@@ -660,7 +660,8 @@ def _bbox_tuple(bb) -> tuple[float, float, float, float]:
 def render_figure(report_map: ReportMap, *, spec: ImageSpec, layers: Iterable[str] | None = None,
                   types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
                   bounds=None, title: str | None = None, subtitle: str | None = None,
-                  theme: str = "light", highlight: Iterable[str] = ()):
+                  theme: str = "light", highlight: Iterable[str] = (), events=None,
+                  event_credits: Iterable[str] = ()):
     """The map as a ``matplotlib.figure.Figure`` of exactly ``spec``'s pixels.
 
     ``layers``, ``types``, ``statuses`` filter as on the web map
@@ -670,7 +671,10 @@ def render_figure(report_map: ReportMap, *, spec: ImageSpec, layers: Iterable[st
     :func:`default_title` and :func:`default_subtitle` ("" for none).
     ``highlight`` names feature ids to stand out (a story step's subject):
     points get a wide ring under their symbol, lines and areas a wide
-    outline under their own.
+    outline under their own.  ``events`` (an event table, see
+    :mod:`mapapp.model.events`) are drawn as one collection of dots
+    coloured by type, and ``event_credits`` (who published them, under
+    which licence) join the credit line.
     Raises :class:`OptionError` for an unknown theme, layer, type, status
     or highlighted feature id, bad bounds, or a title or subtitle too long
     for the image.
@@ -685,8 +689,9 @@ def render_figure(report_map: ReportMap, *, spec: ImageSpec, layers: Iterable[st
     shown = _shown(report_map, box, crs, layers=layers, types=types, statuses=statuses)
     title = default_title(report_map) if title is None else str(title)
     subtitle = default_subtitle(report_map) if subtitle is None else str(subtitle)
-    return _Renderer(report_map, spec, theme, box, crs, shown, title, subtitle,
-                     highlighted).draw()
+    renderer = _Renderer(report_map, spec, theme, box, crs, shown, title, subtitle, highlighted)
+    renderer.events, renderer.event_credits = events, list(event_credits)
+    return renderer.draw()
 
 
 def _check_highlight(report_map: ReportMap, highlight: Iterable[str]) -> frozenset[str]:
@@ -719,6 +724,7 @@ class _Renderer:
         self.sections = _legend_sections(shown)
         self.obstacles: list[tuple[float, float, float, float]] = []  # display pixels
         self.where = f"a {spec.width_px}-pixel-wide image at {spec.dpi:g} dpi"
+        self.events, self.event_credits = None, []
 
     # ---- helpers in figure inches / points
     def pt(self, v: float) -> float:
@@ -762,7 +768,8 @@ class _Renderer:
         footer_lines: list[tuple[str, Any, str]] = []
         if any(s.feature.layer in ("front_lines", "control_areas") for s in self.shown):
             footer_lines.append((as_of_note(self.rm), _font(small, style="italic"), "mapapp-asof"))
-        for line in self._credit_lines(credit_parts(self.rm), _font(small), width_pt):
+        for line in self._credit_lines(credit_parts(self.rm) + self.event_credits, _font(small),
+                                       width_pt):
             footer_lines.append((line, _font(small), "mapapp-credit"))
         y = pad
         for i, (line, prop, gid) in enumerate(reversed(footer_lines)):
@@ -808,6 +815,8 @@ class _Renderer:
 
         self._draw_basemap()
         self._draw_features()
+        if self.events is not None and len(self.events):
+            self._draw_events()
 
         # Furniture in the corners where it hides least: the legend first.
         if inside is not None:
@@ -898,6 +907,25 @@ class _Renderer:
         self.ax.add_collection(PathCollection(paths, facecolors=c["land"], edgecolors=c["border"],
                                               linewidths=0.8 * t.scale, zorder=1), autolim=False)
         self.country_labels = labels
+
+    # ---- events: thousands of dots, one artist
+    def _draw_events(self):
+        import shapely
+
+        from mapapp import styles
+
+        geometry = self.events.geometry.values
+        anchor = shapely.point_on_surface(geometry)
+        x, y = _transformer(self.crs).transform(shapely.get_x(anchor), shapely.get_y(anchor))
+        x0, y0, x1, y1 = self.extent
+        inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+        types = self.events["type"].astype(str).to_numpy()[inside]
+        colors = [styles.EVENT_COLORS.get(t_, styles.EVENT_COLORS["event"]) for t_ in types]
+        # Smaller as they crowd, so a dense month stays a texture, not a blot.
+        size = (4.5 if inside.sum() < 2000 else 3.0 if inside.sum() < 20000 else 2.0) * self.t.scale
+        self.ax.scatter(x[inside], y[inside], s=size ** 2, c=colors, edgecolors=self.colors["text"],
+                        linewidths=0.25 * self.t.scale, alpha=0.85, zorder=5, gid="mapapp-events",
+                        rasterized=len(types) > 20000)
 
     # ---- features
     def _draw_features(self):
