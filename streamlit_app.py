@@ -183,7 +183,7 @@ def show_event_export(shown, wanted: EventFilter) -> None:
                                  key="events_download")
 
 
-def get_map(report_map, view: ViewState, url: str | None = None):
+def get_map(report_map, view: ViewState, url: str | None = None, event_types=()):
     """A fresh folium map for this run.
 
     Not cached on purpose: st_folium mutates the Map it is given, and a cached
@@ -195,7 +195,7 @@ def get_map(report_map, view: ViewState, url: str | None = None):
     return build_map(report_map, layers=view.layers, types=view.types,
                      statuses=view.statuses, basemap=view.basemap, asset_base=ASSET_BASE,
                      carto_api_key=os.environ.get("MAPAPP_CARTO_API_KEY") or None,
-                     events_url=url)
+                     events_url=url, event_types=event_types)
 
 
 def init_widgets_from_link(query: dict, feature_ids: set[str],
@@ -339,17 +339,27 @@ def show_details(report_map, feature_id: str | None) -> None:
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the image…")
 def export_files(_report_map, version: tuple, fmt: str, preset: str, title: str, subtitle: str,
-                 theme: str, view: ViewState, bounds) -> tuple[bytes, bytes]:
-    """The image in ``fmt`` and a PNG of it to preview (the same bytes for PNG)."""
+                 theme: str, view: ViewState, bounds, _events=None,
+                 credits: tuple[str, ...] = ()) -> tuple[bytes, bytes]:
+    """The image in ``fmt`` and a PNG of it to preview (the same bytes for PNG).
+
+    ``_events`` are the events of the view's sources (named in ``view``,
+    which is part of the cache key, with the dates), ``credits`` their sets."""
     spec = get_preset(preset)
+    if _events is not None:  # the image shows the range it was asked for
+        _events = select(_events, EventFilter(
+            start=dt.date.fromisoformat(view.start) if view.start else None,
+            end=dt.date.fromisoformat(view.end) if view.end else None))
     options = dict(layers=view.layers, types=view.types, statuses=view.statuses,
-                   bounds=bounds, title=title, subtitle=subtitle, theme=theme)
+                   bounds=bounds, title=title, subtitle=subtitle, theme=theme, events=_events,
+                   event_credits=credits)
     data = render_bytes(_report_map, fmt=fmt, spec=spec, **options)
     preview = data if fmt == "png" else render_bytes(_report_map, fmt="png", spec=spec, **options)
     return data, preview
 
 
-def show_export_panel(report_map, version: tuple, view: ViewState, bounds) -> None:
+def show_export_panel(report_map, version: tuple, view: ViewState, bounds, events=None,
+                      data_dir: str = "") -> None:
     """Format, size, title: a publishable image of exactly this view."""
     with st.expander("Export a publishable image (PNG, SVG, PDF)"):
         st.caption("Same layers, filters and extent as the map above, with title, legend, "
@@ -371,8 +381,12 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds) -> No
         if made != settings:
             st.info("The view or the options changed since this image was made: "
                     "press “Make image” again to update it.")
+        credits = tuple(f"Events: {s.title} ({s.publisher}; {s.licence})"
+                        for s in (get_source(Path(data_dir), n) for n in made[5].sources))
         try:
-            data, preview = export_files(report_map, version, *made)
+            data, preview = export_files(report_map, version, *made,
+                                         _events=events if made[5].sources else None,
+                                         credits=credits)
         except MapAppError as err:
             text.problem("The image could not be made.", str(err), key="export")
             return
@@ -556,7 +570,9 @@ def main() -> None:
     map_col, detail_col = st.columns([2, 1])
     with map_col:
         try:
-            folium_map = get_map(report_map, view, url if shown is not None else None)
+            folium_map = (get_map(report_map, view) if shown is None else
+                          get_map(report_map, view, url,
+                                  tuple(events["type"].astype(str).unique())))
         except MapAppError as err:
             text.problem("The map could not be drawn.", str(err), key="map")
             st.stop()
@@ -590,7 +606,8 @@ def main() -> None:
     # Python-side content bounds: those mean nothing to the reader.
     bounds = bounds_from_leaflet((result or {}).get("bounds"),
                                  ignore=folium_map.get_bounds()) or INITIAL_BOUNDS
-    show_export_panel(report_map, version, view, bounds)
+    show_export_panel(report_map, version, view, bounds,
+                      events if shown is not None else None, data_dir)
 
     st.subheader("All features")
     st.caption("The table lists the same facts as the map, as text.")

@@ -346,6 +346,14 @@ def status_swatch_svg(status: str) -> str:
             f'stroke="{stroke}" stroke-width="{width}" stroke-linecap="round"{dash}/></svg>')
 
 
+def event_swatch_svg(type_: str) -> str:
+    """An imported event's dot, as the page's canvas draws it, for the legend."""
+    color = EVENT_COLORS.get(type_, EVENT_COLORS["event"])
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="14" height="14" viewBox="0 0 14 14" '
+            f'aria-hidden="true"><circle cx="7" cy="7" r="4.5" fill="{color}" fill-opacity="0.85" '
+            f'stroke="{INK}" stroke-width="1"/></svg>')
+
+
 def css_vars() -> dict[str, str]:
     """Colours the stylesheet (``mapapp/web/assets/map.css``) takes from
     here, as CSS custom properties ``--mapapp-<name>``."""

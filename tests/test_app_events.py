@@ -111,3 +111,29 @@ def test_without_sources_the_report_map_is_as_before(monkeypatch, events_dir):
     args = map_args(at)
     assert "mapapp.events(" not in args["script"] and not args["feature_group"]
     assert at.multiselect(key="sources").value == []
+
+
+def test_the_image_export_is_made_with_the_event_sets(monkeypatch, events_dir):
+    # What it draws is tested on the renderer (test_store): here, that the
+    # app asks for it with the events and their credit, and shows it.
+    from mapapp.static import export
+
+    calls = []
+    real = export.render_bytes
+
+    def spy(report_map, **options):
+        calls.append(options)
+        return real(report_map, **options)
+
+    monkeypatch.setattr(export, "render_bytes", spy)
+    data, events = events_dir
+    at = start(monkeypatch, data, {"sources": "synthetic", "from": "2022-11-01",
+                                   "to": "2022-11-07"})
+    at.button(key="export_make").click().run()
+    assert not at.exception and not at.error
+    assert [b for b in at.get("download_button") if b.proto.label.startswith("Download map-")]
+    expected = select(events, EventFilter(start=dt.date(2022, 11, 1), end=dt.date(2022, 11, 7)))
+    assert calls, "the app drew no image"
+    drawn = calls[-1]
+    assert sorted(drawn["events"]["id"]) == sorted(expected["id"])
+    assert drawn["event_credits"] == ("Events: Synthetic events (the tests; CC0)",)

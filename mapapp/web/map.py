@@ -35,6 +35,7 @@ from mapapp.files import write_output
 from mapapp.geo import basemap as ne
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUS_LABELS, STATUSES, ReportMap
 from mapapp.model.describe import type_label
+from mapapp.model.events import EVENT_TYPES
 from mapapp.view import BASEMAPS, INITIAL_BOUNDS
 from mapapp.web import resources as assets
 from mapapp.web.elements import PageCall, RawElement
@@ -81,12 +82,21 @@ def _inline_html(js: list[tuple[str, str]], css: list[tuple[str, str]]) -> str:
 LEGEND_OPEN_MIN = (760, 700)
 
 
-def legend_spec(collections: dict[str, dict[str, Any]], *, front_line_as_of: str = "") -> dict[str, Any]:
+def legend_spec(collections: dict[str, dict[str, Any]], *, front_line_as_of: str = "",
+                event_types: Iterable[str] = ()) -> dict[str, Any]:
     """The legend for what is drawn, as data for ``mapapp.legend``: one
     section per shown layer, one row per shown type (same symbols as the
-    map), then the shown statuses; ``symbols`` holds the swatch markup."""
+    map), the types of imported events, then the shown statuses;
+    ``symbols`` holds the swatch markup."""
     sections: list[dict[str, Any]] = []
     symbols: dict[str, str] = {}
+    event_rows = []
+    for type_ in (t for t in EVENT_TYPES if t in set(event_types)):
+        symbols[f"event/{type_}"] = styles.event_swatch_svg(type_)
+        event_rows.append({"cls": f"mapapp-legend-event-{type_}", "symbol": f"event/{type_}",
+                           "label": EVENT_TYPES[type_]})
+    if event_rows:
+        sections.append({"layer": "events", "title": "Event sets", "rows": event_rows})
     statuses: set[str] = set()
     for layer in LAYERS:
         coll = collections.get(layer)
@@ -195,6 +205,7 @@ def build_map(
     events: Any = None,
     events_url: str | None = None,
     event_filter: Any = None,
+    event_types: Iterable[str] = (),
 ) -> folium.Map:
     """The web map for ``report_map``, filtered by layer, type and status.
 
@@ -216,7 +227,8 @@ def build_map(
     ``events`` (an event table) is drawn on a canvas above the report's
     layers, carried in the page, or fetched from ``events_url`` where the
     app serves the same payload (:mod:`mapapp.web.events`); ``event_filter``
-    is the first filter the page applies to them.
+    is the first filter the page applies to them; ``event_types`` are the
+    types the legend lists for events fetched from ``events_url``.
     """
     if basemap not in BASEMAPS:
         raise OptionError(f"unknown basemap {basemap!r} (choose from {', '.join(BASEMAPS)})")
@@ -253,7 +265,9 @@ def build_map(
 
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     fullscreen.add_to(m)
-    PageCall("legend", legend_spec(collections, front_line_as_of=report_map.front_line_as_of)).add_to(m)
+    shown_types = set(event_types) if events is None else set(events["type"].astype(str))
+    PageCall("legend", legend_spec(collections, front_line_as_of=report_map.front_line_as_of,
+                                   event_types=shown_types)).add_to(m)
     if fit:
         start = fly_from or bounds
         m.fit_bounds([list(start[0]), list(start[1])])

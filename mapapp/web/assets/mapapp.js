@@ -239,7 +239,7 @@
    * when many are shown, points are counted into grid cells.
    *
    * o = {data: columns | url: where to fetch them, filter, styles: {type:
-   *      {color, label}}, statuses_hollow: [status], aggregate_below, cell}
+   *      {color, label}}, halo, aggregate_below, aggregate_over, cell}
    * columns = {n, lon, lat (x 1e4), day, span (days), type, status, source
    *            (codes into types, statuses, sources), id, name, fatalities} */
   var EventsLayer = L.Layer.extend({
@@ -345,7 +345,7 @@
       }
     },
     drawPoints: function (ctx, m) {
-      var d = this.d, drawn = this.drawn, styles = this.o.styles, hollow = this.o.hollow;
+      var d = this.d, drawn = this.drawn, styles = this.o.styles;
       var byType = {}, k, j, t, list;
       for (k = 0; k < m; k++) {  // one path per type: few fills, not one per point
         t = d.type[drawn.i[k]];
