@@ -259,3 +259,22 @@ def test_export_html_writes_the_web_page_and_refuses_image_options(tmp_path, cap
     assert cli.main(["export", "-o", str(tmp_path / "b.html"), "--preset", "social"]) == 2
     assert "--preset does not go with an html export" in capsys.readouterr().err
     assert not (tmp_path / "b.html").exists()
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda r: r.update(name="other"), "names the source 'other', but its folder is 'synthetic'"),
+    (lambda r: r.update(title=5), "field 'title': expected str"),
+    (lambda r: r.update(rows_kept="many"), "field 'rows_kept': expected int"),
+    (lambda r: r.update(publisher="A\\x1b[2J"), "control character U+001B"),
+    (lambda r: r.update(notes="x"), "field 'notes': expected list"),
+])
+def test_a_hand_edited_catalogue_entry_is_refused_by_name(store, capsys, edit, words):
+    data, _ = store
+    path = data / "sources" / "synthetic" / "source.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    edit(record)
+    text = json.dumps(record).replace("\\\\x1b", "\\u001b")
+    path.write_text(text, encoding="utf-8")
+    assert cli.main(["sources", "--data-dir", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}") and words in err and "Traceback" not in err
