@@ -163,3 +163,19 @@ def from_features(features, *, source: str) -> Any:
                                                                    text + "-01-01")
         frame[column] = pd.to_datetime(text, format="%Y-%m-%d").astype("datetime64[s]")
     return typed(gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326"))
+
+
+def anchors(events: Any) -> tuple[Any, Any]:
+    """Longitude and latitude arrays, one per event: the point itself, or a
+    point on the surface of a line or an area (where a dot for it goes)."""
+    import numpy as np
+    import shapely
+
+    # A plain array of shapes: numpy functions on geopandas' own array fall
+    # back to one Python call per shape.
+    geometry = np.asarray(events.geometry.values)
+    shapes = shapely.get_type_id(geometry) != 0
+    if shapes.any():  # a GEOS call per shape: only where it is not a point already
+        geometry = geometry.copy()
+        geometry[shapes] = shapely.point_on_surface(geometry[shapes])
+    return shapely.get_x(geometry), shapely.get_y(geometry)

@@ -910,13 +910,10 @@ class _Renderer:
 
     # ---- events: thousands of dots, one artist
     def _draw_events(self):
-        import shapely
-
         from mapapp import styles
+        from mapapp.model.events import anchors
 
-        geometry = self.events.geometry.values
-        anchor = shapely.point_on_surface(geometry)
-        x, y = _transformer(self.crs).transform(shapely.get_x(anchor), shapely.get_y(anchor))
+        x, y = _transformer(self.crs).transform(*anchors(self.events))
         x0, y0, x1, y1 = self.extent
         inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
         types = self.events["type"].astype(str).to_numpy()[inside]

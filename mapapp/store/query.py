@@ -72,13 +72,12 @@ def nearest(events: Any, lat: float, lon: float, radius_deg: float) -> int | Non
     within ``radius_deg`` degrees of latitude (longitude scaled by the
     latitude, as a map shows it), or None."""
     import numpy as np
-    import shapely
+
+    from mapapp.model.events import anchors
 
     if not len(events):
         return None
-    geometry = events.geometry.values
-    x, y = shapely.get_x(shapely.point_on_surface(geometry)), shapely.get_y(
-        shapely.point_on_surface(geometry))
+    x, y = anchors(events)
     dx = (x - lon) * np.cos(np.radians(lat))
     dist = np.hypot(dx, y - lat)
     best = int(np.nanargmin(dist))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mapapp import styles
-from mapapp.model.events import EVENT_TYPES
+from mapapp.model.events import EVENT_TYPES, anchors
 from mapapp.store.query import EventFilter
 
 COORD_SCALE = 10_000
@@ -33,14 +33,11 @@ _EPOCH = dt.date(1970, 1, 1)
 def events_payload(events: Any) -> dict[str, Any]:
     """The columns the page needs, as plain lists (JSON-ready)."""
     import numpy as np
-    import shapely
 
     n = len(events)
-    geometry = events.geometry.values
-    points = shapely.get_type_id(geometry) == 0
-    anchor = np.where(points, geometry, shapely.point_on_surface(geometry)) if n else geometry
-    lon = np.round(shapely.get_x(anchor) * COORD_SCALE).astype("int64") if n else np.array([])
-    lat = np.round(shapely.get_y(anchor) * COORD_SCALE).astype("int64") if n else np.array([])
+    x, y = anchors(events)
+    lon = np.round(x * COORD_SCALE).astype("int64")
+    lat = np.round(y * COORD_SCALE).astype("int64")
     start = _days(events["date_start"])
     end = _days(events["date_end"].fillna(events["date_start"]))
 
