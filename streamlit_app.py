@@ -101,10 +101,21 @@ def event_range(events, view: ViewState) -> EventFilter:
     play, step = sb.columns(2)
     playing = st.session_state.get("playing", False)
     play.button("■ Stop" if playing else "▶ Play", key="play", width="stretch",
-                on_click=lambda: st.session_state.update(playing=not playing),
+                on_click=toggle_play, args=(lo, hi),
                 help="Move the range forward one step at a time")
     step.selectbox("Step", list(PLAY_STEPS), key="play_step", label_visibility="collapsed")
     return EventFilter(sources=view.sources, start=start, end=end)
+
+
+def toggle_play(lo: dt.date, hi: dt.date) -> None:
+    """Start or stop.  A range already at the end starts again from the
+    first day (a week long if it was all of the data)."""
+    playing = not st.session_state.get("playing", False)
+    st.session_state["playing"] = playing
+    start, end = st.session_state.get("dates") or (lo, hi)
+    if playing and end >= hi:
+        length = end - start if (start, end) != (lo, hi) else dt.timedelta(days=6)
+        st.session_state["_advance"] = (lo, min(lo + length, hi))
 
 
 def play_on(events, wanted: EventFilter) -> None:

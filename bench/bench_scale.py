@@ -14,8 +14,8 @@ third-party data).  Steps, each the median of ``--repeat`` runs:
 * a date-range rerun of the app on the server (Streamlit's AppTest: the
   script run after the slider moves);
 * a static PNG at the social preset with the events;
-* peak memory of the process;
-* in the same process, plain folium: one ``folium.Marker`` per event, and
+* peak memory of the process so far (Chromium runs in its own);
+* then, in the same process, plain folium: one ``folium.Marker`` per event, and
   one ``folium.GeoJson`` layer of all of them (build and render HTML).
 
 Prints a Markdown table; asserts nothing.
@@ -77,6 +77,8 @@ def one(n: int, repeat: int) -> dict:
             report_map, fmt="png", spec=spec, events=events,
             event_credits=("Events: synthetic",), bounds=((44.0, 22.0), (53.0, 41.0))), 1)
 
+        # mapapp's own peak, before the baselines below build their maps.
+        row["peak memory"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         points = [(float(p.y), float(p.x)) for p in events.geometry]
 
         def markers():
@@ -92,7 +94,6 @@ def one(n: int, repeat: int) -> dict:
 
         row["folium, a Marker each"], _ = timed(markers, 1)
         row["folium, one GeoJson"], _ = timed(geojson, 1)
-    row["peak memory"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return row
 
 

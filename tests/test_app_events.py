@@ -137,3 +137,17 @@ def test_the_image_export_is_made_with_the_event_sets(monkeypatch, events_dir):
     drawn = calls[-1]
     assert sorted(drawn["events"]["id"]) == sorted(expected["id"])
     assert drawn["event_credits"] == ("Events: Synthetic events (the tests; CC0)",)
+
+
+def test_play_over_the_whole_span_starts_a_week_from_the_first_day(monkeypatch, events_dir):
+    data, events = events_dir
+    first = events["date_start"].min().date()
+    at = start(monkeypatch, data, {"sources": "synthetic"})
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    at.session_state["play_step"] = "month"
+    at.button(key="play").click()
+    at.run()  # plays a month at a time to the end, then stops
+    assert at.session_state["playing"] is False
+    lo, hi = at.slider(key="dates").value
+    assert hi == events["date_end"].max().date() and hi - lo == dt.timedelta(days=6)
+    assert lo > first
