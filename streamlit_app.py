@@ -20,6 +20,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app import text
+from mapapp import styles
 from mapapp.classroom.bundle import render_bundle
 from mapapp.classroom.handout import render_handout
 from mapapp.classroom.story import list_stories, load_story
@@ -79,9 +80,8 @@ def events_url(data_dir: str, names: tuple[str, ...], version: tuple, _events) -
     return f"{DATA_URL}/{publish_payload(_events, STATIC_DIR / 'data')}"
 
 
-def event_range(events, view: ViewState) -> EventFilter:
-    """The date range slider (and play-through) for the shown event sets."""
-    sb = st.sidebar
+def event_range(events, view: ViewState, sb) -> EventFilter:
+    """The date range slider (and play-through) for the shown event sets, in ``sb``."""
     lo, hi = event_span(events)
     link_start, link_end = st.session_state.pop("_link_dates", ("", ""))
     if link_start or link_end:  # a shared link's range, once, inside the data's span
@@ -157,9 +157,11 @@ def show_events_summary(events, shown, wanted: EventFilter) -> None:
     if len(shown):
         per_day = shown.groupby([shown["date_start"].dt.date, shown["type"].astype(str)],
                                 observed=True).size().unstack(fill_value=0)
+        colors = [styles.EVENT_COLORS.get(c, styles.EVENT_COLORS["event"]) for c in per_day.columns]
         per_day.columns = [EVENT_TYPES.get(c, c) for c in per_day.columns]
-        st.bar_chart(per_day, height=160, x_label="Event date", y_label="Events",
-                     stack=True)
+        # The map's colours, so the chart needs no legend of its own to be read.
+        st.bar_chart(per_day, height=260, x_label="Event date", y_label="Events per day",
+                     stack=True, color=colors)
 
 
 def show_event_details(events, data_dir: str) -> bool:
@@ -252,15 +254,19 @@ def show_link_notes() -> None:
         st.button("Dismiss", key="link_notes_dismiss", on_click=dismiss_link_notes)
 
 
-def sidebar_view(source_names: tuple[str, ...] = ()) -> ViewState:
+def sidebar_view(source_names: tuple[str, ...] = ()) -> tuple[ViewState, object]:
+    """The view the sidebar's widgets set, and a place under the event sets
+    for their date range (drawn once the sets are loaded)."""
     sb = st.sidebar
     sources: tuple[str, ...] = ()
+    dates_box = None
     if source_names:
         sb.header("Event sets")
         chosen = sb.multiselect("Shown with the report", source_names, key="sources",
                                 help="Imported event sets (`python -m mapapp import`); "
                                      "the report's own layers stay below.")
         sources = tuple(n for n in source_names if n in chosen)
+        dates_box = sb.container()
     sb.header("Layers")
     layers = tuple(layer for layer in LAYERS
                    if sb.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
@@ -284,7 +290,7 @@ def sidebar_view(source_names: tuple[str, ...] = ()) -> ViewState:
                "so a copied link reopens this view.")
     return ViewState(layers=layers, types=tuple(t for t in ALL_TYPES if t in types),
                      statuses=tuple(s for s in STATUSES if s in statuses), basemap=basemap,
-                     sources=sources)
+                     sources=sources), dates_box
 
 
 def clicked_feature_id(result: dict | None) -> str:
@@ -559,7 +565,7 @@ def main() -> None:
     show_link_notes()
 
     show_header(report_map)
-    view = sidebar_view(source_names)
+    view, dates_box = sidebar_view(source_names)
     visible = view.visible(report_map)
     events = shown = wanted = url = None
     if view.sources:
@@ -572,7 +578,7 @@ def main() -> None:
             text.problem("The event sets could not be loaded.", str(err), key="events")
             events = None
     if events is not None and len(events):
-        wanted = event_range(events, view)
+        wanted = event_range(events, view, dates_box)
         shown = select(events, wanted)
         lo, hi = event_span(events)
         view = replace(view, start="" if wanted.start == lo else f"{wanted.start}",

@@ -377,11 +377,22 @@
       }
     },
     drawCells: function (ctx, m) {
-      var drawn = this.drawn, size = this.o.cell, cells = {}, k, key, c;
+      var drawn = this.drawn, size = this.o.cell, cells = {}, k, key, c, t;
+      var d = this.d, styles = this.o.styles;
       for (k = 0; k < m; k++) {
         key = Math.floor(drawn.x[k] / size) + ':' + Math.floor(drawn.y[k] / size);
-        c = cells[key] || (cells[key] = {n: 0, x: 0, y: 0});
+        c = cells[key] || (cells[key] = {n: 0, x: 0, y: 0, types: {}});
         c.n++; c.x += drawn.x[k]; c.y += drawn.y[k];
+        t = d.type[drawn.i[k]];
+        c.types[t] = (c.types[t] || 0) + 1;
+      }
+      // A cell takes the colour of the type most of its events have.
+      function colour(cell) {
+        var best = null;
+        Object.keys(cell.types).forEach(function (code) {
+          if (best === null || cell.types[code] > cell.types[best]) { best = code; }
+        });
+        return (styles[d.types[best]] || styles.event).color;
       }
       drawn.cells = [];
       ctx.font = 'bold 11px system-ui, sans-serif';
@@ -393,13 +404,20 @@
         drawn.cells.push({x: x, y: y, r: r, n: cell.n});
         ctx.beginPath();
         ctx.arc(x, y, r, 0, 2 * Math.PI);
-        ctx.fillStyle = 'rgba(213, 94, 0, 0.75)';
+        ctx.fillStyle = colour(cell);
+        ctx.globalAlpha = 0.8;
         ctx.fill();
+        ctx.globalAlpha = 1;
         ctx.lineWidth = 1;
         ctx.strokeStyle = '#ffffff';
         ctx.stroke();
-        ctx.fillStyle = '#ffffff';
-        ctx.fillText(cell.n > 999 ? Math.round(cell.n / 100) / 10 + 'k' : String(cell.n), x, y);
+        // Dark text with a light halo: legible on every type's colour.
+        var label = cell.n > 999 ? Math.round(cell.n / 100) / 10 + 'k' : String(cell.n);
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+        ctx.strokeText(label, x, y);
+        ctx.fillStyle = '#1a1a1a';
+        ctx.fillText(label, x, y);
       });
     },
     latlng: function (i) {
