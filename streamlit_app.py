@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
 import time
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -27,7 +29,7 @@ from mapapp.classroom.story import list_stories, load_story
 from mapapp.errors import MapAppError
 from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES
 from mapapp.model.describe import event_details, event_rows, feature_details, feature_rows, type_label
-from mapapp.model.events import EVENT_TYPES
+from mapapp.model.events import EVENT_TYPES, row_unit
 from mapapp.sources.collection import event_span, events_version, load_events
 from mapapp.store.catalogue import get_source, list_sources
 from mapapp.store.formats import DATA_FORMATS, SUFFIXES, to_bytes
@@ -49,7 +51,7 @@ MAP_HEIGHT = 620
 DATA_URL = "/app/static/data"  # where the event payloads are served from
 PLAY_STEPS = {"day": 1, "week": 7, "month": 30}
 PLAY_PAUSE_S = 0.8
-CLICK_PX = 12  # how near an event a click must land
+CLICK_PX = 10  # how near an event a click must land, as in the page
 TABLE_ROWS = 1000
 DATA_FORMAT_LABELS = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "parquet": "GeoParquet",
                       "csv": "CSV"}
@@ -77,7 +79,8 @@ def get_events(data_dir: str, cache_dir: str, names: tuple[str, ...], version: t
 @st.cache_resource(max_entries=8)
 def events_url(data_dir: str, names: tuple[str, ...], version: tuple, _events) -> str:
     """Where the page fetches the events: a file named by its content, sent once."""
-    return f"{DATA_URL}/{publish_payload(_events, STATIC_DIR / 'data')}"
+    units = {name: row_unit(get_source(Path(data_dir), name).kind) for name in names}
+    return f"{DATA_URL}/{publish_payload(_events, STATIC_DIR / 'data', units)}"
 
 
 def event_range(events, view: ViewState, sb) -> EventFilter:
@@ -91,10 +94,13 @@ def event_range(events, view: ViewState, sb) -> EventFilter:
     advance = st.session_state.pop("_advance", None)
     if advance is not None:
         st.session_state["dates"] = advance
+    if lo == hi:  # one day: nothing to narrow or play through
+        sb.caption(f"All events on {lo}.")
+        return EventFilter(sources=view.sources, start=lo, end=hi)
     current = st.session_state.get("dates")
     if not current or current[0] < lo or current[1] > hi:
         st.session_state["dates"] = (lo, hi)
-    start, end = sb.slider("Event dates", min_value=lo, max_value=max(hi, lo), key="dates",
+    start, end = sb.slider("Event dates", min_value=lo, max_value=hi, key="dates",
                            format="YYYY-MM-DD", help="Events whose dates overlap this range")
     if end >= hi:  # at the end of the data, playing stops
         st.session_state["playing"] = False
@@ -112,6 +118,8 @@ def toggle_play(lo: dt.date, hi: dt.date) -> None:
     first day (a week long if it was all of the data)."""
     playing = not st.session_state.get("playing", False)
     st.session_state["playing"] = playing
+    if not playing:  # a step the last run queued before Stop was pressed
+        st.session_state.pop("_advance", None)
     start, end = st.session_state.get("dates") or (lo, hi)
     if playing and end >= hi:
         length = end - start if (start, end) != (lo, hi) else dt.timedelta(days=6)
@@ -139,7 +147,9 @@ def note_event_click(result: dict | None, shown) -> bool:
         return False
     st.session_state["_last_map_click"] = clicked
     zoom = (result or {}).get("zoom") or 6
-    radius = CLICK_PX * 360 / (256 * 2 ** zoom)
+    # Degrees of latitude per pixel at this zoom and latitude (Web Mercator),
+    # so "near" means what it means in the page (mapapp.js: 10 px).
+    radius = CLICK_PX * 360 / (256 * 2 ** zoom) * math.cos(math.radians(clicked["lat"]))
     position = nearest(shown, clicked["lat"], clicked["lng"], radius)
     if position is None:
         return False
@@ -174,19 +184,19 @@ def show_event_details(events, data_dir: str) -> bool:
         return False
     row = match.iloc[0]
     source = get_source(Path(data_dir), chosen[0])
-    text.heading(str(row["name"] if row["name"] is not None and row["name"] == row["name"]
-                     else row["id"]), key="details", level=3)
+    name = row["name"]
+    text.heading(str(row["id"] if pd.isna(name) else name), key="details", level=3)
     text.facts(event_details(row, source), key="details")
     return True
 
 
-def show_event_export(shown, wanted: EventFilter) -> None:
+def show_event_export(shown, wanted: EventFilter, version: tuple) -> None:
     """The events in the range as GeoJSON, GeoPackage, GeoParquet or CSV,
     made on request (a GeoPackage of 100,000 events takes a second)."""
     fmt_col, make_col = st.columns([1, 2])
     fmt = fmt_col.selectbox("Format", DATA_FORMATS, key="events_format",
                             format_func=DATA_FORMAT_LABELS.get)
-    made_for = (fmt, wanted, len(shown))
+    made_for = (fmt, wanted, version)  # a new import makes the file again
     if make_col.button("Prepare the download", key="events_make"):
         st.session_state["_events_file"] = (made_for, to_bytes(shown, fmt))
     made = st.session_state.get("_events_file")
@@ -357,7 +367,7 @@ def show_details(report_map, feature_id: str | None) -> None:
 @st.cache_data(max_entries=16, show_spinner="Drawing the image…")
 def export_files(_report_map, version: tuple, fmt: str, preset: str, title: str, subtitle: str,
                  theme: str, view: ViewState, bounds, _events=None,
-                 credits: tuple[str, ...] = ()) -> tuple[bytes, bytes]:
+                 credits: tuple[str, ...] = (), events_version: tuple = ()) -> tuple[bytes, bytes]:
     """The image in ``fmt`` and a PNG of it to preview (the same bytes for PNG).
 
     ``_events`` are the events of the view's sources (named in ``view``,
@@ -376,7 +386,7 @@ def export_files(_report_map, version: tuple, fmt: str, preset: str, title: str,
 
 
 def show_export_panel(report_map, version: tuple, view: ViewState, bounds, events=None,
-                      data_dir: str = "") -> None:
+                      data_dir: str = "", events_version: tuple = ()) -> None:
     """Format, size, title: a publishable image of exactly this view."""
     with st.expander("Export a publishable image (PNG, SVG, PDF)"):
         st.caption("Same layers, filters and extent as the map above, with title, legend, "
@@ -403,7 +413,7 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds, event
         try:
             data, preview = export_files(report_map, version, *made,
                                          _events=events if made[5].sources else None,
-                                         credits=credits)
+                                         credits=credits, events_version=events_version)
         except MapAppError as err:
             text.problem("The image could not be made.", str(err), key="export")
             return
@@ -568,6 +578,7 @@ def main() -> None:
     view, dates_box = sidebar_view(source_names)
     visible = view.visible(report_map)
     events = shown = wanted = url = None
+    key: tuple = ()
     if view.sources:
         try:
             names = view.sources
@@ -624,7 +635,8 @@ def main() -> None:
     bounds = bounds_from_leaflet((result or {}).get("bounds"),
                                  ignore=folium_map.get_bounds()) or INITIAL_BOUNDS
     show_export_panel(report_map, version, view, bounds,
-                      events if shown is not None else None, data_dir)
+                      events if shown is not None else None, data_dir,
+                      key if shown is not None else ())
 
     st.subheader("All features")
     st.caption("The table lists the same facts as the map, as text.")
@@ -642,7 +654,7 @@ def main() -> None:
         st.caption(f"The first {min(len(shown), TABLE_ROWS):,} of {len(shown):,} events in the "
                    "range, as text; the download below has them all.")
         st.dataframe(event_rows(shown.iloc[:TABLE_ROWS]), hide_index=True, width="stretch")
-        show_event_export(shown, wanted)
+        show_event_export(shown, wanted, key)
 
     query = view.with_selected(selected or "").to_query()
     if st.query_params.to_dict() != query:

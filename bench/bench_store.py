@@ -55,8 +55,8 @@ def main() -> int:
 
     wanted = EventFilter(start=dt.date(2022, 11, 1), end=dt.date(2022, 11, 30),
                          types=("battle",), bbox=(32.0, 46.0, 39.0, 50.0))
-    header = (f"| events | import CSV | load (GeoParquet) | query (masks) | query (Python loop) "
-              f"| export GeoPackage | export GeoJSON |")
+    header = ("| events | import CSV | load (GeoParquet) | query (masks) | query (Python loop) "
+              "| export GeoPackage | export GeoJSON |")
     print(header)
     print("|" + " --- |" * 7)
     for n in (int(s) for s in args.sizes.split(",")):

@@ -360,14 +360,16 @@ def _export(args) -> int:
 def _image_events(args) -> dict:
     """The imported events an image draws (``--source``, ``--from``, ``--to``),
     with their credits, as keyword arguments for the renderer."""
+    from mapapp.errors import OptionError
     from mapapp.sources.collection import load_events
     from mapapp.store.catalogue import get_source
     from mapapp.store.query import EventFilter, parse_date, select
 
     report = _report_name(args)
     names = tuple(n for n in _sources_option(args) if n != report)
-    if not names:
-        return {}
+    if not names:  # dates narrow imported events; the report's map is one moment
+        raise OptionError("--from and --to choose the events of imported sets: name them "
+                          "with --source (see `mapapp sources`)")
     wanted = EventFilter(sources=names, start=parse_date(args.date_from, "--from"),
                          end=parse_date(args.date_to, "--to"))
     events = select(load_events(Path(args.data_dir), names, start=wanted.start, end=wanted.end),

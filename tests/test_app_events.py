@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import shutil
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -151,3 +152,23 @@ def test_play_over_the_whole_span_starts_a_week_from_the_first_day(monkeypatch, 
     lo, hi = at.slider(key="dates").value
     assert hi == events["date_end"].max().date() and hi - lo == dt.timedelta(days=6)
     assert lo > first
+
+
+def test_a_one_day_set_and_an_event_without_a_name(monkeypatch, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    events = synthetic(3)
+    events["date_start"] = events["date_end"] = pd.Timestamp("2022-11-15")
+    events["name"] = pd.NA
+    save_source(data, entry("oneday", events), events)
+    monkeypatch.setenv("MAPAPP_DATA_DIR", str(data))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"sources": "oneday"})
+    at.session_state["event"] = ("oneday", "e1")
+    at.session_state["details"] = "event"
+    at.run()
+    assert not at.exception and not at.error
+    assert not at.get("slider")
+    assert "All events on 2022-11-15." in [c.value for c in at.caption]
+    shown = [t.value for t in at.text]
+    assert "e1" in shown and "2022-11-15 (exact day)" in shown

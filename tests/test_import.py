@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -315,3 +316,39 @@ def test_a_failure_while_writing_leaves_no_half_written_source(tmp_path, acled_f
         with pytest.raises(OutputError, match="No space left on device; nothing was changed"):
             import_file(acled_file, "acled", source=name, data_dir=data, replace=replace)
         assert tree_hash(data) == before  # the old source intact, no temporary folder
+
+
+def test_messy_csv_layouts_keep_true_row_numbers(tmp_path):
+    path = tmp_path / "messy.csv"
+    path.write_text("date,lat,lon,name,fatalities\n"
+                    "2022-11-15,50.45,30.52,Kyiv,1,\n"        # a trailing separator
+                    "\n"                                       # a blank line
+                    "2022-11-15,,,Nowhere,0\n"                 # row 4
+                    "2022-11-15,49.99,36.23,Kharkiv,1e20\n"    # a count too big: row 5
+                    "05/11/2022,49.84,24.03,Lviv,0\n", encoding="utf-8")
+    events, log = read_events(path, "csv", source="messy")
+    assert list(events["name"]) == ["Kyiv", "Lviv"]
+    assert [(s.row, s.column, s.reason) for s in log.skipped] == [
+        (4, "lat", "no coordinates"),
+        (5, "fatalities", "not a whole number from 0 up: '1e20'")]
+    assert f"{events['date_start'][1]:%Y-%m-%d}" == "2022-05-11"
+    assert any("month/day/year" in note for note in log.notes)
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused(tmp_path):
+    path = tmp_path / "extra.csv"
+    path.write_text("date,lat,lon,name\n2022-11-15,50,30,Kyiv, oblast\n", encoding="utf-8")
+    with pytest.raises(DataError, match="row 2 has 5 cells but the header names 4"):
+        read_events(path, "csv", source="x")
+
+
+def test_a_time_zone_in_a_geojson_date_does_not_move_the_day(tmp_path):
+    path = tmp_path / "tz.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.5, 50.4]},
+         "properties": {"date": "2022-11-15T23:30:00+03:00", "name": "Late"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.5, 50.4]},
+         "properties": {"date": "2022-11-15T00:30:00-05:00", "name": "Early"}}]}),
+        encoding="utf-8")
+    events, _ = read_events(path, "geojson", source="tz")
+    assert [f"{d:%Y-%m-%d}" for d in events["date_start"]] == ["2022-11-15", "2022-11-15"]

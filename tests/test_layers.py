@@ -1,6 +1,5 @@
 """Features to plain-text GeoJSON layers, filters, and the symbol tables."""
 
-import re
 
 import pytest
 from shapely.geometry import (

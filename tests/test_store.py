@@ -89,17 +89,17 @@ def test_each_month_is_a_valid_geoparquet_file(store):
                                         .geometry).all()
 
 
-def test_a_time_range_reads_only_the_months_it_overlaps(store):
-    # October's file is broken: a range that does not reach October never opens it.
+def test_a_time_range_reads_only_the_months_it_can_reach(store):
+    # December's file is broken: a range ending in November never opens it.
+    # October's is read: an event starting then may reach into November.
     data, events = store
-    partitions(data / "sources" / "synthetic")["2022-10"].write_bytes(b"not parquet")
+    partitions(data / "sources" / "synthetic")["2022-12"].write_bytes(b"not parquet")
     part = read_events(data / "sources" / "synthetic", start=dt.date(2022, 11, 20),
-                       end=dt.date(2022, 12, 5))
-    months = set(part["date_start"].dt.strftime("%Y-%m"))
-    assert months == {"2022-11", "2022-12"}
-    assert len(part) == (events["date_start"] >= "2022-11-01").sum()
-    with pytest.raises(DataError, match="month=2022-10/part-0.parquet: is not a readable"):
-        read_events(data / "sources" / "synthetic", end=dt.date(2022, 10, 31))
+                       end=dt.date(2022, 11, 25))
+    assert set(part["date_start"].dt.strftime("%Y-%m")) == {"2022-10", "2022-11"}
+    assert len(part) == (events["date_start"] < "2022-12-01").sum()
+    with pytest.raises(DataError, match="month=2022-12/part-0.parquet: is not a readable"):
+        read_events(data / "sources" / "synthetic", end=dt.date(2022, 12, 31))
 
 
 @pytest.mark.parametrize("wanted, check", [
@@ -278,3 +278,53 @@ def test_a_hand_edited_catalogue_entry_is_refused_by_name(store, capsys, edit, w
     assert cli.main(["sources", "--data-dir", str(data)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}") and words in err and "Traceback" not in err
+
+
+def test_an_event_that_began_before_the_range_is_still_in_it(store, tmp_path, capsys):
+    data, _ = store
+    long = synthetic(1, source="long")
+    long.loc[0, "date_start"] = pd.Timestamp("2022-10-28")
+    long.loc[0, "date_end"] = pd.Timestamp("2022-11-03")
+    save_source(data, entry("long", long), long)
+    out = tmp_path / "nov.csv"
+    assert cli.main(["export", "--data-dir", str(data), "--source", "long", "--from",
+                     "2022-11-01", "--to", "2022-11-30", "-o", str(out)]) == 0
+    assert list(pd.read_csv(out)["id"]) == ["e0"]
+
+
+def test_a_failed_replace_puts_the_old_source_back(store, monkeypatch):
+    import os
+
+    from mapapp.errors import OutputError
+    from mapapp.store import catalogue
+
+    data, events = store
+    real, calls = os.replace, []
+
+    def second_fails(src, dst):
+        # The new folder's move into place fails, after the old one moved aside.
+        if ".import-" in str(src) and str(dst).endswith("synthetic"):
+            calls.append(dst)
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(catalogue.os, "replace", second_fails)
+    with pytest.raises(OutputError, match="nothing was changed"):
+        save_source(data, entry("synthetic", events.iloc[:5]), events.iloc[:5], replace=True)
+    monkeypatch.setattr(catalogue.os, "replace", real)
+    assert calls  # the failure did happen where it hurts
+    assert sorted(p.name for p in (data / "sources").iterdir()) == ["synthetic"]
+    assert len(read_events(data / "sources" / "synthetic")) == len(events)
+
+
+def test_a_month_in_the_report_lasts_the_whole_month():
+    events = from_features(load_report_map().features, source=REPORT)
+    bucha = events[events["id"] == "place-bucha"].iloc[0]
+    assert (f"{bucha['date_start']:%Y-%m-%d}", f"{bucha['date_end']:%Y-%m-%d}",
+            bucha["time_precision"]) == ("2022-03-01", "2022-03-31", "month")
+
+
+def test_dates_for_an_image_of_the_report_alone_are_refused(tmp_path, capsys):
+    assert cli.main(["export", "--from", "2022-11-01", "-o", str(tmp_path / "a.png")]) == 2
+    assert "--from and --to choose the events of imported sets" in capsys.readouterr().err
+    assert not (tmp_path / "a.png").exists()

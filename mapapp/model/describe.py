@@ -149,7 +149,11 @@ def event_details(event: Any, source: Any = None) -> list[tuple[str, str]]:
         rows.append(("Located", given("located")))
     origin = f"{source.title} ({source.publisher}); licence: {source.licence}" if source else \
         given("source")
-    rows.append(("Source", f"{origin}; row {given('row')} of {source.file if source else 'the file'}"))
+    from mapapp.model.events import row_unit
+
+    unit = row_unit(source.kind) if source else "row"
+    rows.append(("Source", f"{origin}; {unit} {given('row')} of "
+                           f"{source.file if source else 'the file'}"))
     return rows
 
 

@@ -143,11 +143,15 @@ def from_features(features, *, source: str) -> Any:
         if feature.geometry is None:
             continue
         start, _, end = feature.event_date.partition("/")
+        end = end or start
         rows.append({
             "id": feature.id, "source": source, "layer": feature.layer, "type": feature.type,
             "status": feature.status, "name": feature.display_name,
-            "date_start": start, "date_end": end or start,
-            "time_precision": {10: "day", 7: "month"}.get(len(start), "year"),
+            "date_start": start, "date_end": end,
+            "time_precision": ({10: "day", 7: "month"}.get(len(start), "year")
+                               if start == end else "days" if len(start) == len(end) == 10
+                               else {10: "day", 7: "month"}.get(min(len(start), len(end)),
+                                                                "year")),
             "place_precision": "approximate" if feature.approximate else "exact",
             "claimed_by": feature.claimed_by or None, "summary": feature.summary,
             "report_date": feature.report_date, "located": feature.location.text(),
@@ -157,11 +161,16 @@ def from_features(features, *, source: str) -> Any:
         return empty_events()
     frame = pd.DataFrame(rows)
     for column in ("date_start", "date_end", "report_date"):
-        # "2022-11" (a month) and "2022" (a year) count from their first day.
+        # A month ("2022-11") or a year ("2022") starts on its first day and
+        # ends on its last: the event may be any day of it.
         text = frame[column].str.slice(0, 10)
-        text = text.where(text.str.len() != 7, text + "-01").where(text.str.len() != 4,
-                                                                   text + "-01-01")
-        frame[column] = pd.to_datetime(text, format="%Y-%m-%d").astype("datetime64[s]")
+        first = text.where(text.str.len() != 7, text + "-01").where(text.str.len() != 4,
+                                                                    text + "-01-01")
+        dates = pd.to_datetime(first, format="%Y-%m-%d")
+        if column == "date_end":
+            dates = dates.where(text.str.len() != 7, dates + pd.offsets.MonthEnd(0))
+            dates = dates.where(text.str.len() != 4, dates + pd.offsets.YearEnd(0))
+        frame[column] = dates.astype("datetime64[s]")
     return typed(gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326"))
 
 
@@ -179,3 +188,9 @@ def anchors(events: Any) -> tuple[Any, Any]:
         geometry = geometry.copy()
         geometry[shapes] = shapely.point_on_surface(geometry[shapes])
     return shapely.get_x(geometry), shapely.get_y(geometry)
+
+
+def row_unit(kind: str) -> str:
+    """What a source's row numbers count: features of a GeoJSON or GeoPackage
+    file, rows of a table."""
+    return "feature" if kind in ("geojson", "gpkg") else "row"

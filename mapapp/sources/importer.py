@@ -133,10 +133,11 @@ def _finish(events: Any, log: RowLog, names: dict[str, str], *, source: str,
         text = events[column].astype("string").fillna("").str.strip()
         number = parse_numbers(text)
         given = text.ne("")
-        reject(given & (number.isna() | (number % 1 != 0) | (number < 0)
-                        | (number > MAX_FATALITIES)), column,
-               "not a whole number from 0 up: " + text.map(repr))
-        events[column] = number.where(given).round().astype("Int64")
+        wrong = given & (number.isna() | (number % 1 != 0) | (number < 0)
+                         | (number > MAX_FATALITIES))
+        reject(wrong, column, "not a whole number from 0 up: " + text.map(repr))
+        # Refused rows are left out below; their numbers must not break the column.
+        events[column] = number.where(given & ~wrong).round().astype("Int64")
 
     # Text: one line for names, bounded, no control characters.
     for column, limit, pattern in ([(c, MAX_SHORT_TEXT, _BAD_SHORT) for c in SHORT_TEXT]

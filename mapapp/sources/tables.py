@@ -17,6 +17,7 @@ import csv
 import difflib
 import io
 import stat
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,8 +114,15 @@ def read_text_table(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> Any:
     header = text.split("\n", 1)[0]
     separator = _separator(header)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False,
-                            na_filter=False, engine="c", skip_blank_lines=True)
+        # index_col=False: a trailing separator on data rows must not shift
+        # every column; blank lines are kept so row numbers stay true, then dropped.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str,
+                                keep_default_na=False, na_filter=False, engine="c",
+                                skip_blank_lines=False, index_col=False)
+        if caught:  # cells beyond the header's: empty ones (a trailing separator) only
+            _check_extra_cells(text, separator, file=file)
     except pd.errors.ParserError as err:
         raise DataError(f"is not a well-formed table: {_first_line(err)}", file=file) from None
     except pd.errors.EmptyDataError:
@@ -124,7 +132,16 @@ def read_text_table(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> Any:
     if duplicated:
         raise DataError(f"has columns named twice: {', '.join(duplicated)}", file=file)
     frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
-    return frame
+    return frame[frame.ne("").any(axis=1)]
+
+
+def _check_extra_cells(text: str, separator: str, *, file: str) -> None:
+    rows = csv.reader(io.StringIO(text), delimiter=separator)
+    width = len(next(rows, []))
+    for number, cells in enumerate(rows, start=2):
+        if any(cell.strip() for cell in cells[width:]):
+            raise DataError(f"row {number} has {len(cells)} cells but the header names {width}; "
+                            "a separator inside an unquoted value?", file=file)
 
 
 def _separator(header: str) -> str:

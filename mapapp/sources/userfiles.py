@@ -82,6 +82,9 @@ def to_events(frame: Any, found: dict[str, str], log: RowLog) -> Any:
         log.notes.append(f"kept as 'unclear': status {', '.join(map(repr, odd_status[:5]))} "
                          f"(known: {', '.join(STATUSES)})")
     start, end = date_span(column("date_text"), column("end_text"))
+    if column("date_text").str.contains(r"^\s*\d{1,2}/\d{1,2}/\d{4}", regex=True).any():
+        log.notes.append("dates written d/d/yyyy were read as month/day/year (05/11/2022 is "
+                         "11 May); write YYYY-MM-DD where that is wrong")
     time_precision = column("time_precision").str.strip().str.lower()
     place_precision = column("place_precision").str.strip().str.lower()
     return pd.DataFrame({
@@ -127,7 +130,9 @@ def read_vector(path: Path, *, layer: str | None = None) -> Any:
         raise DataError(f"has {len(names)} layers ({', '.join(names[:10])}); "
                         "import one at a time", file=file)
     try:
-        frame = pyogrio.read_dataframe(path, layer=layer or (names[0] if names else None))
+        # Dates as written: a time zone must not move an event to another day.
+        frame = pyogrio.read_dataframe(path, layer=layer or (names[0] if names else None),
+                                       datetime_as_string=True)
     except Exception as err:
         raise DataError(f"cannot be read: {_short(err)}", file=file) from None
     if frame.crs is None:

@@ -28,6 +28,7 @@ from typing import Any
 from mapapp.errors import DataError, OptionError, OutputError
 from mapapp.files import write_atomic
 from mapapp.schema import check_texts, read_json
+from mapapp.model.events import typed
 from mapapp.store.geoparquet import write_events
 
 SOURCES_DIR = "sources"
@@ -167,14 +168,19 @@ def save_source(data_dir: Path, source: Source, events: Any, skipped_csv: str = 
     base = target.parent
     base.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".import-{source.name}-", dir=base))
+    old = None
     try:
-        write_events(events, temp)
+        os.chmod(temp, 0o755)  # mkdtemp's 0700 would hide it from an app run by another user
+        # Every row names the source it is filed under, whatever it said before.
+        write_events(typed(events.assign(source=source.name)), temp)
         record = {k: v for k, v in asdict(source).items() if k != "folder"}
         record["notes"] = list(source.notes)
         write_atomic(temp / SOURCE_FILE, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         if skipped_csv:
             write_atomic(temp / SKIPPED_FILE, skipped_csv)
         if target.exists():
+            # Two renames: a reader between them finds no source for a moment,
+            # never half of one; if the second fails, the old one goes back.
             old = Path(tempfile.mkdtemp(prefix=f".old-{source.name}-", dir=base))
             os.replace(target, old / "x")
             os.replace(temp, target)
@@ -182,6 +188,10 @@ def save_source(data_dir: Path, source: Source, events: Any, skipped_csv: str = 
         else:
             os.replace(temp, target)
     except OSError as err:
+        if old is not None:
+            if (old / "x").exists() and not target.exists():
+                os.replace(old / "x", target)
+            shutil.rmtree(old, ignore_errors=True)
         shutil.rmtree(temp, ignore_errors=True)
         raise OutputError(f"cannot write source {source.name!r} in {base}: "
                           f"{err.strerror or err}; nothing was changed") from err

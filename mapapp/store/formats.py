@@ -74,8 +74,24 @@ def to_bytes(events: Any, fmt: str) -> bytes:
         table["longitude"] = shapely.get_x(geometry.values).round(6)
         if not points.all():
             table["wkt"] = geometry.to_wkt().where(~points)
+        for column in table.columns:  # text a spreadsheet would run as a formula
+            if table[column].dtype == object:
+                table[column] = table[column].map(_inert)
         return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
     raise ValueError(f"unknown data format {fmt!r}")
+
+
+def _inert(value: Any) -> Any:
+    """Text starting as a spreadsheet formula would (``= + - @``, tab, carriage
+    return) gets a leading apostrophe, the usual guard (OWASP "CSV
+    injection"); other values stay as they are.
+
+    >>> _inert("=HYPERLINK(1)"), _inert("-3 dead"), _inert("Kyiv"), _inert(None)
+    ("'=HYPERLINK(1)", "'-3 dead", 'Kyiv', None)
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def write_events_file(events: Any, path: str | Path, fmt: str, *, overwrite: bool) -> Path:

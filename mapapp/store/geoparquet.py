@@ -44,14 +44,18 @@ def write_events(events: Any, folder: Path) -> list[Path]:
 
 
 def months_between(start: dt.date | None, end: dt.date | None, months: list[str]) -> list[str]:
-    """The partitions (``YYYY-MM``) of ``months`` that overlap ``start``..``end``.
+    """The partitions (``YYYY-MM``) of ``months`` that may hold events
+    overlapping ``start``..``end``.
 
-    >>> months_between(dt.date(2022, 11, 15), dt.date(2023, 1, 2), ["2022-10", "2022-11", "2023-01"])
-    ['2022-11', '2023-01']
+    Partitions go by the month an event starts, and an event may start
+    long before a range it reaches into: only months after ``end`` are
+    left out (``start`` is for the caller's exact filter).
+
+    >>> months_between(dt.date(2022, 11, 15), dt.date(2023, 1, 2), ["2022-10", "2023-01", "2023-02"])
+    ['2022-10', '2023-01']
     """
-    low = f"{start:%Y-%m}" if start else ""
     high = f"{end:%Y-%m}" if end else "9999-99"
-    return [m for m in months if low <= m <= high]
+    return [m for m in months if m <= high]
 
 
 def partitions(folder: Path) -> dict[str, Path]:

@@ -30,8 +30,9 @@ CELL_PX = 40
 _EPOCH = dt.date(1970, 1, 1)
 
 
-def events_payload(events: Any) -> dict[str, Any]:
-    """The columns the page needs, as plain lists (JSON-ready)."""
+def events_payload(events: Any, units: dict[str, str] | None = None) -> dict[str, Any]:
+    """The columns the page needs, as plain lists (JSON-ready); ``units``
+    says per source what its row numbers count ("row" unless given)."""
     import numpy as np
 
     n = len(events)
@@ -57,7 +58,7 @@ def events_payload(events: Any) -> dict[str, Any]:
         "id": events["id"].astype(object).tolist(),
         "name": events["name"].astype(object).where(events["name"].notna(), "").tolist(),
         "fatalities": fatalities, "row": events["row"].fillna(0).astype("int64").tolist(),
-        "unit": "row",
+        "units": [(units or {}).get(name, "row") for name in source_names],
     }
 
 
@@ -107,7 +108,7 @@ def layer_options(*, data: dict | None = None, url: str | None = None,
     return options
 
 
-def publish_payload(events: Any, folder: Path) -> str:
+def publish_payload(events: Any, folder: Path, units: dict[str, str] | None = None) -> str:
     """Write the payload of ``events`` as ``events-<hash>.json`` in ``folder``
     (once: the name is the content's hash, so a browser may cache it for
     good) and return the file's name."""
@@ -116,7 +117,7 @@ def publish_payload(events: Any, folder: Path) -> str:
 
     from mapapp.files import write_atomic
 
-    data = json.dumps(events_payload(events), separators=(",", ":"), ensure_ascii=False,
+    data = json.dumps(events_payload(events, units), separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False).encode("utf-8")
     name = f"events-{hashlib.sha256(data).hexdigest()[:16]}.json"
     target = Path(folder) / name

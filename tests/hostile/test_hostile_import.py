@@ -130,6 +130,8 @@ def test_other_exports_carry_the_same_text(imported, tmp_path, fmt):
             got = row[field]
             got = None if (got is None or (not isinstance(got, str) and pd.isna(got))
                            or (fmt == "csv" and got == "")) else got
+            if fmt == "csv" and want and want[:1] in "=+-@\t\r":
+                want = "'" + want  # CSV only: a formula's first character is guarded
             assert got == want, (row["id"], field, fmt)
 
 

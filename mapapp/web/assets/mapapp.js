@@ -476,7 +476,7 @@
       }
       var src = el('div', 'mapapp-cite');
       label(src, 'Source');
-      text(src, d.sources[d.source[i]] + ', ' + d.unit + ' ' + d.row[i]);
+      text(src, d.sources[d.source[i]] + ', ' + d.units[d.source[i]] + ' ' + d.row[i]);
       box.appendChild(src);
       return box;
     }
