@@ -689,9 +689,8 @@ def render_figure(report_map: ReportMap, *, spec: ImageSpec, layers: Iterable[st
     shown = _shown(report_map, box, crs, layers=layers, types=types, statuses=statuses)
     title = default_title(report_map) if title is None else str(title)
     subtitle = default_subtitle(report_map) if subtitle is None else str(subtitle)
-    renderer = _Renderer(report_map, spec, theme, box, crs, shown, title, subtitle, highlighted)
-    renderer.events, renderer.event_credits = events, list(event_credits)
-    return renderer.draw()
+    return _Renderer(report_map, spec, theme, box, crs, shown, title, subtitle, highlighted,
+                     events=events, event_credits=list(event_credits)).draw()
 
 
 def _check_highlight(report_map: ReportMap, highlight: Iterable[str]) -> frozenset[str]:
@@ -706,7 +705,8 @@ def _check_highlight(report_map: ReportMap, highlight: Iterable[str]) -> frozens
 
 class _Renderer:
     def __init__(self, report_map, spec, theme, box, crs, shown, title, subtitle,
-                 highlight: frozenset[str] = frozenset()):
+                 highlight: frozenset[str] = frozenset(), *, events=None,
+                 event_credits: list[str] | None = None):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -721,10 +721,16 @@ class _Renderer:
                           facecolor=self.colors["paper"])
         FigureCanvasAgg(self.fig)
         self.measure = _Measure(self.fig)
+        self.events, self.event_credits = events, list(event_credits or [])
         self.sections = _legend_sections(shown)
+        if events is not None and len(events):
+            from mapapp.model.events import EVENT_TYPES
+
+            present = set(events["type"].astype(str))
+            self.sections.insert(0, ("Event sets", [("event", t_, label) for t_, label
+                                                    in EVENT_TYPES.items() if t_ in present]))
         self.obstacles: list[tuple[float, float, float, float]] = []  # display pixels
         self.where = f"a {spec.width_px}-pixel-wide image at {spec.dpi:g} dpi"
-        self.events, self.event_credits = None, []
 
     # ---- helpers in figure inches / points
     def pt(self, v: float) -> float:
@@ -1028,7 +1034,11 @@ class _Renderer:
                 continue
             kind, key, label = payload
             sx = pad + x
-            if kind in ("point", "status"):
+            if kind == "event":  # the map's dot for this type
+                lax.scatter([sx + sw / 2], [yc], s=(4.5 * t.scale) ** 2, zorder=3, alpha=0.85,
+                            c=[styles.EVENT_COLORS.get(key, styles.EVENT_COLORS["event"])],
+                            edgecolors=c["text"], linewidths=0.25 * t.scale)
+            elif kind in ("point", "status"):
                 # Types with the "confirmed" look, statuses on a neutral
                 # circle (as the web map's legend), none taller than a row.
                 type_, status = (key, "confirmed") if kind == "point" else ("city", key)
