@@ -143,11 +143,18 @@ def read_source(folder: Path) -> Source:
 
 
 def get_source(data_dir: Path, name: str) -> Source:
-    """The catalogue entry ``name``, or an OptionError listing those there are."""
+    """The catalogue entry ``name``, or an OptionError listing those there are.
+
+    Reads that one entry (the app asks on every rerun): the whole catalogue
+    is read only to list it in the error.
+    """
+    folder = Path(data_dir) / SOURCES_DIR / str(name)
+    if _NAME.match(str(name)) and (folder / SOURCE_FILE).exists():
+        return read_source(folder)
+    report = report_source(data_dir)
+    if report is not None and report.name == name:
+        return report
     sources = list_sources(data_dir)
-    for source in sources:
-        if source.name == name:
-            return source
     raise OptionError(f"--source {name!r}: no such source in {data_dir} (sources: "
                       f"{', '.join(s.name for s in sources) or 'none'})")
 
@@ -163,7 +170,8 @@ def save_source(data_dir: Path, source: Source, events: Any, skipped_csv: str = 
     if target.exists() and not replace:
         raise OptionError(f"source {source.name!r} exists in {data_dir}; pass --replace to "
                           "replace it")
-    if report_source(data_dir) is not None and report_source(data_dir).name == source.name:
+    report = report_source(data_dir)
+    if report is not None and report.name == source.name:
         raise OptionError(f"--source {source.name!r} is the name of the report; choose another")
     base = target.parent
     base.mkdir(parents=True, exist_ok=True)
