@@ -4,7 +4,8 @@ Offline by default (cache, then GeoNames/Natural Earth); ``--online`` also
 asks Nominatim, one request a second, within a time budget per place (see
 :class:`mapapp.geo.geocode.NominatimClient`).  Prints one line per place and a
 summary; exit status 0 when every place is located, 1 otherwise.  Starts by
-removing temporary files that killed runs left in the cache.
+removing temporary files that killed runs left in the cache and moving
+entries of the older one-file-per-place layout into ``places.jsonl``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
 
-from mapapp.errors import MapAppError
+from mapapp.errors import CacheError, MapAppError
 from mapapp.geo.geocode import Geocache, Geocoder
 from mapapp.geo.places import load_places
 from mapapp.sources.report_folder import DATA_DIR, GEOCACHE_DIR
@@ -66,36 +67,50 @@ def run_geocode(args: argparse.Namespace | None = None, /, *, data_dir: str | Pa
         places = load_places(data_dir / PLACES_FILE)
         cache = Geocache(cache_dir)
         cache.clean_temp_files()
+        moved, left = cache.absorb_legacy()
         geocoder = Geocoder(cache=cache, online=online, user_agent=user_agent,
                             **(geocoder_options or {}))
     except MapAppError as err:
         print(f"error: {err}", file=out)
         return 1
 
+    if moved:
+        print(f"moved {moved} entr{'y' if moved == 1 else 'ies'} of the older one-file-per-place "
+              f"layout into {cache.file}", file=out)
+    for problem in left:
+        print(f"cache problem: {problem}", file=out)
     hits = 0
     new = 0
     missed: list[str] = []
     by_source: Counter[str] = Counter()
     width = len(str(len(places)))
-    for n, place in enumerate(places, 1):
-        prefix = f"[{n:>{width}}/{len(places)}] {place.id} ..."
-        try:
-            found = geocoder.resolve(place, refresh=refresh)
-        except MapAppError as err:
-            missed.append(place.id)
-            print(f"{prefix} MISS: {err}", file=out)
-            continue
-        result = found.result
-        by_source[result.source] += 1
-        if found.via in ("cache", "cache-fallback"):
-            hits += 1
-            kept = ""
-            if found.via == "cache-fallback":
-                kept = f" ({found.note or 'sources failed'}; cached entry kept)"
-            print(f"{prefix} cache hit ({result.source}){kept}", file=out)
-        else:
-            new += 1
-            print(f"{prefix} {found.via}: {result.source}, {result.reference} -> cached", file=out)
+    try:
+        with cache.batch():  # one rewrite of the store every few seconds, not one per place
+            for n, place in enumerate(places, 1):
+                prefix = f"[{n:>{width}}/{len(places)}] {place.id} ..."
+                try:
+                    found = geocoder.resolve(place, refresh=refresh)
+                except MapAppError as err:
+                    if isinstance(err, CacheError):
+                        raise
+                    missed.append(place.id)
+                    print(f"{prefix} MISS: {err}", file=out)
+                    continue
+                result = found.result
+                by_source[result.source] += 1
+                if found.via in ("cache", "cache-fallback"):
+                    hits += 1
+                    kept = ""
+                    if found.via == "cache-fallback":
+                        kept = f" ({found.note or 'sources failed'}; cached entry kept)"
+                    print(f"{prefix} cache hit ({result.source}){kept}", file=out)
+                else:
+                    new += 1
+                    print(f"{prefix} {found.via}: {result.source}, {result.reference} -> cached",
+                          file=out)
+    except CacheError as err:
+        print(f"error: {err}", file=out)
+        return 1
 
     located = len(places) - len(missed)
     sources = ", ".join(f"{name} {count}" for name, count in sorted(by_source.items()))

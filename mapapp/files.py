@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 from mapapp.errors import OptionError, OutputError
 
@@ -155,3 +162,26 @@ def _create_exclusive(path: Path, payload: bytes) -> None:
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def locked(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if missing) while inside.
+
+    The lock belongs to the open file, so it is released when the process
+    ends however it ends: a killed writer never leaves the lock held.  Other
+    processes wait for it; readers that only read whole files replaced with
+    :func:`write_atomic` need no lock.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        else:  # Windows: lock the first byte; retries for about ten seconds, then raises
+            import msvcrt
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        yield
+    finally:
+        os.close(fd)  # closing the file releases its lock

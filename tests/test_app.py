@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from mapapp.geo.geocode import STORE_NAME
 from mapapp.sources.report_folder import DATA_DIR
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -222,12 +223,16 @@ def test_editing_a_data_file_reloads_it(tmp_path, monkeypatch):
 def test_a_corrupt_geocache_entry_is_reported(tmp_path, monkeypatch):
     cache = tmp_path / "geocache"
     shutil.copytree(DATA_DIR.parent / "geocache", cache)
-    (cache / "kyiv.ua-12.city.json").write_text("{not json", encoding="utf-8")
+    store = cache / STORE_NAME
+    lines = store.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines, 1) if '"query": "Kyiv"' in line)
+    lines[number - 1] = "{not json"
+    store.write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setenv("MAPAPP_GEOCACHE_DIR", str(cache))
     at = start()
     assert not at.exception and not at.error
     assert at.warning[0].value == "A data problem was skipped."
-    assert "kyiv.ua-12.city.json" in shown_text(at) and "invalid JSON" in shown_text(at)
+    assert f"places.jsonl, line {number}" in shown_text(at) and "invalid JSON" in shown_text(at)
     # Kyiv is still drawn: GeoNames knows it.
     assert "strike-kyiv" in map_script(at)
 

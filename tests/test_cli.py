@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from mapapp.cli import main
+from mapapp.geo.geocode import STORE_NAME
 from mapapp.geo.places import load_places
 from mapapp.sources.report_folder import DATA_DIR
 
@@ -56,10 +57,16 @@ def test_module_entry_point():
 def test_check_names_a_corrupt_cache_entry_that_breaks_a_place(tmp_path, capsys):
     cache = tmp_path / "geocache"
     shutil.copytree(ROOT / "geocache", cache)
-    (cache / "przewodow.pl-75.village.json").write_bytes(b"\xff\xfe garbage")
+    store = cache / STORE_NAME
+    lines = store.read_bytes().splitlines()
+    number = next(n for n, line in enumerate(lines, 1) if b'"Przewod' in line)
+    lines[number - 1] = b"\xff\xfe garbage"
+    store.write_bytes(b"\n".join(lines) + b"\n")
     assert main(["check", "--cache-dir", str(cache)]) == 2
     err = capsys.readouterr().err
-    assert "przewodow" in err and "unusable" in err and "not UTF-8" in err
+    # The garbage no longer says which place it was for: the error names it anyway.
+    assert "przewodow" in err and "1 line(s) it cannot read" in err and "not UTF-8" in err
+    assert f"{store}, line {number}: " in err
     assert "python -m mapapp geocode" in err
 
 

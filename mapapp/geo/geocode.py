@@ -2,7 +2,7 @@
 
 The chain, for one :class:`~mapapp.geo.places.Place`:
 
-1. the geocache (``geocache/``, one JSON file per query, committed);
+1. the geocache (``geocache/places.jsonl``, one line per query, committed);
 2. the offline gazetteer (:mod:`mapapp.geo.gazetteer`: GeoNames, Natural Earth);
 3. only when asked for (``online=True``): OpenStreetMap Nominatim via geopy,
    at most one request a second, as its usage policy demands.
@@ -14,6 +14,7 @@ source knows (Przewodów) have a hand-made entry with source ``cited``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -25,14 +26,14 @@ import stat
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from mapapp import __version__
 from mapapp.errors import CacheError, DataError, GeocodeError, GeocoderServiceError
-from mapapp.files import write_atomic
+from mapapp.files import locked, write_atomic
 from mapapp.geo.places import Place
 from mapapp.model import Location
-from mapapp.schema import MAX_GEOCACHE_BYTES, check_texts, read_json
+from mapapp.schema import MAX_GEOCACHE_BYTES, check_texts, parse_json, read_json
 
 logger = logging.getLogger(__name__)
 
@@ -107,48 +108,303 @@ def _slug(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     if slug != folded.replace(" ", "-") or not slug:
         # Letters the slug dropped (Cyrillic, say) would let two queries
-        # share a file; a short hash of the folded text keeps them apart.
+        # share a key; a short hash of the folded text keeps them apart.
         digest = hashlib.sha1(folded.encode("utf-8")).hexdigest()[:8]
         slug = f"{slug}-{digest}" if slug else digest
     return slug
 
 
+def _key(query: str, country: str, admin1: str, kind: str) -> str:
+    region = country.lower() + (f"-{admin1.lower()}" if admin1 else "")
+    return f"{_slug(query)}.{region}.{kind}"
+
+
 def cache_key(place: Place) -> str:
-    """The file stem of a place's entry: readable, stable, one per query.
+    """A place's key in the cache: readable, stable, one per query; the
+    store's lines are sorted by it.
 
     >>> from mapapp.geo.places import Place
     >>> cache_key(Place(id="x", name="X", query="Przewodów", country="PL",
     ...                 admin1="75", kind="village"))
     'przewodow.pl-75.village'
     """
-    region = place.country.lower() + (f"-{place.admin1.lower()}" if place.admin1 else "")
-    return f"{_slug(place.query)}.{region}.{place.kind}"
+    return _key(place.query, place.country, place.admin1, place.kind)
 
 
-# write_atomic's temporary files: ".<entry name>.<8 of mkstemp's letters>.tmp".
-_TEMP_NAME = re.compile(r"\..+\.json\.[a-z0-9_]{8}\.tmp")
+def entry_key(entry: Any) -> str | None:
+    """The key of a stored entry, or None when it lacks the fields that make one."""
+    if not isinstance(entry, dict):
+        return None
+    query, country, kind = entry.get("query"), entry.get("country"), entry.get("kind")
+    admin1 = entry.get("admin1") or ""
+    if not all(isinstance(v, str) for v in (query, country, kind, admin1)) \
+            or not query.strip() or not country or not kind:
+        return None
+    return _key(query, country, admin1, kind)
+
+
+# The store: one file, one entry per line, sorted by key.  One line per place
+# keeps a review (and a merge) of two branches that geocoded different places
+# to the lines that changed.
+STORE_NAME = "places.jsonl"
+LOCK_NAME = ".places.jsonl.lock"
+# The whole store, checked with stat() before reading: some 300 bytes per
+# place, so room for hundreds of thousands of places.
+MAX_GEOCACHE_STORE_BYTES = 200_000_000
+# write_atomic's temporary files: ".<file name>.<8 of mkstemp's letters>.tmp",
+# of the store or of the one-file-per-place entries of older versions.
+_TEMP_NAME = re.compile(r"\..+\.jsonl?\.[a-z0-9_]{8}\.tmp")
 # A writer's temporary file lives for milliseconds; one this old was left by
 # a killed process, and removing it can never pull a file from under a
 # writer that is still running.
 TEMP_MAX_AGE_SECONDS = 60.0
+# Inside batch(), puts reach the disk at least this often: a long run of
+# lookups rewrites the store a few times, not once per place, and a killed
+# run loses at most these seconds of work.
+FLUSH_SECONDS = 2.0
+
+
+@dataclass
+class _Line:
+    """One non-blank line of the store, as read."""
+
+    number: int
+    raw: bytes  # kept byte for byte: a line we cannot read is written back unchanged
+    key: str | None = None
+    result: GeocodeResult | None = None
+    problem: str = ""
 
 
 class Geocache:
-    """A directory of JSON entries, one per (query, country, admin1, kind).
+    """The geocache: ``places.jsonl`` in ``directory``, one JSON entry per line.
 
-    Reading never raises: a corrupt entry is logged, recorded in
-    :attr:`problems` and treated as a miss.  Writing is atomic (a temporary
-    file in the same directory, then :func:`os.replace`), so a crash never
-    leaves half an entry, and each put touches only its own file; the
-    temporary files of writers killed mid-write are removed on the next
-    write (see :meth:`clean_temp_files`).
+    Lookups are dictionary lookups: the file is read once and read again
+    only when another process has replaced it (its size, time or inode
+    changed).  Reading never raises: a line that cannot be used is logged,
+    listed in :attr:`problems` (file and line number) and treated as a miss,
+    and the other lines still count.
+
+    Writers take an exclusive lock, read the file again, add their entries
+    and replace the file atomically, so concurrent writers never lose each
+    other's entries and readers never see half a file.  Lines that cannot
+    be read are written back unchanged, for a person to fix.  Inside
+    :meth:`batch`, puts are gathered and written every :data:`FLUSH_SECONDS`.
     """
 
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
-        self.problems: list[str] = []
+        self.file = self.directory / STORE_NAME
         self.removed_temp_files = 0  # by clean_temp_files, over this object's life
         self._cleaned_at = -math.inf
+        self._signature: tuple | None = ("unread",)
+        self._keyed: dict[str, list[_Line]] = {}
+        self._loose: list[_Line] = []  # lines without a usable key
+        self._unreadable = ""  # why the whole file could not be read
+        self._legacy: list[str] = []
+        self._pending: dict[str, bytes] = {}
+        self._batching = 0
+        self._flushed_at = -math.inf
+        self._logged: set[str] = set()
+
+    # -- reading ---------------------------------------------------------------------
+
+    @property
+    def problems(self) -> list[str]:
+        """What is wrong in the store now, one line each, naming file and line."""
+        self._load()
+        found = [self._unreadable] if self._unreadable else []
+        for key in sorted(self._keyed):
+            problem = self._key_problem(key)
+            if problem:
+                found.append(problem)
+        found += self.unplaced_problems
+        if self._legacy:
+            found.append(f"{self.directory}: {len(self._legacy)} file(s) in the one-file-per-"
+                         f"place layout of older versions (e.g. {self._legacy[0]}) are not "
+                         f"read; run `python -m mapapp geocode` to move them into {STORE_NAME}")
+        return found
+
+    @property
+    def unplaced_problems(self) -> list[str]:
+        """Problems of lines that cannot even say which place they are for."""
+        self._load()
+        return [f"{self.file}, line {line.number}: {line.problem}" for line in self._loose]
+
+    def problem(self, place: Place) -> str:
+        """Why ``place``'s entry cannot be used, or "" (fine, or absent)."""
+        self._load()
+        return self._unreadable or self._key_problem(cache_key(place))
+
+    def _key_problem(self, key: str) -> str:
+        lines = self._keyed.get(key, [])
+        broken = [line for line in lines if line.problem]
+        if broken:
+            return f"{self.file}, line {broken[0].number}: {broken[0].problem}"
+        if len(lines) > 1:
+            numbers = " and ".join(str(line.number) for line in lines)
+            return (f"{self.file}, lines {numbers}: different entries for "
+                    f"{lines[0].result.query!r} ({key}); keep one")
+        return ""
+
+    def get(self, place: Place) -> GeocodeResult | None:
+        """The cached result for ``place``, or ``None`` (missing or unusable)."""
+        key = cache_key(place)
+        if key in self._pending:
+            return parse_entry(json.loads(self._pending[key]))
+        self._load()
+        lines = self._keyed.get(key)
+        if not lines or self._key_problem(key):
+            return None
+        return lines[0].result
+
+    def __len__(self) -> int:
+        """How many places have a usable entry."""
+        self._load()
+        return sum(1 for key in self._keyed if not self._key_problem(key))
+
+    def _stat(self) -> tuple | None:
+        try:
+            info = os.stat(self.file)
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            return ("error", str(err))
+        return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_dev)
+
+    def _load(self) -> None:
+        signature = self._stat()
+        if signature == self._signature:
+            return
+        self._signature = signature
+        self._keyed, self._loose, self._unreadable = {}, [], ""
+        self._legacy = sorted(p.name for p in self.directory.glob("*.json")) \
+            if self.directory.is_dir() else []
+        if signature is None:
+            return
+        data = self._read_bytes()
+        if data is None:
+            return
+        for number, raw in enumerate(data.split(b"\n"), 1):
+            if raw.strip():
+                self._add(self._parse_line(number, raw))
+
+    def _read_bytes(self) -> bytes | None:
+        try:
+            if not stat.S_ISREG(os.stat(self.file).st_mode):
+                raise OSError("not a regular file")
+            if os.stat(self.file).st_size > MAX_GEOCACHE_STORE_BYTES:
+                self._fail(f"is over the limit of {MAX_GEOCACHE_STORE_BYTES:,} bytes")
+                return None
+            with open(self.file, "rb") as handle:
+                return handle.read(MAX_GEOCACHE_STORE_BYTES + 1)
+        except OSError as err:
+            self._fail(f"cannot be read ({err.strerror or err})")
+            return None
+
+    def _fail(self, message: str) -> None:
+        self._unreadable = f"{self.file}: {message}"
+        self._log(self._unreadable)
+
+    def _log(self, text: str) -> None:
+        if text not in self._logged:  # once per object, however often the file is read again
+            self._logged.add(text)
+            logger.warning("geocache entry ignored: %s", text)
+
+    def _parse_line(self, number: int, raw: bytes) -> _Line:
+        line = _Line(number, raw)
+        where = f"{self.file}, line {number}"
+        if len(raw) > MAX_GEOCACHE_BYTES:
+            line.problem = (f"is {len(raw):,} bytes, over the limit of {MAX_GEOCACHE_BYTES:,} "
+                            "for one entry")
+        else:
+            try:
+                # The limits every data file has: encoding, nesting, finite numbers.
+                entry = parse_json(raw, file=where)
+            except DataError as err:
+                # The parser counts lines inside this one line: only its column means anything.
+                line.problem = err.detail.replace("line 1, column", "column")
+            else:
+                line.key = entry_key(entry)
+                try:
+                    line.result = parse_entry(entry)
+                except (TypeError, ValueError, OverflowError) as err:  # Overflow: 400-digit lat
+                    line.problem = str(err)
+        if line.problem:
+            self._log(f"{where}: {line.problem}")
+        return line
+
+    def _add(self, line: _Line) -> None:
+        if line.key is None:
+            self._loose.append(line)
+            return
+        lines = self._keyed.setdefault(line.key, [])
+        if not any(line.result is not None and line.result == other.result for other in lines):
+            lines.append(line)  # the same entry twice (a merge can do that) counts once
+
+    # -- writing ---------------------------------------------------------------------
+
+    def put(self, place: Place, result: GeocodeResult) -> Path:
+        """Store ``result`` as the entry for ``place`` (replacing any line of
+        its key) and return the store's path.  Written at once, or within
+        :data:`FLUSH_SECONDS` inside :meth:`batch`."""
+        entry = make_entry(place, result)
+        parse_entry(entry)  # never write what we would refuse to read
+        self._pending[cache_key(place)] = json.dumps(entry, ensure_ascii=False).encode("utf-8")
+        if not self._batching or time.monotonic() - self._flushed_at >= FLUSH_SECONDS:
+            self.flush()
+        return self.file
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator["Geocache"]:
+        """Gather puts and write them together (at the end, and every
+        :data:`FLUSH_SECONDS`): one rewrite of the store, not one per place."""
+        if not self._batching:
+            self._flushed_at = time.monotonic()  # the first flush comes FLUSH_SECONDS in
+        self._batching += 1
+        try:
+            yield self
+        finally:
+            self._batching -= 1
+            if not self._batching:
+                self.flush()
+
+    def flush(self) -> None:
+        """Write the gathered puts: lock, read the store again (another
+        writer may have added lines), merge, replace atomically."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, {}
+        self._flushed_at = time.monotonic()
+        if time.monotonic() - self._cleaned_at >= TEMP_MAX_AGE_SECONDS:
+            # Once a minute at most: a long run of puts does not list the folder each time.
+            self._cleaned_at = time.monotonic()
+            try:
+                self.clean_temp_files()
+            except CacheError as err:  # cleaning is a courtesy; the write still counts
+                logger.info("%s", err)
+        try:
+            with locked(self.directory / LOCK_NAME):
+                self._signature = ("unread",)  # whatever we knew may be stale now
+                self._load()
+                if self._unreadable:
+                    # Rewriting a file we could not read would throw its entries away.
+                    raise CacheError(f"cannot write the geocache: {self._unreadable}")
+                write_atomic(self.file, self._render(pending))
+        except OSError as err:
+            raise CacheError(f"cannot write the geocache {self.file}: "
+                             f"{err.strerror or err}") from err
+        finally:
+            self._signature = ("unread",)
+
+    def _render(self, pending: Mapping[str, bytes]) -> bytes:
+        rows: list[bytes] = []
+        for key in sorted(set(self._keyed) | set(pending)):
+            if key in pending:
+                rows.append(pending[key])
+            else:
+                rows.extend(line.raw for line in self._keyed[key])
+        rows.extend(line.raw for line in self._loose)
+        return b"".join(row + b"\n" for row in rows)
 
     def clean_temp_files(self, *, max_age_seconds: float = TEMP_MAX_AGE_SECONDS) -> int:
         """Remove temporary files that killed writers left; return how many.
@@ -176,61 +432,50 @@ class Geocache:
             except FileNotFoundError:  # another process cleaned it first
                 continue
             except OSError as err:
-                self._problem(Path(entry.path), f"stale temporary file not removed "
-                                                f"({err.strerror or err})")
+                self._log(f"{entry.path}: stale temporary file not removed "
+                          f"({err.strerror or err})")
                 continue
             removed += 1
         self.removed_temp_files += removed
         return removed
 
-    def path(self, place: Place) -> Path:
-        return self.directory / f"{cache_key(place)}.json"
+    def absorb_legacy(self) -> tuple[int, list[str]]:
+        """Move entries of the older one-file-per-place layout into the store.
 
-    def _problem(self, path: Path, message: str) -> None:
-        text = f"{path}: {message}"
-        self.problems.append(text)
-        logger.warning("geocache entry ignored: %s", text)
-
-    def get(self, place: Place) -> GeocodeResult | None:
-        """The cached result for ``place``, or ``None`` (missing or corrupt)."""
-        path = self.path(place)
-        try:
-            # The limits every data file has: size, nesting, finite numbers.
-            entry = read_json(path, max_bytes=MAX_GEOCACHE_BYTES)
-        except DataError as err:
-            if not isinstance(err.__cause__, FileNotFoundError):
-                self._problem(path, err.detail)
-            return None
-        try:
-            result = parse_entry(entry)
-        except (TypeError, ValueError, OverflowError) as err:  # Overflow: a 400-digit "lat"
-            self._problem(path, str(err))
-            return None
-        if not _same_key(entry, place):
-            # Two queries whose slugs collide: the file is someone else's.
-            self._problem(path, f"belongs to query {entry.get('query')!r}, "
-                                f"not {place.query!r} ({place.country} {place.admin1} {place.kind})")
-            return None
-        return result
-
-    def put(self, place: Place, result: GeocodeResult) -> Path:
-        """Write ``result`` as the entry for ``place``, atomically."""
-        entry = make_entry(place, result)
-        parse_entry(entry)  # never write what we would refuse to read
-        path = self.path(place)
-        text = json.dumps(entry, ensure_ascii=False, indent=2) + "\n"
-        if time.monotonic() - self._cleaned_at >= TEMP_MAX_AGE_SECONDS:
-            # Once a minute at most: a long run of puts does not list the folder each time.
-            self._cleaned_at = time.monotonic()
+        Returns how many files were moved and what could not be: a file
+        whose entry is unusable, or whose place the store already holds
+        with a different entry, stays where it is, for a person to decide.
+        A moved file is deleted only once the store holding it is written.
+        """
+        moved: list[Path] = []
+        left: list[str] = []
+        self._load()
+        for name in list(self._legacy):
+            path = self.directory / name
             try:
-                self.clean_temp_files()
-            except CacheError as err:  # cleaning is a courtesy; the write still counts
-                logger.info("%s", err)
-        try:
-            write_atomic(path, text)
-        except OSError as err:
-            raise CacheError(f"cannot write geocache entry {path}: {err}") from err
-        return path
+                entry = read_json(path, max_bytes=MAX_GEOCACHE_BYTES)
+                result = parse_entry(entry)
+            except (DataError, TypeError, ValueError, OverflowError) as err:
+                left.append(f"{path}: {getattr(err, 'detail', err)}; left in place")
+                continue
+            key = entry_key(entry)
+            place = Place(id="legacy", name=entry["query"], query=entry["query"],
+                          country=entry["country"], admin1=entry.get("admin1") or "",
+                          kind=entry["kind"])
+            current = self.get(place)
+            if current is not None and current != result:
+                left.append(f"{path}: {STORE_NAME} already holds a different entry for "
+                            f"{key}; left in place")
+                continue
+            if current is None:
+                self._pending[key] = json.dumps(make_entry(place, result),
+                                                ensure_ascii=False).encode("utf-8")
+            moved.append(path)
+        self.flush()
+        for path in moved:
+            path.unlink(missing_ok=True)
+        self._signature = ("unread",)
+        return len(moved), left
 
 
 def make_entry(place: Place, result: GeocodeResult) -> dict[str, Any]:
@@ -259,15 +504,6 @@ def parse_entry(entry: Any) -> GeocodeResult:
                          query=entry["query"], precision=entry["precision"],
                          reference=entry["reference"], retrieved=entry["retrieved"],
                          note=entry.get("note", ""))
-
-
-def _same_key(entry: Mapping[str, Any], place: Place) -> bool:
-    from mapapp.geo.gazetteer import fold
-
-    return (fold(str(entry.get("query", ""))) == fold(place.query)
-            and entry.get("country") == place.country
-            and (entry.get("admin1") or "") == place.admin1
-            and entry.get("kind") == place.kind)
 
 
 # -- offline sources -------------------------------------------------------------
@@ -627,15 +863,20 @@ def locate(place_id: str, *, places: Mapping[str, Place] | Iterable[Place],
     if place is None:
         raise GeocodeError(f"unknown place id {place_id!r}: add it to data/places.json, "
                            f"then {GEOCODE_HINT}")
-    problems_before = len(cache.problems)
     result = cache.get(place)
     if result is None:
         result = lookup_offline(place)
     if result is None:
         # A corrupt entry is the likelier cause than a missing one: say so.
-        corrupt = cache.problems[problems_before:]
-        why = (f"its geocache entry is unusable ({'; '.join(corrupt)})" if corrupt
-               else f"it is not in the geocache at {cache.directory}")
+        corrupt = cache.problem(place)
+        if corrupt:
+            why = f"its geocache entry is unusable ({corrupt})"
+        else:
+            why = f"it is not in the geocache at {cache.file}"
+            unplaced = cache.unplaced_problems
+            if unplaced:  # one of them may be this place's entry
+                why += (f", which has {len(unplaced)} line(s) it cannot read "
+                        f"({'; '.join(unplaced[:3])})")
         raise GeocodeError(f"cannot locate place {place_id!r} ({place.name}): {why} and the "
                            f"offline gazetteer does not know it; {GEOCODE_HINT}")
     return result

@@ -18,8 +18,13 @@ from shapely.geometry import Point
 
 from mapapp.errors import DataError, GeocodeError
 from mapapp.geo import areas
-from mapapp.geo.frontline import FrontLine, check_simple, line_geometry, load_front_lines
-from mapapp.geo.geocode import Geocache
+from mapapp.geo.frontline import (
+    FrontLine,
+    check_simple,
+    line_geometry,
+    load_front_lines,
+)
+from mapapp.geo.geocode import STORE_NAME, Geocache
 from mapapp.geo.geocode import locate as locate_offline
 from mapapp.geo.places import Place, load_places, places_by_id
 from mapapp.model import Citation, Claim, Feature, Figure, Location, Report, ReportMap
@@ -123,7 +128,9 @@ def load_report_map(data_dir: Path = DATA_DIR, *, cache_dir: Path = GEOCACHE_DIR
     if locate is None:
         locate = offline_locator(places, cache)
     if country_shape is None:
-        from mapapp.geo.basemap import country_shape  # reads Natural Earth: only when needed
+        from mapapp.geo.basemap import (
+            country_shape,  # reads Natural Earth: only when needed
+        )
     records = load_feature_records(data_dir, report)
     lines_path = data_dir / "front_lines.json"
     lines = load_front_lines(lines_path, place_ids=place_ids)
@@ -181,14 +188,15 @@ def load_report_map(data_dir: Path = DATA_DIR, *, cache_dir: Path = GEOCACHE_DIR
 def data_version(data_dir: Path = DATA_DIR, cache_dir: Path = GEOCACHE_DIR) -> tuple:
     """Name, size and modification time of every input file: a cache key that
     changes when an editor saves a data file or the geocache is refilled."""
+    paths = [path for folder in (Path(data_dir), Path(data_dir) / "stories")
+             for path in sorted(folder.glob("*.json"))]
     stamp = []
-    for folder in (Path(data_dir), Path(data_dir) / "stories", Path(cache_dir)):
-        for path in sorted(folder.glob("*.json")):
-            try:
-                info = path.stat()
-            except OSError:
-                continue
-            stamp.append((str(path), info.st_size, info.st_mtime_ns))
+    for path in paths + [Path(cache_dir) / STORE_NAME]:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stamp.append((str(path), info.st_size, info.st_mtime_ns))
     return tuple(stamp)
 
 

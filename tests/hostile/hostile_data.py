@@ -31,8 +31,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapapp.geo.geocode import cache_key
-from mapapp.geo.places import Place
+from mapapp.geo.geocode import STORE_NAME
 from mapapp.schema import text_problem
 from mapapp.sources.report_folder import DATA_DIR, GEOCACHE_DIR
 
@@ -112,9 +111,8 @@ def build(root: Path, payloads: list[dict] = PAYLOADS, *, report_payload: str | 
                  "lat": lat, "lon": lon, "source": "cited", "precision": "village",
                  "reference": _pick(text, "geocache.reference", f"Reference {i}"),
                  "retrieved": "2026-11-30", "note": _pick(text, "geocache.note", f"Note {i}")}
-        key = cache_key(Place(id=place["id"], name=place["name"], query=place["query"],
-                              country="UA", kind="village"))
-        (cache_dir / f"{key}.json").write_text(json.dumps(entry), encoding="utf-8")
+        with (cache_dir / STORE_NAME).open("a", encoding="utf-8") as store:
+            store.write(json.dumps(entry) + "\n")  # one line per place, as the store holds them
 
         fid = f"hostile-{i}"
         record = {

@@ -46,13 +46,31 @@ FILES: dict[str, tuple[str, int, str]] = {
     "places": ("data/places.json", MAX_DATA_BYTES, '"places" list'),
     "front_lines": ("data/front_lines.json", MAX_DATA_BYTES, "'lines' list"),
     "story": (f"data/stories/{STORY_ID}.json", MAX_STORY_BYTES, "expected an object, got"),
-    # Kyiv: GeoNames knows it too, so the app warns and draws it anyway.
-    "geocache": ("geocache/kyiv.ua-12.city.json", MAX_GEOCACHE_BYTES, "JSON object"),
+    # The geocache is one file, one place per line; its faults are made in one
+    # line (see LINES).  Kyiv: GeoNames knows it too, so the app warns and
+    # draws it anyway.
+    "geocache": ("geocache/places.jsonl", MAX_GEOCACHE_BYTES, "JSON object"),
     # Przewodów: only its cited entry places it, so the map cannot load.
-    "geocache_cited": ("geocache/przewodow.pl-75.village.json", MAX_GEOCACHE_BYTES,
-                       "JSON object"),
+    "geocache_cited": ("geocache/places.jsonl", MAX_GEOCACHE_BYTES, "JSON object"),
     "fingerprint": ("data/report_fingerprint.json", MAX_FINGERPRINT_BYTES, "expected {'n'"),
 }
+
+
+# Kinds whose file holds one record per line: the line each case breaks.
+LINES: dict[str, bytes] = {"geocache": b'"query": "Kyiv"', "geocache_cited": b'"query": "Przewod'}
+
+
+def line_number(kind: str) -> int:
+    """Which line of the committed file holds ``kind``'s record (from 1)."""
+    lines = (PROJECT / FILES[kind][0]).read_bytes().split(b"\n")
+    return next(n for n, line in enumerate(lines, 1) if LINES[kind] in line)
+
+
+def shown_name(kind: str) -> str:
+    """How an error names the place of the fault: the file, and for a file
+    of lines, the line."""
+    name = Path(FILES[kind][0]).name
+    return f"{name}, line {line_number(kind)}" if kind in LINES else name
 
 
 @dataclass(frozen=True)
@@ -93,27 +111,51 @@ def fill(text: str, root: Path) -> str:
 # -- how to break a file --------------------------------------------------------------
 
 def raw(kind: str, edit: Callable[[bytes], bytes]) -> Callable[[Path], None]:
-    """Replace the bytes of ``kind``'s file with ``edit(bytes)``."""
+    """Replace the bytes of ``kind``'s file (or of its line) with ``edit(bytes)``."""
+    if kind in LINES:
+        return _line(kind, edit)
+
     def change(root: Path) -> None:
         path = root / FILES[kind][0]
         path.write_bytes(edit(path.read_bytes()))
     return change
 
 
+def _line(kind: str, edit: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    """Replace ``kind``'s line with ``edit(line)``, kept on one line."""
+    def change(root: Path) -> None:
+        path = root / FILES[kind][0]
+        lines = path.read_bytes().split(b"\n")
+        n = line_number(kind) - 1
+        lines[n] = edit(lines[n]).replace(b"\n", b" ")
+        path.write_bytes(b"\n".join(lines))
+    return change
+
+
 def doc(kind: str, edit: Callable[[Any], Any]) -> Callable[[Path], None]:
-    """Parse ``kind``'s file, let ``edit`` change the document (in place, or
-    return a new one), write it back as JSON (lone surrogates as escapes)."""
+    """Parse ``kind``'s file (or line), let ``edit`` change the document (in
+    place, or return a new one), write it back as JSON (lone surrogates as
+    escapes)."""
+    def changed(document: Any) -> Any:
+        edited = edit(document)
+        return document if edited is None else edited
+
+    if kind in LINES:
+        return _line(kind, lambda line: json.dumps(changed(json.loads(line))).encode())
+
     def change(root: Path) -> None:
         path = root / FILES[kind][0]
         document = json.loads(path.read_text(encoding="utf-8"))
-        edited = edit(document)
-        path.write_text(json.dumps(document if edited is None else edited, indent=1),
-                        encoding="utf-8")
+        path.write_text(json.dumps(changed(document), indent=1), encoding="utf-8")
     return change
 
 
 def sparse(kind: str, size: int) -> Callable[[Path], None]:
-    """Make the file ``size`` bytes long without writing them (a sparse file)."""
+    """Make the file (or its line) ``size`` bytes long: a sparse file, or a
+    line padded with spaces."""
+    if kind in LINES:
+        return _line(kind, lambda line: line + b" " * (size - len(line)))
+
     def change(root: Path) -> None:
         with (root / FILES[kind][0]).open("r+b") as handle:
             handle.truncate(size)
@@ -145,7 +187,10 @@ def trailing_comma(data: bytes) -> bytes:
 def generic_cases(kind: str) -> Iterator[Case]:
     """The faults of bytes and syntax that any JSON file can have."""
     _, limit, top = FILES[kind]
-    name = Path(FILES[kind][0]).name
+    name = shown_name(kind)
+    # A blank line in a file of lines is no fault; an empty record is.
+    empty = (b"{}", b"{ \t }", "missing field(s)") if kind in LINES else (b"", b" \n\t\n",
+                                                                           "is empty")
     # 100,000 levels; as many as fit in a geocache entry's 64 kB (still 30 times
     # what Python's parser survives).
     levels = min(100_000, (limit - 1000) // 2)
@@ -153,8 +198,8 @@ def generic_cases(kind: str) -> Iterator[Case]:
     faults: list[tuple[str, str, Callable[[Path], None], str]] = [
         ("truncated-half", "truncated", raw(kind, lambda b: b[:len(b) // 2]), "invalid JSON"),
         ("truncated-one-byte", "truncated", raw(kind, lambda b: b[:1]), "invalid JSON"),
-        ("empty", "empty", raw(kind, lambda b: b""), "is empty"),
-        ("whitespace-only", "empty", raw(kind, lambda b: b" \n\t\n"), "is empty"),
+        ("empty", "empty", raw(kind, lambda b: empty[0]), empty[2]),
+        ("whitespace-only", "empty", raw(kind, lambda b: empty[1]), empty[2]),
         ("utf8-bom", "bom", raw(kind, lambda b: codecs.BOM_UTF8 + b), "byte-order mark"),
         ("latin-1", "encoding", raw(kind, latin1), "not UTF-8"),
         ("utf-16", "encoding", raw(kind, lambda b: b.decode().encode("utf-16")), "UTF-16"),
@@ -229,7 +274,7 @@ def swap_sides(line: int, *indices: int) -> Callable[[dict], None]:
 
 def where(kind: str, record: str | None = None, field: str | None = None,
           words: str = "") -> tuple[str, ...]:
-    expected = [Path(FILES[kind][0]).name]
+    expected = [shown_name(kind)]
     if record:
         expected.append(f"feature {record!r}")
     if field:
@@ -724,12 +769,30 @@ GEOCACHE = [
      "lone surrogate"),
     ("reference-too-long", "text", setting(("reference",), LONG), None, "reference",
      "at most 20,000"),
-    ("query-of-another-place", "reference", setting(("query",), "Lviv"), None, None,
-     "belongs to query 'Lviv'"),
     ("precision-empty", "missing", setting(("precision",), ""), None, None,
      "precision must be a non-empty string"),
     ("over-size-limit-as-text", "large", setting(("note",), "n" * (MAX_GEOCACHE_BYTES + 10)),
      None, None, f"over the limit of {MAX_GEOCACHE_BYTES:,}"),
+]
+
+def _second_line(root: Path) -> None:
+    """What a merge of two branches that placed Przewodów differently leaves:
+    a second line for the place, at the end."""
+    path = root / FILES["geocache_cited"][0]
+    lines = path.read_bytes().rstrip(b"\n").split(b"\n")
+    other = json.loads(lines[line_number("geocache_cited") - 1])
+    other["lat"] += 0.5
+    path.write_bytes(b"\n".join(lines + [json.dumps(other).encode()]) + b"\n")
+
+
+def _store_lines() -> int:
+    return len((PROJECT / FILES["geocache_cited"][0]).read_bytes().rstrip(b"\n").split(b"\n"))
+
+
+GEOCACHE_ELSEWHERE = [
+    Case("geocache_cited.two-different-lines", "geocache_cited", "duplicate", _second_line,
+         (f"places.jsonl, lines {line_number('geocache_cited')} and {_store_lines() + 1}",
+          "different entries for 'Przewodów'")),
 ]
 
 FINGERPRINT = [
@@ -891,6 +954,7 @@ def all_cases() -> list[Case]:
     cases.extend(STORY_ELSEWHERE)
     cases.extend(table_cases("geocache", GEOCACHE))
     cases.extend(table_cases("geocache_cited", GEOCACHE))
+    cases.extend(GEOCACHE_ELSEWHERE)
     cases.extend(table_cases("fingerprint", FINGERPRINT))
     cases.extend(geocode_command_cases())
     cases.extend(option_cases())
