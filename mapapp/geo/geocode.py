@@ -24,7 +24,7 @@ import os
 import re
 import stat
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -384,27 +384,33 @@ class Geocache:
                 logger.info("%s", err)
         try:
             with locked(self.directory / LOCK_NAME):
-                self._signature = ("unread",)  # whatever we knew may be stale now
-                self._load()
+                self._load()  # again only if another writer replaced the file meanwhile
                 if self._unreadable:
                     # Rewriting a file we could not read would throw its entries away.
                     raise CacheError(f"cannot write the geocache: {self._unreadable}")
-                write_atomic(self.file, self._render(pending))
+                lines = self._merged(pending)
+                write_atomic(self.file, b"".join(line.raw + b"\n" for line in lines))
+                # What was written is what we know: no need to read it back.
+                self._keyed, self._loose = {}, []
+                for line in lines:
+                    self._add(line)
+                self._signature = self._stat()
         except OSError as err:
+            self._signature = ("unread",)
             raise CacheError(f"cannot write the geocache {self.file}: "
                              f"{err.strerror or err}") from err
-        finally:
-            self._signature = ("unread",)
 
-    def _render(self, pending: Mapping[str, bytes]) -> bytes:
-        rows: list[bytes] = []
+    def _merged(self, pending: Mapping[str, bytes]) -> list[_Line]:
+        """The store's lines with ``pending`` in place, sorted by key, numbered."""
+        lines: list[_Line] = []
         for key in sorted(set(self._keyed) | set(pending)):
             if key in pending:
-                rows.append(pending[key])
+                raw = pending[key]
+                lines.append(_Line(0, raw, key, parse_entry(json.loads(raw))))
             else:
-                rows.extend(line.raw for line in self._keyed[key])
-        rows.extend(line.raw for line in self._loose)
-        return b"".join(row + b"\n" for row in rows)
+                lines.extend(self._keyed[key])
+        lines.extend(self._loose)
+        return [replace(line, number=number) for number, line in enumerate(lines, 1)]
 
     def clean_temp_files(self, *, max_age_seconds: float = TEMP_MAX_AGE_SECONDS) -> int:
         """Remove temporary files that killed writers left; return how many.
