@@ -452,8 +452,30 @@ def step_from_link(raw, count: int) -> int:
         return 0
 
 
+def sync_link(query: dict[str, str]) -> None:
+    """Make the page's address say ``query`` (only when it differs)."""
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def explorer_keys() -> list[str]:
+    """The session keys of the explorer's view: widgets Streamlit forgets
+    while Present mode does not draw them."""
+    return ([f"layer_{layer}" for layer in LAYERS]
+            + ["types", "statuses", "basemap", "sources", "dates", "selected"])
+
+
 def start_presenting() -> None:
+    st.session_state["_explorer"] = {key: st.session_state[key] for key in explorer_keys()
+                                     if key in st.session_state}
     st.session_state.update(mode="present", step=0, _from_step=None)
+
+
+def leave_presenting() -> None:
+    # The view the reader left, as it was; a lesson opened from a link
+    # has none and the explorer starts from the link (seeded on this run).
+    st.session_state.update(st.session_state.pop("_explorer", {}))
+    st.session_state["mode"] = "explore"
 
 
 def go_to_step(index: int) -> None:
@@ -478,7 +500,7 @@ def present_lesson(report_map, story, version: tuple) -> None:
                        shortcut="right", on_click=go_to_step, args=(index + 1,),
                        type="primary", width="stretch")
         leave.button("Leave present mode", key="lesson_leave", width="stretch",
-                     on_click=lambda: st.session_state.update(mode="explore"))
+                     on_click=leave_presenting)
     text.heading(step.title, key="lesson")
     previous = st.session_state.get("_from_step")
     fly_from = (steps[previous].bounds
@@ -560,8 +582,8 @@ def main() -> None:
             if "step" not in st.session_state:
                 st.session_state["step"] = step_from_link(link.get("step"), len(story.steps))
             present_lesson(report_map, story, version)
-            st.query_params.from_dict({"mode": "present", "story": story.id,
-                                       "step": str(st.session_state["step"] + 1)})
+            sync_link({"mode": "present", "story": story.id,
+                       "step": str(st.session_state["step"] + 1)})
             return
         st.session_state["mode"] = "explore"
 
@@ -656,9 +678,7 @@ def main() -> None:
         st.dataframe(event_rows(shown.iloc[:TABLE_ROWS]), hide_index=True, width="stretch")
         show_event_export(shown, wanted, key)
 
-    query = view.with_selected(selected or "").to_query()
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
+    sync_link(view.with_selected(selected or "").to_query())
     if shown is not None:
         play_on(events, wanted)
 

@@ -172,3 +172,22 @@ def test_a_one_day_set_and_an_event_without_a_name(monkeypatch, tmp_path):
     assert "All events on 2022-11-15." in [c.value for c in at.caption]
     shown = [t.value for t in at.text]
     assert "e1" in shown and "2022-11-15 (exact day)" in shown
+
+
+def test_leaving_present_mode_returns_to_the_view_left(monkeypatch, events_dir):
+    # Present mode draws none of the explorer's widgets, and Streamlit forgets
+    # the state of widgets a run does not draw: the view must come back anyway.
+    data, _ = events_dir
+    link = {"sources": "synthetic", "from": "2022-11-01", "to": "2022-11-15",
+            "layers": "front_lines,strikes", "status": "confirmed"}
+    at = start(monkeypatch, data, link)
+    at.button(key="present_start").click().run()
+    assert at.query_params["mode"] == "present"
+    at.button(key="lesson_next").click().run()
+    at.button(key="lesson_leave").click().run()
+    assert not at.exception and not at.error
+    assert {key: at.query_params[key] for key in at.query_params} == link
+    assert at.multiselect(key="sources").value == ["synthetic"]
+    assert at.slider(key="dates").value == (dt.date(2022, 11, 1), dt.date(2022, 11, 15))
+    assert at.checkbox(key="layer_strikes").value and not at.checkbox(key="layer_places").value
+    assert at.multiselect(key="statuses").value == ["confirmed"]
