@@ -27,13 +27,13 @@ from mapapp.classroom.bundle import render_bundle
 from mapapp.classroom.handout import render_handout
 from mapapp.classroom.story import list_stories, load_story
 from mapapp.errors import MapAppError
-from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES
+from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES, ReportMap
 from mapapp.model.describe import event_details, event_rows, feature_details, feature_rows, type_label
 from mapapp.model.events import EVENT_TYPES, row_unit
 from mapapp.sources.collection import event_span, events_version, load_events
-from mapapp.store.catalogue import get_source, list_sources
+from mapapp.store.catalogue import get_source, list_sources, report_source
 from mapapp.store.formats import DATA_FORMATS, SUFFIXES, to_bytes
-from mapapp.store.query import EventFilter, nearest, select
+from mapapp.store.query import PLAY_STEPS, EventFilter, nearest, next_range, select
 from mapapp.web.events import publish_payload
 from mapapp.sources.report_folder import DATA_DIR, GEOCACHE_DIR, data_version, load_report_map
 from mapapp.static.export import FORMATS, render_bytes
@@ -49,7 +49,6 @@ STATIC_DIR = APP_DIR / "static"
 ASSET_BASE = "/app/static/vendor"
 MAP_HEIGHT = 620
 DATA_URL = "/app/static/data"  # where the event payloads are served from
-PLAY_STEPS = {"day": 1, "week": 7, "month": 30}
 PLAY_PAUSE_S = 0.8
 CLICK_PX = 10  # how near an event a click must land, as in the page
 TABLE_ROWS = 1000
@@ -131,10 +130,9 @@ def play_on(events, wanted: EventFilter) -> None:
     if not st.session_state.get("playing"):
         return
     _, hi = event_span(events)
-    days = PLAY_STEPS[st.session_state.get("play_step") or "day"]
-    shift = min(dt.timedelta(days=days), hi - wanted.end)
     time.sleep(PLAY_PAUSE_S)
-    st.session_state["_advance"] = (wanted.start + shift, wanted.end + shift)
+    st.session_state["_advance"] = next_range(wanted.start, wanted.end,
+                                              st.session_state.get("play_step") or "day", hi)
     st.rerun()
 
 
@@ -222,7 +220,7 @@ def get_map(report_map, view: ViewState, url: str | None = None, event_types=())
 
 
 def init_widgets_from_link(query: dict, feature_ids: set[str],
-                           source_names: tuple[str, ...] = ()) -> None:
+                           source_names: tuple[str, ...] = (), *, every_set: bool = False) -> None:
     """Seed widget state from the URL once per session; later the widgets lead.
 
     What the link held that we ignored is kept until the reader dismisses
@@ -239,7 +237,8 @@ def init_widgets_from_link(query: dict, feature_ids: set[str],
     st.session_state["statuses"] = list(view.statuses)
     st.session_state["basemap"] = view.basemap
     st.session_state["selected"] = view.selected or None
-    st.session_state["sources"] = list(view.sources)
+    # With no report, a map of no set would be empty: all of them, unless the link chose.
+    st.session_state["sources"] = list(view.sources or (source_names if every_set else ()))
     st.session_state["_link_dates"] = (view.start, view.end)
     st.session_state["_seeded"] = True
 
@@ -264,9 +263,11 @@ def show_link_notes() -> None:
         st.button("Dismiss", key="link_notes_dismiss", on_click=dismiss_link_notes)
 
 
-def sidebar_view(source_names: tuple[str, ...] = ()) -> tuple[ViewState, object]:
+def sidebar_view(source_names: tuple[str, ...] = (), *,
+                 report: bool = True) -> tuple[ViewState, object]:
     """The view the sidebar's widgets set, and a place under the event sets
-    for their date range (drawn once the sets are loaded)."""
+    for their date range (drawn once the sets are loaded).  Without a
+    ``report``, its layers, filters and lesson are left out."""
     sb = st.sidebar
     sources: tuple[str, ...] = ()
     dates_box = None
@@ -277,6 +278,11 @@ def sidebar_view(source_names: tuple[str, ...] = ()) -> tuple[ViewState, object]
                                      "the report's own layers stay below.")
         sources = tuple(n for n in source_names if n in chosen)
         dates_box = sb.container()
+    if not report:
+        sb.header("Basemap")
+        basemap = sb.radio("Basemap", list(BASEMAPS), key="basemap",
+                           format_func=BASEMAPS.get, label_visibility="collapsed")
+        return ViewState(basemap=basemap, sources=sources), dates_box
     sb.header("Layers")
     layers = tuple(layer for layer in LAYERS
                    if sb.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
@@ -342,8 +348,14 @@ def feature_picker(names: dict[str, str]) -> str | None:
     return selected if selected in names else None
 
 
-def show_header(report_map) -> None:
+def show_header(report_map, source_names: tuple[str, ...] = ()) -> None:
     report = report_map.report
+    if not report_map.has_report:
+        text.heading("Imported event sets", key="report")
+        text.caption(f"This data folder holds no report, only imported event sets "
+                     f"({len(source_names)}): choose them and their dates in the sidebar. "
+                     "Each event names its source and row.", key="report")
+        return
     text.heading(report.headline, key="report")
     if report.summary:
         st.text(report.summary)
@@ -357,7 +369,8 @@ def show_header(report_map) -> None:
 def show_details(report_map, feature_id: str | None) -> None:
     if not feature_id:
         st.info("Click a feature on the map, or choose one above, to see who says what "
-                "and how sure it is.")
+                "and how sure it is." if report_map.has_report else
+                "Click an event on the map to see what happened, where and who reported it.")
         return
     feature = report_map.by_id(feature_id)
     text.heading(feature.display_name, key="details", level=3)
@@ -396,7 +409,9 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds, event
         preset = middle.selectbox("Size", list(PRESETS), key="export_preset",
                                   format_func=lambda name: PRESETS[name].label)
         theme = right.radio("Theme", THEMES, key="export_theme", horizontal=True)
-        title = st.text_input("Title", value=default_title(report_map), key="export_title")
+        title = st.text_input("Title", key="export_title",
+                              value=default_title(report_map) or "Events: " + ", ".join(
+                                  get_source(Path(data_dir), n).title for n in view.sources))
         subtitle = st.text_input("Subtitle", value=default_subtitle(report_map),
                                  key="export_subtitle")
         settings = (fmt, preset, title, subtitle, theme, view, bounds)
@@ -556,7 +571,10 @@ def main() -> None:
     try:
         prepare_static_files()
         version = data_version(data_dir, cache_dir)
-        report_map = get_report_map(data_dir, cache_dir, version)
+        # A folder of imported event sets alone (`import --data-dir` into an
+        # empty folder) has no report: its map shows the sets and nothing else.
+        report_map = (get_report_map(data_dir, cache_dir, version)
+                      if report_source(Path(data_dir)) is not None else ReportMap.empty())
     except MapAppError as err:
         # Our own message, for whoever edits the data folder: it names the
         # file, feature and field.  Anything else is a bug: Streamlit shows
@@ -567,6 +585,9 @@ def main() -> None:
     for n, note in enumerate(report_map.notes):
         text.problem("A data problem was skipped.", note, kind="warning", key=f"note{n}")
 
+    if presenting and not report_map.has_report:
+        presenting = False  # lessons are stories of a report
+        st.session_state["mode"] = "explore"
     if presenting:
         # Only a story of this data folder, by id: a link must never name a file.
         story_id = link.get("story") or DEFAULT_STORY
@@ -593,11 +614,12 @@ def main() -> None:
     except MapAppError as err:
         text.problem("The catalogue of event sets could not be read.", str(err), key="catalogue")
         source_names = ()
-    init_widgets_from_link(st.query_params.to_dict(), ids, source_names)
+    init_widgets_from_link(st.query_params.to_dict(), ids, source_names,
+                           every_set=not report_map.has_report)
     show_link_notes()
 
-    show_header(report_map)
-    view, dates_box = sidebar_view(source_names)
+    show_header(report_map, source_names)
+    view, dates_box = sidebar_view(source_names, report=report_map.has_report)
     visible = view.visible(report_map)
     events = shown = wanted = url = None
     key: tuple = ()
@@ -641,14 +663,15 @@ def main() -> None:
         if not (shown is not None and note_event_click(result, shown)) and \
                 note_click(clicked_feature_id(result), ids):
             st.session_state["details"] = "feature"
-        st.caption(f"{len(visible)} of {len(report_map.features)} features shown.")
+        if report_map.has_report:
+            st.caption(f"{len(visible)} of {len(report_map.features)} features shown.")
         if shown is not None:
             show_events_summary(events, shown, wanted)
 
     with detail_col:
         names = {f.id: f"{f.display_name} ({LAYER_LABELS[f.layer].lower()})"
                  for f in report_map.features}
-        selected = feature_picker(names)
+        selected = feature_picker(names) if report_map.has_report else None
         if shown is None or not show_event_details(events, data_dir):
             show_details(report_map, selected)
 
@@ -660,9 +683,10 @@ def main() -> None:
                       events if shown is not None else None, data_dir,
                       key if shown is not None else ())
 
-    st.subheader("All features")
-    st.caption("The table lists the same facts as the map, as text.")
-    st.dataframe(feature_rows(visible), hide_index=True, width="stretch")
+    if report_map.has_report:
+        st.subheader("All features")
+        st.caption("The table lists the same facts as the map, as text.")
+        st.dataframe(feature_rows(visible), hide_index=True, width="stretch")
 
     mentions = report_map.in_layer("mentions")
     if mentions:
@@ -674,8 +698,10 @@ def main() -> None:
     if shown is not None:
         st.subheader("Events")
         st.caption(f"The first {min(len(shown), TABLE_ROWS):,} of {len(shown):,} events in the "
-                   "range, as text; the download below has them all.")
-        st.dataframe(event_rows(shown.iloc[:TABLE_ROWS]), hide_index=True, width="stretch")
+                   "range by date, as text; the download below has them all.")
+        # In date order, as the chart and the slider read them (a file need not be).
+        first = shown.sort_values(["date_start", "source", "row"], kind="stable").iloc[:TABLE_ROWS]
+        st.dataframe(event_rows(first), hide_index=True, width="stretch")
         show_event_export(shown, wanted, key)
 
     sync_link(view.with_selected(selected or "").to_query())

@@ -56,7 +56,9 @@ def test_a_link_opens_the_sources_and_dates_it_names(monkeypatch, events_dir):
     assert 'mapapp.filterEvents(feature_group_feature_group_0, {"sources":["synthetic"],' \
            '"from":19297,"to":19311});' in args["feature_group"]
     assert at.query_params["sources"] == "synthetic" and at.query_params["from"] == "2022-11-01"
-    assert len(at.dataframe[1].value) == len(expected)
+    table = at.dataframe[1].value
+    assert len(table) == len(expected)
+    assert list(table["Date"]) == sorted(table["Date"])  # by date, whatever the file's order
 
 
 def test_a_new_range_changes_the_filter_not_the_map(monkeypatch, events_dir):
@@ -191,3 +193,23 @@ def test_leaving_present_mode_returns_to_the_view_left(monkeypatch, events_dir):
     assert at.slider(key="dates").value == (dt.date(2022, 11, 1), dt.date(2022, 11, 15))
     assert at.checkbox(key="layer_strikes").value and not at.checkbox(key="layer_places").value
     assert at.multiselect(key="statuses").value == ["confirmed"]
+
+
+def test_a_folder_of_event_sets_alone_opens_on_them(monkeypatch, tmp_path):
+    # What `import --data-dir` into an empty folder leaves: no report, no lesson.
+    data = tmp_path / "data"
+    events = synthetic(500)
+    save_source(data, entry("synthetic", events), events)
+    at = start(monkeypatch, data, {})
+    assert not at.exception and not at.error
+    assert at.multiselect(key="sources").value == ["synthetic"]  # every set, by default
+    assert "mapapp.events(" in map_args(at)["script"]
+    keys = {widget.key for widget in at.button} | {widget.key for widget in at.checkbox}
+    assert "present_start" not in keys and "layer_strikes" not in keys
+    assert "This data folder holds no report" in " ".join(t.value for t in at.text)
+    at.button(key="export_make").click().run()
+    assert not at.exception and not at.error
+    assert at.text_input(key="export_title").value == "Events: Synthetic events"  # its title
+    assert len(at.get("image")) == 1
+    at.query_params["mode"] = "present"  # a lesson link into such a folder: the explorer
+    assert not at.run().exception

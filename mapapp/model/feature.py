@@ -153,6 +153,21 @@ class ReportMap:
     front_line_as_of: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    @classmethod
+    def empty(cls) -> "ReportMap":
+        """No report: what a data folder of imported event sets alone shows
+        under its events.
+
+        >>> ReportMap.empty().has_report, ReportMap.empty().features
+        (False, ())
+        """
+        return cls(report=Report(id="", publisher="", headline="", date="", paragraphs=0),
+                   features=())
+
+    @property
+    def has_report(self) -> bool:
+        return bool(self.report.id)
+
     def by_id(self, feature_id: str) -> Feature:
         for feature in self.features:
             if feature.id == feature_id:

@@ -8,6 +8,7 @@ dask-geopandas runs over a partitioned set (see the README).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -82,3 +83,40 @@ def nearest(events: Any, lat: float, lon: float, radius_deg: float) -> int | Non
     dist = np.hypot(dx, y - lat)
     best = int(np.nanargmin(dist))
     return best if dist[best] <= radius_deg else None
+
+
+PLAY_STEPS: tuple[str, ...] = ("day", "week", "month")
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return day.replace(year=year, month=month,
+                       day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_range(start: dt.date, end: dt.date, step: str, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The date range one ``step`` (a day, a week or a calendar month) later,
+    stopping at ``last``.  A range of whole months moves to the next whole
+    months, so playing by month follows the calendar.
+
+    >>> d = dt.date
+    >>> next_range(d(2022, 11, 1), d(2022, 11, 30), "month", d(2024, 1, 1))
+    (datetime.date(2022, 12, 1), datetime.date(2022, 12, 31))
+    >>> next_range(d(2023, 1, 31), d(2023, 2, 6), "month", d(2024, 1, 1))
+    (datetime.date(2023, 2, 28), datetime.date(2023, 3, 6))
+    >>> next_range(d(2022, 11, 1), d(2022, 11, 7), "week", d(2022, 11, 10))
+    (datetime.date(2022, 11, 4), datetime.date(2022, 11, 10))
+    """
+    if step not in PLAY_STEPS:
+        raise OptionError(f"step {step!r}: expected one of {', '.join(PLAY_STEPS)}")
+    if step == "month":
+        after = end + dt.timedelta(days=1)
+        whole = start.day == 1 and after.day == 1
+        new_start = _add_months(start, 1)
+        new_end = (_add_months(after, 1) - dt.timedelta(days=1)) if whole else _add_months(end, 1)
+        if new_end > last:  # the last step ends with the data, as long as it can be
+            new_start, new_end = max(start, last - (new_end - new_start)), last
+        return new_start, new_end
+    shift = min(dt.timedelta(days=1 if step == "day" else 7), last - end)
+    return start + shift, end + shift
