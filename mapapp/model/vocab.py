@@ -39,3 +39,17 @@ STATUS_LABELS: dict[str, str] = {
     "disputed": "Disputed: sides disagree",
     "unclear": "Unclear at the time of the report",
 }
+
+# What an imported control map's features are mapped to (by a rules file or
+# their own ``category`` property): published maps each have their own
+# legends, and these are the categories they share.
+AREA_CATEGORIES: dict[str, str] = {
+    "occupied": "Occupied since February 2022",
+    "occupied_before_2022": "Occupied before 2022 (Crimea, parts of Donetsk and Luhansk)",
+    "unknown": "Unknown or contested",
+    "returned": "Liberated or returned to Ukraine",
+}
+# A line in a control map: the front as its source draws it.
+FRONT_LINE_CATEGORY = "front_line"
+# The categories held by Russia, when areas are compared or a line derived.
+HELD_CATEGORIES: tuple[str, ...] = ("occupied", "occupied_before_2022")

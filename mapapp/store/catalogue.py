@@ -42,7 +42,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 class Source:
     """One entry of the catalogue."""
     name: str
-    kind: str                 # "report", or the import format: acled, ucdp, geojson, gpkg, csv
+    kind: str                 # "report", "areas", or the import format: acled, ucdp, geojson, gpkg, csv
     title: str
     publisher: str
     licence: str
@@ -64,6 +64,11 @@ class Source:
         if self.kind == "report":
             return (f"{self.name}  report  {self.rows_kept:,} features  {self.publisher}, "
                     f"{self.published}: {self.title}")
+        if self.kind == "areas":
+            dates = (f"snapshots {self.first_date} to {self.last_date}"
+                     if self.first_date != self.last_date else f"snapshot {self.first_date}")
+            return (f"{self.name}  areas  {self.rows_kept:,} features, {dates}  "
+                    f"{self.publisher}; licence: {self.licence}")
         span = f"{self.first_date} to {self.last_date}" if self.first_date else "no dated events"
         return (f"{self.name}  {self.kind}  {self.rows_kept:,} events, {span}  "
                 f"{self.publisher}; licence: {self.licence}")

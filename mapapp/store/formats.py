@@ -26,7 +26,7 @@ def plain(events: Any) -> Any:
     import pandas as pd
 
     out = events.copy()
-    for column in DATE_COLUMNS:
+    for column in (c for c in DATE_COLUMNS if c in out.columns):  # areas carry text dates
         out[column] = out[column].dt.strftime("%Y-%m-%d").astype(object).where(
             out[column].notna(), None)
     for column in out.columns:

@@ -1,0 +1,139 @@
+"""Control maps on disk: one dated snapshot per import, GeoParquet per date.
+
+An area source is a catalogue entry of kind ``areas`` whose folder holds
+``areas/YYYY-MM-DD.parquet``, one file per date the source mapped.  Each
+import adds a date; a date that is there already is replaced only with
+``--replace``.  The map for a day is the snapshot in force then: the
+latest one dated on or before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+from mapapp.errors import DataError, OptionError, OutputError
+from mapapp.files import write_atomic
+from mapapp.store.catalogue import (
+    SOURCE_FILE,
+    Source,
+    get_source,
+    read_source,
+    report_source,
+    source_folder,
+)
+
+AREAS_KIND = "areas"
+AREAS_DIR = "areas"
+COLUMNS = ("category", "name", "layer", "feature")
+
+
+def snapshot_file(folder: Path, day: dt.date) -> Path:
+    return Path(folder) / AREAS_DIR / f"{day.isoformat()}.parquet"
+
+
+def snapshot_dates(folder: Path) -> list[dt.date]:
+    """The dates an area source holds, oldest first."""
+    found = []
+    for path in sorted((Path(folder) / AREAS_DIR).glob("*.parquet")):
+        try:
+            found.append(dt.date.fromisoformat(path.stem))
+        except ValueError:  # not ours: a file someone put there
+            continue
+    return found
+
+
+def save_snapshot(data_dir: Path, source: Source, day: dt.date, areas: Any, *,
+                  replace_date: bool = False) -> Path:
+    """Add ``areas`` (GeoDataFrame: category, name, layer, feature, geometry)
+    as the snapshot of ``day`` to the area source ``source.name``, creating
+    the source if it is new.  The snapshot file and the catalogue entry are
+    each written whole (temporary file, then rename); a failure leaves the
+    source as it was."""
+    folder = source_folder(data_dir, source.name)
+    report = report_source(data_dir)
+    if report is not None and report.name == source.name:
+        raise OptionError(f"--source {source.name!r} is the name of the report; choose another")
+    existing = read_source(folder) if (folder / SOURCE_FILE).exists() else None
+    if existing is not None and existing.kind != AREAS_KIND:
+        raise OptionError(f"source {source.name!r} holds {existing.kind} events, not control "
+                          "areas; choose another name")
+    target = snapshot_file(folder, day)
+    if target.exists() and not replace_date:
+        raise OptionError(f"source {source.name!r} has a snapshot for {day} already; pass "
+                          "--replace to replace it")
+    dates = sorted(set(snapshot_dates(folder)) | {day})
+    entry = source
+    if existing is not None:
+        # The source's own words stay; what this import adds is a date and a note.
+        notes = tuple(n for n in existing.notes if not n.startswith(f"{day}:"))
+        entry = replace(existing, notes=notes + source.notes, imported=source.imported,
+                        file=source.file, sha256=source.sha256)
+    entry = replace(entry, first_date=dates[0].isoformat(), last_date=dates[-1].isoformat(),
+                    rows_read=(existing.rows_read if existing else 0) + source.rows_read,
+                    rows_kept=(existing.rows_kept if existing else 0) + source.rows_kept,
+                    rows_skipped=(existing.rows_skipped if existing else 0) + source.rows_skipped)
+    record = {k: v for k, v in asdict(entry).items() if k != "folder"}
+    record["notes"] = list(entry.notes)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        frame = areas[[*COLUMNS, "geometry"]].assign(source=source.name, date=day.isoformat())
+        frame.to_parquet(temp, index=False)
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+        write_atomic(folder / SOURCE_FILE, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    except OSError as err:
+        Path(temp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write the snapshot {target}: {err.strerror or err}") from err
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def read_snapshot(data_dir: Path, name: str, day: dt.date) -> Any:
+    """The snapshot of source ``name`` dated ``day`` exactly."""
+    import geopandas as gpd
+
+    path = snapshot_file(source_folder(data_dir, name), day)
+    try:
+        return gpd.read_parquet(path)
+    except (OSError, ValueError) as err:
+        raise DataError(f"cannot read the snapshot ({err})", file=str(path)) from err
+
+
+def in_force(data_dir: Path, name: str, day: dt.date) -> tuple[dt.date, Any] | None:
+    """The snapshot of area source ``name`` in force on ``day`` (the latest
+    dated on or before it) and its date, or None if it begins later."""
+    source = get_source(data_dir, name)
+    if source.kind != AREAS_KIND:
+        raise OptionError(f"source {name!r} holds {source.kind} events, not control areas")
+    earlier = [d for d in snapshot_dates(Path(source.folder)) if d <= day]
+    if not earlier:
+        return None
+    return earlier[-1], read_snapshot(data_dir, name, earlier[-1])
+
+
+def snapshots_between(data_dir: Path, name: str, start: dt.date | None,
+                      end: dt.date | None) -> Any:
+    """Every snapshot of ``name`` dated within ``start``..``end`` (open ends
+    allowed), as one GeoDataFrame with ``date`` and ``source`` columns."""
+    import geopandas as gpd
+    import pandas as pd
+
+    source = get_source(data_dir, name)
+    days = [d for d in snapshot_dates(Path(source.folder))
+            if (start is None or d >= start) and (end is None or d <= end)]
+    frames = [read_snapshot(data_dir, name, d) for d in days]
+    if not frames:
+        return gpd.GeoDataFrame({c: [] for c in (*COLUMNS, "source", "date")},
+                                geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
+                            crs="EPSG:4326")

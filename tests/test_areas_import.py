@@ -1,0 +1,268 @@
+"""Control maps: reading GeoJSON, KML and KMZ layers we draw here, mapping
+their categories, storing dated snapshots, and measuring them against
+shapes whose answers are known by construction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import zipfile
+
+import geopandas as gpd
+import pytest
+import shapely
+from shapely.geometry import LineString, Polygon, box
+
+from mapapp.errors import DataError, OptionError
+from mapapp.geo import compare as measure
+from mapapp.geo.gazetteer import country_geometry
+from mapapp.sources.area_layers import load_rules, read_layer_file
+from mapapp.store.catalogue import Source, get_source, list_sources
+from mapapp.store.snapshots import (
+    in_force,
+    save_snapshot,
+    snapshot_dates,
+    snapshots_between,
+)
+
+# Around Kherson: the river runs roughly along 46.6 N here.  Drawn for the
+# tests, not taken from any published map.
+EAST = box(32.8, 46.3, 33.6, 46.6)        # "occupied": the left bank
+WEST = box(32.4, 46.6, 33.0, 46.9)        # "returned": the right bank
+HOLE = box(33.1, 46.4, 33.2, 46.5)
+FRONT = LineString([(32.4, 46.6), (33.6, 46.6)])
+
+
+def kml(placemarks: str, folder: str = "Map") -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">'
+            f"<Document><Folder><name>{folder}</name>{placemarks}</Folder></Document></kml>")
+
+
+def ring(polygon, height=None) -> str:
+    coords = polygon.exterior.coords
+    return " ".join(f"{x},{y}" + (f",{height}" if height is not None else "") for x, y in coords)
+
+
+def placemark(name: str, body: str, extra: str = "") -> str:
+    return f"<Placemark><name>{name}</name>{extra}{body}</Placemark>"
+
+
+def polygon_kml(polygon, height=None, holes=()) -> str:
+    inner = "".join(f"<innerBoundaryIs><LinearRing><coordinates>{ring(h, height)}"
+                    f"</coordinates></LinearRing></innerBoundaryIs>" for h in holes)
+    return (f"<Polygon><outerBoundaryIs><LinearRing><coordinates>{ring(polygon, height)}"
+            f"</coordinates></LinearRing></outerBoundaryIs>{inner}</Polygon>")
+
+
+def geojson(path, features, crs=None):
+    document = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geom)}
+        for props, geom in features]}
+    if crs:
+        document["crs"] = {"type": "name", "properties": {"name": crs}}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+# -- reading ------------------------------------------------------------------------
+
+def test_geojson_with_our_categories_needs_no_rules(tmp_path):
+    path = geojson(tmp_path / "map.geojson", [
+        ({"category": "occupied", "name": "Left bank"}, EAST),
+        ({"category": "returned", "name": "Right bank"}, WEST),
+        ({"category": "front_line"}, FRONT)])
+    areas, log = read_layer_file(path)
+    assert list(areas["category"]) == ["occupied", "returned", "front_line"]
+    assert areas.crs.to_epsg() == 4326 and log.skipped == []
+    assert areas.geometry.iloc[0].equals(EAST)  # no simplification
+
+
+def test_kml_folders_map_through_rules_and_unmapped_features_are_reported(tmp_path):
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"rules": [
+        {"layer": "assessed russian*", "category": "occupied"},
+        {"name": "Right bank*", "category": "returned"}]}), encoding="utf-8")
+    document = ('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+                "<Document><Folder><name>Assessed Russian control</name>"
+                + placemark("Left bank", polygon_kml(EAST, height=0))
+                + "</Folder><Folder><name>Other</name>"
+                + placemark("Right bank, Kherson", polygon_kml(WEST))
+                + placemark("Mystery", polygon_kml(box(33, 47, 33.2, 47.2)))
+                + "</Folder></Document></kml>")
+    path = tmp_path / "map.kml"
+    path.write_text(document, encoding="utf-8")
+    areas, log = read_layer_file(path, rules=load_rules(rules))
+    assert sorted(areas["category"]) == ["occupied", "returned"]
+    assert not shapely.has_z(areas.geometry.values).any()  # heights dropped
+    (skipped,) = log.skipped
+    assert skipped.column == "category"
+    assert "layer 'Other', name 'Mystery'" in skipped.text()
+
+
+def test_kmz_holes_multipolygons_and_an_invalid_ring(tmp_path):
+    bowtie = Polygon([(33.0, 47.0), (33.4, 47.4), (33.4, 47.0), (33.0, 47.4), (33.0, 47.0)])
+    body = (placemark("With a hole", polygon_kml(EAST, holes=[HOLE]),
+                      "<ExtendedData><Data name='category'><value>occupied</value></Data>"
+                      "</ExtendedData>")
+            + placemark("Two parts", "<MultiGeometry>" + polygon_kml(box(34, 47, 34.2, 47.2))
+                        + polygon_kml(box(34.5, 47, 34.7, 47.2)) + "</MultiGeometry>",
+                        "<ExtendedData><Data name='category'><value>unknown</value></Data>"
+                        "</ExtendedData>")
+            + placemark("Crossed", polygon_kml(bowtie),
+                        "<ExtendedData><Data name='category'><value>occupied_before_2022"
+                        "</value></Data></ExtendedData>"))
+    path = tmp_path / "map.kmz"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("doc.kml", kml(body))
+    areas, log = read_layer_file(path)
+    by_name = dict(zip(areas["name"], areas.geometry))
+    assert len(by_name["With a hole"].interiors) == 1
+    assert by_name["Two parts"].geom_type == "MultiPolygon"
+    assert by_name["Crossed"].is_valid and by_name["Crossed"].area == pytest.approx(0.08)
+    assert any("repaired 1 invalid geometry" in note for note in log.notes)
+
+
+def test_a_layer_in_another_coordinate_system_is_reprojected(tmp_path):
+    projected = gpd.GeoSeries([EAST], crs="EPSG:4326").to_crs("EPSG:3857").iloc[0]
+    path = geojson(tmp_path / "map.geojson", [({"category": "occupied"}, projected)],
+                   crs="urn:ogc:def:crs:EPSG::3857")
+    areas, log = read_layer_file(path)
+    assert areas.geometry.iloc[0].equals_exact(EAST, tolerance=1e-9)
+    assert any("reprojected" in note for note in log.notes)
+
+
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda p: geojson(p / "m.geojson", [({"category": "occupied"}, shapely.Point(33, 47))]),
+     "holds no polygons"),
+    (lambda p: geojson(p / "m.geojson", [({"category": "occupied"}, box(-74, 40, -73, 41))]),
+     "lies far from UA"),
+    (lambda p: geojson(p / "m.geojson", [({"category": "occupied"}, box(46.3, 32.8, 46.6, 33.6))]),
+     "swapped"),
+    (lambda p: geojson(p / "m.geojson", [({"category": "occupied", "name": "x"},
+                                          LineString([(33, 47), (34, 47)]))]),
+     "an area category, but not a polygon"),
+    (lambda p: _write(p / "m.kmz", b"not a zip"), "is not a KMZ"),
+    (lambda p: _zip(p / "m.kmz", {"readme.txt": b"hello"}), "no .kml file inside"),
+    (lambda p: _zip(p / "m.kmz", {"doc.kml": b" " * 50_000_000}), "zip bomb"),
+    (lambda p: _big(p / "m.kmz", 200_000_000), "over the import limit"),
+    (lambda p: _write(p / "m.geojson", b"<!DOCTYPE html><html></html>"), "web page"),
+    (lambda p: _write(p / "m.shp", b"x"), "suffix '.shp'"),
+    (lambda p: _write(p / "m.geojson", b"{"), "cannot be read"),
+])
+def test_bad_layers_get_one_clear_message(tmp_path, make, words):
+    path = make(tmp_path)
+    with pytest.raises(DataError, match=words) as info:
+        read_layer_file(path)
+    assert str(path) in str(info.value)
+
+
+def _write(path, data):
+    path.write_bytes(data)
+    return path
+
+
+def _zip(path, members):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _big(path, size):
+    with path.open("wb") as handle:
+        handle.write(b"PK\x03\x04")
+        handle.truncate(size)  # sparse: no 200 MB written
+    return path
+
+
+@pytest.mark.parametrize(("rules", "words"), [
+    ({"rules": [{"layer": "x", "category": "russian"}]}, "rule 1: category 'russian'"),
+    ({"rules": [{"layer": "x", "name": "y", "category": "occupied"}]}, "rule 1: give exactly one"),
+    ({"rules": [{"property": "status", "category": "occupied"}]}, "rule 1: the pattern"),
+    ({"rules": "all occupied"}, '"rules" list'),
+    ({"rules": [], "colour": 1}, "unknown key"),
+])
+def test_bad_rules_name_the_rule(tmp_path, rules, words):
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(rules), encoding="utf-8")
+    with pytest.raises(DataError, match=words):
+        load_rules(path)
+
+
+# -- the store ----------------------------------------------------------------------
+
+def entry(name="isw", notes=()):
+    return Source(name=name, kind="areas", title="Drawn map", publisher="tests",
+                  licence="ours", rows_read=2, rows_kept=2, notes=tuple(notes))
+
+
+def drawn(*pieces):
+    return gpd.GeoDataFrame({"category": [c for c, _ in pieces], "name": "",
+                             "layer": "Map", "feature": range(1, len(pieces) + 1)},
+                            geometry=[g for _, g in pieces], crs="EPSG:4326")
+
+
+def test_each_import_adds_a_dated_snapshot_and_the_one_in_force_is_found(tmp_path):
+    data = tmp_path / "data"
+    nov1 = drawn(("occupied", EAST.union(WEST)))
+    nov15 = drawn(("occupied", EAST), ("returned", WEST))
+    save_snapshot(data, entry(notes=["2022-11-01: a"]), dt.date(2022, 11, 1), nov1)
+    save_snapshot(data, entry(notes=["2022-11-15: b"]), dt.date(2022, 11, 15), nov15)
+    source = get_source(data, "isw")
+    assert (source.first_date, source.last_date) == ("2022-11-01", "2022-11-15")
+    assert source.notes == ("2022-11-01: a", "2022-11-15: b")
+    assert snapshot_dates(source.folder) == [dt.date(2022, 11, 1), dt.date(2022, 11, 15)]
+    day, shown = in_force(data, "isw", dt.date(2022, 11, 10))
+    assert day == dt.date(2022, 11, 1) and len(shown) == 1
+    assert in_force(data, "isw", dt.date(2022, 10, 31)) is None
+    with pytest.raises(OptionError, match="--replace"):
+        save_snapshot(data, entry(), dt.date(2022, 11, 15), nov15)
+    both = snapshots_between(data, "isw", None, None)
+    assert sorted(set(both["date"])) == ["2022-11-01", "2022-11-15"]
+    assert list_sources(data)[0].summary().startswith(
+        "isw  areas  4 features, snapshots 2022-11-01 to 2022-11-15  tests; licence: ours")
+    # The files are GeoParquet that geopandas reads back with their CRS.
+    back = gpd.read_parquet(source.folder + "/areas/2022-11-15.parquet")
+    assert back.crs.to_epsg() == 4326 and back.geometry.iloc[1].equals(WEST)
+
+
+# -- measuring (answers known by construction) ---------------------------------------
+
+def test_area_change_between_two_dates_in_km2():
+    before = drawn(("occupied", EAST.union(WEST)))
+    after = drawn(("occupied", EAST), ("returned", WEST))
+    changed = measure.changes(before, after)
+    assert list(changed["change"]) == ["returned"]
+    # West minus its overlap with East (none: they share an edge only).
+    assert changed["km2"].iloc[0] == pytest.approx(measure.area_km2(WEST), rel=1e-6)
+    assert measure.area_km2(WEST) == pytest.approx(0.6 * 0.3 * 111.2 * 111.2 * math.cos(
+        math.radians(46.75)), rel=0.01)
+    assert measure.changes(after, before)["change"].tolist() == ["gained"]
+
+
+def test_comparing_two_maps_of_one_date():
+    a = drawn(("occupied", box(32.0, 47.0, 33.0, 48.0)),
+              ("front_line", LineString([(33.0, 47.0), (33.0, 48.0)])))
+    b = drawn(("occupied", box(32.5, 47.0, 33.5, 48.0)),
+              ("front_line", LineString([(33.5, 47.0), (33.5, 48.0)])))
+    result = measure.compare(a, b, country_geometry("UA"))
+    assert result.overlap == pytest.approx(1 / 3, rel=0.01)  # half of each overlaps
+    assert result.only_a_km2 == pytest.approx(result.only_b_km2, rel=0.01)
+    # 0.5° of longitude at 47-48° N.
+    assert result.line_mean_km == pytest.approx(37.6, rel=0.02)
+    assert result.line_max_km == pytest.approx(37.9, rel=0.02)
+
+
+def test_a_line_is_derived_from_areas_away_from_borders_and_coasts():
+    country = box(30, 45, 36, 50)
+    # Held: the east of the country, up to 34 E; its other edges are the border.
+    areas = drawn(("occupied", box(34, 45, 36, 50)))
+    line = measure.derived_line(areas, country)
+    assert line.length > 0
+    xs = shapely.get_coordinates(line)[:, 0]
+    assert xs.min() == pytest.approx(34) and xs.max() == pytest.approx(34)
+    # All of the 34 E edge (556 km) but the 5 km at each end that touch the border.
+    length_km = measure.to_metres(line).length / 1000
+    whole_km = measure.to_metres(LineString([(34, 45), (34, 50)])).length / 1000
+    assert length_km == pytest.approx(whole_km - 2 * measure.OUTLINE_GAP_M / 1000, abs=1.0)
