@@ -29,15 +29,19 @@ def write_acled(path: Path, n: int) -> None:
     start = dt.date(2022, 2, 24)
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
+        # A country column, as ACLED's exports have: the import checks each
+        # point against it (about a quarter of these random points lie
+        # outside Ukraine, far more than in real data).
         out.writerow(["event_id_cnty", "event_date", "time_precision", "event_type",
-                      "sub_event_type", "actor1", "actor2", "admin1", "location", "latitude",
-                      "longitude", "geo_precision", "source", "notes", "fatalities"])
+                      "sub_event_type", "actor1", "actor2", "country", "admin1", "location",
+                      "latitude", "longitude", "geo_precision", "source", "notes", "fatalities"])
         days = rng.integers(0, 700, n)
         lats, lons = rng.uniform(44.5, 52, n), rng.uniform(22.5, 40, n)
         for i in range(n):
             out.writerow([f"UKR{i}", (start + dt.timedelta(days=int(days[i]))).isoformat(), 1,
                           TYPES[i % 4], "Armed clash", "Military Forces of Russia (2000-)",
-                          "Military Forces of Ukraine (2019-)", "Donetsk", f"Place {i % 5000}",
+                          "Military Forces of Ukraine (2019-)", "Ukraine", "Donetsk",
+                          f"Place {i % 5000}",
                           f"{lats[i]:.4f}", f"{lons[i]:.4f}", 1 + i % 3,
                           "Outlet A; Outlet B", f"Synthetic note {i}, with a comma.", i % 7])
 

@@ -403,8 +403,10 @@ def _import(args) -> int:
     if skipped > 10:
         print(f"  ... every skipped {log.unit} with its reason: "
               f"{Path(args.data_dir) / 'sources' / entry.name / 'skipped.csv'}")
-    for note in entry.notes:
+    for note in log.notes:
         print(f"  note: {note}")
+    for warning in log.warnings:
+        print(f"  warning: {warning}")
     return 0
 
 

@@ -137,6 +137,104 @@ def test_ucdp_dates_in_both_forms_and_precisions_map_like_acleds(tmp_path):
         (5, "best", "not a whole number from 0 up: 'many'")}
 
 
+def test_ucdp_month_day_year_dates_with_milliseconds_are_read(tmp_path):
+    # UCDP's own CSV exports write "04/19/2022 00:00:00.000": once refused as "not a date".
+    forms = ["04/19/2022 00:00:00.000", "04/19/2022 00:00:00", "2022-04-19 00:00:00.000",
+             "4/19/2022 12:00:00.000 AM"]
+    path = write_csv(tmp_path / "ged.csv", UCDP_HEADER, [
+        ucdp_row(str(i), forms[i % 4], forms[(i + 1) % 4]) for i in range(2000)])
+    events, log = read_events(path, "ucdp", source="ged")
+    assert log.skipped == [] and len(events) == 2000
+    assert {f"{d:%Y-%m-%d}" for d in events["date_start"]} == {"2022-04-19"}
+    assert {f"{d:%Y-%m-%d}" for d in events["date_end"]} == {"2022-04-19"}
+
+
+@pytest.mark.parametrize("text, day", [
+    ("2022-04-19", "2022-04-19"),
+    ("2022-04-19 00:00:00.000", "2022-04-19"),
+    ("2022-04-19T23:30:00+03:00", "2022-04-19"),
+    ("04/19/2022 00:00:00.000", "2022-04-19"),
+    ("04/19/2022 23:59:59.999999", "2022-04-19"),
+    ("04/19/2022 00:00:00", "2022-04-19"),
+    ("04/19/2022 12:00:00 AM", "2022-04-19"),
+    ("04/19/2022 11:59:59.500 PM", "2022-04-19"),
+    ("04/19/2022 00:00", "2022-04-19"),
+    ("04/19/2022", "2022-04-19"),
+    ("19 April 2022", "2022-04-19"),
+    ("19-Apr-2022", "2022-04-19"),
+    ("19.04.2022", "2022-04-19"),
+    ("31 February 2023", None),
+    ("02/31/2022 00:00:00.000", None),
+    ("2023-02-31", None),
+    ("04/19/2022 00:00:00.", None),
+    ("04/19/2022 25:00:00.000", None),
+    ("04/19/2022 00:00:00.000 tomorrow", None),
+    ("yesterday", None),
+    ("", None),
+    (None, None),
+])
+def test_parse_dates_reads_each_known_form_and_refuses_the_rest(text, day):
+    from mapapp.sources.tables import parse_dates
+
+    # In a column with other forms around it, as a real file has them.
+    column = pd.Series(["2022-01-01", text, "01/02/2022 00:00:00"], dtype="object")
+    parsed = parse_dates(column)
+    assert str(parsed.dtype) == "datetime64[s]"
+    assert [f"{d:%Y-%m-%d}" for d in parsed[[0, 2]]] == ["2022-01-01", "2022-01-02"]
+    assert (f"{parsed[1]:%Y-%m-%d}" if pd.notna(parsed[1]) else None) == day
+
+
+def test_swapped_coordinates_are_found_by_the_country_the_row_names(tmp_path):
+    header = [*ACLED_HEADER, "country"]
+    path = write_csv(tmp_path / "acled.csv", header, [
+        acled_row("S1", "2022-11-15", lat="35.42", lon="48.61", country="Ukraine"),  # Iran
+        acled_row("S2", "2022-11-15", lat="48.61", lon="35.42", country="Ukraine"),
+        acled_row("S3", "2022-11-15", lat="35.42", lon="48.61", country="Atlantis"),  # unknown
+        acled_row("S4", "2022-11-15", lat="35.42", lon="48.61", country=""),
+        acled_row("S5", "2022-11-15", lat="50.45", lon="30.52", country="Poland"),  # Kyiv
+        acled_row("S6", "2022-11-15", lat="50.60", lon="36.59", country="Ukraine"),  # Belgorod
+        acled_row("S7", "2022-11-15", lat="52.23", lon="21.01", country="poland"),
+        acled_row("S8", "2022-11-15", lat="21.01", lon="52.23", country="POLAND"),  # Oman
+        acled_row("S9", "yesterday", lat="50.45", lon="30.52", country="Poland"),
+    ])
+    events, log = read_events(path, "acled", source="t")
+    assert list(events["id"]) == ["S2", "S3", "S4", "S5", "S6", "S7"]
+    assert [(s.row, s.column, s.reason) for s in log.skipped] == [
+        (2, "latitude", "latitude and longitude look swapped (columns 'latitude', "
+                        "'longitude': 35.42, 48.61 lies outside 'Ukraine' named in column "
+                        "'country'; 48.61, 35.42 lies inside it)"),
+        (9, "latitude", "latitude and longitude look swapped (columns 'latitude', "
+                        "'longitude': 21.01, 52.23 lies outside 'POLAND' named in column "
+                        "'country'; 52.23, 21.01 lies inside it)"),
+        (10, "event_date", "not a date: 'yesterday'"),
+    ]
+    # Far outside but not swapped: kept, and said (row 10 is left out for its date).
+    assert log.warnings == ["1 row lies more than 50 km outside the country named in column "
+                            "'country' (row 6); kept as given: check its 'latitude' and "
+                            "'longitude'"]
+
+
+def test_ucdp_swapped_coordinates_and_the_warning_in_the_import_summary(tmp_path, capsys):
+    path = write_csv(tmp_path / "ged.csv", UCDP_HEADER, [
+        ucdp_row("1", "2022-11-15", "2022-11-15"),
+        ucdp_row("2", "2022-11-15", "2022-11-15", latitude="32.6169", longitude="46.6354"),
+        ucdp_row("3", "2022-11-15", "2022-11-15", country="Russia"),  # Kherson, Ukraine
+        ucdp_row("4", "2022-11-15", "2022-11-15", country="Russia", latitude="40.1",
+                 longitude="30.0"),  # Turkey
+    ])
+    data = tmp_path / "data"
+    assert cli.main(["import", str(path), "--format", "ucdp", "--source", "ged",
+                     "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "4 rows read, 3 kept, 1 skipped" in out
+    assert ("  skipped row 3, column 'latitude': latitude and longitude look swapped (columns "
+            "'latitude', 'longitude': 32.6169, 46.6354 lies outside 'Ukraine'") in out
+    # Kherson and Turkey are far from Russia, and so are their swapped points: kept, said.
+    assert ("  warning: 2 rows lie more than 50 km outside the country named in column "
+            "'country' (rows 4, 5); kept as given") in out
+    assert list_sources(data)[-1].notes[-1].startswith("warning: 2 rows lie more than 50 km")
+
+
 def test_a_users_csv_with_semicolons_and_aliases(tmp_path):
     path = tmp_path / "mine.csv"
     path.write_text("Date;Lat;Lon;Name;Type;Status;Notes\n"

@@ -170,6 +170,24 @@ def test_load_events_combines_sources_and_refuses_unknown_ones(store):
         load_events(data, ("nope",))
 
 
+def test_loaded_events_are_in_date_order_then_source_then_row(store):
+    # The app lists the first 1,000 rows: the earliest, not the file's first.
+    data, events = store
+    shuffled = events.sample(frac=1, random_state=3)  # a file in no order (ACLED: newest first)
+    save_source(data, entry("shuffled", shuffled), shuffled)
+    one = load_events(data, ("shuffled",))
+    assert list(one.index) == list(range(len(one)))
+    keys = list(zip(one["date_start"], one["row"]))
+    assert keys == sorted(keys) and len(one) == len(events)
+    both = load_events(data, ("shuffled", REPORT))
+    assert list(both.index) == list(range(len(both)))
+    assert both["date_start"].is_monotonic_increasing
+    key = pd.DataFrame({"date": both["date_start"],
+                        "source": (both["source"].astype(str) == REPORT).astype(int),
+                        "row": both["row"].fillna(0)})
+    assert key.equals(key.sort_values(["date", "source", "row"]).reset_index(drop=True))
+
+
 def test_a_broken_partition_is_a_clear_error(store):
     data, _ = store
     files = partitions(data / "sources" / "synthetic")

@@ -66,11 +66,49 @@ def world():
         gdf = gpd.read_file(path, columns=_COLUMNS, engine="pyogrio")
     except Exception as err:  # pyogrio/GDAL errors have no common base
         raise AssetError(f"cannot read {path}: {err}") from err
-    # ISO_A2 is "-99" for France, Norway, Kosovo...; the _EH column fills it.
-    iso = gdf["ISO_A2"].where(gdf["ISO_A2"] != "-99", gdf["ISO_A2_EH"])
-    gdf = gdf.assign(iso_a2=iso.where(iso != "-99", ""), name=gdf["NAME"])
+    gdf = _tidy(gdf)
     gdf["geometry"] = gdf.geometry.make_valid()
     return gdf
+
+
+def _tidy(frame):
+    # ISO_A2 is "-99" for France, Norway, Kosovo...; the _EH column fills it.
+    iso = frame["ISO_A2"].where(frame["ISO_A2"] != "-99", frame["ISO_A2_EH"])
+    return frame.assign(iso_a2=iso.where(iso != "-99", ""), name=frame["NAME"])
+
+
+@functools.lru_cache(maxsize=1)
+def country_table():
+    """:func:`world` without the shapes (a pandas DataFrame, in the same
+    order): milliseconds to read, where the shapes take a fraction of a
+    second, for code that looks countries up and needs only a few shapes
+    (:func:`country_shape_at`)."""
+    import pyogrio
+
+    path = natural_earth_path()
+    try:
+        frame = pyogrio.read_dataframe(path, columns=_COLUMNS, read_geometry=False)
+    except Exception as err:  # pyogrio/GDAL errors have no common base
+        raise AssetError(f"cannot read {path}: {err}") from err
+    return _tidy(frame)
+
+
+@functools.lru_cache(maxsize=256)
+def country_shape_at(position: int):
+    """The full-detail shape of the country at ``position`` of
+    :func:`country_table` (and :func:`world`), made valid as there."""
+    import pyogrio
+    import shapely
+
+    if world.cache_info().currsize:  # read whole already: share it
+        return world().geometry.iloc[position]
+    path = natural_earth_path()
+    try:
+        # A shapefile's feature ids are its record numbers from 0: the positions.
+        frame = pyogrio.read_dataframe(path, columns=[], fids=[position])
+    except Exception as err:
+        raise AssetError(f"cannot read {path}: {err}") from err
+    return shapely.make_valid(frame.geometry.values[0])
 
 
 @functools.lru_cache(maxsize=8)
@@ -172,6 +210,11 @@ def country_labels(bbox: tuple[float, float, float, float] = REGION_BBOX, *,
     ]}
 
 
+# The columns a country is looked up by, in this order (the first column
+# with a match wins; within it, the first country).
+COUNTRY_KEYS = ("iso_a2", "ISO_A3", "ADM0_A3", "NAME", "NAME_LONG", "ADMIN")
+
+
 def country_row(key: str):
     """The Natural Earth record (a pandas row) of one country.
 
@@ -183,7 +226,7 @@ def country_row(key: str):
     wanted = key.strip().casefold()
     if not wanted:
         raise GeocodeError("empty country name or code")
-    for column in ("iso_a2", "ISO_A3", "ADM0_A3", "NAME", "NAME_LONG", "ADMIN"):
+    for column in COUNTRY_KEYS:
         match = frame[frame[column].astype(str).str.casefold() == wanted]
         if len(match):
             return match.iloc[0]

@@ -3,7 +3,9 @@
 The curated report becomes rows through :func:`mapapp.model.events.from_features`;
 imported sources are read from their GeoParquet files.  A loaded table is
 kept in memory, keyed by the files' sizes and times, so the app and a
-command reading a source twice read it once.
+command reading a source twice read it once.  Its rows are in date order
+(then the sources in the order asked for, then the row in the file), so
+the first rows anyone lists are the earliest, not the file's first.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ def load_events(data_dir: Path, names: tuple[str, ...], *, cache_dir: Path | Non
                 start: dt.date | None = None, end: dt.date | None = None) -> Any:
     """The events of the sources ``names`` (OptionError for an unknown one)."""
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
 
     from mapapp.model.events import typed
@@ -40,7 +43,11 @@ def load_events(data_dir: Path, names: tuple[str, ...], *, cache_dir: Path | Non
     if len(parts) == 1:
         return parts[0]
     frame = pd.concat(parts, ignore_index=True)
-    return typed(gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326"))
+    # Each part is in date order already; a stable sort keeps, within a
+    # day, the sources in the order asked for and each one's rows in order.
+    frame = frame.iloc[np.argsort(frame["date_start"].to_numpy(), kind="stable")]
+    return typed(gpd.GeoDataFrame(frame.reset_index(drop=True), geometry="geometry",
+                                  crs="EPSG:4326"))
 
 
 def events_version(data_dir: Path, names: tuple[str, ...]) -> tuple:
@@ -67,12 +74,21 @@ def _report_events(data_dir: str, cache_dir: str | None, name: str, version: tup
     from mapapp.sources.report_folder import GEOCACHE_DIR, load_report_map
 
     report_map = load_report_map(Path(data_dir), cache_dir=Path(cache_dir or GEOCACHE_DIR))
-    return from_features(report_map.features, source=name)
+    return _in_date_order(from_features(report_map.features, source=name))
 
 
 @functools.lru_cache(maxsize=8)
 def _source_events(folder: str, version: tuple, start, end) -> Any:
-    return read_events(Path(folder), start=start, end=end)
+    # Stored by month, but within a month in the file's order (ACLED's
+    # exports put the newest first).
+    return _in_date_order(read_events(Path(folder), start=start, end=end))
+
+
+def _in_date_order(events: Any) -> Any:
+    """``events`` by start date, then row number (a report's features, which
+    have none, in the report's order), numbered from 0 again."""
+    return events.sort_values(["date_start", "row"], kind="stable",
+                              na_position="last").reset_index(drop=True)
 
 
 def event_span(events: Any) -> tuple[dt.date, dt.date]:

@@ -89,6 +89,7 @@ def _finish(events: Any, log: RowLog, names: dict[str, str], *, source: str,
             bad = bad | mask
 
     # Where: coordinates, or the file's own geometry.
+    far = pd.Series(False, index=events.index)  # far outside the country the row names
     if geometry is None:
         lat_text = events["latitude"].astype("string").fillna("").str.strip()
         lon_text = events["longitude"].astype("string").fillna("").str.strip()
@@ -102,6 +103,8 @@ def _finish(events: Any, log: RowLog, names: dict[str, str], *, source: str,
         reject(lat.abs() > 90, "latitude", "latitude out of range (±90): " + lat_text)
         reject(lon.abs() > 180, "longitude", "longitude out of range (±180): " + lon_text)
         reject(lat.eq(0) & lon.eq(0), "latitude", "coordinates 0, 0 (a blank saved as zero?)")
+        # Swapped coordinates inside the ranges show only against the row's country.
+        far = _check_countries(events, lat, lon, lat_text, lon_text, ~bad, reject, log, names)
         points = gpd.points_from_xy(lon.fillna(0), lat.fillna(0), crs="EPSG:4326")
         geometry = gpd.GeoSeries(points, index=events.index, crs="EPSG:4326")
     else:
@@ -165,6 +168,7 @@ def _finish(events: Any, log: RowLog, names: dict[str, str], *, source: str,
 
     log.skipped.sort(key=lambda s: s.row)
     keep = ~bad
+    _warn_far(events.index[far & keep], log, names)
     kept = events[keep].copy()
     kept["source"] = source
     kept["layer"] = EVENT_LAYER
@@ -172,6 +176,57 @@ def _finish(events: Any, log: RowLog, names: dict[str, str], *, source: str,
     kept["geometry"] = geometry[keep]
     return typed(gpd.GeoDataFrame(kept, geometry="geometry", crs="EPSG:4326")).reset_index(
         drop=True)
+
+
+def _check_countries(events: Any, lat: Any, lon: Any, lat_text: Any, lon_text: Any,
+                     usable: Any, reject: Any, log: RowLog, names: dict[str, str]) -> Any:
+    """Leave out the rows whose point lies in their named country only when
+    read the other way round; return which others lie far outside it."""
+    import pandas as pd
+
+    from mapapp.errors import AssetError
+    from mapapp.geo.borders import check_countries
+
+    none = pd.Series(False, index=events.index)
+    if "country" not in events:
+        return none
+    country = events["country"].astype("string").fillna("").str.strip().where(usable, "")
+    if not country.ne("").any():
+        return none
+    try:
+        found = check_countries(lon.to_numpy(), lat.to_numpy(), country.to_numpy(object))
+    except AssetError as err:  # the borders are missing: import as before, and say so
+        log.notes.append(f"countries not checked against the coordinates: {err}")
+        return none
+    swapped = pd.Series(found.swapped, index=events.index)
+    if swapped.any():
+        lat_column, lon_column, country_column = (names.get(c, c) for c in
+                                                  ("latitude", "longitude", "country"))
+        y, x, named = lat_text[swapped], lon_text[swapped], country[swapped]
+        reasons = (f"latitude and longitude look swapped (columns {lat_column!r}, "
+                   f"{lon_column!r}: " + y + ", " + x + " lies outside " + named.map(repr)
+                   + f" named in column {country_column!r}; " + x + ", " + y
+                   + " lies inside it)")
+        reject(swapped, "latitude", reasons.reindex(events.index))
+    return pd.Series(found.far, index=events.index) & ~swapped
+
+
+def _warn_far(rows: Any, log: RowLog, names: dict[str, str]) -> None:
+    """One warning line for the kept rows far outside their named country."""
+    from mapapp.geo.borders import FAR_KM
+
+    if not len(rows):
+        return
+    lat_column, lon_column, country_column = (names.get(c, c)
+                                              for c in ("latitude", "longitude", "country"))
+    shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10:,} more"
+                                               if len(rows) > 10 else "")
+    one = len(rows) == 1
+    log.warnings.append(
+        f"{len(rows):,} {log.unit}{'' if one else 's'} lie{'s' if one else ''} more than "
+        f"{FAR_KM:.0f} km outside the country named in column {country_column!r} "
+        f"({log.unit}{'' if one else 's'} {shown}); kept as given: check "
+        f"{'its' if one else 'their'} {lat_column!r} and {lon_column!r}")
 
 
 def import_file(path: str | Path, fmt: str, *, source: str, data_dir: Path,
@@ -219,7 +274,7 @@ def import_file(path: str | Path, fmt: str, *, source: str, data_dir: Path,
         rows_read=log.read, rows_kept=len(events), rows_skipped=log.read - len(events),
         first_date=f"{dates.min():%Y-%m-%d}" if len(events) else "",
         last_date=f"{events['date_end'].max():%Y-%m-%d}" if len(events) else "",
-        notes=tuple(log.notes))
+        notes=tuple(log.notes) + tuple(f"warning: {w}" for w in log.warnings))
     save_source(data_dir, entry, events, skipped_table(log), replace=replace)
     return entry, log
 

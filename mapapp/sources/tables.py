@@ -28,9 +28,13 @@ from mapapp.schema import utf8_text
 # An ACLED export of every event in Ukraine since 2022 is a few hundred MB.
 MAX_IMPORT_BYTES = 1024 ** 3 // 2
 _HTML_STARTS = ("<!doctype html", "<html", "<?xml", "<head", "<body")
-# Tried in order when a date is not ISO: UCDP's month/day/year with a
-# time, ACLED's older "15 November 2022", and a few common spellings.
-_DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+# Tried in order when a date is not ISO, each over the whole column: UCDP's
+# month/day/year with a time (its CSV exports write milliseconds,
+# "04/19/2022 00:00:00.000"; some downloads a 12-hour clock), ACLED's older
+# "15 November 2022", and a few common spellings.  pandas reads a format
+# exactly (nothing left over), so one with fractional seconds needs its own.
+_DATE_FORMATS = ("%m/%d/%Y %H:%M:%S.%f", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p",
+                 "%m/%d/%Y %I:%M:%S.%f %p", "%m/%d/%Y %H:%M", "%m/%d/%Y",
                  "%d %B %Y", "%d-%b-%Y", "%d %b %Y", "%d.%m.%Y")
 
 
@@ -50,12 +54,14 @@ class Skipped:
 @dataclass
 class RowLog:
     """What happened to the rows of one file: how many were read, which were
-    left out and why, and notes on what was kept but changed."""
+    left out and why, notes on what was kept but changed, and warnings on
+    what was kept as given but looks wrong (the user should look)."""
     file: str
     read: int = 0
     unit: str = "row"
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def kept(self) -> int:
@@ -178,8 +184,9 @@ def parse_dates(values: Any) -> Any:
 
     >>> import pandas as pd
     >>> [str(d)[:10] for d in parse_dates(pd.Series(["2022-11-15", "11/16/2022 12:00:00 AM",
+    ...                                             "04/19/2022 00:00:00.000",
     ...                                             "17 November 2022", "soon", ""]))]
-    ['2022-11-15', '2022-11-16', '2022-11-17', 'NaT', 'NaT']
+    ['2022-11-15', '2022-11-16', '2022-04-19', '2022-11-17', 'NaT', 'NaT']
     """
     import pandas as pd
 
