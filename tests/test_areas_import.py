@@ -239,6 +239,11 @@ def test_area_change_between_two_dates_in_km2():
     assert measure.area_km2(WEST) == pytest.approx(0.6 * 0.3 * 111.2 * 111.2 * math.cos(
         math.radians(46.75)), rel=0.01)
     assert measure.changes(after, before)["change"].tolist() == ["gained"]
+    # Named by the largest settlement inside the piece: the right bank holds Kherson.
+    assert changed["place"].iloc[0] == "Kherson"
+    assert measure.change_text("returned", changed["km2"].iloc[0], "Kherson",
+                               dt.date(2022, 11, 1), dt.date(2022, 11, 15)).startswith(
+        "Around Kherson, about 1,500 km² returned to Ukraine between 2022-11-01 and")
 
 
 def test_comparing_two_maps_of_one_date():

@@ -176,20 +176,40 @@ def compare(a: Any, b: Any, country: BaseGeometry) -> Comparison:
                       line_mean_km=mean, line_max_km=largest, lines=how)
 
 
-def changes(before: Any, after: Any) -> Any:
+CHANGE_WORDS = {"gained": "taken by Russia", "returned": "returned to Ukraine"}
+
+
+def changes(before: Any, after: Any, *, country: str = "UA") -> Any:
     """What changed hands between two control maps: one row per piece, with
-    ``change`` ("gained" by Russia, or "returned" to Ukraine), ``km2`` and
-    the geometry (EPSG:4326), largest first.  Pieces under
+    ``change`` ("gained" by Russia, or "returned" to Ukraine), ``km2``,
+    ``place`` (the largest settlement inside, to call it by; "" if none)
+    and the geometry (EPSG:4326), largest first.  Pieces under
     :data:`MIN_CHANGE_KM2` are left out: they are drawing, not fighting."""
     import geopandas as gpd
+
+    from mapapp.geo.gazetteer import largest_within
 
     old, new = to_metres(held(before)), to_metres(held(after))
     rows = []
     for change, piece in (("gained", new.difference(old)), ("returned", old.difference(new))):
         for part in shapely.get_parts(piece):
             if part.geom_type == "Polygon" and part.area / 1e6 >= MIN_CHANGE_KM2:
+                shape = to_degrees(part)
+                place = largest_within(shape, country=country)
                 rows.append({"change": change, "km2": part.area / 1e6,
-                             "geometry": to_degrees(part)})
-    frame = gpd.GeoDataFrame(rows, columns=["change", "km2", "geometry"], geometry="geometry",
-                             crs="EPSG:4326")
+                             "place": place.name if place else "", "geometry": shape})
+    frame = gpd.GeoDataFrame(rows, columns=["change", "km2", "place", "geometry"],
+                             geometry="geometry", crs="EPSG:4326")
     return frame.sort_values("km2", ascending=False, ignore_index=True)
+
+
+def change_text(change: str, km2: float, place: str, start, end) -> str:
+    """One changed piece in words.
+
+    >>> import datetime as dt
+    >>> change_text("returned", 4512.4, "Kherson", dt.date(2022, 11, 1), dt.date(2022, 11, 15))
+    'Around Kherson, about 4,500 km² returned to Ukraine between 2022-11-01 and 2022-11-15'
+    """
+    rounded = round(km2, -2) if km2 >= 1000 else round(km2, -1) if km2 >= 100 else round(km2)
+    where = f"Around {place}, about" if place else "About"
+    return f"{where} {rounded:,.0f} km² {CHANGE_WORDS[change]} between {start} and {end}"

@@ -151,6 +151,39 @@ def find_cities(name: str, *, country: str, admin1: str | None = None
     return tuple(_match(r, key) for r in ordered)
 
 
+@functools.cache
+def _city_points(country: str):
+    """The country's settlements as arrays (lon, lat, population) and records."""
+    import numpy as np
+
+    records = _cities_by_country().get(country, ())
+    lon = np.array([float(r["longitude"]) for r in records])
+    lat = np.array([float(r["latitude"]) for r in records])
+    population = np.array([int(r.get("population") or 0) for r in records])
+    return lon, lat, population, records
+
+
+def largest_within(area, *, country: str) -> GazetteerMatch | None:
+    """The most populous settlement of ``country`` inside ``area`` (a
+    shapely geometry in degrees), or None: what a reader would call an area
+    by ("around Kherson").
+
+    >>> from shapely.geometry import box
+    >>> largest_within(box(32.4, 46.5, 32.8, 46.8), country="UA").name
+    'Kherson'
+    """
+    import shapely
+
+    lon, lat, population, records = _city_points(country.upper())
+    if not len(records):
+        return None
+    inside = shapely.contains_xy(area, lon, lat)
+    if not inside.any():
+        return None
+    best = int(inside.nonzero()[0][population[inside].argmax()])
+    return _match(records[best], fold(records[best]["name"]))
+
+
 def find_city(name: str, *, country: str, admin1: str | None = None) -> GazetteerMatch | None:
     """The most populous settlement called ``name`` in ``country`` (and ``admin1``)."""
     found = find_cities(name, country=country, admin1=admin1)
@@ -237,4 +270,4 @@ def warm_up() -> None:
 
 
 __all__ = ["GazetteerMatch", "country_geometry", "country_point", "find_cities",
-           "find_city", "fold", "loosen", "region_point", "warm_up"]
+           "find_city", "fold", "largest_within", "loosen", "region_point", "warm_up"]
