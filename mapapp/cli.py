@@ -278,6 +278,10 @@ def _export_data(args, fmt: str) -> int:
                           f"(.{suffix.lstrip('.')}); name the file {SUFFIXES[fmt][0]}")
     check_output(Path(args.output), overwrite=args.overwrite)
     names = _sources_option(args)
+    from mapapp.cli_areas import area_sources
+    areas = area_sources(Path(args.data_dir), names)
+    if areas:
+        return _export_areas(args, fmt, names, areas)
     bounds = None if args.bounds is None else parse_bounds(args.bounds)
     wanted = EventFilter(
         sources=names, start=parse_date(args.date_from, "--from"),
@@ -293,6 +297,31 @@ def _export_data(args, fmt: str) -> int:
     span = f"{wanted.start or 'the start'} to {wanted.end or 'the end'}"
     print(f"Wrote {path}: {len(chosen):,} of {len(events):,} events from "
           f"{', '.join(names)} ({span}) as {fmt}")
+    return 0
+
+
+def _export_areas(args, fmt: str, names: tuple[str, ...], areas: tuple[str, ...]) -> int:
+    """The snapshots of control-map sources dated within --from/--to."""
+    from mapapp.cli_areas import export_areas
+    from mapapp.errors import OptionError
+    from mapapp.store.formats import write_events_file
+    from mapapp.store.query import parse_date
+
+    if areas != names:
+        raise OptionError("--source: export control maps and event sets separately (as "
+                          f"control maps: {', '.join(areas)})")
+    for option, value in (("--layers", args.layers), ("--types", args.types),
+                          ("--status", args.status), ("--bounds", args.bounds)):
+        if value is not None:
+            raise OptionError(f"{option} filters events; a control map is exported whole")
+    start, end = parse_date(args.date_from, "--from"), parse_date(args.date_to, "--to")
+    frame = export_areas(Path(args.data_dir), names, start, end)
+    if frame.empty:
+        raise OptionError(f"{', '.join(names)}: no snapshot dated {start or 'any time'} to "
+                          f"{end or 'any time'}")
+    path = write_events_file(frame, args.output, fmt, overwrite=args.overwrite)
+    print(f"Wrote {path}: {len(frame):,} features of {frame['date'].nunique()} snapshot(s) "
+          f"({', '.join(sorted(frame['date'].unique()))}) from {', '.join(names)} as {fmt}")
     return 0
 
 
@@ -387,8 +416,24 @@ def _report_name(args) -> str:
     return report.name if report else ""
 
 
+def _compare_areas(args) -> int:
+    from mapapp.cli_areas import compare_areas
+
+    return compare_areas(args)
+
+
 def _import(args) -> int:
+    from mapapp.errors import OptionError
     from mapapp.sources.importer import import_file
+
+    if args.format == "areas":
+        from mapapp.cli_areas import import_areas
+
+        return import_areas(args)
+    for option, value in (("--date", args.date), ("--rules", args.rules)):
+        if value is not None:
+            raise OptionError(f"{option} is for --format areas (a control map); an event set's "
+                              "rows carry their own dates")
 
     entry, log = import_file(args.file, args.format, source=args.source,
                              data_dir=Path(args.data_dir), replace=args.replace,
@@ -553,11 +598,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     from mapapp.sources.importer import FORMATS as IMPORT_FORMATS
     importer = folders(sub.add_parser(
-        "import", help="add an event set (ACLED, UCDP, GeoJSON, GeoPackage or CSV) to the "
-                       "catalogue as a source"), cache=False)
+        "import", help="add an event set (ACLED, UCDP, GeoJSON, GeoPackage or CSV) or a dated "
+                       "control map (--format areas: GeoJSON, KML, KMZ) to the catalogue"),
+        cache=False)
     importer.add_argument("file", type=Path, help="the file to import")
-    importer.add_argument("--format", required=True, choices=IMPORT_FORMATS,
+    importer.add_argument("--format", required=True, choices=(*IMPORT_FORMATS, "areas"),
                           help="what the file is")
+    importer.add_argument("--date", metavar="YYYY-MM-DD",
+                          help="for --format areas: the day the control map shows")
+    importer.add_argument("--rules", type=Path, metavar="RULES",
+                          help="for --format areas: a JSON file mapping the map's layers, "
+                               "names or properties to categories")
     importer.add_argument("--source", required=True, metavar="NAME",
                           help="the source's name: lower-case letters, digits, '.', '_', '-'")
     importer.add_argument("--replace", action="store_true",
@@ -569,6 +620,15 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--published", metavar="YYYY-MM-DD",
                           help="when it was published or downloaded")
     importer.set_defaults(run=_import)
+
+    compare = folders(sub.add_parser(
+        "compare-areas", help="how far two control maps agree on one date: overlap, area "
+                              "only one marks, distance between their front lines"), cache=False)
+    compare.add_argument("first", metavar="SOURCE_A")
+    compare.add_argument("second", metavar="SOURCE_B")
+    compare.add_argument("--date", required=True, metavar="YYYY-MM-DD",
+                         help="compare the snapshots in force on this day")
+    compare.set_defaults(run=_compare_areas)
 
     sources = folders(sub.add_parser("sources", help="the catalogue: one line per source"),
                       cache=False)

@@ -271,3 +271,61 @@ def test_a_line_is_derived_from_areas_away_from_borders_and_coasts():
     length_km = measure.to_metres(line).length / 1000
     whole_km = measure.to_metres(LineString([(34, 45), (34, 50)])).length / 1000
     assert length_km == pytest.approx(whole_km - 2 * measure.OUTLINE_GAP_M / 1000, abs=1.0)
+
+
+# -- the command line (a contract other tools call) ----------------------------------
+
+def test_import_export_and_compare_from_the_command_line(tmp_path, capsys):
+    from mapapp.cli import main
+
+    data = tmp_path / "data"
+    nov1 = geojson(tmp_path / "nov1.geojson", [({"category": "occupied"}, EAST.union(WEST))])
+    nov15 = geojson(tmp_path / "nov15.geojson", [
+        ({"category": "occupied", "name": "Left bank"}, EAST),
+        ({"category": "returned"}, WEST), ({"category": "front_line"}, FRONT)])
+    other = geojson(tmp_path / "other.geojson", [
+        ({"category": "occupied"}, shapely.affinity.translate(EAST, xoff=0.1))])
+    for path, day, name in ((nov1, "2022-11-01", "drawn"), (nov15, "2022-11-15", "drawn"),
+                            (other, "2022-11-15", "other")):
+        assert main(["import", str(path), "--format", "areas", "--date", day, "--source", name,
+                     "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "Imported drawn for 2022-11-15: 3 features read, 3 kept, 0 left out" in out
+    assert main(["sources", "--data-dir", str(data)]) == 0
+    assert "drawn  areas  4 features, snapshots 2022-11-01 to 2022-11-15" in \
+        capsys.readouterr().out
+
+    target = tmp_path / "out.geojson"
+    assert main(["export", "--source", "drawn", "--from", "2022-11-10", "--to", "2022-11-30",
+                 "--format", "geojson", "-o", str(target), "--data-dir", str(data)]) == 0
+    exported = gpd.read_file(target)
+    assert exported.crs.to_epsg() == 4326
+    assert list(exported["category"]) == ["occupied", "returned", "front_line"]
+    assert set(exported["source"]) == {"drawn"}
+    raw = json.loads(target.read_text(encoding="utf-8"))["features"][0]["properties"]
+    assert (raw["date"], raw["category"]) == ("2022-11-15", "occupied")  # plain values
+    assert exported.geometry.iloc[0].equals_exact(EAST, tolerance=1e-9)  # not simplified
+
+    assert main(["compare-areas", "drawn", "other", "--date", "2022-11-20",
+                 "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "drawn (snapshot 2022-11-15) and other (snapshot 2022-11-15), in force on " \
+           "2022-11-20:" in out
+    shift = measure.area_km2(EAST.difference(shapely.affinity.translate(EAST, xoff=0.1)))
+    assert f"Only drawn marks as held: {shift:,.0f} km²" in out
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["--format", "areas", "--source", "x"], "--date YYYY-MM-DD is required"),
+    (["--format", "areas", "--source", "x", "--date", "15/11/2022"], "expected a date"),
+    (["--format", "areas", "--source", "x", "--date", "2099-01-01"], "between 2014-01-01"),
+    (["--format", "csv", "--source", "x", "--date", "2022-11-15"], "--date is for --format areas"),
+])
+def test_bad_area_imports_write_nothing(tmp_path, capsys, argv, words):
+    from mapapp.cli import main
+
+    data = tmp_path / "data"
+    path = geojson(tmp_path / "m.geojson", [({"category": "occupied"}, EAST)])
+    assert main(["import", str(path), *argv, "--data-dir", str(data)]) == 2
+    assert words in capsys.readouterr().err
+    assert not data.exists()
