@@ -213,8 +213,8 @@ def get_map(report_map, view: ViewState, url: str | None = None, event_types=())
     takes milliseconds (see bench/bench_map.py).  The selected feature is shown
     beside the map, not in it, so a click does not rebuild and re-zoom it.
     """
-    return build_map(report_map, layers=view.layers, types=view.types,
-                     statuses=view.statuses, basemap=view.basemap, asset_base=ASSET_BASE,
+    return build_map(report_map, **view.feature_filter(), basemap=view.basemap,
+                     asset_base=ASSET_BASE,
                      carto_api_key=os.environ.get("MAPAPP_CARTO_API_KEY") or None,
                      events_url=url, event_types=event_types)
 
@@ -232,9 +232,9 @@ def init_widgets_from_link(query: dict, feature_ids: set[str],
     view, notes = from_query(query, feature_ids=feature_ids, source_names=source_names)
     st.session_state["_link_notes"] = notes
     for layer in LAYERS:
-        st.session_state[f"layer_{layer}"] = layer in view.layers
-    st.session_state["types"] = list(view.types)
-    st.session_state["statuses"] = list(view.statuses)
+        st.session_state[f"layer_{layer}"] = layer in view.shown_layers
+    st.session_state["types"] = list(ALL_TYPES if view.types is None else view.types)
+    st.session_state["statuses"] = list(STATUSES if view.statuses is None else view.statuses)
     st.session_state["basemap"] = view.basemap
     st.session_state["selected"] = view.selected or None
     # With no report, a map of no set would be empty: all of them, unless the link chose.
@@ -379,19 +379,18 @@ def show_details(report_map, feature_id: str | None) -> None:
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the image…")
 def export_files(_report_map, version: tuple, fmt: str, preset: str, title: str, subtitle: str,
-                 theme: str, view: ViewState, bounds, _events=None,
+                 theme: str, view: ViewState, _events=None,
                  credits: tuple[str, ...] = (), events_version: tuple = ()) -> tuple[bytes, bytes]:
     """The image in ``fmt`` and a PNG of it to preview (the same bytes for PNG).
 
-    ``_events`` are the events of the view's sources (named in ``view``,
-    which is part of the cache key, with the dates), ``credits`` their sets."""
+    ``view`` (part of the cache key) is the map's, framed on its extent;
+    ``_events`` are the events of its sources, ``credits`` their sets."""
     spec = get_preset(preset)
     if _events is not None:  # the image shows the range it was asked for
-        _events = select(_events, EventFilter(
-            start=dt.date.fromisoformat(view.start) if view.start else None,
-            end=dt.date.fromisoformat(view.end) if view.end else None))
-    options = dict(layers=view.layers, types=view.types, statuses=view.statuses,
-                   bounds=bounds, title=title, subtitle=subtitle, theme=theme, events=_events,
+        # Its days only: the sidebar's layers, types and statuses are the report's.
+        days = view.event_filter()
+        _events = select(_events, EventFilter(start=days.start, end=days.end))
+    options = dict(view=view, title=title, subtitle=subtitle, theme=theme, events=_events,
                    event_credits=credits)
     data = render_bytes(_report_map, fmt=fmt, spec=spec, **options)
     preview = data if fmt == "png" else render_bytes(_report_map, fmt="png", spec=spec, **options)
@@ -400,7 +399,8 @@ def export_files(_report_map, version: tuple, fmt: str, preset: str, title: str,
 
 def show_export_panel(report_map, version: tuple, view: ViewState, bounds, events=None,
                       data_dir: str = "", events_version: tuple = ()) -> None:
-    """Format, size, title: a publishable image of exactly this view."""
+    """Format, size, title: a publishable image of exactly this view, framed
+    on the map's extent ``bounds``."""
     with st.expander("Export a publishable image (PNG, SVG, PDF)"):
         st.caption("Same layers, filters and extent as the map above, with title, legend, "
                    "scale bar, north arrow, locator and credits. No internet needed.")
@@ -426,7 +426,9 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds, event
         credits = tuple(f"Events: {s.title} ({s.publisher}; {s.licence})"
                         for s in (get_source(Path(data_dir), n) for n in made[5].sources))
         try:
-            data, preview = export_files(report_map, version, *made,
+            # An extent no image can frame (the far north) is refused here.
+            framed = replace(made[5], bounds=made[6])
+            data, preview = export_files(report_map, version, *made[:5], framed,
                                          _events=events if made[5].sources else None,
                                          credits=credits, events_version=events_version)
         except MapAppError as err:

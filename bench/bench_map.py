@@ -32,7 +32,7 @@ def main() -> int:
     rows.append(("load data, warm (Natural Earth cached)", warm))
 
     view = ViewState()
-    build, folium_map = timed(lambda: build_map(report_map, layers=view.layers), n)
+    build, folium_map = timed(lambda: build_map(report_map, **view.feature_filter()), n)
     rows.append(("build folium map, default view", build))
     render, html = timed(lambda: render_html(folium_map), n)
     rows.append(("render map HTML", render))

@@ -50,6 +50,7 @@ def one(n: int, repeat: int) -> dict:
     from mapapp.static.export import render_bytes
     from mapapp.static.presets import get_preset
     from mapapp.store.geoparquet import read_events
+    from mapapp.view import ViewState
     from mapapp.web.events import events_payload
     from mapapp.web.map import build_map, render_html
 
@@ -75,7 +76,8 @@ def one(n: int, repeat: int) -> dict:
         spec = get_preset("social")
         row["PNG (social)"], _ = timed(lambda: render_bytes(
             report_map, fmt="png", spec=spec, events=events,
-            event_credits=("Events: synthetic",), bounds=((44.0, 22.0), (53.0, 41.0))), 1)
+            event_credits=("Events: synthetic",),
+            view=ViewState(bounds=((44.0, 22.0), (53.0, 41.0)))), 1)
 
         # mapapp's own peak, before the baselines below build their maps.
         row["peak memory"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

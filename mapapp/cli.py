@@ -138,14 +138,13 @@ def _fingerprint(args) -> int:
 
 def _html(args) -> int:
     from mapapp.files import check_output
-    from mapapp.view import DEFAULT_LAYERS
+    from mapapp.view import ViewState
     from mapapp.web.map import build_map, save_html
     output = check_output(Path(args.output), overwrite=args.overwrite)  # before the work
-    # The same comma list as export's (unknown names are an error naming --layers).
-    layers = _names("--layers", args.layers or None, LAYERS)
-    layers = DEFAULT_LAYERS if layers is None else layers
+    # The same comma list as export's; empty is the app's first view.
+    view = ViewState.from_options(layers=args.layers or None)
     report_map = _report_map(args)
-    folium_map = build_map(report_map, layers=layers, basemap=args.basemap,
+    folium_map = build_map(report_map, **view.feature_filter(), basemap=args.basemap,
                            inline_assets=True, carto_api_key=args.carto_api_key)
     save_html(folium_map, output, overwrite=args.overwrite)
     if args.basemap == "offline":
@@ -165,30 +164,16 @@ def _bundle(args) -> int:
     return 0
 
 
-def _names(option: str, text: str | None, known: tuple[str, ...]) -> tuple[str, ...] | None:
-    """A comma list as the app takes it: absent is the default (``None``),
-    ``none`` is nothing; unknown names are an error naming the option."""
-    from mapapp.errors import OptionError
-    if text is None:
-        return None
-    if text.strip().lower() == "none":
-        return ()
-    wanted = [v.strip() for v in text.split(",") if v.strip()]
-    unknown = [v for v in wanted if v not in known]
-    if unknown:
-        raise OptionError(f"{option}: unknown {', '.join(unknown)} (known: {', '.join(known)}, "
-                          "or none)")
-    return tuple(v for v in known if v in wanted)
-
-
-def _view_kwargs(args) -> dict:
-    """Layers, types, statuses and bounds from the command line."""
-    from mapapp.model import ALL_TYPES, STATUSES
-    from mapapp.view import parse_bounds
-    return {"layers": _names("--layers", args.layers, LAYERS),
-            "types": _names("--types", args.types, ALL_TYPES),
-            "statuses": _names("--status", args.status, STATUSES),
-            "bounds": None if args.bounds is None else parse_bounds(args.bounds)}
+def _view(args, *, sources: tuple[str, ...] = ()):
+    """The one checked view the command line asks for: ``--layers``,
+    ``--types``, ``--status``, ``--bounds``, ``--from``, ``--to`` and the
+    event sets ``sources``."""
+    from mapapp.view import ViewState
+    return ViewState.from_options(
+        layers=args.layers, types=args.types, status=args.status, bounds=args.bounds,
+        # snapshot takes no dates
+        date_from=getattr(args, "date_from", None), date_to=getattr(args, "date_to", None),
+        sources=sources)
 
 
 class ProgressBar:
@@ -258,12 +243,10 @@ def _export_data(args, fmt: str) -> int:
     """GeoJSON, GeoPackage, GeoParquet or CSV of the chosen sources and dates."""
     from mapapp.errors import OptionError
     from mapapp.files import check_output
-    from mapapp.model import ALL_TYPES, LAYERS, STATUSES
-    from mapapp.model.events import EVENT_LAYER, EVENT_TYPES
     from mapapp.sources.collection import load_events
+    from mapapp.store.catalogue import get_source
     from mapapp.store.formats import SUFFIXES, write_events_file
-    from mapapp.store.query import EventFilter, parse_date, select
-    from mapapp.view import parse_bounds
+    from mapapp.store.query import select
 
     for option, value in (("--all-presets", args.all_presets or None), ("--preset", args.preset),
                           ("--size", args.size), ("--dpi", args.dpi), ("--title", args.title),
@@ -282,20 +265,15 @@ def _export_data(args, fmt: str) -> int:
     areas = area_sources(Path(args.data_dir), names)
     if areas:
         return _export_areas(args, fmt, names, areas)
-    bounds = None if args.bounds is None else parse_bounds(args.bounds)
-    wanted = EventFilter(
-        sources=names, start=parse_date(args.date_from, "--from"),
-        end=parse_date(args.date_to, "--to"),
-        bbox=None if bounds is None else (bounds[0][1], bounds[0][0], bounds[1][1], bounds[1][0]),
-        layers=_names("--layers", args.layers, LAYERS + (EVENT_LAYER,)),
-        types=_names("--types", args.types, ALL_TYPES + tuple(EVENT_TYPES)),
-        statuses=_names("--status", args.status, STATUSES))
+    wanted = _view(args, sources=names).event_filter()
     events = load_events(Path(args.data_dir), names, cache_dir=Path(args.cache_dir),
                          start=wanted.start, end=wanted.end)
     chosen = select(events, wanted)
     path = write_events_file(chosen, args.output, fmt, overwrite=args.overwrite)
     span = f"{wanted.start or 'the start'} to {wanted.end or 'the end'}"
-    print(f"Wrote {path}: {len(chosen):,} of {len(events):,} events from "
+    # Of all the sets hold (the load above skipped months after the range).
+    total = sum(get_source(Path(args.data_dir), name).rows_kept for name in names)
+    print(f"Wrote {path}: {len(chosen):,} of the {total:,} events in "
           f"{', '.join(names)} ({span}) as {fmt}")
     return 0
 
@@ -351,9 +329,10 @@ def _export(args) -> int:
         args.layers = args.layers or ""
         return _html(args)
     dpi = None if args.dpi is None else check_dpi(args.dpi)
-    view = _view_kwargs(args)
+    names = _image_sources(args) if (args.date_from or args.date_to or only_report) else ()
+    view = _view(args, sources=names)
     text = {"title": args.title, "subtitle": args.subtitle, "theme": args.theme}
-    events = _image_events(args) if (args.date_from or args.date_to or only_report) else {}
+    events = _image_events(args, view) if names else {}
     if args.all_presets and events:
         raise OptionError("--all-presets draws the report; export one image of event sets "
                           "at a time (--preset)")
@@ -370,7 +349,7 @@ def _export(args) -> int:
         bar.start(len(PRESETS))
         paths = export_presets(report_map, args.out_dir, fmt=args.format or "png",
                                overwrite=args.overwrite, progress=bar, dpi=dpi,
-                               **text, **view)
+                               view=view, **text)
         print(f"Wrote {len(paths)} files to {args.out_dir}")
         return 0
     if args.output is None:
@@ -380,31 +359,36 @@ def _export(args) -> int:
     spec = resolve_spec(preset=args.preset, size=args.size, dpi=dpi)
     report_map = _report_map(args)
     path = export_image(report_map, args.output, fmt=args.format, preset=args.preset,
-                        size=args.size, dpi=dpi, overwrite=args.overwrite, **text, **view,
+                        size=args.size, dpi=dpi, overwrite=args.overwrite, view=view, **text,
                         **events)
     print(f"Wrote {path}: {spec.width_px}x{spec.height_px} px at {spec.dpi:g} dpi ({spec.name})")
     return 0
 
 
-def _image_events(args) -> dict:
-    """The imported events an image draws (``--source``, ``--from``, ``--to``),
-    with their credits, as keyword arguments for the renderer."""
+def _image_sources(args) -> tuple[str, ...]:
+    """The imported event sets an image draws (``--source`` without the report)."""
     from mapapp.errors import OptionError
-    from mapapp.sources.collection import load_events
-    from mapapp.store.catalogue import get_source
-    from mapapp.store.query import EventFilter, parse_date, select
 
     report = _report_name(args)
     names = tuple(n for n in _sources_option(args) if n != report)
     if not names:  # dates narrow imported events; the report's map is one moment
         raise OptionError("--from and --to choose the events of imported sets: name them "
                           "with --source (see `mapapp sources`)")
-    wanted = EventFilter(sources=names, start=parse_date(args.date_from, "--from"),
-                         end=parse_date(args.date_to, "--to"))
-    events = select(load_events(Path(args.data_dir), names, start=wanted.start, end=wanted.end),
-                    wanted)
+    return names
+
+
+def _image_events(args, view) -> dict:
+    """The events of ``view`` (its sources, dates and filters), with their
+    credits, as keyword arguments for the renderer."""
+    from mapapp.sources.collection import load_events
+    from mapapp.store.catalogue import get_source
+    from mapapp.store.query import select
+
+    wanted = view.event_filter()
+    events = select(load_events(Path(args.data_dir), view.sources, start=wanted.start,
+                                end=wanted.end), wanted)
     credits = []
-    for name in names:
+    for name in view.sources:
         source = get_source(Path(args.data_dir), name)
         credits.append(f"Events: {source.title} ({source.publisher}; {source.licence})")
     return {"events": events, "event_credits": credits}
@@ -472,12 +456,12 @@ def _snapshot(args) -> int:
     from mapapp.web.snapshot import find_browser, snapshot
 
     dpi = None if args.dpi is None else check_dpi(args.dpi)
-    view = _view_kwargs(args)
+    view = _view(args)
     spec = resolve_spec(preset=args.preset, size=args.size, dpi=dpi)
     find_browser(args.browser)  # the install hint before any loading
     report_map = _report_map(args)
     path, shot = snapshot(report_map, args.output, preset=args.preset, size=args.size,
-                          dpi=dpi, overwrite=args.overwrite, browser=args.browser, **view)
+                          dpi=dpi, overwrite=args.overwrite, browser=args.browser, view=view)
     for url in shot.blocked:
         print(f"warning: refused an outside request: {url}", file=sys.stderr)
     for message in shot.errors:

@@ -1,7 +1,13 @@
-"""What the reader is looking at, and how it travels in a shared link.
+"""What the reader is looking at, checked once, and how it travels in a shared link.
 
-The view (layers, filters, basemap, selected feature) is a small frozen value
-that round-trips through URL query parameters, so a copied link reopens the
+The view (event sets, layers, filters, date range, bounds, basemap, selected
+feature) is a small frozen value.  Its constructor checks every field, so a
+:class:`ViewState` that exists can be drawn: the command line, the static
+export, the renderer and the snapshot take it whole and check nothing again.
+Its errors name the option as the command line knows it (``--layers``,
+``--types``, ``--status``, ``--from``, ``--to``, ``--bounds``).
+
+It round-trips through URL query parameters, so a copied link reopens the
 same map.  Unknown values in a link are dropped and reported, never fatal: a
 stale or hand-edited link still opens.
 """
@@ -10,12 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from mapapp.errors import OptionError
 from mapapp.model import ALL_TYPES, LAYERS, STATUSES, Feature, ReportMap
-from mapapp.model.filters import filter_features
+from mapapp.model.events import EVENT_LAYER, EVENT_TYPES
+from mapapp.store.query import EventFilter, check_date_range, parse_date
 
 # Basemap ids and what the reader is told about each.
 BASEMAPS: dict[str, str] = {
@@ -32,33 +40,129 @@ INITIAL_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((44.0, 22.0),
 # Far-away mentions would pull the view out to Indonesia: listed, off by default.
 DEFAULT_LAYERS: tuple[str, ...] = ("control_areas", "front_lines", "strikes", "places")
 
+# Names a view may choose: the report's, and those of imported event sets
+# (a data export narrows both kinds of row).
+VIEW_LAYERS: tuple[str, ...] = LAYERS + (EVENT_LAYER,)
+VIEW_TYPES: tuple[str, ...] = ALL_TYPES + tuple(EVENT_TYPES)
+
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
 
 @dataclass(frozen=True)
 class ViewState:
-    layers: tuple[str, ...] = DEFAULT_LAYERS
-    types: tuple[str, ...] = ALL_TYPES
-    statuses: tuple[str, ...] = STATUSES
+    """What is looked at; checked on construction (:class:`OptionError`
+    naming the command-line option).
+
+    ``layers``, ``types`` and ``statuses`` are ``None`` when not narrowed:
+    every type and status; for layers, the app's first view
+    (:data:`DEFAULT_LAYERS`) when drawn, and no condition on the rows of a
+    data export.  Names are kept in the vocabulary's order, so equal views
+    are equal.  ``sources`` are the imported event sets shown with the
+    report; ``start`` and ``end`` the days of events shown, as YYYY-MM-DD
+    ("" is open); ``bounds`` the frame, ``((south, west), (north, east))``
+    (``None``: :data:`INITIAL_BOUNDS` when drawn, no condition on rows).
+
+    >>> ViewState(layers=("strikes", "front_lines")).layers
+    ('front_lines', 'strikes')
+    >>> ViewState(statuses=("sure",))
+    Traceback (most recent call last):
+    ...
+    mapapp.errors.OptionError: --status: unknown sure (known: confirmed, reported, assessed, \
+claimed, disputed, unclear, or none)
+    """
+
+    layers: tuple[str, ...] | None = None
+    types: tuple[str, ...] | None = None
+    statuses: tuple[str, ...] | None = None
     basemap: str = "offline"
     selected: str = ""
-    # Imported event sets shown with the report (none: the report alone),
-    # and the date range of events shown ("" is open), as YYYY-MM-DD.
     sources: tuple[str, ...] = ()
     start: str = ""
     end: str = ""
+    bounds: Bounds | None = None
+
+    def __post_init__(self):
+        # Frozen: the checked, normalised values replace what was given.
+        set_ = object.__setattr__
+        set_(self, "layers", _names("--layers", self.layers, VIEW_LAYERS))
+        set_(self, "types", _names("--types", self.types, VIEW_TYPES))
+        set_(self, "statuses", _names("--status", self.statuses, STATUSES))
+        if self.basemap not in BASEMAPS:
+            raise OptionError(f"--basemap {self.basemap!r}: unknown basemap "
+                              f"(choose from {', '.join(BASEMAPS)})")
+        if not isinstance(self.selected, str):
+            raise OptionError(f"feature {self.selected!r}: expected a feature id")
+        set_(self, "sources", _sources(self.sources))
+        start, end = _date(self.start, "--from"), _date(self.end, "--to")
+        check_date_range(start, end)
+        set_(self, "start", start.isoformat() if start else "")
+        set_(self, "end", end.isoformat() if end else "")
+        set_(self, "bounds", None if self.bounds is None else check_bounds(self.bounds))
+
+    @classmethod
+    def from_options(cls, *, layers: str | None = None, types: str | None = None,
+                     status: str | None = None, bounds: str | None = None,
+                     date_from: str | None = None, date_to: str | None = None,
+                     sources: Iterable[str] = ()) -> "ViewState":
+        """The view a command line asks for, from its option texts.
+
+        Comma lists as the app takes them: absent (``None``) is not
+        narrowed, ``none`` is nothing; ``bounds`` is ``S,W,N,E``.
+
+        >>> ViewState.from_options(layers="strikes, places", status="none").statuses
+        ()
+        """
+        return cls(layers=_comma_list(layers), types=_comma_list(types),
+                   statuses=_comma_list(status),
+                   bounds=None if bounds is None else _bounds_numbers(bounds),
+                   start=date_from or "", end=date_to or "", sources=tuple(sources))
+
+    @property
+    def shown_layers(self) -> tuple[str, ...]:
+        """The layers drawn: those chosen, or the app's first view."""
+        return DEFAULT_LAYERS if self.layers is None else self.layers
+
+    def feature_filter(self) -> dict[str, tuple[str, ...] | None]:
+        """``layers``, ``types`` and ``statuses`` for the report's features,
+        as keyword arguments of :func:`mapapp.model.filters.filter_features`
+        (and the web map).  Names of event sets match no feature."""
+        return {"layers": tuple(v for v in self.shown_layers if v in LAYERS),
+                "types": None if self.types is None else
+                tuple(v for v in self.types if v in ALL_TYPES),
+                "statuses": self.statuses}
 
     def visible(self, report_map: ReportMap) -> tuple[Feature, ...]:
-        return filter_features(report_map.features, layers=self.layers, types=self.types,
-                               statuses=self.statuses)
+        """The report's features this view shows (by name, not by bounds)."""
+        # The names were checked on construction: no need for filter_features' check.
+        wanted = self.feature_filter()
+        layers, types, statuses = wanted["layers"], wanted["types"], wanted["statuses"]
+        return tuple(f for f in report_map.features
+                     if f.layer in layers and (types is None or f.type in types)
+                     and (statuses is None or f.status in statuses))
+
+    def event_filter(self) -> EventFilter:
+        """The rows of the event table this view shows: its sources, days,
+        bounds and names (what is not narrowed is no condition)."""
+        bbox = None
+        if self.bounds is not None:
+            (south, west), (north, east) = self.bounds
+            bbox = (west, south, east, north)
+        return EventFilter(sources=self.sources, start=_date(self.start, "--from"),
+                           end=_date(self.end, "--to"), bbox=bbox, layers=self.layers,
+                           types=self.types, statuses=self.statuses)
 
     def to_query(self) -> dict[str, str]:
-        """Query parameters, leaving out whatever equals the default."""
-        default = ViewState()
+        """Query parameters, leaving out whatever shows what the default shows.
+
+        The bounds stay out: a link reopens the map on its first view.
+        """
         query: dict[str, str] = {}
-        for key, value in (("layers", self.layers), ("types", self.types),
-                           ("status", self.statuses)):
-            if value != getattr(default, {"status": "statuses"}.get(key, key)):
+        for key, value, everything in (("layers", self.layers, DEFAULT_LAYERS),
+                                       ("types", self.types, ALL_TYPES),
+                                       ("status", self.statuses, STATUSES)):
+            if value is not None and value != everything:
                 query[key] = ",".join(value) if value else "none"
-        if self.basemap != default.basemap:
+        if self.basemap != "offline":
             query["basemap"] = self.basemap
         if self.selected:
             query["feature"] = self.selected
@@ -74,16 +178,66 @@ class ViewState:
         return replace(self, selected=feature_id)
 
 
+def as_view(view: Any) -> ViewState:
+    """``view`` itself (already checked), :class:`ViewState()` for None;
+    anything else is refused: only a ViewState is known to be checked."""
+    if view is None:
+        return ViewState()
+    if not isinstance(view, ViewState):
+        raise OptionError(f"view must be a ViewState, not {type(view).__name__}")
+    return view
+
+
+def _names(option: str, given: Any, known: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Names from ``known`` in its order, or an OptionError naming ``option``."""
+    if given is None:
+        return None
+    if isinstance(given, str):  # a name's letters would each be reported unknown
+        raise OptionError(f"{option} {given!r}: expected a list of names, not one string")
+    try:
+        wanted = list(given)
+    except TypeError:
+        raise OptionError(f"{option}: expected a list of names, not "
+                          f"{type(given).__name__}") from None
+    unknown = [str(v) for v in wanted if v not in known]
+    if unknown:
+        raise OptionError(f"{option}: unknown {', '.join(unknown)} "
+                          f"(known: {', '.join(known)}, or none)")
+    return tuple(v for v in known if v in wanted)
+
+
+def _sources(given: Any) -> tuple[str, ...]:
+    if isinstance(given, str) or not all(isinstance(v, str) for v in given):
+        raise OptionError(f"--source {given!r}: expected a list of source names")
+    return tuple(dict.fromkeys(given))
+
+
+def _date(value: Any, option: str) -> dt.date | None:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    return parse_date(None if value is None else str(value), option)
+
+
+def _comma_list(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    if text.strip().lower() == "none":
+        return ()
+    return tuple(v.strip() for v in text.split(",") if v.strip())
+
+
 def from_query(query: Mapping[str, object], *, feature_ids: set[str] | None = None,
                default_basemap: str = "offline",
                source_names: tuple[str, ...] = ()) -> tuple[ViewState, list[str]]:
     """A view from query parameters, and notes on anything ignored.
 
-    ``source_names`` are the imported sources a link may name.
+    Never raises: whatever a link holds that a view would refuse is left
+    out, with a note.  ``source_names`` are the imported sources a link may
+    name.
     """
     notes: list[str] = []
 
-    def pick(key: str, allowed: tuple[str, ...], default: tuple[str, ...]):
+    def pick(key: str, allowed: tuple[str, ...], default):
         raw = _one(query.get(key))
         if raw is None:
             return default
@@ -93,12 +247,12 @@ def from_query(query: Mapping[str, object], *, feature_ids: set[str] | None = No
         unknown = [v for v in wanted if v not in allowed]
         if unknown:
             notes.append(f"Ignored unknown {key} in the link: {', '.join(unknown)}")
-        # Keep the canonical order so equal views give equal links.
         return tuple(v for v in allowed if v in wanted)
 
-    layers = pick("layers", LAYERS, DEFAULT_LAYERS)
-    types = pick("types", ALL_TYPES, ALL_TYPES)
-    statuses = pick("status", STATUSES, STATUSES)
+    # A link chooses among what the app's widgets offer: the report's names.
+    layers = pick("layers", LAYERS, None)
+    types = pick("types", ALL_TYPES, None)
+    statuses = pick("status", STATUSES, None)
     basemap = _one(query.get("basemap")) or default_basemap
     if basemap not in BASEMAPS:
         notes.append(f"Ignored unknown basemap in the link: {basemap}")
@@ -108,14 +262,15 @@ def from_query(query: Mapping[str, object], *, feature_ids: set[str] | None = No
         notes.append(f"Ignored unknown feature in the link: {selected}")
         selected = ""
     sources = pick("sources", source_names, ())
-    dates = []
+    dates: list[str] = []
     for key in ("from", "to"):
         raw = _one(query.get(key)) or ""
         try:
-            dates.append(dt.date.fromisoformat(raw).isoformat() if raw else "")
-        except ValueError:
+            day = _date(raw, f"--{key}")
+        except OptionError:
             notes.append(f"Ignored a {key} date in the link that is not YYYY-MM-DD: {raw}")
-            dates.append("")
+            day = None
+        dates.append(day.isoformat() if day else "")
     if dates[0] and dates[1] and dates[1] < dates[0]:
         notes.append(f"Ignored dates in the link that end before they start: "
                      f"{dates[0]} to {dates[1]}")
@@ -133,8 +288,6 @@ def _one(value: object) -> str | None:
         return str(value[-1]) if value else None
     return str(value)
 
-
-Bounds = tuple[tuple[float, float], tuple[float, float]]
 
 MAX_LAT = 80.0  # the equal-area view and the scale bar stop making sense nearer the poles
 MAX_SPAN = (100.0, 70.0)  # degrees of longitude, latitude: a region, not the globe
@@ -215,22 +368,29 @@ def bounds_from_leaflet(raw: object, *, ignore: object = None) -> Bounds | None:
 
 
 def parse_bounds(text: str) -> Bounds:
-    """``"south,west,north,east"`` (degrees) as ``((south, west), (north, east))``.
+    """``"south,west,north,east"`` (degrees) as ``((south, west), (north, east))``,
+    checked as :func:`check_bounds` does.
 
     >>> parse_bounds("44, 22, 53, 41")
     ((44.0, 22.0), (53.0, 41.0))
     """
+    return check_bounds(_bounds_numbers(text))
+
+
+def _bounds_numbers(text: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The four numbers of ``--bounds``, not yet checked."""
     parts = [p.strip() for p in str(text).split(",")]
     try:
         south, west, north, east = (float(p) for p in parts)
     except ValueError:
         raise OptionError(f"--bounds {text!r}: expected four numbers "
                           "south,west,north,east in degrees, e.g. 44,22,53,41") from None
-    return check_bounds(((south, west), (north, east)))
+    return (south, west), (north, east)
 
 
 def check_bounds(bounds: Any) -> Bounds:
-    """``bounds`` as floats, or an OptionError naming ``--bounds``."""
+    """``bounds`` as floats, or an OptionError naming ``--bounds``.  The one
+    check of a frame: :class:`ViewState` calls it."""
     try:
         (south, west), (north, east) = bounds
         south, west, north, east = (float(v) for v in (south, west, north, east))
@@ -240,11 +400,3 @@ def check_bounds(bounds: Any) -> Bounds:
     if problem:
         raise OptionError(f"--bounds {bounds!r}: {problem}")
     return (south, west), (north, east)
-
-
-def check_view(report_map, *, layers=None, types=None, statuses=None) -> tuple[str, ...]:
-    """Check layer/type/status names (OptionError naming the unknown ones)
-    and return the layers to draw: ``None`` means the app's first view."""
-    chosen = DEFAULT_LAYERS if layers is None else tuple(layers)
-    filter_features(report_map.features, layers=chosen, types=types, statuses=statuses)
-    return chosen

@@ -16,6 +16,7 @@ from mapapp.static import export
 from mapapp.static import figure as render
 from mapapp.static.export import FORMATS, export_image, export_presets, render_bytes
 from mapapp.static.presets import PRESETS, resolve_spec
+from mapapp.view import ViewState
 
 SMALL = "640x400"  # where the size does not matter: quick to draw
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"
@@ -74,8 +75,9 @@ def test_svg_keeps_title_legend_and_credit_as_text(report_map, small_svg):
     joined = " ".join(texts)
     assert render.default_title(report_map) in joined  # wrapped over lines at spaces
     assert render.default_subtitle(report_map) in texts
-    for entry in render.legend_entries(report_map, layers=("control_areas", "front_lines",
-                                                           "strikes", "places")):
+    for entry in render.legend_entries(report_map, ViewState(layers=("control_areas",
+                                                                     "front_lines", "strikes",
+                                                                     "places"))):
         assert entry in texts, entry
     for part in render.credit_parts(report_map):
         assert any(part in t for t in texts), part
@@ -84,14 +86,14 @@ def test_svg_keeps_title_legend_and_credit_as_text(report_map, small_svg):
 
 
 def test_svg_custom_title_and_only_the_visible_layers(report_map, tmp_path):
-    path = export_image(report_map, tmp_path / "lines.svg", size=SMALL, layers=["front_lines"],
+    lines = ViewState(layers=["front_lines"])
+    path = export_image(report_map, tmp_path / "lines.svg", size=SMALL, view=lines,
                         title="The Dnipro front", subtitle="")
     texts = svg_texts(path.read_bytes())
     assert "The Dnipro front" in texts
     assert "Front line" in texts and "Former front line" in texts
     assert "Missile strike" not in texts and "Russian-held" not in texts
-    assert render.legend_entries(report_map, layers=["front_lines"]) == ["Front line",
-                                                                         "Former front line"]
+    assert render.legend_entries(report_map, lines) == ["Front line", "Former front line"]
 
 
 # ---- PDF: paper size, fonts
@@ -146,14 +148,25 @@ def test_same_inputs_give_identical_bytes(report_map, tmp_path, fmt, monkeypatch
     ("map.png", {"size": SMALL, "preset": "social"}, "--preset and --size"),
     ("map.png", {"dpi": 5}, "--dpi"),
     ("map.png", {"theme": "sepia"}, "--theme"),
-    ("map.png", {"layers": ["strikes", "nope"]}, "unknown layers: nope"),
-    ("map.png", {"statuses": ["rumoured"]}, "unknown statuses"),
-    ("map.png", {"bounds": ((53, 22), (44, 41))}, "--bounds"),
+    ("map.png", {"view": {"layers": ["strikes"]}}, "view must be a ViewState"),
     ("map.png", {"size": SMALL, "title": "A very long title " * 30}, "title"),
 ])
 def test_bad_options_write_nothing(report_map, tmp_path, name, kwargs, option):
     with pytest.raises(OptionError) as info:
         export_image(report_map, tmp_path / name, **kwargs)
+    assert option in str(info.value)
+    assert files_in(tmp_path) == []
+
+
+@pytest.mark.parametrize("fields, option", [
+    ({"layers": ["strikes", "nope"]}, "--layers: unknown nope"),
+    ({"statuses": ["rumoured"]}, "--status: unknown rumoured"),
+    ({"bounds": ((53, 22), (44, 41))}, "--bounds"),
+])
+def test_a_bad_view_writes_nothing(report_map, tmp_path, fields, option):
+    # The view refuses itself before any export can start.
+    with pytest.raises(OptionError) as info:
+        export_image(report_map, tmp_path / "map.png", view=ViewState(**fields))
     assert option in str(info.value)
     assert files_in(tmp_path) == []
 

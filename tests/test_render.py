@@ -19,6 +19,7 @@ from mapapp.static.figure import (
     legend_entries,
     render_figure,
 )
+from mapapp.view import ViewState
 
 SMALL = ImageSpec(640, 400)  # where the size does not matter
 SIZES = [
@@ -61,7 +62,7 @@ def _to_pixel(fig, lon, lat):
     """Image pixel (column, row from the top) of a lon/lat on the map."""
     from pyproj import Transformer
 
-    crs = render._view_crs(render._check_bounds(None))
+    crs = render._view_crs(render._box(ViewState()))
     x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
     px, py = _axes(fig, "mapapp-map").transData.transform((x, y))
     return round(px), round(fig.bbox.height - py)
@@ -115,8 +116,8 @@ def test_legend_shows_exactly_the_entries(report_map, full):
     ([], [], ["Missile strike", "Front line", "Reported"]),
 ])
 def test_legend_follows_the_layers(report_map, layers, present, absent):
-    entries = legend_entries(report_map, layers=layers)
-    fig = render_figure(report_map, spec=SMALL, layers=layers)
+    entries = legend_entries(report_map, ViewState(layers=layers))
+    fig = render_figure(report_map, spec=SMALL, view=ViewState(layers=layers))
     drawn = [t.get_text() for t in _by_gid(fig, "mapapp-legend-entry")]
     assert drawn == entries
     assert all(e in entries for e in present)
@@ -124,12 +125,13 @@ def test_legend_follows_the_layers(report_map, layers, present, absent):
 
 
 def test_type_and_status_filters_reach_the_legend(report_map):
-    assert legend_entries(report_map, types=["explosion"]) == ["Explosion", "Unclear"]
-    assert "Unclear" not in legend_entries(report_map, layers=["strikes"], statuses=["reported"])
+    assert legend_entries(report_map, ViewState(types=["explosion"])) == ["Explosion", "Unclear"]
+    assert "Unclear" not in legend_entries(report_map, ViewState(layers=["strikes"],
+                                                                 statuses=["reported"]))
 
 
 def test_as_of_note_only_with_front_lines_or_areas(report_map):
-    fig = render_figure(report_map, spec=SMALL, layers=["strikes"])
+    fig = render_figure(report_map, spec=SMALL, view=ViewState(layers=["strikes"]))
     assert "approximate" not in _all_text(fig)
 
 
@@ -167,17 +169,26 @@ def test_title_wraps_to_two_lines_and_empty_title_is_allowed(report_map):
 
 @pytest.mark.parametrize("kwargs, word", [
     ({"theme": "sepia"}, "theme"),
-    ({"layers": ["strikes", "nope"]}, "layers"),
-    ({"types": ["rocket"]}, "types"),
-    ({"statuses": ["rumoured"]}, "statuses"),
-    ({"bounds": ((53, 22), (44, 41))}, "bounds"),
-    ({"bounds": "Ukraine"}, "bounds"),
     ({"spec": (640, 400)}, "spec"),
+    ({"view": {"layers": ["strikes"]}}, "view must be a ViewState"),
 ])
 def test_bad_options_are_refused(report_map, kwargs, word):
     kwargs = {"spec": SMALL, **kwargs}
     with pytest.raises(OptionError, match=word):
         render_figure(report_map, **kwargs)
+
+
+@pytest.mark.parametrize("fields, word", [
+    ({"layers": ["strikes", "nope"]}, "--layers: unknown nope"),
+    ({"types": ["rocket"]}, "--types: unknown rocket"),
+    ({"statuses": ["rumoured"]}, "--status: unknown rumoured"),
+    ({"bounds": ((53, 22), (44, 41))}, "--bounds"),
+    ({"bounds": "Ukraine"}, "--bounds"),
+])
+def test_a_bad_view_cannot_reach_the_renderer(report_map, fields, word):
+    # The view refuses itself on construction, so nothing bad is ever drawn.
+    with pytest.raises(OptionError, match=word):
+        render_figure(report_map, spec=SMALL, view=ViewState(**fields))
 
 
 @pytest.mark.parametrize("args", [(0, 400), (640, 10**6), (640.5, 400), (640, 400, 0), (640, 400, float("nan"))])
@@ -203,7 +214,7 @@ def test_rendering_is_deterministic(report_map):
 
 def test_areas_land_and_sea_differ_in_greyscale(report_map):
     """Hatching, not hue, tells Russian-held ground from land and sea."""
-    fig = render_figure(report_map, spec=ImageSpec(900, 900), layers=["control_areas"])
+    fig = render_figure(report_map, spec=ImageSpec(900, 900), view=ViewState(layers=["control_areas"]))
     grey = np.asarray(Image.open(io.BytesIO(_png(fig))).convert("L")).astype(float)
 
     def patch(lon, lat, r=7):
@@ -221,16 +232,18 @@ def test_areas_land_and_sea_differ_in_greyscale(report_map):
 
 
 def test_mentions_outside_the_view_are_not_drawn(report_map):
-    assert legend_entries(report_map, layers=["mentions"]) == []
-    fig = render_figure(report_map, spec=ImageSpec(1600, 500), layers=["mentions"])  # wide: shows Hungary
+    mentions = ViewState(layers=["mentions"])
+    assert legend_entries(report_map, mentions) == []
+    fig = render_figure(report_map, spec=ImageSpec(1600, 500), view=mentions)  # wide: shows Hungary
     assert not _by_gid(fig, "mapapp-label")
     assert not _axes(fig, "mapapp-map").collections[1:]  # the basemap only, no markers
 
 
 def test_mentions_inside_chosen_bounds_are_drawn(report_map):
     bounds = ((44.0, 16.0), (53.0, 41.0))  # west to Hungary
-    assert legend_entries(report_map, layers=["mentions"], bounds=bounds) == ["Statement", "Reported"]
-    fig = render_figure(report_map, spec=SMALL, layers=["mentions"], bounds=bounds)
+    view = ViewState(layers=["mentions"], bounds=bounds)
+    assert legend_entries(report_map, view) == ["Statement", "Reported"]
+    fig = render_figure(report_map, spec=SMALL, view=view)
     assert [t.get_text() for t in _by_gid(fig, "mapapp-label")] == ["Hungary"]
 
 

@@ -17,7 +17,7 @@ from PIL import Image, ImageStat
 from mapapp.cli import main
 from mapapp.errors import AssetError, OptionError
 from mapapp.static.presets import resolve_spec
-from mapapp.view import INITIAL_BOUNDS
+from mapapp.view import INITIAL_BOUNDS, ViewState
 from mapapp.web import snapshot as snap
 
 from browser_support import ARTIFACTS, CHROMIUM
@@ -72,9 +72,9 @@ def test_snapshot_command_with_size_dpi_bounds_and_layers(tmp_path, capsys):
 def test_the_page_opens_on_the_requested_bounds(report_map):
     initial = str([list(c) for c in INITIAL_BOUNDS])  # as folium writes it: [[44.0, 22.0], ...]
     setup = '"bounds":' + initial.replace(" ", "")  # as the setup payload has it
-    page = snap.page_html(report_map, layers=["front_lines"])
+    page = snap.page_html(report_map, ViewState(layers=["front_lines"]))
     assert page.count(initial) == 1 and page.count(setup) == 1
-    html = snap.page_html(report_map, layers=["front_lines"], bounds=FRAME)
+    html = snap.page_html(report_map, ViewState(layers=["front_lines"], bounds=FRAME))
     # both the first fit and mapapp.setup's refit on resize use the new frame
     assert "[[45.5, 29.5], [48.5, 36.0]]" in html and '"bounds":[[45.5,29.5],[48.5,36.0]]' in html
     assert initial not in html and setup not in html
@@ -135,10 +135,13 @@ def test_snapshot_without_playwright(report_map, monkeypatch, tmp_path):
 @pytest.mark.parametrize("name, kwargs, words", [
     ("map.jpg", {}, "name it .png"),
     ("map.png", {"size": "0x5"}, "--size"),
-    ("map.png", {"layers": ["nope"]}, "unknown layers"),
-    ("map.png", {"bounds": ((53, 22), (44, 41))}, "--bounds"),
+    ("map.png", {"view": {"layers": ["nope"]}}, "view must be a ViewState"),
+    ("map.png", {"view": lambda: ViewState(layers=["nope"])}, "--layers: unknown nope"),
+    ("map.png", {"view": lambda: ViewState(bounds=((53, 22), (44, 41)))}, "--bounds"),
 ])
 def test_snapshot_checks_options_before_the_browser(report_map, tmp_path, name, kwargs, words):
     with pytest.raises(OptionError, match=words):
+        # A bad view refuses itself, before the snapshot is even called.
+        kwargs = {k: v() if callable(v) else v for k, v in kwargs.items()}
         snap.snapshot(report_map, tmp_path / name, browser=tmp_path / "never-started", **kwargs)
     assert list(tmp_path.iterdir()) == []

@@ -272,6 +272,49 @@ def test_images_draw_imported_events_as_one_collection_with_their_credit(store, 
     assert "--all-presets draws the report" in capsys.readouterr().err
 
 
+def test_the_view_narrows_a_data_export_and_the_events_of_an_image_alike(store, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from mapapp.view import ViewState
+
+    data, events = store
+    options = ["--from", "2022-11-01", "--to", "2022-11-30", "--layers", "strikes,events",
+               "--types", "battle,missile_strike", "--status", "reported",
+               "--bounds", "46,30,49,36"]
+    view = ViewState.from_options(layers="strikes,events", types="battle,missile_strike",
+                                  status="reported", bounds="46,30,49,36",
+                                  date_from="2022-11-01", date_to="2022-11-30",
+                                  sources=("synthetic",))
+    expected = select(events, view.event_filter())
+    assert 0 < len(expected) < len(events)
+    out = tmp_path / "view.csv"
+    assert cli.main(["export", "--data-dir", str(data), "--source", "synthetic", *options,
+                     "-o", str(out)]) == 0
+    assert sorted(pd.read_csv(out)["id"]) == sorted(expected["id"])
+    image = tmp_path / "view.svg"
+    assert cli.main(["export", "--data-dir", str(data), "--source", "synthetic", *options,
+                     "--size", "640x400", "-o", str(image)]) == 0
+    (group,) = [g for g in ET.fromstring(image.read_bytes()).iter("{http://www.w3.org/2000/svg}g")
+                if g.get("id") == "mapapp-events"]
+    assert len(list(group.iter("{http://www.w3.org/2000/svg}use"))) == len(expected)
+
+
+def test_the_command_line_hands_the_view_down_whole(store, tmp_path, monkeypatch):
+    from mapapp.static import export
+    from mapapp.view import ViewState
+
+    data, _ = store
+    calls = []
+    monkeypatch.setattr(export, "export_image", lambda report_map, output, **kw: calls.append(kw)
+                        or output)
+    assert cli.main(["export", "--data-dir", str(data), "--layers", "strikes", "--status",
+                     "reported", "--bounds", "45,30,49,39", "-o", str(tmp_path / "a.png")]) == 0
+    assert calls[-1]["view"] == ViewState(layers=("strikes",), statuses=("reported",),
+                                          bounds=((45, 30), (49, 39)))
+    assert not {"layers", "types", "statuses", "bounds"} & set(calls[-1])
+    assert not hasattr(cli, "_names") and not hasattr(cli, "_view_kwargs")
+
+
 def test_export_html_writes_the_web_page_and_refuses_image_options(tmp_path, capsys):
     out = tmp_path / "map.html"
     assert cli.main(["export", "-o", str(out), "--layers", "strikes"]) == 0

@@ -287,7 +287,7 @@ class _Page:
 
         spec = ImageSpec(round(width / 72 * MAP_DPI), round(height / 72 * MAP_DPI), dpi=MAP_DPI * MAP_ENLARGE)
         step = self.step
-        png = render_bytes(self.rm, fmt="png", spec=spec, bounds=step.bounds, layers=step.layers,
+        png = render_bytes(self.rm, fmt="png", spec=spec, view=step.view,
                            highlight=step.highlight, title="", subtitle="")
         import numpy as np
 

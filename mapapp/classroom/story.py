@@ -29,7 +29,7 @@ from mapapp.errors import DataError, OptionError
 from mapapp.model import LAYERS, ReportMap
 from mapapp.schema import MAX_STORY_BYTES, check_fields, check_texts, is_id, read_json
 from mapapp.sources.report_folder import DATA_DIR
-from mapapp.view import view_problem
+from mapapp.view import ViewState, view_problem
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
@@ -45,6 +45,11 @@ class Step:
     layers: tuple[str, ...]  # layers shown (model.LAYERS)
     highlight: tuple[str, ...]  # feature ids highlighted
     question: str = ""  # optional question for students
+
+    @property
+    def view(self) -> ViewState:
+        """What the step shows, as the renderers take it."""
+        return ViewState(layers=self.layers, bounds=self.bounds)
 
 
 @dataclass(frozen=True)

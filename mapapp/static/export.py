@@ -19,7 +19,7 @@ from mapapp.errors import OptionError, OutputError
 from mapapp.files import check_output, write_output
 from mapapp.static.figtext import check_title_text
 from mapapp.static.presets import PRESETS, resolve_spec
-from mapapp.view import Bounds, check_bounds, check_view
+from mapapp.view import ViewState, as_view
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 
@@ -78,7 +78,8 @@ def image_spec(spec: Any, *, option: str = "--size"):
                           f"{err}") from None
 
 
-def render_bytes(report_map, *, fmt: str, spec: Any, **view_and_text: Any) -> bytes:
+def render_bytes(report_map, *, fmt: str, spec: Any, view: ViewState | None = None,
+                 **text_and_events: Any) -> bytes:
     """Draw the map with :func:`mapapp.static.figure.render_figure` and return the
     file's bytes.
 
@@ -86,9 +87,10 @@ def render_bytes(report_map, *, fmt: str, spec: Any, **view_and_text: Any) -> by
     :class:`mapapp.static.presets.Preset` (whose ``page_in`` then gives a PDF its
     exact paper size).  PNG is exactly ``width_px`` x ``height_px`` with
     the DPI recorded; SVG and PDF are the same page in points.
-    ``view_and_text``: ``layers``, ``types``, ``statuses``, ``bounds``,
-    ``title``, ``subtitle``, ``theme``, ``events``, ``event_credits``, passed
-    on to ``render_figure``.
+    ``view`` is a checked :class:`mapapp.view.ViewState` (by default the
+    app's first view); ``text_and_events``: ``title``, ``subtitle``,
+    ``theme``, ``highlight``, ``events``, ``event_credits``, passed on to
+    ``render_figure``.
     """
     import matplotlib
 
@@ -98,9 +100,9 @@ def render_bytes(report_map, *, fmt: str, spec: Any, **view_and_text: Any) -> by
         raise OptionError(f"--format {fmt!r}: unknown format (choose from {', '.join(FORMATS)})")
     # The app calls this directly with what was typed into its text boxes.
     for option in ("title", "subtitle"):
-        check_title_text(view_and_text.get(option), option)
+        check_title_text(text_and_events.get(option), option)
     drawn_spec = image_spec(spec)
-    fig = render_figure(report_map, spec=drawn_spec, **view_and_text)
+    fig = render_figure(report_map, spec=drawn_spec, view=view, **text_and_events)
     try:
         page_in = getattr(spec, "page_in", None)
         if fmt == "pdf" and page_in:
@@ -115,29 +117,17 @@ def render_bytes(report_map, *, fmt: str, spec: Any, **view_and_text: Any) -> by
         fig.clear()  # a Figure not made by pyplot is freed with its last reference
 
 
-def _checked_view(report_map, *, theme, layers, types, statuses, bounds) -> dict[str, Any]:
-    """Theme, filters and bounds checked, as keyword arguments for rendering."""
-    check_theme(theme)
-    return {"theme": theme,
-            "layers": check_view(report_map, layers=layers, types=types, statuses=statuses),
-            "types": None if types is None else tuple(types),
-            "statuses": None if statuses is None else tuple(statuses),
-            "bounds": None if bounds is None else check_bounds(bounds)}
-
-
 def export_image(report_map, output: str | os.PathLike[str], *, fmt: str | None = None,
                  preset: str | None = None, size: str | None = None, dpi: float | None = None,
                  overwrite: bool = False, title: str | None = None, subtitle: str | None = None,
-                 theme: str = "light", layers: Iterable[str] | None = None,
-                 types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
-                 bounds: Bounds | None = None, events=None,
+                 theme: str = "light", view: ViewState | None = None, events=None,
                  event_credits: Iterable[str] = ()) -> Path:
     """Draw the map into ``output`` (PNG, SVG or PDF) and return its path.
 
     The format comes from ``fmt`` or the suffix (they must agree; a name
     without a suffix gets ``.fmt``).  The size from ``preset`` or ``size``
-    (see :func:`mapapp.static.presets.resolve_spec`); ``layers=None`` draws the
-    app's first view (:data:`mapapp.view.DEFAULT_LAYERS`).  Raises
+    (see :func:`mapapp.static.presets.resolve_spec`).  ``view`` is a checked
+    :class:`mapapp.view.ViewState` (by default the app's first view).  Raises
     :class:`OptionError` for a bad option or an existing output without
     ``overwrite``, :class:`OutputError` when the folder is missing or not
     writable; in either case, and when drawing fails, nothing is written.
@@ -150,11 +140,12 @@ def export_image(report_map, output: str | os.PathLike[str], *, fmt: str | None 
     fmt = format_for(output, fmt)
     spec = resolve_spec(preset=preset, size=size, dpi=dpi)
     image_spec(spec, option="--size" if size is not None else "--preset/--dpi")
-    view = _checked_view(report_map, theme=theme, layers=layers, types=types, statuses=statuses,
-                         bounds=bounds)
+    check_theme(theme)
+    view = as_view(view)  # the view was checked when it was made
     check_output(output, overwrite=overwrite)
-    data = render_bytes(report_map, fmt=fmt, spec=spec, title=title, subtitle=subtitle,
-                        events=events, event_credits=tuple(event_credits), **view)
+    data = render_bytes(report_map, fmt=fmt, spec=spec, view=view, title=title,
+                        subtitle=subtitle, theme=theme, events=events,
+                        event_credits=tuple(event_credits))
     return write_output(output, data, overwrite=overwrite)
 
 
@@ -168,9 +159,7 @@ def export_presets(report_map, out_dir: str | os.PathLike[str], *, fmt: str = "p
                    progress: Progress | None = None, stem: str = "map",
                    dpi: float | None = None, title: str | None = None,
                    subtitle: str | None = None, theme: str = "light",
-                   layers: Iterable[str] | None = None, types: Iterable[str] | None = None,
-                   statuses: Iterable[str] | None = None,
-                   bounds: Bounds | None = None) -> list[Path]:
+                   view: ViewState | None = None) -> list[Path]:
     """One file per preset (all of them by default) in ``out_dir``, named
     ``<stem>-<preset>.<fmt>``; ``progress(done, total, path)`` after each.
 
@@ -192,8 +181,8 @@ def export_presets(report_map, out_dir: str | os.PathLike[str], *, fmt: str = "p
     specs = [resolve_spec(preset=name, dpi=dpi) for name in names]
     for spec in specs:
         image_spec(spec, option=f"--preset {spec.name} at --dpi")
-    view = _checked_view(report_map, theme=theme, layers=layers, types=types, statuses=statuses,
-                         bounds=bounds)
+    check_theme(theme)
+    view = as_view(view)  # the view was checked when it was made
     out_dir = Path(out_dir)
     try:  # a new folder for a batch is what the user asked for
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -204,7 +193,8 @@ def export_presets(report_map, out_dir: str | os.PathLike[str], *, fmt: str = "p
                for spec in specs]
     written: list[Path] = []
     for spec, target in zip(specs, targets):
-        data = render_bytes(report_map, fmt=fmt, spec=spec, title=title, subtitle=subtitle, **view)
+        data = render_bytes(report_map, fmt=fmt, spec=spec, view=view, title=title,
+                            subtitle=subtitle, theme=theme)
         written.append(write_output(target, data, overwrite=overwrite))
         if progress is not None:
             progress(len(written), len(targets), target)

@@ -35,10 +35,10 @@ from mapapp.errors import OptionError
 from mapapp.geo import basemap
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUSES, ReportMap
 from mapapp.model.describe import type_label
-from mapapp.model.filters import filter_features, geometry_kind
+from mapapp.model.filters import geometry_kind
 from mapapp.static.figtext import add_text, text_width
 from mapapp.static.presets import MAX_SIDE_PX
-from mapapp.view import INITIAL_BOUNDS, view_problem
+from mapapp.view import INITIAL_BOUNDS, ViewState, as_view
 
 THEMES: tuple[str, ...] = ("light", "dark")
 
@@ -176,18 +176,9 @@ def as_of_note(report_map: ReportMap) -> str:
 # Projection and view
 
 
-def _check_bounds(bounds) -> tuple[float, float, float, float]:
-    """``((south, west), (north, east))`` -> ``(west, south, east, north)``."""
-    if bounds is None:
-        bounds = INITIAL_BOUNDS
-    try:
-        (south, west), (north, east) = bounds
-        south, west, north, east = (float(v) for v in (south, west, north, east))
-    except (TypeError, ValueError, OverflowError) as err:
-        raise OptionError(f"bounds must be ((south, west), (north, east)) in degrees, not {bounds!r}") from err
-    problem = view_problem(south, west, north, east)
-    if problem:
-        raise OptionError(f"bounds {problem}, not {bounds!r}")
+def _box(view: ViewState) -> tuple[float, float, float, float]:
+    """The view's frame (already checked) as ``(west, south, east, north)``."""
+    (south, west), (north, east) = view.bounds or INITIAL_BOUNDS
     return west, south, east, north
 
 
@@ -317,19 +308,18 @@ class _Shown:
     geom: Any  # projected
 
 
-def _shown(report_map: ReportMap, box, crs: str, *, layers, types, statuses) -> list[_Shown]:
+def _shown(report_map: ReportMap, box, crs: str, view: ViewState) -> list[_Shown]:
     """Filtered features with a geometry inside the view box, projected.
 
     Points count when they lie inside ``box`` (the bounds asked for); lines
     and areas when they cross it.  The image may show more country around
     the box (it fills the frame), as context only.
     """
-    features = filter_features(report_map.features, layers=layers, types=types, statuses=statuses)
-    view = shapely.box(*box)
+    frame = shapely.box(*box)
     out = []
-    for feature in features:
+    for feature in view.visible(report_map):
         kind = geometry_kind(feature.geometry)
-        if kind is None or not view.intersects(feature.geometry):
+        if kind is None or not frame.intersects(feature.geometry):
             continue
         out.append(_Shown(feature, kind, _project(feature.geometry, crs)))
     layer_rank = {layer: i for i, layer in enumerate(LAYERS)}
@@ -356,18 +346,17 @@ def _legend_sections(shown: list[_Shown]) -> list[tuple[str, list[tuple[str, str
     return sections
 
 
-def legend_entries(report_map: ReportMap, *, layers: Iterable[str] | None = None,
-                   types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
-                   bounds=None) -> list[str]:
-    """The legend labels :func:`render_figure` shows for the same options,
+def legend_entries(report_map: ReportMap, view: ViewState | None = None) -> list[str]:
+    """The legend labels :func:`render_figure` shows for the same view,
     in order: feature types layer by layer, then marker statuses.
 
     >>> from mapapp.sources.report_folder import load_report_map
-    >>> legend_entries(load_report_map(), layers=["strikes"])
+    >>> legend_entries(load_report_map(), ViewState(layers=("strikes",)))
     ['Missile strike', 'Explosion', 'Reported', 'Unclear']
     """
-    box = _check_bounds(bounds)
-    shown = _shown(report_map, box, _view_crs(box), layers=layers, types=types, statuses=statuses)
+    view = as_view(view)
+    box = _box(view)
+    shown = _shown(report_map, box, _view_crs(box), view)
     return [label for _, rows in _legend_sections(shown) for _, _, label in rows]
 
 
@@ -657,17 +646,16 @@ def _bbox_tuple(bb) -> tuple[float, float, float, float]:
 # The figure
 
 
-def render_figure(report_map: ReportMap, *, spec: ImageSpec, layers: Iterable[str] | None = None,
-                  types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
-                  bounds=None, title: str | None = None, subtitle: str | None = None,
+def render_figure(report_map: ReportMap, *, spec: ImageSpec, view: ViewState | None = None,
+                  title: str | None = None, subtitle: str | None = None,
                   theme: str = "light", highlight: Iterable[str] = (), events=None,
                   event_credits: Iterable[str] = ()):
     """The map as a ``matplotlib.figure.Figure`` of exactly ``spec``'s pixels.
 
-    ``layers``, ``types``, ``statuses`` filter as on the web map
-    (:func:`mapapp.model.filters.filter_features`); ``bounds`` is the
-    ``((south, west), (north, east))`` view, by default the web map's first
-    view, widened to the map's shape; ``title``/``subtitle`` default to
+    ``view`` (a checked :class:`mapapp.view.ViewState`, by default the app's
+    first view) chooses the layers, types and statuses drawn and frames the
+    map on its bounds (by default the web map's first view), widened to the
+    map's shape; ``title``/``subtitle`` default to
     :func:`default_title` and :func:`default_subtitle` ("" for none).
     ``highlight`` names feature ids to stand out (a story step's subject):
     points get a wide ring under their symbol, lines and areas a wide
@@ -675,18 +663,19 @@ def render_figure(report_map: ReportMap, *, spec: ImageSpec, layers: Iterable[st
     :mod:`mapapp.model.events`) are drawn as one collection of dots
     coloured by type, and ``event_credits`` (who published them, under
     which licence) join the credit line.
-    Raises :class:`OptionError` for an unknown theme, layer, type, status
-    or highlighted feature id, bad bounds, or a title or subtitle too long
+    Raises :class:`OptionError` for an unknown theme or highlighted feature
+    id, a ``view`` that is not a ViewState, or a title or subtitle too long
     for the image.
     """
     if not isinstance(spec, ImageSpec):
         raise OptionError(f"spec must be an ImageSpec, not {type(spec).__name__}")
     if theme not in THEMES:
         raise OptionError(f"unknown theme {theme!r} (choose from {', '.join(THEMES)})")
-    box = _check_bounds(bounds)
+    view = as_view(view)  # checked when it was made: nothing to check again
+    box = _box(view)
     highlighted = _check_highlight(report_map, highlight)
     crs = _view_crs(box)
-    shown = _shown(report_map, box, crs, layers=layers, types=types, statuses=statuses)
+    shown = _shown(report_map, box, crs, view)
     title = default_title(report_map) if title is None else str(title)
     subtitle = default_subtitle(report_map) if subtitle is None else str(subtitle)
     return _Renderer(report_map, spec, theme, box, crs, shown, title, subtitle, highlighted,

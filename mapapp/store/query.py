@@ -29,8 +29,14 @@ class EventFilter:
     statuses: tuple[str, ...] | None = None
 
     def __post_init__(self):
-        if self.start and self.end and self.end < self.start:
-            raise OptionError(f"--to {self.end} is before --from {self.start}")
+        check_date_range(self.start, self.end)
+
+
+def check_date_range(start: dt.date | None, end: dt.date | None) -> None:
+    """An OptionError naming ``--to`` and ``--from`` when the range ends
+    before it starts (an open end is fine).  Shared with the view."""
+    if start and end and end < start:
+        raise OptionError(f"--to {end} is before --from {start}")
 
 
 def select(events: Any, wanted: EventFilter) -> Any:

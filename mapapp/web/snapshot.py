@@ -21,7 +21,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 from mapapp.errors import AssetError, MapAppError, OptionError
 from mapapp.files import check_output, write_output
 from mapapp.static.presets import resolve_spec
-from mapapp.view import Bounds, check_bounds, check_view
+from mapapp.view import ViewState, as_view
 
 BROWSER_ENV = "MAPAPP_CHROMIUM"
 DEFAULT_BROWSER = Path("/usr/bin/chromium")
@@ -116,16 +116,16 @@ def _sync_playwright():
     return sync_playwright
 
 
-def page_html(report_map, *, layers: Iterable[str] | None = None,
-              types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
-              bounds: Bounds | None = None) -> str:
-    """The self-contained offline page the snapshot photographs."""
+def page_html(report_map, view: ViewState | None = None) -> str:
+    """The self-contained offline page the snapshot photographs, opened on
+    the ``view``'s bounds (by default the app's first view)."""
     from mapapp.view import INITIAL_BOUNDS
     from mapapp.web.map import build_map, render_html
 
-    folium_map = build_map(report_map, layers=layers, types=types, statuses=statuses,
-                           basemap="offline", inline_assets=True, height="100%",
-                           bounds=bounds or INITIAL_BOUNDS)
+    view = as_view(view)
+    folium_map = build_map(report_map, **view.feature_filter(), basemap="offline",
+                           inline_assets=True, height="100%",
+                           bounds=view.bounds or INITIAL_BOUNDS)
     return render_html(folium_map)
 
 
@@ -150,26 +150,26 @@ def _exact_png(shot: bytes, width_px: int, height_px: int, dpi: float) -> bytes:
         return out.getvalue()
 
 
-def capture(report_map, *, spec: Any, layers: Iterable[str] | None = None,
-            types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
-            bounds: Bounds | None = None, browser: str | os.PathLike[str] | None = None,
+def capture(report_map, *, spec: Any, view: ViewState | None = None,
+            browser: str | os.PathLike[str] | None = None,
             timeout_s: float = 30.0) -> Snapshot:
     """Photograph the web map at ``spec.width_px`` x ``spec.height_px``.
 
     ``spec`` has ``width_px``, ``height_px`` and ``dpi`` (a
     :class:`mapapp.static.presets.Preset` or :class:`mapapp.static.figure.ImageSpec`);
     at 100 dpi one CSS pixel is one image pixel, at 200 dpi the page is
-    drawn at twice the density.  ``layers=None`` is the app's first view.
+    drawn at twice the density.  ``view`` is a checked
+    :class:`mapapp.view.ViewState` (by default the app's first view).
     """
     start = time.perf_counter()
-    chosen = check_view(report_map, layers=layers, types=types, statuses=statuses)
-    bounds = None if bounds is None else check_bounds(bounds)
+    view = as_view(view)  # checked when it was made
+    bounds = view.bounds
     executable = find_browser(browser)
     sync_playwright = _sync_playwright()
     from playwright.sync_api import Error as PlaywrightError
 
-    html = page_html(report_map, layers=chosen, types=types, statuses=statuses, bounds=bounds)
-    drawn_layers = _drawn_layers(report_map, chosen, types, statuses)
+    html = page_html(report_map, view)
+    drawn_layers = _drawn_layers(report_map, view)
     viewport, scale = _viewport(spec.width_px, spec.height_px, spec.dpi)
     blocked: list[str] = []
     errors: list[str] = []
@@ -215,20 +215,16 @@ def capture(report_map, *, spec: Any, layers: Iterable[str] | None = None,
     return Snapshot(png, tuple(blocked), tuple(errors), time.perf_counter() - start)
 
 
-def _drawn_layers(report_map, layers, types, statuses) -> tuple[str, ...]:
+def _drawn_layers(report_map, view: ViewState) -> tuple[str, ...]:
     """Layers that have something to draw after filtering (the others
     never appear in the DOM, so there is nothing to wait for)."""
-    from mapapp.model.filters import filter_features
-
-    shown = filter_features(report_map.features, layers=layers, types=types, statuses=statuses)
-    return tuple(layer for layer in layers if any(f.layer == layer for f in shown))
+    shown = view.visible(report_map)
+    return tuple(layer for layer in view.shown_layers if any(f.layer == layer for f in shown))
 
 
 def snapshot(report_map, output: str | os.PathLike[str], *, preset: str | None = None,
              size: str | None = None, dpi: float | None = None, overwrite: bool = False,
-             layers: Iterable[str] | None = None, types: Iterable[str] | None = None,
-             statuses: Iterable[str] | None = None, bounds: Bounds | None = None,
-             browser: str | os.PathLike[str] | None = None,
+             view: ViewState | None = None, browser: str | os.PathLike[str] | None = None,
              timeout_s: float = 30.0) -> tuple[Path, Snapshot]:
     """Photograph the web map into the PNG ``output``; returns the path and
     the :class:`Snapshot` (for its refused requests and errors).
@@ -240,11 +236,8 @@ def snapshot(report_map, output: str | os.PathLike[str], *, preset: str | None =
     if output.suffix.lower() != ".png":
         raise OptionError(f"output {str(output)!r}: a snapshot is a PNG; name it .png")
     spec = resolve_spec(preset=preset, size=size, dpi=dpi)
-    check_view(report_map, layers=layers, types=types, statuses=statuses)
-    if bounds is not None:
-        bounds = check_bounds(bounds)
+    view = as_view(view)  # the view was checked when it was made
     check_output(output, overwrite=overwrite)
     find_browser(browser)  # before any work: the install hint comes first
-    shot = capture(report_map, spec=spec, layers=layers, types=types, statuses=statuses,
-                   bounds=bounds, browser=browser, timeout_s=timeout_s)
+    shot = capture(report_map, spec=spec, view=view, browser=browser, timeout_s=timeout_s)
     return write_output(output, shot.png, overwrite=overwrite), shot

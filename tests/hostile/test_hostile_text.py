@@ -240,6 +240,27 @@ def test_app_details_and_table_show_every_payload_literally(app_env, hostile, ho
 
 
 LINK_KEYS = ("layers", "types", "status", "basemap", "feature")
+# Every key a link may hold (the app test above leaves the event sets' out:
+# a folder without them ignores them the same way).
+VIEW_KEYS = LINK_KEYS + ("sources", "from", "to")
+
+
+@pytest.mark.parametrize("mixed", [False, True], ids=["alone", "mixed"])
+def test_a_link_full_of_payload_makes_a_view_without_raising(mixed):
+    from mapapp.view import ViewState, from_query
+
+    for payload in PAYLOADS:
+        text = payload["text"]
+        if mixed:  # a payload among real names, and in a list of repeats
+            text = f"strikes,{text},confirmed,2022-11-15"
+        for query in ({key: text for key in VIEW_KEYS},
+                      {key: [text, text] for key in VIEW_KEYS}):
+            view, notes = from_query(query, feature_ids={"strike-kyiv"},
+                                     source_names=("acled",))
+            assert isinstance(view, ViewState) and all(isinstance(n, str) for n in notes)
+            # What the link made is a view the constructor accepts as it is.
+            fields = {f: getattr(view, f) for f in view.__dataclass_fields__}
+            assert ViewState(**fields) == view, payload["id"]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=[p["id"] for p in PAYLOADS])
