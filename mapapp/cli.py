@@ -18,8 +18,13 @@ from mapapp.sources.report_folder import DATA_DIR, GEOCACHE_DIR
 
 
 def _report_map(args):
-    """The report map from the command's ``--data-dir`` and ``--cache-dir``."""
+    """The report map from the command's ``--data-dir`` and ``--cache-dir``;
+    an empty one for a folder of imported sets without a report."""
+    from mapapp.model import ReportMap
     from mapapp.sources.report_folder import load_report_map
+    from mapapp.store.catalogue import report_source
+    if report_source(Path(args.data_dir)) is None:
+        return ReportMap.empty()
     return load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
 
 
@@ -330,9 +335,23 @@ def _export(args) -> int:
         return _html(args)
     dpi = None if args.dpi is None else check_dpi(args.dpi)
     names = _image_sources(args) if (args.date_from or args.date_to or only_report) else ()
+    from mapapp.cli_areas import area_sources, control_map
+    areas = area_sources(Path(args.data_dir), names)
+    if len(areas) > 1:
+        raise OptionError(f"--source: one control map at a time in an image ({', '.join(areas)})")
+    names = tuple(n for n in names if n not in areas)
     view = _view(args, sources=names)
     text = {"title": args.title, "subtitle": args.subtitle, "theme": args.theme}
     events = _image_events(args, view) if names else {}
+    report_map = _report_map(args)
+    if args.title is None and not report_map.has_report:  # nothing else to call the image
+        from mapapp.store.catalogue import get_source
+        text["title"] = " · ".join(get_source(Path(args.data_dir), n).title for n in areas + names)
+    if areas:
+        report_map, credit = control_map(Path(args.data_dir), areas[0], report_map,
+                                         view.event_filter().end)
+        events = {"events": events.get("events"),
+                  "event_credits": [*events.get("event_credits", ()), credit]}
     if args.all_presets and events:
         raise OptionError("--all-presets draws the report; export one image of event sets "
                           "at a time (--preset)")
@@ -344,7 +363,6 @@ def _export(args) -> int:
                                   "(files are named after the presets, in --out-dir)")
         if args.out_dir is None:
             raise OptionError("--all-presets needs --out-dir FOLDER")
-        report_map = _report_map(args)
         bar = ProgressBar()
         bar.start(len(PRESETS))
         paths = export_presets(report_map, args.out_dir, fmt=args.format or "png",
@@ -357,7 +375,6 @@ def _export(args) -> int:
     if args.out_dir is not None:
         raise OptionError("--out-dir goes with --all-presets; use --output for one file")
     spec = resolve_spec(preset=args.preset, size=args.size, dpi=dpi)
-    report_map = _report_map(args)
     path = export_image(report_map, args.output, fmt=args.format, preset=args.preset,
                         size=args.size, dpi=dpi, overwrite=args.overwrite, view=view, **text,
                         **events)

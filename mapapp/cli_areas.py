@@ -98,6 +98,26 @@ def export_areas(data_dir: Path, names: tuple[str, ...], start: dt.date | None,
                             crs="EPSG:4326")
 
 
+def control_map(data_dir: Path, name: str, report_map: Any,
+                day: dt.date | None) -> tuple[Any, str]:
+    """``report_map`` with the control map ``name`` in force on ``day`` (the
+    latest snapshot when ``day`` is None) in place of its own areas and
+    line, and the credit line that says whose map it is and of when."""
+    from mapapp.sources.control_maps import snapshot_features, with_control_map
+    from mapapp.store.catalogue import get_source
+    from mapapp.store.snapshots import in_force
+
+    source = get_source(data_dir, name)
+    found = in_force(data_dir, name, day or dt.date.fromisoformat(source.last_date))
+    if found is None:
+        raise OptionError(f"source {name!r} has no snapshot on or before {day} (its first is "
+                          f"{source.first_date})")
+    shown, areas = found
+    credit = (f"Control areas: {source.title} ({source.publisher}; {source.licence}), "
+              f"as of {shown}")
+    return with_control_map(report_map, snapshot_features(source, shown, areas), shown), credit
+
+
 def compare_areas(args) -> int:
     """``compare-areas A B --date D``: how far two control maps of one date agree."""
     from mapapp.geo import gazetteer

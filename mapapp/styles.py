@@ -118,6 +118,14 @@ AREA_STYLES: dict[str, dict[str, Any]] = {
     "russian_held": {"color": PALETTE["vermilion"], "weight": 1.5, "opacity": 0.9, "dashArray": None,
                      "fillColor": PALETTE["vermilion"], "fillOpacity": 0.55,
                      "pattern": "mapapp-hatch-russian_held", "label": "Russian-held"},
+    # Control maps' own categories: held before 2022 a darker, solid fill (no
+    # hatching: it is not this war's change), contested a grey wash.
+    "held_before_2022": {"color": PALETTE["vermilion"], "weight": 1.0, "opacity": 0.9,
+                         "dashArray": None, "fillColor": "#8c2d04", "fillOpacity": 0.45,
+                         "pattern": None, "label": "Russian-held before 2022"},
+    "contested": {"color": "#555555", "weight": 1.5, "opacity": 0.9, "dashArray": "4 3",
+                  "fillColor": "#999999", "fillOpacity": 0.35, "pattern": None,
+                  "label": "Unknown or contested"},
     "returned_to_ukraine": {"color": PALETTE["blue"], "weight": 2.5, "opacity": 0.9, "dashArray": "7 5",
                             "fillColor": PALETTE["sky_blue"], "fillOpacity": 0.3,
                             "pattern": None, "label": "Returned to Ukraine"},

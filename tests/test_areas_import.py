@@ -329,3 +329,26 @@ def test_bad_area_imports_write_nothing(tmp_path, capsys, argv, words):
     assert main(["import", str(path), *argv, "--data-dir", str(data)]) == 2
     assert words in capsys.readouterr().err
     assert not data.exists()
+
+
+def test_an_image_shows_the_control_map_in_force_with_its_date_and_source(tmp_path, capsys):
+    from mapapp.cli import main
+
+    data = tmp_path / "data"  # no report here: the control map alone
+    for day, pieces in (("2022-11-01", [({"category": "occupied"}, EAST.union(WEST))]),
+                        ("2022-11-15", [({"category": "occupied"}, EAST),
+                                        ({"category": "returned"}, WEST)])):
+        path = geojson(tmp_path / f"{day}.geojson", pieces)
+        assert main(["import", str(path), "--format", "areas", "--date", day, "--source",
+                     "drawn", "--title", "Drawn map", "--publisher", "Tests", "--licence",
+                     "CC0", "--data-dir", str(data)]) == 0
+    image = tmp_path / "map.svg"
+    assert main(["export", "--source", "drawn", "--to", "2022-11-10", "--format", "svg",
+                 "--preset", "social", "-o", str(image), "--data-dir", str(data)]) == 0, \
+        capsys.readouterr().err
+    svg = image.read_text(encoding="utf-8")
+    assert "Control areas: Drawn map (Tests; CC0), as of 2022-11-01" in svg
+    assert "Russian-held" in svg and "Returned to Ukraine" not in svg  # the 1 November map
+    assert main(["export", "--source", "drawn", "--to", "2022-10-01", "--format", "svg",
+                 "-o", str(tmp_path / "early.svg"), "--data-dir", str(data)]) == 2
+    assert "no snapshot on or before 2022-10-01" in capsys.readouterr().err

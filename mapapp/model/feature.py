@@ -41,9 +41,16 @@ class Citation:
     paragraphs: tuple[int, ...]
 
     def text(self) -> str:
+        """
+        >>> Citation("ISW", "Control of terrain", "2022-11-15", ()).text()
+        'ISW, “Control of terrain”, 2022-11-15'
+        """
+        base = f"{self.publisher}, “{self.headline}”, {self.date}"
+        if not self.paragraphs:  # a map cites no paragraphs
+            return base
         paras = ", ".join(str(p) for p in self.paragraphs)
         label = "para." if len(self.paragraphs) == 1 else "paras."
-        return f"{self.publisher}, “{self.headline}”, {self.date}, {label} {paras}"
+        return f"{base}, {label} {paras}"
 
 
 @dataclass(frozen=True)

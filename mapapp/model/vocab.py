@@ -20,7 +20,7 @@ LAYER_LABELS: dict[str, str] = {
 LAYER_TYPES: dict[str, tuple[str, ...]] = {
     "strikes": ("missile_strike", "explosion", "strike_wave"),
     "front_lines": ("front_line", "former_front_line"),
-    "control_areas": ("russian_held", "returned_to_ukraine"),
+    "control_areas": ("russian_held", "held_before_2022", "contested", "returned_to_ukraine"),
     "places": ("city", "town", "village", "region", "river"),
     "mentions": ("meeting", "statement", "country"),
 }

@@ -164,7 +164,8 @@ def credit_parts(report_map: ReportMap) -> list[str]:
     report = report_map.report
     source = ", ".join(p for p in (report.publisher, f"“{report.headline}”" if report.headline else "",
                                    report.date) if p)
-    return [f"Source: {source}", "Basemap: Natural Earth", "Geocoding: GeoNames", "Map: mapapp"]
+    cited = [f"Source: {source}"] if report_map.has_report else []  # imported sets credit themselves
+    return [*cited, "Basemap: Natural Earth", "Geocoding: GeoNames", "Map: mapapp"]
 
 
 def as_of_note(report_map: ReportMap) -> str:
@@ -677,7 +678,13 @@ def render_figure(report_map: ReportMap, *, spec: ImageSpec, view: ViewState | N
     crs = _view_crs(box)
     shown = _shown(report_map, box, crs, view)
     title = default_title(report_map) if title is None else str(title)
-    subtitle = default_subtitle(report_map) if subtitle is None else str(subtitle)
+    if subtitle is None:
+        subtitle = default_subtitle(report_map)
+        if events is not None and len(events):  # the events' own dates, apart from the report's
+            first, last = events["date_start"].min(), events["date_end"].max()
+            subtitle = " · ".join(p for p in (subtitle, f"events {first:%Y-%m-%d} to "
+                                                        f"{last:%Y-%m-%d}") if p)
+    subtitle = str(subtitle)
     return _Renderer(report_map, spec, theme, box, crs, shown, title, subtitle, highlighted,
                      events=events, event_credits=list(event_credits)).draw()
 

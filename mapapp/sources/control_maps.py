@@ -1,0 +1,66 @@
+"""A control map's snapshot as map features, in place of the report's own.
+
+A snapshot (see :mod:`mapapp.store.snapshots`) becomes features of the
+report's ``control_areas`` and ``front_lines`` layers, so the web map, the
+details panel, the tables and the static exports draw and describe it as
+they do the report's: each feature names its source, the day it shows, the
+layer and feature number in the imported file, and its status "assessed"
+(a published control map is an analyst's assessment).  The report's own
+hand-drawn line and areas are the fallback when no control map is chosen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from typing import Any
+
+from mapapp.model import Citation, Feature, Location, ReportMap
+from mapapp.model.vocab import AREA_CATEGORIES, FRONT_LINE_CATEGORY
+
+# A control map's categories as the map's feature types.
+CATEGORY_TYPES: dict[str, str] = {
+    "occupied": "russian_held",
+    "occupied_before_2022": "held_before_2022",
+    "unknown": "contested",
+    "returned": "returned_to_ukraine",
+    FRONT_LINE_CATEGORY: "front_line",
+}
+# The report's features a control map stands in for: its areas and its
+# current line (a former line is history the report tells, and stays).
+REPLACED_TYPES = ("russian_held", "returned_to_ukraine", "front_line")
+
+
+def snapshot_features(source: Any, day: dt.date, areas: Any) -> tuple[Feature, ...]:
+    """The snapshot ``areas`` of area source ``source`` (a catalogue entry)
+    dated ``day``, as features.  A control map has tens of features, so one
+    object each is fine here (events are never made into features)."""
+    stem = "map-" + re.sub(r"[^a-z0-9]+", "-", source.name.lower()).strip("-")
+    citation = Citation(publisher=source.publisher, headline=source.title,
+                        date=day.isoformat(), paragraphs=())
+    features = []
+    for n, row in enumerate(areas.itertuples(index=False), 1):
+        type_ = CATEGORY_TYPES[row.category]
+        line = type_ == "front_line"
+        what = "The front line" if line else AREA_CATEGORIES[row.category]
+        name = str(row.name or "").strip() or what
+        location = Location(method="cited", source=f"control map {source.name}",
+                            precision="approximate",
+                            note=f"feature {row.feature} of layer “{row.layer}” in {source.file or 'the imported file'}"
+                                 f"; licence: {source.licence}")
+        features.append(Feature(
+            id=f"{stem}-{day.isoformat()}-{n}", layer="front_lines" if line else "control_areas",
+            type=type_, name=name, status="assessed", event_date=day.isoformat(),
+            report_date=day.isoformat(), citation=citation, location=location,
+            summary=f"{what}, as {source.publisher} mapped it for {day.isoformat()}.",
+            geometry=row.geometry, approximate=True, as_of=day.isoformat()))
+    return tuple(features)
+
+
+def with_control_map(report_map: ReportMap, features: tuple[Feature, ...],
+                     day: dt.date) -> ReportMap:
+    """``report_map`` with ``features`` (a snapshot's) in place of its own
+    control areas and current front line, and the situation dated ``day``."""
+    kept = tuple(f for f in report_map.features if f.type not in REPLACED_TYPES)
+    return replace(report_map, features=kept + features, front_line_as_of=day.isoformat())
