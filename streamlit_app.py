@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app import text
+from app import control_maps, text
 from mapapp import styles
 from mapapp.classroom.bundle import render_bundle
 from mapapp.classroom.handout import render_handout
@@ -220,7 +220,8 @@ def get_map(report_map, view: ViewState, url: str | None = None, event_types=())
 
 
 def init_widgets_from_link(query: dict, feature_ids: set[str],
-                           source_names: tuple[str, ...] = (), *, every_set: bool = False) -> None:
+                           source_names: tuple[str, ...] = (), *, every_set: bool = False,
+                           area_names: tuple[str, ...] = ()) -> None:
     """Seed widget state from the URL once per session; later the widgets lead.
 
     What the link held that we ignored is kept until the reader dismisses
@@ -229,7 +230,8 @@ def init_widgets_from_link(query: dict, feature_ids: set[str],
     """
     if st.session_state.get("_seeded"):
         return
-    view, notes = from_query(query, feature_ids=feature_ids, source_names=source_names)
+    view, notes = from_query(query, feature_ids=feature_ids, source_names=source_names,
+                             area_names=area_names)
     st.session_state["_link_notes"] = notes
     for layer in LAYERS:
         st.session_state[f"layer_{layer}"] = layer in view.shown_layers
@@ -240,6 +242,7 @@ def init_widgets_from_link(query: dict, feature_ids: set[str],
     # With no report, a map of no set would be empty: all of them, unless the link chose.
     st.session_state["sources"] = list(view.sources or (source_names if every_set else ()))
     st.session_state["_link_dates"] = (view.start, view.end)
+    st.session_state["areas"] = view.areas
     st.session_state["_seeded"] = True
 
 
@@ -263,11 +266,12 @@ def show_link_notes() -> None:
         st.button("Dismiss", key="link_notes_dismiss", on_click=dismiss_link_notes)
 
 
-def sidebar_view(source_names: tuple[str, ...] = (), *,
-                 report: bool = True) -> tuple[ViewState, object]:
-    """The view the sidebar's widgets set, and a place under the event sets
-    for their date range (drawn once the sets are loaded).  Without a
-    ``report``, its layers, filters and lesson are left out."""
+def sidebar_view(source_names: tuple[str, ...] = (), *, report: bool = True,
+                 area_names: tuple[str, ...] = ()) -> tuple[ViewState, object, object]:
+    """The view the sidebar's widgets set, a place under the event sets for
+    their date range and one under the control map for its date (drawn
+    once they are loaded).  Without a ``report``, its layers, filters and
+    lesson are left out."""
     sb = st.sidebar
     sources: tuple[str, ...] = ()
     dates_box = None
@@ -278,11 +282,12 @@ def sidebar_view(source_names: tuple[str, ...] = (), *,
                                      "the report's own layers stay below.")
         sources = tuple(n for n in source_names if n in chosen)
         dates_box = sb.container()
+    areas, map_box = control_maps.choose(sb, area_names)
     if not report:
         sb.header("Basemap")
         basemap = sb.radio("Basemap", list(BASEMAPS), key="basemap",
                            format_func=BASEMAPS.get, label_visibility="collapsed")
-        return ViewState(basemap=basemap, sources=sources), dates_box
+        return ViewState(basemap=basemap, sources=sources, areas=areas), dates_box, map_box
     sb.header("Layers")
     layers = tuple(layer for layer in LAYERS
                    if sb.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
@@ -306,7 +311,7 @@ def sidebar_view(source_names: tuple[str, ...] = (), *,
                "so a copied link reopens this view.")
     return ViewState(layers=layers, types=tuple(t for t in ALL_TYPES if t in types),
                      statuses=tuple(s for s in STATUSES if s in statuses), basemap=basemap,
-                     sources=sources), dates_box
+                     sources=sources, areas=areas), dates_box, map_box
 
 
 def clicked_feature_id(result: dict | None) -> str:
@@ -398,7 +403,8 @@ def export_files(_report_map, version: tuple, fmt: str, preset: str, title: str,
 
 
 def show_export_panel(report_map, version: tuple, view: ViewState, bounds, events=None,
-                      data_dir: str = "", events_version: tuple = ()) -> None:
+                      data_dir: str = "", events_version: tuple = (),
+                      area_credit: str = "") -> None:
     """Format, size, title: a publishable image of exactly this view, framed
     on the map's extent ``bounds``."""
     with st.expander("Export a publishable image (PNG, SVG, PDF)"):
@@ -409,9 +415,10 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds, event
         preset = middle.selectbox("Size", list(PRESETS), key="export_preset",
                                   format_func=lambda name: PRESETS[name].label)
         theme = right.radio("Theme", THEMES, key="export_theme", horizontal=True)
+        named = [get_source(Path(data_dir), n).title
+                 for n in ((view.areas,) if view.areas else ()) + view.sources]
         title = st.text_input("Title", key="export_title",
-                              value=default_title(report_map) or "Events: " + ", ".join(
-                                  get_source(Path(data_dir), n).title for n in view.sources))
+                              value=default_title(report_map) or " · ".join(named))
         subtitle = st.text_input("Subtitle", value=default_subtitle(report_map),
                                  key="export_subtitle")
         settings = (fmt, preset, title, subtitle, theme, view, bounds)
@@ -425,6 +432,7 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds, event
                     "press “Make image” again to update it.")
         credits = tuple(f"Events: {s.title} ({s.publisher}; {s.licence})"
                         for s in (get_source(Path(data_dir), n) for n in made[5].sources))
+        credits += (area_credit,) if area_credit else ()
         try:
             # An extent no image can frame (the far north) is refused here.
             framed = replace(made[5], bounds=made[6])
@@ -479,7 +487,8 @@ def explorer_keys() -> list[str]:
     """The session keys of the explorer's view: widgets Streamlit forgets
     while Present mode does not draw them."""
     return ([f"layer_{layer}" for layer in LAYERS]
-            + ["types", "statuses", "basemap", "sources", "dates", "selected"])
+            + ["types", "statuses", "basemap", "sources", "dates", "selected", "areas",
+               "map_date"])
 
 
 def start_presenting() -> None:
@@ -610,19 +619,21 @@ def main() -> None:
             return
         st.session_state["mode"] = "explore"
 
-    ids = {f.id for f in report_map.features}
     try:
-        source_names = tuple(s.name for s in list_sources(Path(data_dir)) if s.kind != "report")
+        catalogue = [s for s in list_sources(Path(data_dir)) if s.kind != "report"]
     except MapAppError as err:
         text.problem("The catalogue of event sets could not be read.", str(err), key="catalogue")
-        source_names = ()
-    init_widgets_from_link(st.query_params.to_dict(), ids, source_names,
-                           every_set=not report_map.has_report)
-    show_link_notes()
-
-    show_header(report_map, source_names)
-    view, dates_box = sidebar_view(source_names, report=report_map.has_report)
-    visible = view.visible(report_map)
+        catalogue = []
+    source_names = tuple(s.name for s in catalogue if s.kind != "areas")
+    area_names = tuple(s.name for s in catalogue if s.kind == "areas")
+    # A link may name a feature of a control map: those ids are only known
+    # once the map is drawn, so such a link's feature is checked below.
+    link = st.query_params.to_dict()
+    init_widgets_from_link(link, None if link.get("areas") else
+                           {f.id for f in report_map.features}, source_names,
+                           every_set=not report_map.has_report, area_names=area_names)
+    view, dates_box, map_box = sidebar_view(source_names, report=report_map.has_report,
+                                            area_names=area_names)
     events = shown = wanted = url = None
     key: tuple = ()
     if view.sources:
@@ -640,6 +651,21 @@ def main() -> None:
         lo, hi = event_span(events)
         view = replace(view, start="" if wanted.start == lo else f"{wanted.start}",
                        end="" if wanted.end == hi else f"{wanted.end}")
+    map_day = (control_maps.snapshot_day(map_box, data_dir, view.areas,
+                                         wanted.end if wanted else None)
+               if view.areas else None)
+    report_map, area_credit = control_maps.apply(report_map, data_dir, view.areas, map_day)
+    ids = {f.id for f in report_map.features}
+    if st.session_state.get("selected") and st.session_state["selected"] not in ids:
+        if not st.session_state.get("_link_feature_checked"):  # from the link: say so
+            st.session_state["_link_notes"] = [
+                *st.session_state.get("_link_notes", []),
+                f"Ignored unknown feature in the link: {st.session_state['selected']}"]
+        st.session_state["selected"] = None  # or a feature of a control map no longer shown
+    st.session_state["_link_feature_checked"] = True
+    show_link_notes()
+    show_header(report_map, source_names)
+    visible = view.visible(report_map)
 
     map_col, detail_col = st.columns([2, 1])
     with map_col:
@@ -665,6 +691,9 @@ def main() -> None:
         if not (shown is not None and note_event_click(result, shown)) and \
                 note_click(clicked_feature_id(result), ids):
             st.session_state["details"] = "feature"
+        if area_credit:
+            text.caption(area_credit + ". Assessed by its publisher; the report's own line "
+                         "and areas are under “The report's own”.", key="areas")
         if report_map.has_report:
             st.caption(f"{len(visible)} of {len(report_map.features)} features shown.")
         if shown is not None:
@@ -681,9 +710,12 @@ def main() -> None:
     # Python-side content bounds: those mean nothing to the reader.
     bounds = bounds_from_leaflet((result or {}).get("bounds"),
                                  ignore=folium_map.get_bounds()) or INITIAL_BOUNDS
-    show_export_panel(report_map, version, view, bounds,
+    show_export_panel(report_map, version + (view.areas, str(map_day)), view, bounds,
                       events if shown is not None else None, data_dir,
-                      key if shown is not None else ())
+                      key if shown is not None else (), area_credit)
+    if view.areas:
+        control_maps.show_changes(data_dir, view.areas)
+        control_maps.show_comparison(data_dir, view.areas, map_day, area_names)
 
     if report_map.has_report:
         st.subheader("All features")

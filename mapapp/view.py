@@ -80,6 +80,8 @@ claimed, disputed, unclear, or none)
     start: str = ""
     end: str = ""
     bounds: Bounds | None = None
+    # The control map shown in place of the report's own areas and line ("": the report's).
+    areas: str = ""
 
     def __post_init__(self):
         # Frozen: the checked, normalised values replace what was given.
@@ -93,6 +95,8 @@ claimed, disputed, unclear, or none)
         if not isinstance(self.selected, str):
             raise OptionError(f"feature {self.selected!r}: expected a feature id")
         set_(self, "sources", _sources(self.sources))
+        if not isinstance(self.areas, str):
+            raise OptionError(f"--source {self.areas!r}: expected the name of a control map")
         start, end = _date(self.start, "--from"), _date(self.end, "--to")
         check_date_range(start, end)
         set_(self, "start", start.isoformat() if start else "")
@@ -172,6 +176,8 @@ claimed, disputed, unclear, or none)
             query["from"] = self.start
         if self.end:
             query["to"] = self.end
+        if self.areas:
+            query["areas"] = self.areas
         return query
 
     def with_selected(self, feature_id: str) -> "ViewState":
@@ -228,12 +234,13 @@ def _comma_list(text: str | None) -> tuple[str, ...] | None:
 
 def from_query(query: Mapping[str, object], *, feature_ids: set[str] | None = None,
                default_basemap: str = "offline",
-               source_names: tuple[str, ...] = ()) -> tuple[ViewState, list[str]]:
+               source_names: tuple[str, ...] = (),
+               area_names: tuple[str, ...] = ()) -> tuple[ViewState, list[str]]:
     """A view from query parameters, and notes on anything ignored.
 
     Never raises: whatever a link holds that a view would refuse is left
-    out, with a note.  ``source_names`` are the imported sources a link may
-    name.
+    out, with a note.  ``source_names`` are the imported event sets a link
+    may name, ``area_names`` the control maps.
     """
     notes: list[str] = []
 
@@ -275,8 +282,13 @@ def from_query(query: Mapping[str, object], *, feature_ids: set[str] | None = No
         notes.append(f"Ignored dates in the link that end before they start: "
                      f"{dates[0]} to {dates[1]}")
         dates = ["", ""]
+    areas = _one(query.get("areas")) or ""
+    if areas and areas not in area_names:
+        notes.append(f"Ignored unknown control map in the link: {areas}")
+        areas = ""
     view = ViewState(layers=layers, types=types, statuses=statuses, basemap=basemap,
-                     selected=selected, sources=sources, start=dates[0], end=dates[1])
+                     selected=selected, sources=sources, start=dates[0], end=dates[1],
+                     areas=areas)
     return view, notes
 
 

@@ -209,7 +209,7 @@ def test_a_folder_of_event_sets_alone_opens_on_them(monkeypatch, tmp_path):
     assert "This data folder holds no report" in " ".join(t.value for t in at.text)
     at.button(key="export_make").click().run()
     assert not at.exception and not at.error
-    assert at.text_input(key="export_title").value == "Events: Synthetic events"  # its title
+    assert at.text_input(key="export_title").value == "Synthetic events"  # its title
     assert len(at.get("image")) == 1
     at.query_params["mode"] = "present"  # a lesson link into such a folder: the explorer
     assert not at.run().exception

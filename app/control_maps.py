@@ -1,0 +1,142 @@
+"""Control maps in the app: choosing one, the snapshot in force, what
+changed between two of its dates, and how it compares with another map.
+
+The work is done by the core package (:mod:`mapapp.store.snapshots`,
+:mod:`mapapp.sources.control_maps`, :mod:`mapapp.geo.compare`); this
+module only asks and shows.  Every text from a control map (its names,
+publisher, title) goes through ``st.text`` or a dataframe, never Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app import text
+from mapapp.errors import MapAppError
+from mapapp.geo import compare as measure
+from mapapp.geo.gazetteer import country_geometry
+from mapapp.sources.control_maps import snapshot_features, with_control_map
+from mapapp.sources.report_folder import THEATRE_COUNTRY
+from mapapp.store.catalogue import get_source
+from mapapp.store.snapshots import read_snapshot, snapshot_dates
+
+REPORT_OWN = ""  # the choice that keeps the report's own, assessed line and areas
+
+
+def choose(sb, area_names: tuple[str, ...]) -> tuple[str, object]:
+    """The sidebar's "Control map" box: the chosen area source ("" for the
+    report's own), and a place under it for the choice of its date."""
+    if not area_names:
+        return REPORT_OWN, None
+    sb.header("Control map")
+    chosen = sb.selectbox("Areas and front line from", (REPORT_OWN, *area_names), key="areas",
+                          format_func=lambda n: n or "The report's own (assessed)",
+                          help="Imported control maps (`python -m mapapp import FILE --format "
+                               "areas --date ...`); the map shows the one in force on the "
+                               "chosen day.")
+    return chosen or REPORT_OWN, sb.container()
+
+
+def _version(data_dir: str, name: str) -> tuple:
+    folder = Path(get_source(Path(data_dir), name).folder)
+    return tuple((d.isoformat(), (folder / "areas" / f"{d}.parquet").stat().st_mtime_ns)
+                 for d in snapshot_dates(folder))
+
+
+@st.cache_resource(max_entries=16, show_spinner="Loading the control map…")
+def _snapshot(data_dir: str, name: str, day: dt.date, version: tuple):
+    return read_snapshot(Path(data_dir), name, day)
+
+
+def snapshot_day(sb, data_dir: str, name: str, events_end: dt.date | None) -> dt.date | None:
+    """The snapshot shown: the one in force on the events' last day when
+    event sets are shown, otherwise the one chosen on a slider of its dates."""
+    days = snapshot_dates(Path(get_source(Path(data_dir), name).folder))
+    if not days:
+        return None
+    if events_end is not None:
+        earlier = [d for d in days if d <= events_end]
+        return earlier[-1] if earlier else None
+    if len(days) == 1:
+        return days[0]
+    if st.session_state.get("map_date") not in days:
+        st.session_state["map_date"] = days[-1]
+    return sb.select_slider("Control map of", days, key="map_date",
+                            format_func=lambda d: d.isoformat())
+
+
+def apply(report_map, data_dir: str, name: str, day: dt.date | None):
+    """``report_map`` with the control map's snapshot of ``day``, and the
+    credit line naming it (or the report map unchanged and "")."""
+    if not name:
+        return report_map, ""
+    source = get_source(Path(data_dir), name)
+    if day is None:
+        text.problem("No control map in force.",
+                     f"{name} begins on {source.first_date}, after the days shown: the "
+                     "report's own line and areas are drawn.", kind="warning", key="areas")
+        return report_map, ""
+    areas = _snapshot(data_dir, name, day, _version(data_dir, name))
+    credit = f"Control areas: {source.title} ({source.publisher}; {source.licence}), as of {day}"
+    return with_control_map(report_map, snapshot_features(source, day, areas), day), credit
+
+
+def show_changes(data_dir: str, name: str) -> None:
+    """What changed hands between two dates of the control map, in km²."""
+    days = snapshot_dates(Path(get_source(Path(data_dir), name).folder))
+    if len(days) < 2:
+        return
+    with st.expander("What changed between two dates of this control map"):
+        left, right = st.columns(2)
+        start = left.selectbox("From", days[:-1], index=len(days) - 2, key="change_from",
+                               format_func=lambda d: d.isoformat())
+        later = [d for d in days if d > start]
+        end = right.selectbox("To", later, index=len(later) - 1, key="change_to",
+                              format_func=lambda d: d.isoformat())
+        version = _version(data_dir, name)
+        changed = measure.changes(_snapshot(data_dir, name, start, version),
+                                  _snapshot(data_dir, name, end, version),
+                                  country=THEATRE_COUNTRY)
+        if changed.empty:
+            st.text(f"No area of {measure.MIN_CHANGE_KM2:g} km² or more changed hands "
+                    f"between {start} and {end}.")
+            return
+        totals = changed.groupby("change")["km2"].sum()
+        st.text(" · ".join(f"{measure.CHANGE_WORDS[c].capitalize()}: about {totals[c]:,.0f} km²"
+                           for c in totals.index))
+        st.dataframe(pd.DataFrame({
+            "Change": [measure.change_text(c, k, p, start, end)
+                       for c, k, p in zip(changed["change"], changed["km2"], changed["place"])],
+            "km²": changed["km2"].round(1)}), hide_index=True, width="stretch")
+        st.caption("Areas in an equal-area projection; pieces under "
+                   f"{measure.MIN_CHANGE_KM2:g} km² are the two maps' drawing, not fighting.")
+
+
+def show_comparison(data_dir: str, name: str, day: dt.date | None,
+                    area_names: tuple[str, ...]) -> None:
+    """This control map against another one, for the day shown."""
+    others = tuple(n for n in area_names if n != name)
+    if not others or day is None:
+        return
+    with st.expander("Compare with another control map"):
+        other = st.selectbox("Other map", others, key="compare_with")
+        other_days = [d for d in snapshot_dates(Path(get_source(Path(data_dir), other).folder))
+                      if d <= day]
+        if not other_days:
+            st.text(f"{other} has no snapshot on or before {day}.")
+            return
+        country = country_geometry(THEATRE_COUNTRY)
+        try:
+            result = measure.compare(
+                _snapshot(data_dir, name, day, _version(data_dir, name)),
+                _snapshot(data_dir, other, other_days[-1], _version(data_dir, other)), country)
+        except MapAppError as err:
+            text.problem("The maps could not be compared.", str(err), key="compare")
+            return
+        st.text(f"{name} of {day} and {other} of {other_days[-1]}:")
+        st.dataframe(pd.DataFrame(result.rows(name, other), columns=["", "Value"]),
+                     hide_index=True, width="stretch")

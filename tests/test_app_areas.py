@@ -1,0 +1,80 @@
+"""Control maps in the app through AppTest: choosing one, its dates, what
+changed, the comparison with another map, and the link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from shapely.geometry import box
+from streamlit.testing.v1 import AppTest
+
+from mapapp.sources.report_folder import DATA_DIR
+from mapapp.store.catalogue import Source
+from mapapp.store.snapshots import save_snapshot
+from test_app import APP, map_script, shown_text
+from test_areas_import import EAST, WEST, drawn
+
+
+def entry(name: str, title: str) -> Source:
+    return Source(name=name, kind="areas", title=title, publisher="Tests", licence="CC0",
+                  file=f"{name}.geojson")
+
+
+@pytest.fixture(scope="module")
+def areas_dir(tmp_path_factory):
+    data = tmp_path_factory.mktemp("app-areas") / "data"
+    shutil.copytree(DATA_DIR, data)
+    save_snapshot(data, entry("drawn", "Drawn map"), dt.date(2022, 11, 1),
+                  drawn(("occupied", EAST.union(WEST))))
+    save_snapshot(data, entry("drawn", "Drawn map"), dt.date(2022, 11, 15),
+                  drawn(("occupied", EAST), ("returned", WEST)))
+    save_snapshot(data, entry("other", "Other map"), dt.date(2022, 11, 14),
+                  drawn(("occupied", box(32.9, 46.3, 33.6, 46.6))))
+    return data
+
+
+def start(monkeypatch, data, query) -> AppTest:
+    monkeypatch.setenv("MAPAPP_DATA_DIR", str(data))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(query)
+    return at.run()
+
+
+def test_a_control_map_replaces_the_reports_areas_with_its_date_and_source(monkeypatch,
+                                                                         areas_dir):
+    at = start(monkeypatch, areas_dir, {"areas": "drawn"})
+    assert not at.exception and not at.error
+    assert at.selectbox(key="areas").value == "drawn"
+    assert at.select_slider(key="map_date").value == dt.date(2022, 11, 15)  # the latest
+    script = map_script(at)
+    assert "map-drawn-2022-11-15-1" in script and "map-drawn-2022-11-15-2" in script
+    assert "area-russian-held-2022-11-15" not in script  # the report's own, replaced
+    assert "Control areas: Drawn map (Tests; CC0), as of 2022-11-15" in shown_text(at)
+    assert at.query_params["areas"] == "drawn"
+
+    at.select_slider(key="map_date").set_value(dt.date(2022, 11, 1)).run()
+    script = map_script(at)
+    assert "map-drawn-2022-11-01-1" in script and "map-drawn-2022-11-15" not in script
+    assert "as of 2022-11-01" in shown_text(at)
+
+
+def test_what_changed_and_the_comparison_are_shown(monkeypatch, areas_dir):
+    at = start(monkeypatch, areas_dir, {"areas": "drawn"})
+    text = shown_text(at)
+    assert "Returned to Ukraine: about" in text
+    table = at.dataframe[0].value
+    assert table["Change"].iloc[0].startswith("Around Kherson, about ")
+    assert "returned to Ukraine between 2022-11-01 and 2022-11-15" in table["Change"].iloc[0]
+    assert "drawn of 2022-11-15 and other of 2022-11-14:" in text
+    rows = dict(zip(at.dataframe[1].value.iloc[:, 0], at.dataframe[1].value["Value"]))
+    assert 0 < float(rows["Overlap of the areas held by Russia (intersection over union)"]) < 1
+
+
+def test_the_reports_own_line_is_the_fallback(monkeypatch, areas_dir):
+    at = start(monkeypatch, areas_dir, {})
+    assert at.selectbox(key="areas").value == ""
+    assert "area-russian-held-2022-11-15" in map_script(at)
+    at = start(monkeypatch, areas_dir, {"areas": "nope"})
+    assert "Ignored unknown control map in the link: nope" in shown_text(at)
