@@ -106,8 +106,9 @@ def show_changes(data_dir: str, name: str) -> None:
                     f"between {start} and {end}.")
             return
         totals = changed.groupby("change")["km2"].sum()
-        st.text(" · ".join(f"{measure.CHANGE_WORDS[c].capitalize()}: about {totals[c]:,.0f} km²"
-                           for c in totals.index))
+        words = {c: measure.CHANGE_WORDS[c][0].upper() + measure.CHANGE_WORDS[c][1:]
+                 for c in totals.index}
+        st.text(" · ".join(f"{words[c]}: about {totals[c]:,.0f} km²" for c in totals.index))
         st.dataframe(pd.DataFrame({
             "Change": [measure.change_text(c, k, p, start, end)
                        for c, k, p in zip(changed["change"], changed["km2"], changed["place"])],
