@@ -40,12 +40,18 @@ def parse_area_date(text: str | None, option: str = "--date") -> dt.date:
 
 def import_areas(args) -> int:
     """``import FILE --format areas``: one dated snapshot into the catalogue."""
+    from mapapp.schema import text_problem
     from mapapp.sources.area_layers import load_rules, read_layer_file
     from mapapp.store.catalogue import Source, check_name, now_utc
     from mapapp.store.snapshots import save_snapshot
 
     day = parse_area_date(args.date)
     check_name(args.source)
+    for option, value in (("--title", args.title), ("--publisher", args.publisher),
+                          ("--licence", args.licence), ("--published", args.published)):
+        problem = value is not None and text_problem(value)
+        if problem:  # printed by `sources`, drawn on images: the project's text rules
+            raise OptionError(f"{option}: {problem}")
     path = Path(args.file)
     rules = load_rules(args.rules) if args.rules else ()
     areas, log = read_layer_file(path, rules=rules)

@@ -41,7 +41,7 @@ from typing import Any
 
 from mapapp.errors import DataError
 from mapapp.model.vocab import AREA_CATEGORIES, FRONT_LINE_CATEGORY
-from mapapp.schema import read_json
+from mapapp.schema import check_texts, read_json, text_problem
 from mapapp.sources.tables import RowLog, check_input_file
 
 # A country's control map is a few MB (ISW's KMZ of all of Ukraine, under 10).
@@ -109,6 +109,8 @@ def load_rules(path: str | Path) -> tuple[Rule, ...]:
             if not isinstance(text, str) or not text.strip() or len(text) > 300:
                 raise DataError(f"{where}: the {label} must be a text of 1 to 300 characters",
                                 file=file)
+        check_texts({"pattern": pattern, "property": key}, short=("pattern", "property"),
+                    long=(), file=file, feature=where)
         rules.append(Rule(field=field, pattern=pattern.strip(), category=category,
                           key=key.strip()))
     return tuple(rules)
@@ -235,6 +237,8 @@ def _mapped(frame, rules: tuple[Rule, ...], log: RowLog):
     import shapely
 
     names = _text(frame, "Name") if "Name" in frame.columns else _text(frame, "name")
+    # A name is one line, as in every import: tabs and line breaks become a space.
+    names = names.str.replace(r"[\t\r\n]+", " ", regex=True).str.strip()
     category = frame["layer"].map(lambda _: None).astype(object)
     for rule in rules:
         values = {"layer": frame["layer"].astype(str), "name": names}.get(rule.field)
@@ -273,11 +277,15 @@ def _mapped(frame, rules: tuple[Rule, ...], log: RowLog):
     wants_line = (category == FRONT_LINE_CATEGORY).to_numpy()
     why[wants_line & ~is_line & ~missing] = "a front line category, but not a line"
     why[missing] = "no geometry"
+    # A name is shown in the app and on maps: the project's rules for a name.
+    name_problems = np.array([text_problem(n) or "" for n in names], dtype=object)
+    wrong_name = (name_problems != "") & (why == "")
+    why[wrong_name] = ["its name " + p for p in name_problems[wrong_name]]
     bad = why != ""
-    # The column at fault: the category nothing gave, or the geometry that
-    # does not fit the category.
-    column = np.where(unmapped, "category", "geometry")
-    for name in ("category", "geometry"):
+    # The column at fault: the category nothing gave, the name, or the
+    # geometry that does not fit the category.
+    column = np.where(unmapped, "category", np.where(wrong_name, "name", "geometry"))
+    for name in ("category", "name", "geometry"):
         rows = bad & (column == name)
         if rows.any():
             log.skip(frame["feature"][rows], name,
