@@ -82,7 +82,8 @@ def apply(report_map, data_dir: str, name: str, day: dt.date | None):
         return report_map, ""
     areas = _snapshot(data_dir, name, day, _version(data_dir, name))
     credit = f"Control areas: {source.title} ({source.publisher}; {source.licence}), as of {day}"
-    return with_control_map(report_map, snapshot_features(source, day, areas), day), credit
+    features = snapshot_features(source, day, areas, country_geometry(THEATRE_COUNTRY))
+    return with_control_map(report_map, features, day), credit
 
 
 def show_changes(data_dir: str, name: str) -> None:

@@ -109,7 +109,9 @@ def control_map(data_dir: Path, name: str, report_map: Any,
     """``report_map`` with the control map ``name`` in force on ``day`` (the
     latest snapshot when ``day`` is None) in place of its own areas and
     line, and the credit line that says whose map it is and of when."""
+    from mapapp.geo import gazetteer
     from mapapp.sources.control_maps import snapshot_features, with_control_map
+    from mapapp.sources.report_folder import THEATRE_COUNTRY
     from mapapp.store.catalogue import get_source
     from mapapp.store.snapshots import in_force
 
@@ -121,7 +123,8 @@ def control_map(data_dir: Path, name: str, report_map: Any,
     shown, areas = found
     credit = (f"Control areas: {source.title} ({source.publisher}; {source.licence}), "
               f"as of {shown}")
-    return with_control_map(report_map, snapshot_features(source, shown, areas), shown), credit
+    features = snapshot_features(source, shown, areas, gazetteer.country_geometry(THEATRE_COUNTRY))
+    return with_control_map(report_map, features, shown), credit
 
 
 def compare_areas(args) -> int:

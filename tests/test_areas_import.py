@@ -352,3 +352,21 @@ def test_an_image_shows_the_control_map_in_force_with_its_date_and_source(tmp_pa
     assert main(["export", "--source", "drawn", "--to", "2022-10-01", "--format", "svg",
                  "-o", str(tmp_path / "early.svg"), "--data-dir", str(data)]) == 2
     assert "no snapshot on or before 2022-10-01" in capsys.readouterr().err
+
+
+def test_a_map_of_areas_alone_gets_the_line_they_imply():
+    from mapapp.sources.control_maps import snapshot_features
+
+    source = Source(name="drawn", kind="areas", title="Drawn", publisher="Tests", licence="CC0")
+    country = country_geometry("UA")
+    held = box(34.0, 47.0, 36.0, 48.0)  # inland: every edge of it but none of the border
+    features = snapshot_features(source, dt.date(2022, 11, 15), drawn(("occupied", held)),
+                                 country)
+    (line,) = [f for f in features if f.type == "front_line"]
+    assert line.name == "The front line (derived)" and line.location.method == "derived"
+    assert line.status == "assessed" and line.as_of == "2022-11-15"
+    assert line.geometry.length == pytest.approx(held.length, rel=0.01)
+    given = drawn(("occupied", held), ("front_line", LineString([(34, 47), (34, 48)])))
+    lines = [f for f in snapshot_features(source, dt.date(2022, 11, 15), given, country)
+             if f.type == "front_line"]
+    assert [f.name for f in lines] == ["The front line"]  # its own, not a derived one

@@ -16,6 +16,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from mapapp.geo.compare import derived_line
 from mapapp.model import Citation, Feature, Location, ReportMap
 from mapapp.model.vocab import AREA_CATEGORIES, FRONT_LINE_CATEGORY
 
@@ -32,10 +33,15 @@ CATEGORY_TYPES: dict[str, str] = {
 REPLACED_TYPES = ("russian_held", "returned_to_ukraine", "front_line")
 
 
-def snapshot_features(source: Any, day: dt.date, areas: Any) -> tuple[Feature, ...]:
+def snapshot_features(source: Any, day: dt.date, areas: Any,
+                      country: Any = None) -> tuple[Feature, ...]:
     """The snapshot ``areas`` of area source ``source`` (a catalogue entry)
     dated ``day``, as features.  A control map has tens of features, so one
-    object each is fine here (events are never made into features)."""
+    object each is fine here (events are never made into features).
+
+    A map that draws areas but no line gets the line its areas imply
+    inside ``country`` (see :func:`mapapp.geo.compare.derived_line`),
+    labelled as derived."""
     stem = "map-" + re.sub(r"[^a-z0-9]+", "-", source.name.lower()).strip("-")
     citation = Citation(publisher=source.publisher, headline=source.title,
                         date=day.isoformat(), paragraphs=())
@@ -55,6 +61,20 @@ def snapshot_features(source: Any, day: dt.date, areas: Any) -> tuple[Feature, .
             report_date=day.isoformat(), citation=citation, location=location,
             summary=f"{what}, as {source.publisher} mapped it for {day.isoformat()}.",
             geometry=row.geometry, approximate=True, as_of=day.isoformat()))
+    if country is not None and not (areas["category"] == FRONT_LINE_CATEGORY).any():
+        line = derived_line(areas, country)
+        if not line.is_empty:
+            features.append(Feature(
+                id=f"{stem}-{day.isoformat()}-line", layer="front_lines", type="front_line",
+                name="The front line (derived)", status="assessed",
+                event_date=day.isoformat(), report_date=day.isoformat(), citation=citation,
+                location=Location(method="derived", source=f"control map {source.name}",
+                                  precision="approximate",
+                                  note="the edge of the areas it marks as Russian-held, "
+                                       "without the stretches along borders and coasts"),
+                summary=f"Where the areas {source.publisher} mapped for {day.isoformat()} "
+                        "as Russian-held meet the rest of the country.",
+                geometry=line, approximate=True, as_of=day.isoformat()))
     return tuple(features)
 
 
