@@ -655,6 +655,7 @@ def main() -> None:
                                          wanted.end if wanted else None)
                if view.areas else None)
     report_map, area_credit = control_maps.apply(report_map, data_dir, view.areas, map_day)
+    report_map = control_maps.change_layer(report_map, data_dir, view.areas)
     ids = {f.id for f in report_map.features}
     if st.session_state.get("selected") and st.session_state["selected"] not in ids:
         if not st.session_state.get("_link_feature_checked"):  # from the link: say so

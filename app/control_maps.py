@@ -10,6 +10,7 @@ publisher, title) goes through ``st.text`` or a dataframe, never Markdown.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +20,11 @@ from app import text
 from mapapp.errors import MapAppError
 from mapapp.geo import compare as measure
 from mapapp.geo.gazetteer import country_geometry
-from mapapp.sources.control_maps import snapshot_features, with_control_map
+from mapapp.sources.control_maps import (
+    change_features,
+    snapshot_features,
+    with_control_map,
+)
 from mapapp.sources.report_folder import THEATRE_COUNTRY
 from mapapp.store.catalogue import get_source
 from mapapp.store.snapshots import read_snapshot, snapshot_dates
@@ -86,6 +91,27 @@ def apply(report_map, data_dir: str, name: str, day: dt.date | None):
     return with_control_map(report_map, features, day), credit
 
 
+def _changed(data_dir: str, name: str, start: dt.date, end: dt.date):
+    version = _version(data_dir, name)
+    return measure.changes(_snapshot(data_dir, name, start, version),
+                           _snapshot(data_dir, name, end, version), country=THEATRE_COUNTRY)
+
+
+def change_layer(report_map, data_dir: str, name: str):
+    """``report_map`` with what changed hands drawn on it, when the reader
+    asked for it below the map (the choice is read before the map is drawn,
+    from the last run's widgets)."""
+    start, end = st.session_state.get("change_from"), st.session_state.get("change_to")
+    if not (name and st.session_state.get("draw_changes") and start and end and start < end):
+        return report_map
+    days = snapshot_dates(Path(get_source(Path(data_dir), name).folder))
+    if start not in days or end not in days:
+        return report_map
+    source = get_source(Path(data_dir), name)
+    pieces = change_features(source, start, end, _changed(data_dir, name, start, end))
+    return replace(report_map, features=report_map.features + pieces)
+
+
 def show_changes(data_dir: str, name: str) -> None:
     """What changed hands between two dates of the control map, in km²."""
     days = snapshot_dates(Path(get_source(Path(data_dir), name).folder))
@@ -98,10 +124,10 @@ def show_changes(data_dir: str, name: str) -> None:
         later = [d for d in days if d > start]
         end = right.selectbox("To", later, index=len(later) - 1, key="change_to",
                               format_func=lambda d: d.isoformat())
-        version = _version(data_dir, name)
-        changed = measure.changes(_snapshot(data_dir, name, start, version),
-                                  _snapshot(data_dir, name, end, version),
-                                  country=THEATRE_COUNTRY)
+        st.checkbox("Draw them on the map", key="draw_changes",
+                    help="Outlined over the control map: red taken by Russia, blue returned "
+                         "to Ukraine; also in the exported image.")
+        changed = _changed(data_dir, name, start, end)
         if changed.empty:
             st.text(f"No area of {measure.MIN_CHANGE_KM2:g} km² or more changed hands "
                     f"between {start} and {end}.")

@@ -348,8 +348,9 @@ def _export(args) -> int:
         from mapapp.store.catalogue import get_source
         text["title"] = " · ".join(get_source(Path(args.data_dir), n).title for n in areas + names)
     if areas:
+        wanted = view.event_filter()
         report_map, credit = control_map(Path(args.data_dir), areas[0], report_map,
-                                         view.event_filter().end)
+                                         wanted.end, since=wanted.start)
         events = {"events": events.get("events"),
                   "event_credits": [*events.get("event_credits", ()), credit]}
     if args.all_presets and events:

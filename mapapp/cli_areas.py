@@ -104,13 +104,20 @@ def export_areas(data_dir: Path, names: tuple[str, ...], start: dt.date | None,
                             crs="EPSG:4326")
 
 
-def control_map(data_dir: Path, name: str, report_map: Any,
-                day: dt.date | None) -> tuple[Any, str]:
+def control_map(data_dir: Path, name: str, report_map: Any, day: dt.date | None,
+                since: dt.date | None = None) -> tuple[Any, str]:
     """``report_map`` with the control map ``name`` in force on ``day`` (the
     latest snapshot when ``day`` is None) in place of its own areas and
-    line, and the credit line that says whose map it is and of when."""
+    line, and the credit line that says whose map it is and of when.  With
+    ``since``, what changed hands from the snapshot in force then is drawn
+    over it and said in the credit line."""
     from mapapp.geo import gazetteer
-    from mapapp.sources.control_maps import snapshot_features, with_control_map
+    from mapapp.geo.compare import change_text, changes
+    from mapapp.sources.control_maps import (
+        change_features,
+        snapshot_features,
+        with_control_map,
+    )
     from mapapp.sources.report_folder import THEATRE_COUNTRY
     from mapapp.store.catalogue import get_source
     from mapapp.store.snapshots import in_force
@@ -124,6 +131,14 @@ def control_map(data_dir: Path, name: str, report_map: Any,
     credit = (f"Control areas: {source.title} ({source.publisher}; {source.licence}), "
               f"as of {shown}")
     features = snapshot_features(source, shown, areas, gazetteer.country_geometry(THEATRE_COUNTRY))
+    earlier = in_force(data_dir, name, since) if since is not None else None
+    if earlier is not None and earlier[0] < shown:
+        changed = changes(earlier[1], areas, country=THEATRE_COUNTRY)
+        features += change_features(source, earlier[0], shown, changed)
+        said = [change_text(r.change, r.km2, r.place, earlier[0], shown)
+                for r in changed.head(2).itertuples(index=False)]
+        credit += ". " + ("; ".join(said) if said else
+                          f"no area changed hands between {earlier[0]} and {shown}")
     return with_control_map(report_map, features, shown), credit
 
 

@@ -126,6 +126,14 @@ AREA_STYLES: dict[str, dict[str, Any]] = {
     "contested": {"color": "#555555", "weight": 1.5, "opacity": 0.9, "dashArray": "4 3",
                   "fillColor": "#999999", "fillOpacity": 0.35, "pattern": None,
                   "label": "Unknown or contested"},
+    # What changed hands between two dates of a control map: a heavy dotted
+    # outline over the map of the later date, in the colour of the side that gained.
+    "change_taken": {"color": PALETTE["vermilion"], "weight": 3.5, "opacity": 1.0,
+                     "dashArray": "1 4", "fillColor": PALETTE["vermilion"], "fillOpacity": 0.2,
+                     "pattern": None, "label": "Taken by Russia in the period"},
+    "change_returned": {"color": PALETTE["blue"], "weight": 3.5, "opacity": 1.0,
+                        "dashArray": "1 4", "fillColor": PALETTE["sky_blue"], "fillOpacity": 0.35,
+                        "pattern": None, "label": "Returned to Ukraine in the period"},
     "returned_to_ukraine": {"color": PALETTE["blue"], "weight": 2.5, "opacity": 0.9, "dashArray": "7 5",
                             "fillColor": PALETTE["sky_blue"], "fillOpacity": 0.3,
                             "pattern": None, "label": "Returned to Ukraine"},

@@ -9,12 +9,12 @@ import shutil
 import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
+from test_app import APP, map_script, shown_text
+from test_areas_import import EAST, WEST, drawn
 
 from mapapp.sources.report_folder import DATA_DIR
 from mapapp.store.catalogue import Source
 from mapapp.store.snapshots import save_snapshot
-from test_app import APP, map_script, shown_text
-from test_areas_import import EAST, WEST, drawn
 
 
 def entry(name: str, title: str) -> Source:
@@ -78,3 +78,12 @@ def test_the_reports_own_line_is_the_fallback(monkeypatch, areas_dir):
     assert "area-russian-held-2022-11-15" in map_script(at)
     at = start(monkeypatch, areas_dir, {"areas": "nope"})
     assert "Ignored unknown control map in the link: nope" in shown_text(at)
+
+
+def test_what_changed_can_be_drawn_on_the_map(monkeypatch, areas_dir):
+    at = start(monkeypatch, areas_dir, {"areas": "drawn"})
+    assert "change-drawn" not in map_script(at)
+    at.checkbox(key="draw_changes").check().run()  # read before the map is drawn
+    script = map_script(at)
+    assert "change-drawn-2022-11-01-2022-11-15-1" in script
+    assert "Returned to Ukraine in the period" in script  # its legend entry

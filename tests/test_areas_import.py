@@ -370,3 +370,23 @@ def test_a_map_of_areas_alone_gets_the_line_they_imply():
     lines = [f for f in snapshot_features(source, dt.date(2022, 11, 15), given, country)
              if f.type == "front_line"]
     assert [f.name for f in lines] == ["The front line"]  # its own, not a derived one
+
+
+def test_an_image_of_a_period_draws_and_says_what_changed(tmp_path, capsys):
+    from mapapp.cli import main
+
+    data = tmp_path / "data"
+    for day, pieces in (("2022-11-01", [({"category": "occupied"}, EAST.union(WEST))]),
+                        ("2022-11-15", [({"category": "occupied"}, EAST)])):
+        path = geojson(tmp_path / f"{day}.geojson", pieces)
+        assert main(["import", str(path), "--format", "areas", "--date", day, "--source",
+                     "drawn", "--data-dir", str(data)]) == 0
+    image = tmp_path / "map.svg"
+    assert main(["export", "--source", "drawn", "--from", "2022-11-01", "--to", "2022-11-20",
+                 "--format", "svg", "-o", str(image), "--data-dir", str(data)]) == 0, \
+        capsys.readouterr().err
+    svg = image.read_text(encoding="utf-8")
+    # The credit line says it (wrapped over two lines of the image).
+    assert "Around Kherson, about 1,500 km² returned to Ukraine between" in svg
+    assert "2022-11-01 and 2022-11-15" in svg
+    assert "Returned to Ukraine in the period" in svg  # the legend names the change layer

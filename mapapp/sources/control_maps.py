@@ -78,6 +78,33 @@ def snapshot_features(source: Any, day: dt.date, areas: Any,
     return tuple(features)
 
 
+CHANGE_TYPES = {"gained": "change_taken", "returned": "change_returned"}
+
+
+def change_features(source: Any, start: dt.date, end: dt.date,
+                    changed: Any) -> tuple[Feature, ...]:
+    """The pieces that changed hands between ``start`` and ``end`` (a frame
+    from :func:`mapapp.geo.compare.changes`) as features of the control
+    areas layer, each summarised in words with its km²."""
+    from mapapp.geo.compare import change_text
+
+    stem = "change-" + re.sub(r"[^a-z0-9]+", "-", source.name.lower()).strip("-")
+    citation = Citation(publisher=source.publisher, headline=source.title,
+                        date=end.isoformat(), paragraphs=())
+    location = Location(method="derived", source=f"control map {source.name}",
+                        precision="approximate",
+                        note=f"the difference between its maps of {start} and {end}, "
+                             "measured in an equal-area projection")
+    return tuple(Feature(
+        id=f"{stem}-{start}-{end}-{n}", layer="control_areas", type=CHANGE_TYPES[row.change],
+        name=f"Around {row.place}" if row.place else "Changed hands",
+        summary=change_text(row.change, row.km2, row.place, start, end) + ".",
+        status="assessed", event_date=f"{start}/{end}", report_date=end.isoformat(),
+        citation=citation, location=location, geometry=row.geometry, approximate=True,
+        as_of=end.isoformat())
+        for n, row in enumerate(changed.itertuples(index=False), 1))
+
+
 def with_control_map(report_map: ReportMap, features: tuple[Feature, ...],
                      day: dt.date) -> ReportMap:
     """``report_map`` with ``features`` (a snapshot's) in place of its own
