@@ -28,18 +28,24 @@ from mapapp.classroom.handout import render_handout
 from mapapp.classroom.story import list_stories, load_story
 from mapapp.errors import MapAppError
 from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES, ReportMap
-from mapapp.model.describe import event_details, event_rows, feature_details, feature_rows, type_label
+from mapapp.model.describe import (
+    event_details,
+    event_rows,
+    feature_details,
+    feature_rows,
+    type_label,
+)
 from mapapp.model.events import EVENT_TYPES, row_unit
 from mapapp.sources.collection import event_span, events_version, load_events
-from mapapp.store.catalogue import get_source, list_sources, report_source
-from mapapp.store.formats import DATA_FORMATS, SUFFIXES, to_bytes
-from mapapp.store.query import PLAY_STEPS, EventFilter, nearest, next_range, select
-from mapapp.web.events import publish_payload
 from mapapp.sources.report_folder import DATA_DIR, GEOCACHE_DIR, data_version, load_report_map
 from mapapp.static.export import FORMATS, render_bytes
 from mapapp.static.figure import THEMES, default_subtitle, default_title
 from mapapp.static.presets import PRESETS, get_preset
+from mapapp.store.catalogue import get_source, list_sources, report_source
+from mapapp.store.formats import DATA_FORMATS, SUFFIXES, to_bytes
+from mapapp.store.query import PLAY_STEPS, EventFilter, nearest, next_range, select
 from mapapp.view import BASEMAPS, INITIAL_BOUNDS, ViewState, bounds_from_leaflet, from_query
+from mapapp.web.events import publish_payload
 from mapapp.web.map import build_map, event_filter_group
 from mapapp.web.resources import install_static
 
@@ -655,7 +661,8 @@ def main() -> None:
                                          wanted.end if wanted else None)
                if view.areas else None)
     report_map, area_credit = control_maps.apply(report_map, data_dir, view.areas, map_day)
-    report_map = control_maps.change_layer(report_map, data_dir, view.areas)
+    report_map, changed = control_maps.change_layer(report_map, data_dir, view.areas)
+    area_credit = ". ".join(p for p in (area_credit, changed) if p)
     ids = {f.id for f in report_map.features}
     if st.session_state.get("selected") and st.session_state["selected"] not in ids:
         if not st.session_state.get("_link_feature_checked"):  # from the link: say so
@@ -711,7 +718,8 @@ def main() -> None:
     # Python-side content bounds: those mean nothing to the reader.
     bounds = bounds_from_leaflet((result or {}).get("bounds"),
                                  ignore=folium_map.get_bounds()) or INITIAL_BOUNDS
-    show_export_panel(report_map, version + (view.areas, str(map_day)), view, bounds,
+    image_key = version + (view.areas, str(map_day), control_maps.changes_key())
+    show_export_panel(report_map, image_key, view, bounds,
                       events if shown is not None else None, data_dir,
                       key if shown is not None else (), area_credit)
     if view.areas:

@@ -20,11 +20,7 @@ from app import text
 from mapapp.errors import MapAppError
 from mapapp.geo import compare as measure
 from mapapp.geo.gazetteer import country_geometry
-from mapapp.sources.control_maps import (
-    change_features,
-    snapshot_features,
-    with_control_map,
-)
+from mapapp.sources.control_maps import change_features, snapshot_features, with_control_map
 from mapapp.sources.report_folder import THEATRE_COUNTRY
 from mapapp.store.catalogue import get_source
 from mapapp.store.snapshots import read_snapshot, snapshot_dates
@@ -92,24 +88,47 @@ def apply(report_map, data_dir: str, name: str, day: dt.date | None):
 
 
 def _changed(data_dir: str, name: str, start: dt.date, end: dt.date):
-    version = _version(data_dir, name)
+    return _changes(data_dir, name, start, end, _version(data_dir, name))
+
+
+@st.cache_resource(max_entries=16, show_spinner="Measuring what changed…")
+def _changes(data_dir: str, name: str, start: dt.date, end: dt.date, version: tuple):
+    # Unions and differences of whole maps: once per pair of dates, not per rerun.
     return measure.changes(_snapshot(data_dir, name, start, version),
                            _snapshot(data_dir, name, end, version), country=THEATRE_COUNTRY)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Comparing the maps…")
+def _comparison(data_dir: str, name: str, day: dt.date, other: str, other_day: dt.date,
+                versions: tuple):
+    country = country_geometry(THEATRE_COUNTRY)
+    if country is None:
+        raise MapAppError(f"no outline of {THEATRE_COUNTRY} to derive front lines inside")
+    return measure.compare(_snapshot(data_dir, name, day, versions[0]),
+                           _snapshot(data_dir, other, other_day, versions[1]), country)
+
+
+def changes_key() -> tuple:
+    """What the change layer drawn depends on (for caches of images)."""
+    return tuple(st.session_state.get(k) for k in ("draw_changes", "change_from", "change_to"))
 
 
 def change_layer(report_map, data_dir: str, name: str):
     """``report_map`` with what changed hands drawn on it, when the reader
     asked for it below the map (the choice is read before the map is drawn,
-    from the last run's widgets)."""
+    from the last run's widgets), and the change in words for the credits."""
     start, end = st.session_state.get("change_from"), st.session_state.get("change_to")
     if not (name and st.session_state.get("draw_changes") and start and end and start < end):
-        return report_map
+        return report_map, ""
     days = snapshot_dates(Path(get_source(Path(data_dir), name).folder))
     if start not in days or end not in days:
-        return report_map
+        return report_map, ""
     source = get_source(Path(data_dir), name)
-    pieces = change_features(source, start, end, _changed(data_dir, name, start, end))
-    return replace(report_map, features=report_map.features + pieces)
+    changed = _changed(data_dir, name, start, end)
+    pieces = change_features(source, start, end, changed)
+    said = "; ".join(measure.change_text(c, k, p, start, end) for c, k, p in
+                     zip(changed["change"][:2], changed["km2"][:2], changed["place"][:2]))
+    return replace(report_map, features=report_map.features + pieces), said
 
 
 def show_changes(data_dir: str, name: str) -> None:
@@ -157,11 +176,9 @@ def show_comparison(data_dir: str, name: str, day: dt.date | None,
         if not other_days:
             st.text(f"{other} has no snapshot on or before {day}.")
             return
-        country = country_geometry(THEATRE_COUNTRY)
         try:
-            result = measure.compare(
-                _snapshot(data_dir, name, day, _version(data_dir, name)),
-                _snapshot(data_dir, other, other_days[-1], _version(data_dir, other)), country)
+            result = _comparison(data_dir, name, day, other, other_days[-1],
+                                 (_version(data_dir, name), _version(data_dir, other)))
         except MapAppError as err:
             text.problem("The maps could not be compared.", str(err), key="compare")
             return

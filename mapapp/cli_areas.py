@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,9 @@ def parse_area_date(text: str | None, option: str = "--date") -> dt.date:
     if not text:
         raise OptionError(f"{option} YYYY-MM-DD is required: the day the map shows")
     try:
+        # Python also reads 20221115 and 2022-W46-2 as dates: the contract is YYYY-MM-DD.
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(text).strip()):
+            raise ValueError
         day = dt.date.fromisoformat(str(text).strip())
     except ValueError:
         raise OptionError(f"{option} {text!r}: expected a date as YYYY-MM-DD") from None
@@ -69,7 +73,9 @@ def import_areas(args) -> int:
                           "(heights dropped, invalid rings repaired, reprojected to WGS84), "
                           "categories mapped by a rules file or the features' own",
                    file=path.name, sha256=digest, imported=now_utc(), rows_read=log.read,
-                   rows_kept=len(areas), rows_skipped=skipped, notes=(note, *log.notes))
+                   rows_kept=len(areas), rows_skipped=skipped,
+                   # Every note dated: a --replace of this date replaces them too.
+                   notes=(note, *(f"{day}: {line}" for line in log.notes)))
     target = save_snapshot(Path(args.data_dir), entry, day, areas, replace_date=args.replace)
     print(f"Imported {args.source} for {day}: {log.read:,} features read, {len(areas):,} kept, "
           f"{skipped:,} left out; {target}")

@@ -8,23 +8,19 @@ import datetime as dt
 import json
 import math
 import zipfile
+from dataclasses import replace
 
 import geopandas as gpd
 import pytest
 import shapely
 from shapely.geometry import LineString, Polygon, box
 
-from mapapp.errors import DataError, OptionError
+from mapapp.errors import DataError, OptionError, OutputError
 from mapapp.geo import compare as measure
 from mapapp.geo.gazetteer import country_geometry
 from mapapp.sources.area_layers import load_rules, read_layer_file
 from mapapp.store.catalogue import Source, get_source, list_sources
-from mapapp.store.snapshots import (
-    in_force,
-    save_snapshot,
-    snapshot_dates,
-    snapshots_between,
-)
+from mapapp.store.snapshots import in_force, save_snapshot, snapshot_dates, snapshots_between
 
 # Around Kherson: the river runs roughly along 46.6 N here.  Drawn for the
 # tests, not taken from any published map.
@@ -148,6 +144,13 @@ def test_a_layer_in_another_coordinate_system_is_reprojected(tmp_path):
     (lambda p: _big(p / "m.kmz", 200_000_000), "over the import limit"),
     (lambda p: _write(p / "m.geojson", b"<!DOCTYPE html><html></html>"), "web page"),
     (lambda p: _write(p / "m.shp", b"x"), "suffix '.shp'"),
+    # GDAL's "virtual" format would read other files (or URLs) named inside.
+    (lambda p: _write(p / "m.geojson", VRT), "is not GeoJSON"),
+    (lambda p: _write(p / "m.kml", VRT), "is not KML"),
+    (lambda p: _zip(p / "m.geojson", {"doc.kml": b"<kml/>"}), "is a zip archive"),
+    (lambda p: _write(p / "m.kml", kml_folders(("Near", EAST), ("Swapped", box(46.3, 32.8,
+                                                                               46.6, 33.6)))),
+     "layer 'Swapped' lies far from UA"),
     (lambda p: _write(p / "m.geojson", b"{"), "cannot be read"),
 ])
 def test_bad_layers_get_one_clear_message(tmp_path, make, words):
@@ -155,6 +158,33 @@ def test_bad_layers_get_one_clear_message(tmp_path, make, words):
     with pytest.raises(DataError, match=words) as info:
         read_layer_file(path)
     assert str(path) in str(info.value)
+
+
+VRT = (b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/etc/passwd</SrcDataSource>'
+       b"</OGRVRTLayer></OGRVRTDataSource>")
+
+
+def kml_folders(*folders) -> bytes:
+    body = "".join(f"<Folder><name>{name}</name>"
+                   + placemark(name, polygon_kml(shape),
+                               "<ExtendedData><Data name='category'><value>occupied</value>"
+                               "</Data></ExtendedData>") + "</Folder>"
+                   for name, shape in folders)
+    return ('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+            f"<Document>{body}</Document></kml>").encode()
+
+
+def test_nested_and_empty_folders_are_read(tmp_path):
+    inner = placemark("Left bank", polygon_kml(EAST),
+                      "<ExtendedData><Data name='category'><value>occupied</value></Data>"
+                      "</ExtendedData>")
+    document = ('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/'
+                "2.2\"><Document><Folder><name>Outer</name><Folder><name>Inner</name>"
+                f"{inner}</Folder></Folder><Folder><name>Empty</name></Folder></Document></kml>")
+    path = tmp_path / "nested.kml"
+    path.write_text(document, encoding="utf-8")
+    areas, log = read_layer_file(path)
+    assert list(areas["name"]) == ["Left bank"] and log.skipped == []
 
 
 def _write(path, data):
@@ -390,3 +420,68 @@ def test_an_image_of_a_period_draws_and_says_what_changed(tmp_path, capsys):
     assert "Around Kherson, about 1,500 km² returned to Ukraine between" in svg
     assert "2022-11-01 and 2022-11-15" in svg
     assert "Returned to Ukraine in the period" in svg  # the legend names the change layer
+
+
+def test_land_that_becomes_contested_is_not_counted_as_returned():
+    before = drawn(("occupied", EAST.union(WEST)))
+    after = drawn(("occupied", EAST), ("unknown", WEST))
+    changed = measure.changes(before, after)
+    assert list(changed["change"]) == ["contested"]
+    from mapapp.sources.control_maps import change_features
+
+    (piece,) = change_features(Source(name="d", kind="areas", title="D", publisher="P",
+                                      licence="L"), dt.date(2022, 11, 1), dt.date(2022, 11, 15),
+                               changed)
+    assert piece.type == "change_contested" and "now contested" in piece.summary
+    assert changed["km2"].iloc[0] == pytest.approx(measure.area_km2(WEST), rel=1e-4)
+
+
+def test_a_derived_line_stops_at_the_border():
+    country = box(30, 45, 36, 50)
+    across = drawn(("occupied", box(34, 46, 38, 48)))  # drawn on into the next country
+    line = measure.derived_line(across, country)
+    xs = shapely.get_coordinates(line)[:, 0]
+    assert xs.max() < 36.0 and xs.min() == pytest.approx(34.0)  # nothing beyond the border
+
+
+def test_replacing_a_date_keeps_counts_and_notes_true_and_a_failed_write_changes_nothing(
+        tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    first = drawn(("occupied", EAST))
+    save_snapshot(data, replace_entry(2, "2022-11-15: first"), dt.date(2022, 11, 15), first)
+    save_snapshot(data, replace_entry(3, "2022-11-20: other"), dt.date(2022, 11, 20), first)
+    save_snapshot(data, replace_entry(1, "2022-11-15: second"), dt.date(2022, 11, 15),
+                  drawn(("returned", WEST)), replace_date=True)
+    source = get_source(data, "isw")
+    assert source.rows_kept == 4  # 1 + 3: the replaced date's 2 are gone
+    assert source.notes == ("2022-11-20: other", "2022-11-15: second")
+    before = sorted((p.name, p.read_bytes()) for p in (data / "sources" / "isw").rglob("*")
+                    if p.is_file())
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("mapapp.store.snapshots.write_atomic", broken)
+    with pytest.raises(OutputError, match="No space left.*nothing was changed"):
+        save_snapshot(data, replace_entry(9, "2022-11-15: third"), dt.date(2022, 11, 15),
+                      drawn(("occupied", EAST.union(WEST))), replace_date=True)
+    after = sorted((p.name, p.read_bytes()) for p in (data / "sources" / "isw").rglob("*")
+                   if p.is_file())
+    assert after == before  # the old snapshot is back, nothing left over
+    with pytest.raises(OutputError):
+        save_snapshot(data, replace(replace_entry(1, "x"), name="fresh"), dt.date(2022, 11, 1),
+                      first)
+    assert not (data / "sources" / "fresh").exists()
+
+
+def replace_entry(kept: int, note: str) -> Source:
+    return Source(name="isw", kind="areas", title="Drawn map", publisher="tests", licence="ours",
+                  rows_read=kept, rows_kept=kept, notes=(note,))
+
+
+def test_a_date_is_written_as_the_contract_says():
+    from mapapp.cli_areas import parse_area_date
+
+    for text in ("20221115", "2022-W46-2", "2022-11-15T00:00"):
+        with pytest.raises(OptionError, match="expected a date as YYYY-MM-DD"):
+            parse_area_date(text)

@@ -94,8 +94,10 @@ def derived_line(areas: Any, country: BaseGeometry) -> BaseGeometry:
     held_m = to_metres(held(areas))
     if held_m.is_empty:
         return shapely.LineString()
-    outline = to_metres(country).boundary.buffer(OUTLINE_GAP_M)
-    line = shapely.line_merge(held_m.boundary.difference(outline))
+    # Inside the country and away from its outline: an area drawn across a
+    # border has no front on the other side of it.
+    inside = to_metres(country).buffer(-OUTLINE_GAP_M)
+    line = shapely.line_merge(held_m.boundary.intersection(inside))
     pieces = [p for p in shapely.get_parts(line) if p.length >= MIN_PIECE_M]
     return to_degrees(shapely.MultiLineString(pieces) if len(pieces) != 1 else pieces[0]) \
         if pieces else shapely.LineString()
@@ -176,12 +178,21 @@ def compare(a: Any, b: Any, country: BaseGeometry) -> Comparison:
                       line_mean_km=mean, line_max_km=largest, lines=how)
 
 
-CHANGE_WORDS = {"gained": "taken by Russia", "returned": "returned to Ukraine"}
+CHANGE_WORDS = {"gained": "taken by Russia", "returned": "returned to Ukraine",
+                "contested": "held by Russia, now contested"}
+
+
+def contested(areas: Any) -> BaseGeometry:
+    """One geometry: the areas a control map marks as unknown or contested."""
+    chosen = areas[areas["category"] == "unknown"]
+    return shapely.union_all(np.asarray(chosen.geometry.values)) if len(chosen) \
+        else shapely.Polygon()
 
 
 def changes(before: Any, after: Any, *, country: str = "UA") -> Any:
     """What changed hands between two control maps: one row per piece, with
-    ``change`` ("gained" by Russia, or "returned" to Ukraine), ``km2``,
+    ``change`` ("gained" by Russia, "returned" to Ukraine, or held by Russia
+    and now "contested": not counted as returned), ``km2``,
     ``place`` (the largest settlement inside, to call it by; "" if none)
     and the geometry (EPSG:4326), largest first.  Pieces under
     :data:`MIN_CHANGE_KM2` are left out: they are drawing, not fighting."""
@@ -190,8 +201,12 @@ def changes(before: Any, after: Any, *, country: str = "UA") -> Any:
     from mapapp.geo.gazetteer import largest_within
 
     old, new = to_metres(held(before)), to_metres(held(after))
+    now_contested = to_metres(contested(after))
+    lost = old.difference(new)
     rows = []
-    for change, piece in (("gained", new.difference(old)), ("returned", old.difference(new))):
+    for change, piece in (("gained", new.difference(old)),
+                          ("returned", lost.difference(now_contested)),
+                          ("contested", lost.intersection(now_contested))):
         for part in shapely.get_parts(piece):
             if part.geom_type == "Polygon" and part.area / 1e6 >= MIN_CHANGE_KM2:
                 shape = to_degrees(part)

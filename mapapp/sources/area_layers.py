@@ -46,9 +46,10 @@ from mapapp.sources.tables import RowLog, check_input_file
 
 # A country's control map is a few MB (ISW's KMZ of all of Ukraine, under 10).
 MAX_AREA_BYTES = 100_000_000
-# What a KMZ may unpack to, and how much more than its packed size a member
-# may grow: a real KML compresses about 5 to 20 times, a zip bomb millions.
-MAX_UNPACKED_BYTES = 300_000_000
+# What a KMZ may unpack to (no more than a plain KML may be), and how much
+# more than its packed size a member may grow: a real KML compresses about
+# 5 to 20 times, a zip bomb millions.
+MAX_UNPACKED_BYTES = MAX_AREA_BYTES
 MAX_PACK_RATIO = 200
 MAX_RULES_BYTES = 1_000_000
 CATEGORIES: tuple[str, ...] = (*AREA_CATEGORIES, FRONT_LINE_CATEGORY)
@@ -56,6 +57,8 @@ CATEGORIES: tuple[str, ...] = (*AREA_CATEGORIES, FRONT_LINE_CATEGORY)
 RULE_FIELDS = ("layer", "name", "property")
 _ZIP_MAGIC = b"PK\x03\x04"
 _SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".kml": "KML", ".kmz": "KMZ"}
+# The GDAL drivers each kind of file may be read by, and no other.
+_DRIVERS = {"GeoJSON": ("GeoJSON",), "KML": ("KML", "LIBKML"), "KMZ": ("KML", "LIBKML")}
 # How far (degrees) a layer may lie from the country and still be its map.
 NEAR_COUNTRY_DEG = 1.0
 
@@ -139,7 +142,15 @@ def check_layer_file(path: Path) -> str:
     if text.startswith((b"<!doctype html", b"<html")):
         raise DataError("is a web page, not a map layer (was the page saved instead of the "
                         "download?)", file=file)
-    return _SUFFIXES[suffix]
+    # GDAL opens whatever it recognises, whatever the name says: a "virtual"
+    # file (OGR VRT) would have it read other files or URLs.  The content
+    # must be what the suffix says.
+    kind = _SUFFIXES[suffix]
+    if kind == "GeoJSON" and not text.startswith(b"{"):
+        raise DataError("is not GeoJSON: a GeoJSON file starts with '{'", file=file)
+    if kind == "KML" and b"<kml" not in text:
+        raise DataError("is not KML: no <kml> element at its start", file=file)
+    return kind
 
 
 def _check_kmz(path: Path) -> None:
@@ -182,8 +193,11 @@ def read_layer_file(path: str | Path, *, rules: tuple[Rule, ...] = (),
     log = RowLog(file=file, unit="feature")
     try:
         layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+        driver = pyogrio.read_info(path, layer=layers[0])["driver"] if layers else kind
     except Exception as err:  # pyogrio's errors carry GDAL's words; none is ours
         raise DataError(f"cannot be read as {kind}: {_first_line(err)}", file=file) from err
+    if driver not in _DRIVERS[kind]:
+        raise DataError(f"is read by GDAL as {driver}, not {kind}: refused", file=file)
     frames = []
     for layer in layers:
         try:
@@ -199,11 +213,13 @@ def read_layer_file(path: str | Path, *, rules: tuple[Rule, ...] = (),
             log.notes.append(f"layer {layer!r} reprojected from {frame.crs.to_string()} to "
                              "WGS84")
             frame = frame.to_crs("EPSG:4326")
+        if frame.empty:  # a KML folder that only holds folders, or nothing
+            continue
         frame = frame.reset_index(drop=True)
         frame["layer"] = layer
         frame["feature"] = range(1, len(frame) + 1)
         frames.append(frame)
-    if not frames or not sum(len(f) for f in frames):
+    if not frames:
         raise DataError("holds no features", file=file)
     kept = [_mapped(frame, rules, log) for frame in frames]
     log.read = sum(len(f) for f in frames)
@@ -277,15 +293,19 @@ def _mapped(frame, rules: tuple[Rule, ...], log: RowLog):
     wants_line = (category == FRONT_LINE_CATEGORY).to_numpy()
     why[wants_line & ~is_line & ~missing] = "a front line category, but not a line"
     why[missing] = "no geometry"
-    # A name is shown in the app and on maps: the project's rules for a name.
+    # A name is shown in the app and on maps: one the project's rules refuse
+    # is dropped, and said, but its area stays (its land counts in every figure).
     name_problems = np.array([text_problem(n) or "" for n in names], dtype=object)
     wrong_name = (name_problems != "") & (why == "")
-    why[wrong_name] = ["its name " + p for p in name_problems[wrong_name]]
+    for number, problem in zip(frame["feature"][wrong_name], name_problems[wrong_name]):
+        log.notes.append(f"feature {number} of layer {layer!r}: its name {problem}; kept "
+                         "without a name")
+    names = names.where(~wrong_name, "")
     bad = why != ""
-    # The column at fault: the category nothing gave, the name, or the
-    # geometry that does not fit the category.
-    column = np.where(unmapped, "category", np.where(wrong_name, "name", "geometry"))
-    for name in ("category", "name", "geometry"):
+    # The column at fault: the category nothing gave, or the geometry that
+    # does not fit the category.
+    column = np.where(unmapped, "category", "geometry")
+    for name in ("category", "geometry"):
         rows = bad & (column == name)
         if rows.any():
             log.skip(frame["feature"][rows], name,
@@ -314,16 +334,17 @@ def _polygonal(geometry):
 
 
 def _check_near(areas, country: str, *, file: str) -> None:
-    """A DataError if no feature comes near the country: a map of somewhere
-    else, or one with its longitudes and latitudes swapped."""
+    """A DataError if a layer has no feature near the country: a map of
+    somewhere else, or one with its longitudes and latitudes swapped."""
     from mapapp.geo import gazetteer
 
     outline = gazetteer.country_geometry(country)
     if outline is None:
         return
-    near = outline.buffer(NEAR_COUNTRY_DEG)
-    if not areas.geometry.intersects(near).any():
-        west, south, east, north = areas.total_bounds
-        raise DataError(f"lies far from {country}: its features span longitude {west:.1f} to "
-                        f"{east:.1f}, latitude {south:.1f} to {north:.1f} (are longitude and "
-                        "latitude swapped?)", file=file)
+    near = areas.geometry.intersects(outline.buffer(NEAR_COUNTRY_DEG))
+    for layer, close in near.groupby(areas["layer"], sort=False):
+        if not close.any():
+            west, south, east, north = areas.geometry[areas["layer"] == layer].total_bounds
+            raise DataError(f"layer {layer!r} lies far from {country}: its features span "
+                            f"longitude {west:.1f} to {east:.1f}, latitude {south:.1f} to "
+                            f"{north:.1f} (are longitude and latitude swapped?)", file=file)

@@ -30,7 +30,8 @@ CATEGORY_TYPES: dict[str, str] = {
 }
 # The report's features a control map stands in for: its areas and its
 # current line (a former line is history the report tells, and stays).
-REPLACED_TYPES = ("russian_held", "returned_to_ukraine", "front_line")
+REPLACED_TYPES = ("russian_held", "held_before_2022", "contested", "returned_to_ukraine",
+                  "front_line")
 
 
 def snapshot_features(source: Any, day: dt.date, areas: Any,
@@ -78,7 +79,8 @@ def snapshot_features(source: Any, day: dt.date, areas: Any,
     return tuple(features)
 
 
-CHANGE_TYPES = {"gained": "change_taken", "returned": "change_returned"}
+CHANGE_TYPES = {"gained": "change_taken", "returned": "change_returned",
+                "contested": "change_contested"}
 
 
 def change_features(source: Any, start: dt.date, end: dt.date,

@@ -18,12 +18,7 @@ from shapely.geometry import Point
 
 from mapapp.errors import DataError, GeocodeError
 from mapapp.geo import areas
-from mapapp.geo.frontline import (
-    FrontLine,
-    check_simple,
-    line_geometry,
-    load_front_lines,
-)
+from mapapp.geo.frontline import FrontLine, check_simple, line_geometry, load_front_lines
 from mapapp.geo.geocode import STORE_NAME, Geocache
 from mapapp.geo.geocode import locate as locate_offline
 from mapapp.geo.places import Place, load_places, places_by_id

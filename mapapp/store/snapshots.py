@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
+import re
+import shutil
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from mapapp.store.catalogue import (
 AREAS_KIND = "areas"
 AREAS_DIR = "areas"
 COLUMNS = ("category", "name", "layer", "feature")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def snapshot_file(folder: Path, day: dt.date) -> Path:
@@ -41,10 +43,24 @@ def snapshot_dates(folder: Path) -> list[dt.date]:
     """The dates an area source holds, oldest first."""
     found = []
     for path in sorted((Path(folder) / AREAS_DIR).glob("*.parquet")):
+        if _DAY.fullmatch(path.stem):  # not ours otherwise: a file someone put there
+            try:
+                found.append(dt.date.fromisoformat(path.stem))
+            except ValueError:
+                continue
+    return found
+
+
+def _counts(folder: Path) -> dict[dt.date, dict[str, int]]:
+    """Features read, kept and left out per snapshot (its ``.json`` beside it)."""
+    found = {}
+    for day in snapshot_dates(folder):
+        path = snapshot_file(folder, day).with_suffix(".json")
         try:
-            found.append(dt.date.fromisoformat(path.stem))
-        except ValueError:  # not ours: a file someone put there
-            continue
+            record = json.loads(path.read_text(encoding="utf-8"))
+            found[day] = {k: int(record[k]) for k in ("read", "kept", "skipped")}
+        except (OSError, ValueError, KeyError, TypeError):
+            found[day] = {"read": 0, "kept": 0, "skipped": 0}
     return found
 
 
@@ -52,9 +68,14 @@ def save_snapshot(data_dir: Path, source: Source, day: dt.date, areas: Any, *,
                   replace_date: bool = False) -> Path:
     """Add ``areas`` (GeoDataFrame: category, name, layer, feature, geometry)
     as the snapshot of ``day`` to the area source ``source.name``, creating
-    the source if it is new.  The snapshot file and the catalogue entry are
-    each written whole (temporary file, then rename); a failure leaves the
-    source as it was."""
+    the source if it is new.  ``source`` carries this import's provenance and
+    counts; its notes should start with the date (a replaced date's notes
+    go with it).
+
+    Everything is written beside its place first and renamed in at the end;
+    if anything fails, the snapshot a ``--replace`` would have replaced is
+    put back, and a new source's folder removed: the source is as it was.
+    """
     folder = source_folder(data_dir, source.name)
     report = report_source(data_dir)
     if report is not None and report.name == source.name:
@@ -67,34 +88,50 @@ def save_snapshot(data_dir: Path, source: Source, day: dt.date, areas: Any, *,
     if target.exists() and not replace_date:
         raise OptionError(f"source {source.name!r} has a snapshot for {day} already; pass "
                           "--replace to replace it")
-    dates = sorted(set(snapshot_dates(folder)) | {day})
+    counts = {**_counts(folder), day: {"read": source.rows_read, "kept": source.rows_kept,
+                                       "skipped": source.rows_skipped}}
+    dates = sorted(counts)
     entry = source
     if existing is not None:
-        # The source's own words stay; what this import adds is a date and a note.
-        notes = tuple(n for n in existing.notes if not n.startswith(f"{day}:"))
-        entry = replace(existing, notes=notes + source.notes, imported=source.imported,
+        # The source's own words stay; this import adds a date and its notes.
+        kept_notes = tuple(n for n in existing.notes if not n.startswith(f"{day}:"))
+        entry = replace(existing, notes=kept_notes + source.notes, imported=source.imported,
                         file=source.file, sha256=source.sha256)
     entry = replace(entry, first_date=dates[0].isoformat(), last_date=dates[-1].isoformat(),
-                    rows_read=(existing.rows_read if existing else 0) + source.rows_read,
-                    rows_kept=(existing.rows_kept if existing else 0) + source.rows_kept,
-                    rows_skipped=(existing.rows_skipped if existing else 0) + source.rows_skipped)
+                    **{f"rows_{k}": sum(c[k] for c in counts.values())
+                       for k in ("read", "kept", "skipped")})
     record = {k: v for k, v in asdict(entry).items() if k != "folder"}
     record["notes"] = list(entry.notes)
+
+    new_folder = not folder.exists()
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    temp = target.with_name(f".{target.name}.new")
+    backup = target.with_name(f".{target.name}.old")
+    moved = False
     try:
         frame = areas[[*COLUMNS, "geometry"]].assign(source=source.name, date=day.isoformat())
         frame.to_parquet(temp, index=False)
         os.chmod(temp, 0o644)
+        if target.exists():
+            os.replace(target, backup)
+            moved = True
         os.replace(temp, target)
+        write_atomic(target.with_suffix(".json"), json.dumps(counts[day]) + "\n")
         write_atomic(folder / SOURCE_FILE, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    except OSError as err:
-        Path(temp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write the snapshot {target}: {err.strerror or err}") from err
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
+    except Exception as err:  # pyarrow's own errors too: nothing half-done stays
+        temp.unlink(missing_ok=True)
+        if moved:
+            os.replace(backup, target)
+        elif target.exists() and not moved:
+            target.unlink(missing_ok=True)
+        if new_folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(err, (OSError, ValueError, TypeError)) or type(err).__module__.startswith(
+                "pyarrow"):
+            raise OutputError(f"cannot write the snapshot {target}: {err}; nothing was "
+                              "changed") from err
         raise
+    backup.unlink(missing_ok=True)
     return target
 
 
