@@ -37,11 +37,12 @@ from mapapp.model.describe import (
 )
 from mapapp.model.events import EVENT_TYPES, row_unit
 from mapapp.sources.collection import event_span, events_version, load_events
-from mapapp.sources.report_folder import DATA_DIR, GEOCACHE_DIR, data_version, load_report_map
+from mapapp.sources.report_folder import (DATA_DIR, GEOCACHE_DIR, data_version, has_report,
+                                          load_report_map)
 from mapapp.static.export import FORMATS, render_bytes
 from mapapp.static.figure import THEMES, default_subtitle, default_title
 from mapapp.static.presets import PRESETS, get_preset
-from mapapp.store.catalogue import get_source, list_sources, report_source
+from mapapp.store.catalogue import get_source, list_sources
 from mapapp.store.formats import DATA_FORMATS, SUFFIXES, to_bytes
 from mapapp.store.query import PLAY_STEPS, EventFilter, nearest, next_range, select
 from mapapp.view import BASEMAPS, INITIAL_BOUNDS, ViewState, bounds_from_leaflet, from_query
@@ -591,7 +592,7 @@ def main() -> None:
         # A folder of imported event sets alone (`import --data-dir` into an
         # empty folder) has no report: its map shows the sets and nothing else.
         report_map = (get_report_map(data_dir, cache_dir, version)
-                      if report_source(Path(data_dir)) is not None else ReportMap.empty())
+                      if has_report(Path(data_dir)) else ReportMap.empty())
     except MapAppError as err:
         # Our own message, for whoever edits the data folder: it names the
         # file, feature and field.  Anything else is a bug: Streamlit shows

@@ -21,9 +21,8 @@ def _report_map(args):
     """The report map from the command's ``--data-dir`` and ``--cache-dir``;
     an empty one for a folder of imported sets without a report."""
     from mapapp.model import ReportMap
-    from mapapp.sources.report_folder import load_report_map
-    from mapapp.store.catalogue import report_source
-    if report_source(Path(args.data_dir)) is None:
+    from mapapp.sources.report_folder import has_report, load_report_map
+    if not has_report(Path(args.data_dir)):
         return ReportMap.empty()
     return load_report_map(Path(args.data_dir), cache_dir=Path(args.cache_dir))
 

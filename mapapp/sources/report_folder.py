@@ -105,6 +105,12 @@ def _check_part_of_cycles(parents: dict[str, str], *, file: str) -> None:
         done.update(chain)
 
 
+def has_report(data_dir: Path = DATA_DIR) -> bool:
+    """Whether ``data_dir`` holds a report (a folder of imported sets may not);
+    whether it is a good one, :func:`load_report_map` says."""
+    return (Path(data_dir) / "report.json").exists()
+
+
 def load_report_map(data_dir: Path = DATA_DIR, *, cache_dir: Path = GEOCACHE_DIR,
                     locate: Locator | None = None,
                     country_shape: CountryShape | None = None) -> ReportMap:
