@@ -381,7 +381,9 @@
       var d = this.d, styles = this.o.styles;
       for (k = 0; k < m; k++) {
         key = Math.floor(drawn.x[k] / size) + ':' + Math.floor(drawn.y[k] / size);
-        c = cells[key] || (cells[key] = {n: 0, x: 0, y: 0, types: {}});
+        c = cells[key] || (cells[key] = {n: 0, x: 0, y: 0, types: {},
+                                         x0: Math.floor(drawn.x[k] / size) * size,
+                                         y0: Math.floor(drawn.y[k] / size) * size});
         c.n++; c.x += drawn.x[k]; c.y += drawn.y[k];
         t = d.type[drawn.i[k]];
         c.types[t] = (c.types[t] || 0) + 1;
@@ -398,9 +400,13 @@
       ctx.font = 'bold 11px system-ui, sans-serif';
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
+      function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
       Object.keys(cells).forEach(function (key) {
-        var cell = cells[key], x = cell.x / cell.n, y = cell.y / cell.n;
-        var r = Math.min(size / 2, 6 + 3 * Math.log(cell.n) / Math.LN10 * 2);
+        var cell = cells[key];
+        var r = Math.min(size / 2 - 1, 6 + 3 * Math.log(cell.n) / Math.LN10 * 2);
+        // At its events' centre, but inside its own cell: two counts never overlap.
+        var x = clamp(cell.x / cell.n, cell.x0 + r, cell.x0 + size - r);
+        var y = clamp(cell.y / cell.n, cell.y0 + r, cell.y0 + size - r);
         drawn.cells.push({x: x, y: y, r: r, n: cell.n});
         ctx.beginPath();
         ctx.arc(x, y, r, 0, 2 * Math.PI);
@@ -411,13 +417,16 @@
         ctx.lineWidth = 1;
         ctx.strokeStyle = '#ffffff';
         ctx.stroke();
+      });
+      // The counts after every circle, so none is painted over.
+      drawn.cells.forEach(function (cell) {
         // Dark text with a light halo: legible on every type's colour.
         var label = cell.n > 999 ? Math.round(cell.n / 100) / 10 + 'k' : String(cell.n);
         ctx.lineWidth = 3;
         ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
-        ctx.strokeText(label, x, y);
+        ctx.strokeText(label, cell.x, cell.y);
         ctx.fillStyle = '#1a1a1a';
-        ctx.fillText(label, x, y);
+        ctx.fillText(label, cell.x, cell.y);
       });
     },
     latlng: function (i) {
