@@ -93,9 +93,12 @@ EVENT_COLORS: dict[str, str] = {
     "protest": PALETTE["bluish_green"],
     "riot": PALETTE["yellow"],
     "strategic": PALETTE["sky_blue"],
-    "state_based": PALETTE["vermilion"],
+    # UCDP's types mean much what ACLED's battles and violence against
+    # civilians mean, but a map showing both sets must tell them apart:
+    # darker shades of the same families.
+    "state_based": "#8c2d04",
     "non_state": PALETTE["blue"],
-    "one_sided": PALETTE["reddish_purple"],
+    "one_sided": "#6a3d9a",
     "event": "#777777",
 }
 

@@ -392,3 +392,12 @@ def test_dates_for_an_image_of_the_report_alone_are_refused(tmp_path, capsys):
     assert cli.main(["export", "--from", "2022-11-01", "-o", str(tmp_path / "a.png")]) == 2
     assert "--from and --to choose the events of imported sets" in capsys.readouterr().err
     assert not (tmp_path / "a.png").exists()
+
+
+def test_every_event_type_has_its_own_colour():
+    # Two sets on one map (ACLED and UCDP): a colour must name one type.
+    from mapapp import styles
+    from mapapp.model.events import EVENT_TYPES
+
+    colours = [styles.EVENT_COLORS[t] for t in EVENT_TYPES]
+    assert len(set(colours)) == len(colours)
