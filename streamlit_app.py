@@ -1,7 +1,9 @@
 """mapapp in the browser: a thin Streamlit layer over the ``mapapp`` package.
 
 It reads widgets, asks the core for a map, and shows results.  The view lives
-in the URL so a shared link reopens it.  Text from data or from a link is
+in the URL so a shared link reopens it.  Event sets (:mod:`app.event_sets`),
+control maps (:mod:`app.control_maps`) and Present mode (:mod:`app.present`)
+have their own modules beside this page.  Text from data or from a link is
 shown with :mod:`app.text` (plain text, never Markdown).  Loading the data (geocoding, cutting
 the control areas) is cached until a data file changes; the map itself is
 assembled fresh each run, which takes milliseconds.
@@ -9,58 +11,37 @@ assembled fresh each run, which takes milliseconds.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import math
 import os
-import time
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app import control_maps, text
-from mapapp import styles
-from mapapp.classroom.bundle import render_bundle
-from mapapp.classroom.handout import render_handout
-from mapapp.classroom.story import list_stories, load_story
+from app import ASSET_BASE, STATIC_DIR, control_maps, event_sets, present, text
+from mapapp.classroom.story import list_stories
 from mapapp.errors import MapAppError
 from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES, ReportMap
 from mapapp.model.describe import (
-    event_details,
     event_rows,
     feature_details,
     feature_rows,
     type_label,
 )
-from mapapp.model.events import EVENT_TYPES, row_unit
-from mapapp.sources.collection import event_span, events_version, load_events
+from mapapp.sources.collection import event_span, events_version
 from mapapp.sources.report_folder import (DATA_DIR, GEOCACHE_DIR, data_version, has_report,
                                           load_report_map)
 from mapapp.static.export import FORMATS, render_bytes
 from mapapp.static.figure import THEMES, default_subtitle, default_title
 from mapapp.static.presets import PRESETS, get_preset
 from mapapp.store.catalogue import get_source, list_sources
-from mapapp.store.formats import DATA_FORMATS, SUFFIXES, to_bytes
-from mapapp.store.query import PLAY_STEPS, EventFilter, nearest, next_range, select
+from mapapp.store.query import EventFilter, select
 from mapapp.view import BASEMAPS, INITIAL_BOUNDS, ViewState, bounds_from_leaflet, from_query
-from mapapp.web.events import publish_payload
 from mapapp.web.map import build_map, event_filter_group
 from mapapp.web.resources import install_static
 
-APP_DIR = Path(__file__).resolve().parent
-# Streamlit serves ./static/ at /app/static/ (see .streamlit/config.toml).
-STATIC_DIR = APP_DIR / "static"
-ASSET_BASE = "/app/static/vendor"
 MAP_HEIGHT = 620
-DATA_URL = "/app/static/data"  # where the event payloads are served from
-PLAY_PAUSE_S = 0.8
-CLICK_PX = 10  # how near an event a click must land, as in the page
-TABLE_ROWS = 1000
-DATA_FORMAT_LABELS = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "parquet": "GeoParquet",
-                      "csv": "CSV"}
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 logger = logging.getLogger("mapapp.app")
 
@@ -74,141 +55,6 @@ def get_report_map(data_dir: str, cache_dir: str, version: tuple):
 @st.cache_resource
 def prepare_static_files() -> None:
     install_static(STATIC_DIR)
-
-
-@st.cache_resource(show_spinner="Loading the event sets…", max_entries=4)
-def get_events(data_dir: str, cache_dir: str, names: tuple[str, ...], version: tuple):
-    # ``version`` is only part of the cache key: a new import reloads.
-    return load_events(Path(data_dir), names, cache_dir=Path(cache_dir))
-
-
-@st.cache_resource(max_entries=8)
-def events_url(data_dir: str, names: tuple[str, ...], version: tuple, _events) -> str:
-    """Where the page fetches the events: a file named by its content, sent once."""
-    units = {name: row_unit(get_source(Path(data_dir), name).kind) for name in names}
-    return f"{DATA_URL}/{publish_payload(_events, STATIC_DIR / 'data', units)}"
-
-
-def event_range(events, view: ViewState, sb) -> EventFilter:
-    """The date range slider (and play-through) for the shown event sets, in ``sb``."""
-    lo, hi = event_span(events)
-    link_start, link_end = st.session_state.pop("_link_dates", ("", ""))
-    if link_start or link_end:  # a shared link's range, once, inside the data's span
-        start = max(lo, dt.date.fromisoformat(link_start)) if link_start else lo
-        end = min(hi, dt.date.fromisoformat(link_end)) if link_end else hi
-        st.session_state["dates"] = (min(start, end), max(start, end))
-    advance = st.session_state.pop("_advance", None)
-    if advance is not None:
-        st.session_state["dates"] = advance
-    if lo == hi:  # one day: nothing to narrow or play through
-        sb.caption(f"All events on {lo}.")
-        return EventFilter(sources=view.sources, start=lo, end=hi)
-    current = st.session_state.get("dates")
-    if not current or current[0] < lo or current[1] > hi:
-        st.session_state["dates"] = (lo, hi)
-    start, end = sb.slider("Event dates", min_value=lo, max_value=hi, key="dates",
-                           format="YYYY-MM-DD", help="Events whose dates overlap this range")
-    if end >= hi:  # at the end of the data, playing stops
-        st.session_state["playing"] = False
-    play, step = sb.columns(2)
-    playing = st.session_state.get("playing", False)
-    play.button("■ Stop" if playing else "▶ Play", key="play", width="stretch",
-                on_click=toggle_play, args=(lo, hi),
-                help="Move the range forward one step at a time")
-    step.selectbox("Step", list(PLAY_STEPS), key="play_step", label_visibility="collapsed")
-    return EventFilter(sources=view.sources, start=start, end=end)
-
-
-def toggle_play(lo: dt.date, hi: dt.date) -> None:
-    """Start or stop.  A range already at the end starts again from the
-    first day (a week long if it was all of the data)."""
-    playing = not st.session_state.get("playing", False)
-    st.session_state["playing"] = playing
-    if not playing:  # a step the last run queued before Stop was pressed
-        st.session_state.pop("_advance", None)
-    start, end = st.session_state.get("dates") or (lo, hi)
-    if playing and end >= hi:
-        length = end - start if (start, end) != (lo, hi) else dt.timedelta(days=6)
-        st.session_state["_advance"] = (lo, min(lo + length, hi))
-
-
-def play_on(events, wanted: EventFilter) -> None:
-    """While playing: show this range a moment, then move it one step on."""
-    if not st.session_state.get("playing"):
-        return
-    _, hi = event_span(events)
-    time.sleep(PLAY_PAUSE_S)
-    st.session_state["_advance"] = next_range(wanted.start, wanted.end,
-                                              st.session_state.get("play_step") or "day", hi)
-    st.rerun()
-
-
-def note_event_click(result: dict | None, shown) -> bool:
-    """A click on the map near an event selects it (the nearest, within a few
-    pixels); whether it did.  A feature clicked at the same time is noted as
-    seen, so it does not take over on the next run."""
-    clicked = (result or {}).get("last_clicked")
-    if not clicked or clicked == st.session_state.get("_last_map_click"):
-        return False
-    st.session_state["_last_map_click"] = clicked
-    zoom = (result or {}).get("zoom") or 6
-    # Degrees of latitude per pixel at this zoom and latitude (Web Mercator),
-    # so "near" means what it means in the page (mapapp.js: 10 px).
-    radius = CLICK_PX * 360 / (256 * 2 ** zoom) * math.cos(math.radians(clicked["lat"]))
-    position = nearest(shown, clicked["lat"], clicked["lng"], radius)
-    if position is None:
-        return False
-    row = shown.iloc[position]
-    st.session_state["event"] = (str(row["source"]), str(row["id"]))
-    st.session_state["details"] = "event"
-    st.session_state["_last_click"] = clicked_feature_id(result) or st.session_state.get(
-        "_last_click")
-    return True
-
-
-def show_events_summary(events, shown, wanted: EventFilter) -> None:
-    st.caption(f"{len(shown):,} of {len(events):,} events from "
-               f"{', '.join(wanted.sources)}, {wanted.start} to {wanted.end}.")
-    if len(shown):
-        per_day = shown.groupby([shown["date_start"].dt.date, shown["type"].astype(str)],
-                                observed=True).size().unstack(fill_value=0)
-        colors = [styles.EVENT_COLORS.get(c, styles.EVENT_COLORS["event"]) for c in per_day.columns]
-        per_day.columns = [EVENT_TYPES.get(c, c) for c in per_day.columns]
-        # The map's colours, so the chart needs no legend of its own to be read.
-        st.bar_chart(per_day, height=260, x_label="Event date", y_label="Events per day",
-                     stack=True, color=colors)
-
-
-def show_event_details(events, data_dir: str) -> bool:
-    """The selected event's facts, if one is selected and shown; whether it was."""
-    chosen = st.session_state.get("event")
-    if st.session_state.get("details") != "event" or not chosen:
-        return False
-    match = events[(events["source"].astype(str) == chosen[0]) & (events["id"] == chosen[1])]
-    if match.empty:
-        return False
-    row = match.iloc[0]
-    source = get_source(Path(data_dir), chosen[0])
-    name = row["name"]
-    text.heading(str(row["id"] if pd.isna(name) else name), key="details", level=3)
-    text.facts(event_details(row, source), key="details")
-    return True
-
-
-def show_event_export(shown, wanted: EventFilter, version: tuple) -> None:
-    """The events in the range as GeoJSON, GeoPackage, GeoParquet or CSV,
-    made on request (a GeoPackage of 100,000 events takes a second)."""
-    fmt_col, make_col = st.columns([1, 2])
-    fmt = fmt_col.selectbox("Format", DATA_FORMATS, key="events_format",
-                            format_func=DATA_FORMAT_LABELS.get)
-    made_for = (fmt, wanted, version)  # a new import makes the file again
-    if make_col.button("Prepare the download", key="events_make"):
-        st.session_state["_events_file"] = (made_for, to_bytes(shown, fmt))
-    made = st.session_state.get("_events_file")
-    if made and made[0] == made_for:
-        name = f"events-{wanted.start}-{wanted.end}{SUFFIXES[fmt][0]}"
-        make_col.download_button(f"Download {name}", made[1], file_name=name,
-                                 key="events_download")
 
 
 def get_map(report_map, view: ViewState, url: str | None = None, event_types=()):
@@ -311,7 +157,7 @@ def sidebar_view(source_names: tuple[str, ...] = (), *, report: bool = True,
     basemap = sb.radio("Basemap", list(BASEMAPS), key="basemap",
                        format_func=BASEMAPS.get, label_visibility="collapsed")
     sb.header("Classroom")
-    sb.button("Present the lesson", key="present_start", on_click=start_presenting,
+    sb.button("Present the lesson", key="present_start", on_click=present.start_presenting,
               help="Step through the report on a projector: big type, ← and → keys")
     sb.caption("Web basemaps need internet; the offline one is bundled. Layers, "
                "filters and the selected feature are kept in the page address, "
@@ -319,11 +165,6 @@ def sidebar_view(source_names: tuple[str, ...] = (), *, report: bool = True,
     return ViewState(layers=layers, types=tuple(t for t in ALL_TYPES if t in types),
                      statuses=tuple(s for s in STATUSES if s in statuses), basemap=basemap,
                      sources=sources, areas=areas), dates_box, map_box
-
-
-def clicked_feature_id(result: dict | None) -> str:
-    drawing = (result or {}).get("last_active_drawing") or {}
-    return str((drawing.get("properties") or {}).get("id") or "")
 
 
 # The selected feature is plain session state, set by a click on the map or
@@ -456,124 +297,10 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds, event
                            key="export_download")
 
 
-PRESENT_MAP_HEIGHT = 560
-
-
-DEFAULT_STORY = "report-2022-11-16"
-
-
-@st.cache_resource(max_entries=8)
-def _load_story(_report_map, data_dir: str, version: tuple, story_id: str):
-    return load_story(story_id, report_map=_report_map, data_dir=Path(data_dir))
-
-
-def get_story(report_map, data_dir: str, version: tuple, story_id: str):
-    """The lesson, or None after showing why it cannot be presented."""
-    try:
-        return _load_story(report_map, data_dir, version, story_id)
-    except MapAppError as err:
-        text.problem("This lesson cannot be presented.", str(err), key="story")
-        return None
-
-
-def step_from_link(raw, count: int) -> int:
-    """A 0-based step index from a 1-based ``step`` in the link; bad values give step 1."""
-    try:
-        return min(max(int(str(raw)) - 1, 0), count - 1)
-    except ValueError:
-        return 0
-
-
 def sync_link(query: dict[str, str]) -> None:
     """Make the page's address say ``query`` (only when it differs)."""
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
-
-
-def explorer_keys() -> list[str]:
-    """The session keys of the explorer's view: widgets Streamlit forgets
-    while Present mode does not draw them."""
-    return ([f"layer_{layer}" for layer in LAYERS]
-            + ["types", "statuses", "basemap", "sources", "dates", "selected", "areas",
-               "map_date"])
-
-
-def start_presenting() -> None:
-    st.session_state["_explorer"] = {key: st.session_state[key] for key in explorer_keys()
-                                     if key in st.session_state}
-    st.session_state.update(mode="present", step=0, _from_step=None)
-
-
-def leave_presenting() -> None:
-    # The view the reader left, as it was; a lesson opened from a link
-    # has none and the explorer starts from the link (seeded on this run).
-    st.session_state.update(st.session_state.pop("_explorer", {}))
-    st.session_state["mode"] = "explore"
-
-
-def go_to_step(index: int) -> None:
-    st.session_state["_from_step"] = st.session_state.get("step", 0)
-    st.session_state["step"] = index
-
-
-def present_lesson(report_map, story, version: tuple) -> None:
-    """Present mode: one step at a time, map full width, big type."""
-    steps = story.steps
-    # The story file may have shrunk since the last run: keep the step real.
-    index = min(max(st.session_state.get("step", 0), 0), len(steps) - 1)
-    st.session_state["step"] = index
-    step = steps[index]
-    with st.container(key="lesson_nav"):
-        back, counter, forward, leave = st.columns([2, 3, 2, 2])
-        back.button("◀ Previous", key="lesson_prev", disabled=index == 0, shortcut="left",
-                    on_click=go_to_step, args=(index - 1,), width="stretch")
-        counter.markdown(f"**Step {index + 1} of {len(steps)}**")
-        counter.text(story.title)
-        forward.button("Next ▶", key="lesson_next", disabled=index == len(steps) - 1,
-                       shortcut="right", on_click=go_to_step, args=(index + 1,),
-                       type="primary", width="stretch")
-        leave.button("Leave present mode", key="lesson_leave", width="stretch",
-                     on_click=leave_presenting)
-    text.heading(step.title, key="lesson")
-    previous = st.session_state.get("_from_step")
-    fly_from = (steps[previous].bounds
-                if previous is not None and 0 <= previous < len(steps) and previous != index
-                else None)
-    folium_map = build_map(report_map, layers=step.layers, selected=step.highlight,
-                           bounds=step.bounds, fly_from=fly_from, asset_base=ASSET_BASE)
-    # Nothing comes back from the map: in a lesson only the buttons move it.
-    st_folium(folium_map, height=PRESENT_MAP_HEIGHT, use_container_width=True,
-              returned_objects=[], key="lesson_map")
-    with st.container(key="mapapp_text_lesson"):
-        st.text(step.text)
-    if step.question:
-        with st.container(key="mapapp_question_lesson"):
-            st.markdown("**Question for the class**")
-            st.text(step.question)
-    text.caption("Keys: ← and → move between steps. Source: "
-                 + report_map.report.citation_text(), key="lesson")
-    lesson, handout = st.columns(2)
-    # Built on request (the handout draws a map per step, a few seconds) and
-    # kept with the story and data they were made from, so never offered stale.
-    made_from = (story.id, version)
-    if lesson.button("Prepare the offline lesson (HTML)", key="lesson_bundle"):
-        st.session_state["_bundle"] = (made_from, render_bundle(report_map, story).encode())
-    bundle = st.session_state.get("_bundle")
-    if bundle and bundle[0] == made_from:
-        lesson.download_button("Download lesson.html", bundle[1],
-                               file_name=f"lesson-{story.id}.html", mime="text/html",
-                               key="lesson_bundle_download")
-    if handout.button("Prepare the handout (PDF)", key="lesson_handout"):
-        try:
-            st.session_state["_handout"] = (made_from, render_handout(report_map, story))
-        except MapAppError as err:
-            with handout:
-                text.problem("The handout could not be made.", str(err), key="handout")
-    pdf = st.session_state.get("_handout")
-    if pdf and pdf[0] == made_from:
-        handout.download_button("Download handout.pdf", pdf[1],
-                                file_name=f"handout-{story.id}.pdf", mime="application/pdf",
-                                key="lesson_handout_download")
 
 
 def main() -> None:
@@ -608,9 +335,10 @@ def main() -> None:
         st.session_state["mode"] = "explore"
     if presenting:
         # Only a story of this data folder, by id: a link must never name a file.
-        story_id = link.get("story") or DEFAULT_STORY
+        story_id = link.get("story") or present.DEFAULT_STORY
         known = list_stories(data_dir=Path(data_dir))
-        story = (get_story(report_map, data_dir, version, story_id) if story_id in known
+        story = (present.get_story(report_map, data_dir, version, story_id)
+                 if story_id in known
                  else None)
         if story is None and story_id not in known:
             # Shown in the explorer below, and kept: this run is the last to see the link.
@@ -619,8 +347,9 @@ def main() -> None:
                 f"No lesson called “{story_id}”. Lessons: {', '.join(known) or 'none'}.")
         if story is not None:
             if "step" not in st.session_state:
-                st.session_state["step"] = step_from_link(link.get("step"), len(story.steps))
-            present_lesson(report_map, story, version)
+                st.session_state["step"] = present.step_from_link(link.get("step"),
+                                                                  len(story.steps))
+            present.present_lesson(report_map, story, version)
             sync_link({"mode": "present", "story": story.id,
                        "step": str(st.session_state["step"] + 1)})
             return
@@ -647,13 +376,13 @@ def main() -> None:
         try:
             names = view.sources
             key = events_version(Path(data_dir), names)
-            events = get_events(data_dir, cache_dir, names, key)
-            url = events_url(data_dir, names, key, events)
+            events = event_sets.get_events(data_dir, cache_dir, names, key)
+            url = event_sets.events_url(data_dir, names, key, events)
         except MapAppError as err:
             text.problem("The event sets could not be loaded.", str(err), key="events")
             events = None
     if events is not None and len(events):
-        wanted = event_range(events, view, dates_box)
+        wanted = event_sets.event_range(events, view, dates_box)
         shown = select(events, wanted)
         lo, hi = event_span(events)
         view = replace(view, start="" if wanted.start == lo else f"{wanted.start}",
@@ -697,8 +426,8 @@ def main() -> None:
                            feature_group_to_add=(event_filter_group(wanted)
                                                  if shown is not None else None))
         # An event drawn over an area wins, as the popup on the map does.
-        if not (shown is not None and note_event_click(result, shown)) and \
-                note_click(clicked_feature_id(result), ids):
+        if not (shown is not None and event_sets.note_event_click(result, shown)) and \
+                note_click(event_sets.clicked_feature_id(result), ids):
             st.session_state["details"] = "feature"
         if area_credit:
             text.caption(area_credit + ". Assessed by its publisher; the report's own line "
@@ -706,13 +435,13 @@ def main() -> None:
         if report_map.has_report:
             st.caption(f"{len(visible)} of {len(report_map.features)} features shown.")
         if shown is not None:
-            show_events_summary(events, shown, wanted)
+            event_sets.show_events_summary(events, shown, wanted)
 
     with detail_col:
         names = {f.id: f"{f.display_name} ({LAYER_LABELS[f.layer].lower()})"
                  for f in report_map.features}
         selected = feature_picker(names) if report_map.has_report else None
-        if shown is None or not show_event_details(events, data_dir):
+        if shown is None or not event_sets.show_event_details(events, data_dir):
             show_details(report_map, selected)
 
     # Until the browser reports the map's extent, st_folium echoes the
@@ -741,15 +470,16 @@ def main() -> None:
 
     if shown is not None:
         st.subheader("Events")
-        st.caption(f"The earliest {min(len(shown), TABLE_ROWS):,} of {len(shown):,} events in "
-                   "the range, as text; the download below has them all.")
+        rows = event_sets.TABLE_ROWS
+        st.caption(f"The earliest {min(len(shown), rows):,} of {len(shown):,} events in the "
+                   "range, as text; the download below has them all.")
         # load_events keeps them in date order: these are the earliest.
-        st.dataframe(event_rows(shown.iloc[:TABLE_ROWS]), hide_index=True, width="stretch")
-        show_event_export(shown, wanted, key)
+        st.dataframe(event_rows(shown.iloc[:rows]), hide_index=True, width="stretch")
+        event_sets.show_event_export(shown, wanted, key)
 
     sync_link(view.with_selected(selected or "").to_query())
     if shown is not None:
-        play_on(events, wanted)
+        event_sets.play_on(events, wanted)
 
 
 main()
