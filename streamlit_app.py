@@ -96,6 +96,7 @@ def init_widgets_from_link(query: dict, feature_ids: set[str],
     st.session_state["sources"] = list(view.sources or (source_names if every_set else ()))
     st.session_state["_link_dates"] = (view.start, view.end)
     st.session_state["areas"] = view.areas
+    st.session_state["_link_map_day"] = view.end  # a control map's day, when no events are shown
     st.session_state["_seeded"] = True
 
 
@@ -390,6 +391,9 @@ def main() -> None:
     map_day = (control_maps.snapshot_day(map_box, data_dir, view.areas,
                                          wanted.end if wanted else None)
                if view.areas else None)
+    if view.areas and wanted is None:  # the link keeps the control map's day
+        view = replace(view, end=control_maps.link_day(data_dir, view.areas, map_day))
+    report_only = report_map  # the header speaks of the report alone
     report_map, area_credit = control_maps.apply(report_map, data_dir, view.areas, map_day)
     report_map, changed = control_maps.change_layer(report_map, data_dir, view.areas)
     area_credit = ". ".join(p for p in (area_credit, changed) if p)
@@ -402,7 +406,7 @@ def main() -> None:
         st.session_state["selected"] = None  # or a feature of a control map no longer shown
     st.session_state["_link_feature_checked"] = True
     show_link_notes()
-    show_header(report_map, source_names)
+    show_header(report_only, source_names)
     visible = view.visible(report_map)
 
     map_col, detail_col = st.columns([2, 1])

@@ -20,7 +20,8 @@ from app import text
 from mapapp.errors import MapAppError
 from mapapp.geo import compare as measure
 from mapapp.geo.gazetteer import country_geometry
-from mapapp.sources.control_maps import change_features, snapshot_features, with_control_map
+from mapapp.sources.control_maps import (change_features, credit_changes, snapshot_features,
+                                         with_control_map)
 from mapapp.sources.report_folder import THEATRE_COUNTRY
 from mapapp.store.catalogue import get_source
 from mapapp.store.snapshots import read_snapshot, snapshot_dates
@@ -59,6 +60,10 @@ def snapshot_day(sb, data_dir: str, name: str, events_end: dt.date | None) -> dt
     days = snapshot_dates(Path(get_source(Path(data_dir), name).folder))
     if not days:
         return None
+    link_day = st.session_state.pop("_link_map_day", "")
+    if link_day and events_end is None:  # a shared link's day, once
+        earlier = [d for d in days if d <= dt.date.fromisoformat(link_day)]
+        st.session_state["map_date"] = earlier[-1] if earlier else days[0]
     if events_end is not None:
         earlier = [d for d in days if d <= events_end]
         return earlier[-1] if earlier else None
@@ -68,6 +73,13 @@ def snapshot_day(sb, data_dir: str, name: str, events_end: dt.date | None) -> dt
         st.session_state["map_date"] = days[-1]
     return sb.select_slider("Control map of", days, key="map_date",
                             format_func=lambda d: d.isoformat())
+
+
+def link_day(data_dir: str, name: str, day: dt.date | None) -> str:
+    """The day to keep in the link (as ``to``) for a control map shown
+    without events: "" for its latest, which a link without a day opens."""
+    days = snapshot_dates(Path(get_source(Path(data_dir), name).folder))
+    return "" if day is None or not days or day == days[-1] else day.isoformat()
 
 
 def apply(report_map, data_dir: str, name: str, day: dt.date | None):
@@ -124,10 +136,12 @@ def change_layer(report_map, data_dir: str, name: str):
     if start not in days or end not in days:
         return report_map, ""
     source = get_source(Path(data_dir), name)
-    changed = _changed(data_dir, name, start, end)
+    try:
+        changed = _changed(data_dir, name, start, end)
+    except MapAppError:  # said where the changes are listed, below the map
+        return report_map, ""
     pieces = change_features(source, start, end, changed)
-    said = "; ".join(measure.change_text(c, k, p, start, end) for c, k, p in
-                     zip(changed["change"][:2], changed["km2"][:2], changed["place"][:2]))
+    said = credit_changes(changed, start, end)
     return replace(report_map, features=report_map.features + pieces), said
 
 
@@ -146,7 +160,11 @@ def show_changes(data_dir: str, name: str) -> None:
         st.checkbox("Draw them on the map", key="draw_changes",
                     help="Outlined over the control map: red taken by Russia, blue returned "
                          "to Ukraine; also in the exported image.")
-        changed = _changed(data_dir, name, start, end)
+        try:
+            changed = _changed(data_dir, name, start, end)
+        except MapAppError as err:
+            text.problem("What changed could not be measured.", str(err), key="changes")
+            return
         if changed.empty:
             st.text(f"No area of {measure.MIN_CHANGE_KM2:g} km² or more changed hands "
                     f"between {start} and {end}.")
@@ -154,11 +172,12 @@ def show_changes(data_dir: str, name: str) -> None:
         totals = changed.groupby("change")["km2"].sum()
         words = {c: measure.CHANGE_WORDS[c][0].upper() + measure.CHANGE_WORDS[c][1:]
                  for c in totals.index}
-        st.text(" · ".join(f"{words[c]}: about {totals[c]:,.0f} km²" for c in totals.index))
+        st.text(" · ".join(f"{words[c]}: {measure.about_km2(totals[c])}" for c in totals.index))
         st.dataframe(pd.DataFrame({
             "Change": [measure.change_text(c, k, p, start, end)
                        for c, k, p in zip(changed["change"], changed["km2"], changed["place"])],
-            "km²": changed["km2"].round(1)}), hide_index=True, width="stretch")
+            "km² (measured)": changed["km2"].round().astype(int)}), hide_index=True,
+            width="stretch")
         st.caption("Areas in an equal-area projection; pieces under "
                    f"{measure.MIN_CHANGE_KM2:g} km² are the two maps' drawing, not fighting.")
 

@@ -105,7 +105,13 @@ def export_areas(data_dir: Path, names: tuple[str, ...], start: dt.date | None,
 
     from mapapp.store.snapshots import snapshots_between
 
-    frames = [snapshots_between(data_dir, name, start, end) for name in names]
+    from mapapp.store.catalogue import get_source
+
+    frames = []
+    for name in names:  # each feature says whose map it is, and on what terms
+        source = get_source(data_dir, name)
+        frames.append(snapshots_between(data_dir, name, start, end).assign(
+            publisher=source.publisher, licence=source.licence))
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
                             crs="EPSG:4326")
 
@@ -118,12 +124,9 @@ def control_map(data_dir: Path, name: str, report_map: Any, day: dt.date | None,
     ``since``, what changed hands from the snapshot in force then is drawn
     over it and said in the credit line."""
     from mapapp.geo import gazetteer
-    from mapapp.geo.compare import change_text, changes
-    from mapapp.sources.control_maps import (
-        change_features,
-        snapshot_features,
-        with_control_map,
-    )
+    from mapapp.geo.compare import changes
+    from mapapp.sources.control_maps import (change_features, credit_changes, snapshot_features,
+                                             with_control_map)
     from mapapp.sources.report_folder import THEATRE_COUNTRY
     from mapapp.store.catalogue import get_source
     from mapapp.store.snapshots import in_force
@@ -141,10 +144,8 @@ def control_map(data_dir: Path, name: str, report_map: Any, day: dt.date | None,
     if earlier is not None and earlier[0] < shown:
         changed = changes(earlier[1], areas, country=THEATRE_COUNTRY)
         features += change_features(source, earlier[0], shown, changed)
-        said = [change_text(r.change, r.km2, r.place, earlier[0], shown)
-                for r in changed.head(2).itertuples(index=False)]
-        credit += ". " + ("; ".join(said) if said else
-                          f"no area changed hands between {earlier[0]} and {shown}")
+        said = credit_changes(changed, earlier[0], shown)
+        credit += ". " + (said or f"No area changed hands between {earlier[0]} and {shown}")
     return with_control_map(report_map, features, shown), credit
 
 

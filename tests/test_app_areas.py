@@ -58,6 +58,18 @@ def test_a_control_map_replaces_the_reports_areas_with_its_date_and_source(monke
     script = map_script(at)
     assert "map-drawn-2022-11-01-1" in script and "map-drawn-2022-11-15" not in script
     assert "as of 2022-11-01" in shown_text(at)
+    assert at.query_params["to"] == "2022-11-01"  # the day is kept in the link
+    # The header speaks of the report, whatever control map is shown.
+    assert "Front line as of 2022-11-15" in " ".join(t.value for t in at.text)
+
+
+def test_a_link_reopens_the_control_map_of_its_day_and_its_feature(monkeypatch, areas_dir):
+    at = start(monkeypatch, areas_dir, {"areas": "drawn", "to": "2022-11-10",
+                                        "feature": "map-drawn-2022-11-01-1"})
+    assert not at.exception and not at.error
+    assert at.select_slider(key="map_date").value == dt.date(2022, 11, 1)  # in force then
+    assert "Ignored unknown feature" not in shown_text(at)
+    assert at.session_state["selected"] == "map-drawn-2022-11-01-1"
 
 
 def test_what_changed_and_the_comparison_are_shown(monkeypatch, areas_dir):

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import zipfile
+from pathlib import Path
 from dataclasses import replace
 
 import geopandas as gpd
@@ -77,7 +79,7 @@ def test_geojson_with_our_categories_needs_no_rules(tmp_path):
 def test_kml_folders_map_through_rules_and_unmapped_features_are_reported(tmp_path):
     rules = tmp_path / "rules.json"
     rules.write_text(json.dumps({"rules": [
-        {"layer": "assessed russian*", "category": "occupied"},
+        {"layer": "*russian*", "category": "occupied"},  # two stars: once a crash
         {"name": "Right bank*", "category": "returned"}]}), encoding="utf-8")
     document = ('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
                 "<Document><Folder><name>Assessed Russian control</name>"
@@ -332,6 +334,8 @@ def test_import_export_and_compare_from_the_command_line(tmp_path, capsys):
     assert exported.crs.to_epsg() == 4326
     assert list(exported["category"]) == ["occupied", "returned", "front_line"]
     assert set(exported["source"]) == {"drawn"}
+    assert set(exported["publisher"]) == {"the importing user"}
+    assert set(exported["licence"]) == {"not stated"}
     raw = json.loads(target.read_text(encoding="utf-8"))["features"][0]["properties"]
     assert (raw["date"], raw["category"]) == ("2022-11-15", "occupied")  # plain values
     assert exported.geometry.iloc[0].equals_exact(EAST, tolerance=1e-9)  # not simplified
@@ -485,3 +489,51 @@ def test_a_date_is_written_as_the_contract_says():
     for text in ("20221115", "2022-W46-2", "2022-11-15T00:00"):
         with pytest.raises(OptionError, match="expected a date as YYYY-MM-DD"):
             parse_area_date(text)
+
+
+def test_areas_that_share_an_edge_are_measured_and_drawn_after_projection(tmp_path, capsys):
+    # Occupied since and before 2022 side by side, as every published map has
+    # them: projecting bends the shared edge, which once broke GEOS.
+    crimea = Polygon([(33.0, 45.0), (35.0, 45.0), (35.0, 46.1), (34.0, 46.2), (33.0, 46.1)])
+    north = Polygon([(33.0, 46.1), (34.0, 46.2), (35.0, 46.1), (35.0, 47.2), (33.0, 47.2)])
+    a = drawn(("occupied_before_2022", crimea), ("occupied", north))
+    b = drawn(("occupied_before_2022", crimea), ("occupied", shapely.affinity.translate(
+        north, xoff=0.013, yoff=0.007)))
+    result = measure.compare(a, b, country_geometry("UA"))
+    assert 0.95 < result.overlap < 1
+    assert not measure.changes(a, b).empty
+
+
+def test_a_pocket_inside_held_land_is_not_front_line():
+    pocket = box(34.8, 47.4, 35.2, 47.6)
+    held = drawn(("occupied", box(34, 47, 36, 48).difference(pocket)), ("unknown", pocket))
+    line = measure.derived_line(held, country_geometry("UA"))
+    assert line.length == pytest.approx(box(34, 47, 36, 48).length, rel=0.01)
+
+
+MAPS = Path(__file__).resolve().parent / "control_maps"
+
+
+def test_drawn_maps_in_the_style_of_published_ones(tmp_path, capsys):
+    # Shared edges between categories once broke GEOS after projecting, and a
+    # rule with two stars once broke pandas' regular expressions.
+    from mapapp.cli import main
+
+    data = tmp_path / "data"
+    for day in ("2022-11-01", "2022-11-15"):
+        assert main(["import", str(MAPS / f"isw-{day}.kmz"), "--format", "areas", "--date", day,
+                     "--source", "isw", "--rules", str(MAPS / "isw-rules.json"),
+                     "--data-dir", str(data)]) == 0
+    assert main(["import", str(MAPS / "deepmap-2022-11-15.geojson"), "--format", "areas",
+                 "--date", "2022-11-15", "--source", "deepmap", "--data-dir", str(data)]) == 0
+    capsys.readouterr()
+    assert main(["compare-areas", "isw", "deepmap", "--date", "2022-11-15",
+                 "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    overlap = float(re.search(r"intersection over union\): ([0-9.]+)", out).group(1))
+    assert 0.95 < overlap < 1
+    image = tmp_path / "changes.svg"
+    assert main(["export", "--source", "isw", "--from", "2022-11-01", "--to", "2022-11-15",
+                 "--format", "svg", "--bounds", "45.8,31.5,48.2,35.5", "-o", str(image),
+                 "--data-dir", str(data)]) == 0
+    assert "about 4,200 km² returned to Ukraine" in image.read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ EPSG:4326 degrees; only the numbers are in km and km².
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from mapapp.errors import DataError
 from mapapp.model.vocab import FRONT_LINE_CATEGORY, HELD_CATEGORIES
 
 EQUAL_AREA = "+proj=laea +lat_0=48.5 +lon_0=31.5 +datum=WGS84 +units=m +no_defs"
@@ -63,6 +65,20 @@ def to_degrees(geometry: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geometry, lambda xy: np.column_stack(back.transform(*xy.T)))
 
 
+def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
+    """``geometry`` made valid, its polygons only.  Projecting bends edges
+    two areas share (occupied since and before 2022, say) a little apart:
+    without this, a union or a difference of them can fail in GEOS."""
+    fixed = shapely.make_valid(geometry)
+    parts = [p for p in shapely.get_parts(fixed) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _area_m(geometry: BaseGeometry) -> BaseGeometry:
+    """An area in degrees, in the equal-area projection, valid."""
+    return _polygonal(to_metres(geometry))
+
+
 def area_km2(geometry: BaseGeometry) -> float:
     """The area of ``geometry`` (degrees) in km².
 
@@ -77,7 +93,7 @@ def held(areas: Any) -> BaseGeometry:
     """One geometry: the areas of a control map held by Russia (occupied since
     2022 and before)."""
     chosen = areas[areas["category"].isin(HELD_CATEGORIES)]
-    return shapely.union_all(np.asarray(chosen.geometry.values)) if len(chosen) \
+    return _polygonal(shapely.union_all(np.asarray(chosen.geometry.values))) if len(chosen) \
         else shapely.Polygon()
 
 
@@ -91,9 +107,12 @@ def derived_line(areas: Any, country: BaseGeometry) -> BaseGeometry:
     """The boundary between the held areas and the rest, inside ``country``:
     the held areas' outline without the parts along the country's own
     outline (international borders and coasts)."""
-    held_m = to_metres(held(areas))
+    held_m = _area_m(held(areas))
     if held_m.is_empty:
         return shapely.LineString()
+    # The outer edges only: a contested or Ukrainian-held pocket inside the
+    # held land is surrounded, not a stretch of front.
+    held_m = shapely.union_all([shapely.Polygon(p.exterior) for p in shapely.get_parts(held_m)])
     # Inside the country and away from its outline: an area drawn across a
     # border has no front on the other side of it.
     inside = to_metres(country).buffer(-OUTLINE_GAP_M)
@@ -163,8 +182,24 @@ class Comparison:
 
 
 def compare(a: Any, b: Any, country: BaseGeometry) -> Comparison:
-    """How far two control maps (GeoDataFrames with ``category``) agree."""
-    held_a, held_b = to_metres(held(a)), to_metres(held(b))
+    """How far two control maps (GeoDataFrames with ``category``) agree.
+    A DataError if their shapes cannot be measured."""
+    with _measurable("the two maps"):
+        return _compare(a, b, country)
+
+
+@contextlib.contextmanager
+def _measurable(what: str):
+    """GEOS's refusals (shapes it cannot intersect) as our DataError."""
+    try:
+        yield
+    except shapely.errors.GEOSException as err:
+        raise DataError(f"the shapes of {what} could not be measured ({err}); repairing "
+                        "them in a GIS and importing them again may help") from err
+
+
+def _compare(a: Any, b: Any, country: BaseGeometry) -> Comparison:
+    held_a, held_b = _area_m(held(a)), _area_m(held(b))
     union = held_a.union(held_b).area
     inter = held_a.intersection(held_b).area
     line_a, line_b = front_of(a, country), front_of(b, country)
@@ -185,7 +220,7 @@ CHANGE_WORDS = {"gained": "taken by Russia", "returned": "returned to Ukraine",
 def contested(areas: Any) -> BaseGeometry:
     """One geometry: the areas a control map marks as unknown or contested."""
     chosen = areas[areas["category"] == "unknown"]
-    return shapely.union_all(np.asarray(chosen.geometry.values)) if len(chosen) \
+    return _polygonal(shapely.union_all(np.asarray(chosen.geometry.values))) if len(chosen) \
         else shapely.Polygon()
 
 
@@ -196,12 +231,17 @@ def changes(before: Any, after: Any, *, country: str = "UA") -> Any:
     ``place`` (the largest settlement inside, to call it by; "" if none)
     and the geometry (EPSG:4326), largest first.  Pieces under
     :data:`MIN_CHANGE_KM2` are left out: they are drawing, not fighting."""
+    with _measurable("the two dates' maps"):
+        return _changes(before, after, country)
+
+
+def _changes(before: Any, after: Any, country: str) -> Any:
     import geopandas as gpd
 
     from mapapp.geo.gazetteer import largest_within
 
-    old, new = to_metres(held(before)), to_metres(held(after))
-    now_contested = to_metres(contested(after))
+    old, new = _area_m(held(before)), _area_m(held(after))
+    now_contested = _area_m(contested(after))
     lost = old.difference(new)
     rows = []
     for change, piece in (("gained", new.difference(old)),
@@ -209,7 +249,7 @@ def changes(before: Any, after: Any, *, country: str = "UA") -> Any:
                           ("contested", lost.intersection(now_contested))):
         for part in shapely.get_parts(piece):
             if part.geom_type == "Polygon" and part.area / 1e6 >= MIN_CHANGE_KM2:
-                shape = to_degrees(part)
+                shape = _polygonal(to_degrees(part))
                 place = largest_within(shape, country=country)
                 rows.append({"change": change, "km2": part.area / 1e6,
                              "place": place.name if place else "", "geometry": shape})
@@ -225,6 +265,17 @@ def change_text(change: str, km2: float, place: str, start, end) -> str:
     >>> change_text("returned", 4512.4, "Kherson", dt.date(2022, 11, 1), dt.date(2022, 11, 15))
     'Around Kherson, about 4,500 km² returned to Ukraine between 2022-11-01 and 2022-11-15'
     """
+    where = f"Around {place}," if place else ""
+    text = f"{where} {about_km2(km2)} {CHANGE_WORDS[change]} between {start} and {end}".strip()
+    return text[0].upper() + text[1:]
+
+
+def about_km2(km2: float) -> str:
+    """An area rounded as a reader takes it in: the one figure every table,
+    total and caption gives.
+
+    >>> about_km2(4170.9), about_km2(263.4), about_km2(2.2)
+    ('about 4,200 km²', 'about 260 km²', 'about 2 km²')
+    """
     rounded = round(km2, -2) if km2 >= 1000 else round(km2, -1) if km2 >= 100 else round(km2)
-    where = f"Around {place}, about" if place else "About"
-    return f"{where} {rounded:,.0f} km² {CHANGE_WORDS[change]} between {start} and {end}"
+    return f"about {rounded:,.0f} km²"

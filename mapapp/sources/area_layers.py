@@ -32,7 +32,7 @@ keeps its own ``category`` property if that is one of ours.
 
 from __future__ import annotations
 
-import fnmatch
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -227,12 +227,28 @@ def read_layer_file(path: str | Path, *, rules: tuple[Rule, ...] = (),
         if any(len(k) for k in kept) else None
     if areas is None or not (areas["category"] != FRONT_LINE_CATEGORY).any():
         why = "; ".join(s.text() for s in log.skipped[:3])
+        unmapped = any(s.column == "category" for s in log.skipped)
         raise DataError(f"holds no polygons this project can use ({log.read:,} features read"
-                        + (f": {why}" if why else "") + ")", file=file)
+                        + (f": {why}" if why else "") + ")"
+                        + ("; map its layers, names or properties to categories with --rules "
+                           "RULES (see the README)" if unmapped and not rules else ""),
+                        file=file)
     result = gpd.GeoDataFrame(areas[["category", "name", "layer", "feature", "geometry"]],
                               geometry="geometry", crs="EPSG:4326")
     _check_near(result, country, file=file)
     return result, log
+
+
+def glob_regex(pattern: str) -> str:
+    """A shell pattern (``*`` any text, ``?`` one character) as a plain regular
+    expression: fnmatch's own makes atomic groups that pandas' pyarrow
+    strings cannot run.
+
+    >>> import re
+    >>> bool(re.fullmatch(glob_regex("*before Feb 24*"), "Territory before Feb 24, 2022"))
+    True
+    """
+    return re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
 
 
 def _first_line(err: Exception) -> str:
@@ -262,8 +278,7 @@ def _mapped(frame, rules: tuple[Rule, ...], log: RowLog):
             if rule.key not in frame.columns:
                 continue
             values = _text(frame, rule.key)
-        regex = fnmatch.translate(rule.pattern)
-        hits = values.str.fullmatch(regex, case=False) & category.isna()
+        hits = values.str.fullmatch(glob_regex(rule.pattern), case=False) & category.isna()
         category = category.where(~hits, rule.category)
     own = _text(frame, "category")
     own_ok = own.isin(CATEGORIES)

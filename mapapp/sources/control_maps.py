@@ -54,7 +54,8 @@ def snapshot_features(source: Any, day: dt.date, areas: Any,
         name = str(row.name or "").strip() or what
         location = Location(method="cited", source=f"control map {source.name}",
                             precision="approximate",
-                            note=f"feature {row.feature} of layer “{row.layer}” in {source.file or 'the imported file'}"
+                            note=f"Feature {row.feature} of layer “{row.layer}” in "
+                                 f"{source.file or 'the imported file'}"
                                  f"; licence: {source.licence}")
         features.append(Feature(
             id=f"{stem}-{day.isoformat()}-{n}", layer="front_lines" if line else "control_areas",
@@ -105,6 +106,20 @@ def change_features(source: Any, start: dt.date, end: dt.date,
         citation=citation, location=location, geometry=row.geometry, approximate=True,
         as_of=end.isoformat())
         for n, row in enumerate(changed.itertuples(index=False), 1))
+
+
+# Changes said on a credit line: the largest few, and none a sliver.
+CREDIT_CHANGES = 2
+CREDIT_MIN_KM2 = 10.0
+
+
+def credit_changes(changed: Any, start: dt.date, end: dt.date) -> str:
+    """The largest changes in words, for a credit line ("" if none)."""
+    from mapapp.geo.compare import change_text
+
+    big = changed[changed["km2"] >= CREDIT_MIN_KM2].head(CREDIT_CHANGES)
+    return ". ".join(change_text(r.change, r.km2, r.place, start, end)
+                     for r in big.itertuples(index=False))
 
 
 def with_control_map(report_map: ReportMap, features: tuple[Feature, ...],

@@ -129,9 +129,7 @@ def load_report_map(data_dir: Path = DATA_DIR, *, cache_dir: Path = GEOCACHE_DIR
     if locate is None:
         locate = offline_locator(places, cache)
     if country_shape is None:
-        from mapapp.geo.basemap import (
-            country_shape,  # reads Natural Earth: only when needed
-        )
+        from mapapp.geo.basemap import country_shape  # reads Natural Earth: only when needed
     records = load_feature_records(data_dir, report)
     lines_path = data_dir / "front_lines.json"
     lines = load_front_lines(lines_path, place_ids=place_ids)

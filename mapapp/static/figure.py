@@ -322,7 +322,12 @@ def _shown(report_map: ReportMap, box, crs: str, view: ViewState) -> list[_Shown
         kind = geometry_kind(feature.geometry)
         if kind is None or not frame.intersects(feature.geometry):
             continue
-        out.append(_Shown(feature, kind, _project(feature.geometry, crs)))
+        projected = _project(feature.geometry, crs)
+        if kind == "area" and not projected.is_valid:
+            # Projection can bend a valid area's rings into touching: its
+            # shape is the same, but GEOS would refuse to measure overlaps.
+            projected = shapely.make_valid(projected)
+        out.append(_Shown(feature, kind, projected))
     layer_rank = {layer: i for i, layer in enumerate(LAYERS)}
     return sorted(out, key=lambda s: layer_rank.get(s.feature.layer, 99))  # stable: data order within a layer
 

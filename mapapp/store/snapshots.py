@@ -20,14 +20,8 @@ from typing import Any
 
 from mapapp.errors import DataError, OptionError, OutputError
 from mapapp.files import write_atomic
-from mapapp.store.catalogue import (
-    SOURCE_FILE,
-    Source,
-    get_source,
-    read_source,
-    report_source,
-    source_folder,
-)
+from mapapp.store.catalogue import (SOURCE_FILE, Source, get_source, read_source, report_source,
+                                    source_folder)
 
 AREAS_KIND = "areas"
 AREAS_DIR = "areas"
