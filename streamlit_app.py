@@ -95,7 +95,8 @@ def init_widgets_from_link(query: dict, feature_ids: set[str],
     # With no report, a map of no set would be empty: all of them, unless the link chose.
     st.session_state["sources"] = list(view.sources or (source_names if every_set else ()))
     st.session_state["_link_dates"] = (view.start, view.end)
-    st.session_state["areas"] = view.areas
+    # Likewise a control map: the first, unless the link chose one.
+    st.session_state["areas"] = view.areas or (area_names[0] if every_set and area_names else "")
     st.session_state["_link_map_day"] = view.end  # a control map's day, when no events are shown
     st.session_state["_seeded"] = True
 
@@ -202,13 +203,15 @@ def feature_picker(names: dict[str, str]) -> str | None:
     return selected if selected in names else None
 
 
-def show_header(report_map, source_names: tuple[str, ...] = ()) -> None:
+def show_header(report_map, source_names: tuple[str, ...] = (),
+                area_names: tuple[str, ...] = ()) -> None:
     report = report_map.report
     if not report_map.has_report:
-        text.heading("Imported event sets", key="report")
-        text.caption(f"This data folder holds no report, only imported event sets "
-                     f"({len(source_names)}): choose them and their dates in the sidebar. "
-                     "Each event names its source and row.", key="report")
+        text.heading("Imported sources", key="report")
+        text.caption(f"This data folder holds no report, only imported sources: "
+                     f"{len(source_names)} event set(s) and {len(area_names)} control map(s). "
+                     "Choose them and their dates in the sidebar; each event names its source "
+                     "and row, each area its map and day.", key="report")
         return
     text.heading(report.headline, key="report")
     if report.summary:
@@ -406,7 +409,7 @@ def main() -> None:
         st.session_state["selected"] = None  # or a feature of a control map no longer shown
     st.session_state["_link_feature_checked"] = True
     show_link_notes()
-    show_header(report_only, source_names)
+    show_header(report_only, source_names, area_names)
     visible = view.visible(report_map)
 
     map_col, detail_col = st.columns([2, 1])

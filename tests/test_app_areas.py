@@ -99,3 +99,14 @@ def test_what_changed_can_be_drawn_on_the_map(monkeypatch, areas_dir):
     script = map_script(at)
     assert "change-drawn-2022-11-01-2022-11-15-1" in script
     assert "Returned to Ukraine in the period" in script  # its legend entry
+
+
+def test_a_folder_of_control_maps_alone_opens_on_one(monkeypatch, tmp_path):
+    data = tmp_path / "data"
+    save_snapshot(data, entry("drawn", "Drawn map"), dt.date(2022, 11, 15),
+                  drawn(("occupied", EAST), ("returned", WEST)))
+    at = start(monkeypatch, data, {})
+    assert not at.exception and not at.error
+    assert at.selectbox(key="areas").value == "drawn"
+    assert "map-drawn-2022-11-15-1" in map_script(at)
+    assert "0 event set(s) and 1 control map(s)" in shown_text(at)
