@@ -365,17 +365,24 @@ def test_bad_area_imports_write_nothing(tmp_path, capsys, argv, words):
     assert not data.exists()
 
 
+def two_dates(tmp_path, data, second, *options) -> None:
+    """The source "drawn": both banks held on 1 November, ``second`` on the 15th."""
+    from mapapp.cli import main
+
+    for day, pieces in (("2022-11-01", [({"category": "occupied"}, EAST.union(WEST))]),
+                        ("2022-11-15", second)):
+        path = geojson(tmp_path / f"{day}.geojson", pieces)
+        assert main(["import", str(path), "--format", "areas", "--date", day, "--source",
+                     "drawn", *options, "--data-dir", str(data)]) == 0
+
+
 def test_an_image_shows_the_control_map_in_force_with_its_date_and_source(tmp_path, capsys):
     from mapapp.cli import main
 
     data = tmp_path / "data"  # no report here: the control map alone
-    for day, pieces in (("2022-11-01", [({"category": "occupied"}, EAST.union(WEST))]),
-                        ("2022-11-15", [({"category": "occupied"}, EAST),
-                                        ({"category": "returned"}, WEST)])):
-        path = geojson(tmp_path / f"{day}.geojson", pieces)
-        assert main(["import", str(path), "--format", "areas", "--date", day, "--source",
-                     "drawn", "--title", "Drawn map", "--publisher", "Tests", "--licence",
-                     "CC0", "--data-dir", str(data)]) == 0
+    two_dates(tmp_path, data,
+              [({"category": "occupied"}, EAST), ({"category": "returned"}, WEST)],
+              "--title", "Drawn map", "--publisher", "Tests", "--licence", "CC0")
     image = tmp_path / "map.svg"
     assert main(["export", "--source", "drawn", "--to", "2022-11-10", "--format", "svg",
                  "--preset", "social", "-o", str(image), "--data-dir", str(data)]) == 0, \
@@ -410,11 +417,7 @@ def test_an_image_of_a_period_draws_and_says_what_changed(tmp_path, capsys):
     from mapapp.cli import main
 
     data = tmp_path / "data"
-    for day, pieces in (("2022-11-01", [({"category": "occupied"}, EAST.union(WEST))]),
-                        ("2022-11-15", [({"category": "occupied"}, EAST)])):
-        path = geojson(tmp_path / f"{day}.geojson", pieces)
-        assert main(["import", str(path), "--format", "areas", "--date", day, "--source",
-                     "drawn", "--data-dir", str(data)]) == 0
+    two_dates(tmp_path, data, [({"category": "occupied"}, EAST)])
     image = tmp_path / "map.svg"
     assert main(["export", "--source", "drawn", "--from", "2022-11-01", "--to", "2022-11-20",
                  "--format", "svg", "-o", str(image), "--data-dir", str(data)]) == 0, \
