@@ -376,6 +376,17 @@ def two_dates(tmp_path, data, second, *options) -> None:
                      "drawn", *options, "--data-dir", str(data)]) == 0
 
 
+def drawn_svg(tmp_path, data, capsys, *options) -> str:
+    """An SVG (social preset) of the source "drawn", with ``options``."""
+    from mapapp.cli import main
+
+    image = tmp_path / "map.svg"
+    assert main(["export", "--source", "drawn", *options, "--format", "svg", "--preset",
+                 "social", "-o", str(image), "--data-dir", str(data)]) == 0, \
+        capsys.readouterr().err
+    return image.read_text(encoding="utf-8")
+
+
 def test_an_image_shows_the_control_map_in_force_with_its_date_and_source(tmp_path, capsys):
     from mapapp.cli import main
 
@@ -383,11 +394,7 @@ def test_an_image_shows_the_control_map_in_force_with_its_date_and_source(tmp_pa
     two_dates(tmp_path, data,
               [({"category": "occupied"}, EAST), ({"category": "returned"}, WEST)],
               "--title", "Drawn map", "--publisher", "Tests", "--licence", "CC0")
-    image = tmp_path / "map.svg"
-    assert main(["export", "--source", "drawn", "--to", "2022-11-10", "--format", "svg",
-                 "--preset", "social", "-o", str(image), "--data-dir", str(data)]) == 0, \
-        capsys.readouterr().err
-    svg = image.read_text(encoding="utf-8")
+    svg = drawn_svg(tmp_path, data, capsys, "--to", "2022-11-10")
     assert "Control areas: Drawn map (Tests; CC0), as of 2022-11-01" in svg
     assert "Russian-held" in svg and "Returned to Ukraine" not in svg  # the 1 November map
     assert main(["export", "--source", "drawn", "--to", "2022-10-01", "--format", "svg",
@@ -414,15 +421,10 @@ def test_a_map_of_areas_alone_gets_the_line_they_imply():
 
 
 def test_an_image_of_a_period_draws_and_says_what_changed(tmp_path, capsys):
-    from mapapp.cli import main
 
     data = tmp_path / "data"
     two_dates(tmp_path, data, [({"category": "occupied"}, EAST)])
-    image = tmp_path / "map.svg"
-    assert main(["export", "--source", "drawn", "--from", "2022-11-01", "--to", "2022-11-20",
-                 "--format", "svg", "-o", str(image), "--data-dir", str(data)]) == 0, \
-        capsys.readouterr().err
-    svg = image.read_text(encoding="utf-8")
+    svg = drawn_svg(tmp_path, data, capsys, "--from", "2022-11-01", "--to", "2022-11-20")
     # The credit line says it (wrapped over two lines of the image).
     assert "Around Kherson, about 1,500 km² returned to Ukraine between" in svg
     assert "2022-11-01 and 2022-11-15" in svg
