@@ -421,7 +421,6 @@ def test_a_map_of_areas_alone_gets_the_line_they_imply():
 
 
 def test_an_image_of_a_period_draws_and_says_what_changed(tmp_path, capsys):
-
     data = tmp_path / "data"
     two_dates(tmp_path, data, [({"category": "occupied"}, EAST)])
     svg = drawn_svg(tmp_path, data, capsys, "--from", "2022-11-01", "--to", "2022-11-20")
