@@ -541,3 +541,19 @@ def test_drawn_maps_in_the_style_of_published_ones(tmp_path, capsys):
                  "--format", "svg", "--bounds", "45.8,31.5,48.2,35.5", "-o", str(image),
                  "--data-dir", str(data)]) == 0
     assert "about 4,200 km² returned to Ukraine" in image.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "data", "words"), [
+    ("m.geojson", b'{"type": "FeatureCollection", "features": []}', "holds no features"),
+    ("m.kmz", b"not a zip", "is not a KMZ"),
+    ("m.geojson", VRT, "is not GeoJSON"),
+])
+def test_a_bad_file_on_the_command_line_writes_nothing(tmp_path, capsys, name, data, words):
+    from mapapp.cli import main
+
+    path = _write(tmp_path / name, data)
+    assert main(["import", str(path), "--format", "areas", "--date", "2022-11-15", "--source",
+                 "x", "--data-dir", str(tmp_path / "data")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and words in err and str(path) in err
+    assert not (tmp_path / "data").exists()
