@@ -399,7 +399,8 @@ def main() -> None:
     report_only = report_map  # the header speaks of the report alone
     report_map, area_credit = control_maps.apply(report_map, data_dir, view.areas, map_day)
     report_map, changed = control_maps.change_layer(report_map, data_dir, view.areas)
-    area_credit = ". ".join(p for p in (area_credit, changed) if p)
+    report_map, outlined = control_maps.overlay_layer(report_map, data_dir, view.areas, map_day)
+    area_credit = ". ".join(p for p in (area_credit, changed, outlined) if p)
     ids = {f.id for f in report_map.features}
     if st.session_state.get("selected") and st.session_state["selected"] not in ids:
         if not st.session_state.get("_link_feature_checked"):  # from the link: say so

@@ -20,8 +20,8 @@ from app import text
 from mapapp.errors import MapAppError
 from mapapp.geo import compare as measure
 from mapapp.geo.gazetteer import country_geometry
-from mapapp.sources.control_maps import (change_features, credit_changes, snapshot_features,
-                                         with_control_map)
+from mapapp.sources.control_maps import (change_features, credit_changes, outline_feature,
+                                         snapshot_features, with_control_map)
 from mapapp.sources.report_folder import THEATRE_COUNTRY
 from mapapp.store.catalogue import get_source
 from mapapp.store.snapshots import read_snapshot, snapshot_dates
@@ -121,8 +121,29 @@ def _comparison(data_dir: str, name: str, day: dt.date, other: str, other_day: d
 
 
 def changes_key() -> tuple:
-    """What the change layer drawn depends on (for caches of images)."""
-    return tuple(st.session_state.get(k) for k in ("draw_changes", "change_from", "change_to"))
+    """What the change and comparison layers drawn depend on (for caches of images)."""
+    return tuple(st.session_state.get(k) for k in ("draw_changes", "change_from", "change_to",
+                                                   "overlay_other", "compare_with"))
+
+
+def overlay_layer(report_map, data_dir: str, name: str, day: dt.date | None):
+    """``report_map`` with the compared map's held land outlined on it, when
+    the reader asked for it below the map (read before the map is drawn)."""
+    other = st.session_state.get("compare_with")
+    if not (name and day and other and other != name and st.session_state.get("overlay_other")):
+        return report_map, ""
+    try:
+        source = get_source(Path(data_dir), other)
+    except MapAppError:  # the map compared with was removed meanwhile
+        return report_map, ""
+    days = [d for d in snapshot_dates(Path(source.folder)) if d <= day]
+    if not days:
+        return report_map, ""
+    areas = _snapshot(data_dir, other, days[-1], _version(data_dir, other))
+    outline = outline_feature(source, days[-1], areas)
+    credit = (f"Outlined: held by Russia in {source.title} ({source.publisher}; "
+              f"{source.licence}), as of {days[-1]}")
+    return replace(report_map, features=report_map.features + (outline,)), credit
 
 
 def change_layer(report_map, data_dir: str, name: str):
@@ -190,6 +211,9 @@ def show_comparison(data_dir: str, name: str, day: dt.date | None,
         return
     with st.expander("Compare with another control map"):
         other = st.selectbox("Other map", others, key="compare_with")
+        st.checkbox("Outline it on the map", key="overlay_other",
+                    help="Its land held by Russia as a dashed purple outline over the map "
+                         "shown; also in the exported image.")
         other_days = [d for d in snapshot_dates(Path(get_source(Path(data_dir), other).folder))
                       if d <= day]
         if not other_days:

@@ -140,6 +140,12 @@ AREA_STYLES: dict[str, dict[str, Any]] = {
     "change_contested": {"color": "#555555", "weight": 3.5, "opacity": 1.0,
                          "dashArray": "1 4", "fillColor": "#999999", "fillOpacity": 0.3,
                          "pattern": None, "label": "Contested since, in the period"},
+    # A second control map laid over the first, to compare: its held land as
+    # an outline only, so the first map's fills stay readable beneath.
+    "other_map_held": {"color": PALETTE["reddish_purple"], "weight": 2.5, "opacity": 1.0,
+                       "dashArray": "8 4", "fillColor": PALETTE["reddish_purple"],
+                       "fillOpacity": 0.0, "pattern": None,
+                       "label": "Held by Russia in the map compared"},
     "returned_to_ukraine": {"color": PALETTE["blue"], "weight": 2.5, "opacity": 0.9, "dashArray": "7 5",
                             "fillColor": PALETTE["sky_blue"], "fillOpacity": 0.3,
                             "pattern": None, "label": "Returned to Ukraine"},

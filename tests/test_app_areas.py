@@ -110,3 +110,14 @@ def test_a_folder_of_control_maps_alone_opens_on_one(monkeypatch, tmp_path):
     assert at.selectbox(key="areas").value == "drawn"
     assert "map-drawn-2022-11-15-1" in map_script(at)
     assert "0 event set(s) and 1 control map(s)" in shown_text(at)
+
+
+def test_the_compared_map_can_be_outlined_on_the_map(monkeypatch, areas_dir):
+    at = start(monkeypatch, areas_dir, {"areas": "drawn"})
+    assert "compare-other" not in map_script(at)
+    at.checkbox(key="overlay_other").check().run()
+    script = map_script(at)
+    assert "compare-other-2022-11-14" in script  # in force on the 15th
+    assert "Held by Russia in the map compared" in script  # its legend entry
+    assert "Outlined: held by Russia in Other map (Tests; CC0), as of 2022-11-14" in \
+        shown_text(at)

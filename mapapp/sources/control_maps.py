@@ -108,6 +108,25 @@ def change_features(source: Any, start: dt.date, end: dt.date,
         for n, row in enumerate(changed.itertuples(index=False), 1))
 
 
+def outline_feature(source: Any, day: dt.date, areas: Any) -> Feature:
+    """The land control map ``source`` (its snapshot ``areas`` of ``day``)
+    marks as held by Russia, as one outline to lay over another map."""
+    from mapapp.geo.compare import held
+
+    stem = "compare-" + re.sub(r"[^a-z0-9]+", "-", source.name.lower()).strip("-")
+    return Feature(
+        id=f"{stem}-{day.isoformat()}", layer="control_areas", type="other_map_held",
+        name=f"Held by Russia in {source.name}",
+        summary=f"What {source.publisher} mapped as held by Russia for {day.isoformat()}, "
+                "laid over the map shown to compare them.",
+        status="assessed", event_date=day.isoformat(), report_date=day.isoformat(),
+        citation=Citation(publisher=source.publisher, headline=source.title,
+                          date=day.isoformat(), paragraphs=()),
+        location=Location(method="cited", source=f"control map {source.name}",
+                          precision="approximate", note=f"Licence: {source.licence}"),
+        geometry=held(areas), approximate=True, as_of=day.isoformat())
+
+
 # Changes said on a credit line: the largest few, and none a sliver.
 CREDIT_CHANGES = 2
 CREDIT_MIN_KM2 = 10.0
