@@ -98,6 +98,7 @@ def init_widgets_from_link(query: dict, feature_ids: set[str],
     # Likewise a control map: the first, unless the link chose one.
     st.session_state["areas"] = view.areas or (area_names[0] if every_set and area_names else "")
     st.session_state["_link_map_day"] = view.end  # a control map's day, when no events are shown
+    st.session_state["_link_change_from"] = view.start  # ...and the changes drawn since
     st.session_state["_seeded"] = True
 
 
@@ -137,7 +138,7 @@ def sidebar_view(source_names: tuple[str, ...] = (), *, report: bool = True,
                                      "the report's own layers stay below.")
         sources = tuple(n for n in source_names if n in chosen)
         dates_box = sb.container()
-    areas, map_box = control_maps.choose(sb, area_names)
+    areas, map_box = control_maps.choose(sb, area_names, report=report)
     if not report:
         sb.header("Basemap")
         basemap = sb.radio("Basemap", list(BASEMAPS), key="basemap",
@@ -227,7 +228,8 @@ def show_details(report_map, feature_id: str | None) -> None:
     if not feature_id:
         st.info("Click a feature on the map, or choose one above, to see who says what "
                 "and how sure it is." if report_map.has_report else
-                "Click an event on the map to see what happened, where and who reported it.")
+                "Click an event or an area on the map to see what it is, who reported it "
+                "and when.")
         return
     feature = report_map.by_id(feature_id)
     text.heading(feature.display_name, key="details", level=3)
@@ -271,7 +273,12 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds, event
                  for n in ((view.areas,) if view.areas else ()) + view.sources]
         title = st.text_input("Title", key="export_title",
                               value=default_title(report_map) or " · ".join(named))
-        subtitle = st.text_input("Subtitle", value=default_subtitle(report_map),
+        dated = default_subtitle(report_map)
+        if events is not None and len(events):  # the events' own days, as the CLI says them
+            lo, hi = event_span(events)
+            dated = " · ".join(p for p in (dated, f"events {view.start or lo} to "
+                                                  f"{view.end or hi}") if p)
+        subtitle = st.text_input("Subtitle", value=dated,
                                  key="export_subtitle")
         settings = (fmt, preset, title, subtitle, theme, view, bounds)
         if st.button("Make image", key="export_make", type="primary"):
@@ -398,7 +405,10 @@ def main() -> None:
         view = replace(view, end=control_maps.link_day(data_dir, view.areas, map_day))
     report_only = report_map  # the header speaks of the report alone
     report_map, area_credit = control_maps.apply(report_map, data_dir, view.areas, map_day)
-    report_map, changed = control_maps.change_layer(report_map, data_dir, view.areas)
+    report_map, changed = control_maps.change_layer(report_map, data_dir, view.areas, map_day,
+                                                    events_shown=wanted is not None)
+    if view.areas and wanted is None:  # the link keeps the changes drawn, as `from`
+        view = replace(view, start=control_maps.change_since(data_dir, view.areas, map_day))
     report_map, outlined = control_maps.overlay_layer(report_map, data_dir, view.areas, map_day)
     area_credit = ". ".join(p for p in (area_credit, changed, outlined) if p)
     ids = {f.id for f in report_map.features}
@@ -438,8 +448,9 @@ def main() -> None:
                 note_click(event_sets.clicked_feature_id(result), ids):
             st.session_state["details"] = "feature"
         if area_credit:
-            text.caption(area_credit + ". Assessed by its publisher; the report's own line "
-                         "and areas are under “The report's own”.", key="areas")
+            text.caption(area_credit + ". Assessed by its publisher" + (
+                "; the report's own line and areas are under “The report's own”."
+                if report_only.has_report else "."), key="areas")
         if report_map.has_report:
             st.caption(f"{len(visible)} of {len(report_map.features)} features shown.")
         if shown is not None:
@@ -461,7 +472,7 @@ def main() -> None:
                       events if shown is not None else None, data_dir,
                       key if shown is not None else (), area_credit)
     if view.areas:
-        control_maps.show_changes(data_dir, view.areas)
+        control_maps.show_changes(data_dir, view.areas, map_day)
         control_maps.show_comparison(data_dir, view.areas, map_day, area_names)
 
     if report_map.has_report:

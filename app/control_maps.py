@@ -24,18 +24,22 @@ from mapapp.sources.control_maps import (change_features, credit_changes, outlin
                                          snapshot_features, with_control_map)
 from mapapp.sources.report_folder import THEATRE_COUNTRY
 from mapapp.store.catalogue import get_source
-from mapapp.store.snapshots import read_snapshot, snapshot_dates
+from mapapp.store.snapshots import read_snapshot, snapshot_dates, snapshot_file_name
 
 REPORT_OWN = ""  # the choice that keeps the report's own, assessed line and areas
 
 
-def choose(sb, area_names: tuple[str, ...]) -> tuple[str, object]:
+def choose(sb, area_names: tuple[str, ...], *, report: bool = True) -> tuple[str, object]:
     """The sidebar's "Control map" box: the chosen area source ("" for the
-    report's own), and a place under it for the choice of its date."""
+    report's own, offered when there is a ``report``), and a place under it
+    for the choice of its date."""
     if not area_names:
         return REPORT_OWN, None
     sb.header("Control map")
-    chosen = sb.selectbox("Areas and front line from", (REPORT_OWN, *area_names), key="areas",
+    choices = (REPORT_OWN, *area_names) if report else area_names
+    if st.session_state.get("areas") not in choices:
+        st.session_state["areas"] = choices[0]
+    chosen = sb.selectbox("Areas and front line from", choices, key="areas",
                           format_func=lambda n: n or "The report's own (assessed)",
                           help="Imported control maps (`python -m mapapp import FILE --format "
                                "areas --date ...`); the map shows the one in force on the "
@@ -95,7 +99,8 @@ def apply(report_map, data_dir: str, name: str, day: dt.date | None):
         return report_map, ""
     areas = _snapshot(data_dir, name, day, _version(data_dir, name))
     credit = f"Control areas: {source.title} ({source.publisher}; {source.licence}), as of {day}"
-    features = snapshot_features(source, day, areas, country_geometry(THEATRE_COUNTRY))
+    features = snapshot_features(source, day, areas, country_geometry(THEATRE_COUNTRY),
+                                 file=snapshot_file_name(Path(source.folder), day))
     return with_control_map(report_map, features, day), credit
 
 
@@ -122,7 +127,7 @@ def _comparison(data_dir: str, name: str, day: dt.date, other: str, other_day: d
 
 def changes_key() -> tuple:
     """What the change and comparison layers drawn depend on (for caches of images)."""
-    return tuple(st.session_state.get(k) for k in ("draw_changes", "change_from", "change_to",
+    return tuple(st.session_state.get(k) for k in ("draw_changes", "change_from",
                                                    "overlay_other", "compare_with"))
 
 
@@ -146,15 +151,27 @@ def overlay_layer(report_map, data_dir: str, name: str, day: dt.date | None):
     return replace(report_map, features=report_map.features + (outline,)), credit
 
 
-def change_layer(report_map, data_dir: str, name: str):
-    """``report_map`` with what changed hands drawn on it, when the reader
-    asked for it below the map (the choice is read before the map is drawn,
-    from the last run's widgets), and the change in words for the credits."""
-    start, end = st.session_state.get("change_from"), st.session_state.get("change_to")
-    if not (name and st.session_state.get("draw_changes") and start and end and start < end):
-        return report_map, ""
+def _earlier(data_dir: str, name: str, day: dt.date | None) -> list[dt.date]:
     days = snapshot_dates(Path(get_source(Path(data_dir), name).folder))
-    if start not in days or end not in days:
+    return [d for d in days if day is not None and d < day]
+
+
+def change_layer(report_map, data_dir: str, name: str, day: dt.date | None,
+                 events_shown: bool = False):
+    """``report_map`` with what changed hands from an earlier date up to the
+    map shown (``day``) drawn on it, when the reader asked for it below the
+    map (read before the map is drawn, from the last run's widgets) or a
+    link's ``from`` did; and the change in words for the credits."""
+    if not name or day is None:
+        return report_map, ""
+    earlier = _earlier(data_dir, name, day)
+    link_from = st.session_state.pop("_link_change_from", "")
+    if link_from and not events_shown and earlier:  # a shared link's, once
+        since = [d for d in earlier if d <= dt.date.fromisoformat(link_from)]
+        st.session_state["change_from"] = since[-1] if since else earlier[0]
+        st.session_state["draw_changes"] = True
+    start, end = st.session_state.get("change_from"), day
+    if not (st.session_state.get("draw_changes") and start in earlier):
         return report_map, ""
     source = get_source(Path(data_dir), name)
     try:
@@ -166,18 +183,25 @@ def change_layer(report_map, data_dir: str, name: str):
     return replace(report_map, features=report_map.features + pieces), said
 
 
-def show_changes(data_dir: str, name: str) -> None:
-    """What changed hands between two dates of the control map, in km²."""
-    days = snapshot_dates(Path(get_source(Path(data_dir), name).folder))
-    if len(days) < 2:
+def change_since(data_dir: str, name: str, day: dt.date | None) -> str:
+    """The earlier date whose changes are drawn, for the link's ``from`` ("" if none)."""
+    start = st.session_state.get("change_from")
+    drawn = st.session_state.get("draw_changes") and start in _earlier(data_dir, name, day)
+    return start.isoformat() if drawn else ""
+
+
+def show_changes(data_dir: str, name: str, day: dt.date | None) -> None:
+    """What changed hands from an earlier date of the control map up to the
+    one shown (``day``), in km²."""
+    earlier = _earlier(data_dir, name, day)
+    if not earlier:
         return
-    with st.expander("What changed between two dates of this control map"):
-        left, right = st.columns(2)
-        start = left.selectbox("From", days[:-1], index=len(days) - 2, key="change_from",
-                               format_func=lambda d: d.isoformat())
-        later = [d for d in days if d > start]
-        end = right.selectbox("To", later, index=len(later) - 1, key="change_to",
-                              format_func=lambda d: d.isoformat())
+    end = day
+    if st.session_state.get("change_from") not in earlier:  # the map shown moved before it
+        st.session_state["change_from"] = earlier[-1]
+    with st.expander(f"What changed up to {end} on this control map"):
+        start = st.selectbox("Since", earlier, key="change_from",
+                             format_func=lambda d: d.isoformat())
         st.checkbox("Draw them on the map", key="draw_changes",
                     help="Outlined over the control map: red taken by Russia, blue returned "
                          "to Ukraine; also in the exported image.")

@@ -129,7 +129,7 @@ def control_map(data_dir: Path, name: str, report_map: Any, day: dt.date | None,
                                              with_control_map)
     from mapapp.sources.report_folder import THEATRE_COUNTRY
     from mapapp.store.catalogue import get_source
-    from mapapp.store.snapshots import in_force
+    from mapapp.store.snapshots import in_force, snapshot_file_name
 
     source = get_source(data_dir, name)
     found = in_force(data_dir, name, day or dt.date.fromisoformat(source.last_date))
@@ -139,7 +139,8 @@ def control_map(data_dir: Path, name: str, report_map: Any, day: dt.date | None,
     shown, areas = found
     credit = (f"Control areas: {source.title} ({source.publisher}; {source.licence}), "
               f"as of {shown}")
-    features = snapshot_features(source, shown, areas, gazetteer.country_geometry(THEATRE_COUNTRY))
+    features = snapshot_features(source, shown, areas, gazetteer.country_geometry(THEATRE_COUNTRY),
+                                 file=snapshot_file_name(Path(source.folder), shown))
     earlier = in_force(data_dir, name, since) if since is not None else None
     if earlier is not None and earlier[0] < shown:
         changed = changes(earlier[1], areas, country=THEATRE_COUNTRY)

@@ -96,6 +96,7 @@ def test_what_changed_can_be_drawn_on_the_map(monkeypatch, areas_dir):
     at = start(monkeypatch, areas_dir, {"areas": "drawn"})
     assert "change-drawn" not in map_script(at)
     at.checkbox(key="draw_changes").check().run()  # read before the map is drawn
+    assert at.query_params["from"] == "2022-11-01"  # the link keeps them drawn
     script = map_script(at)
     assert "change-drawn-2022-11-01-2022-11-15-1" in script
     assert "Returned to Ukraine in the period" in script  # its legend entry
@@ -108,6 +109,7 @@ def test_a_folder_of_control_maps_alone_opens_on_one(monkeypatch, tmp_path):
     at = start(monkeypatch, data, {})
     assert not at.exception and not at.error
     assert at.selectbox(key="areas").value == "drawn"
+    assert at.selectbox(key="areas").options == ["drawn"]  # no report to fall back on
     assert "map-drawn-2022-11-15-1" in map_script(at)
     assert "0 event set(s) and 1 control map(s)" in shown_text(at)
 
@@ -121,3 +123,14 @@ def test_the_compared_map_can_be_outlined_on_the_map(monkeypatch, areas_dir):
     assert "Held by Russia in the map compared" in script  # its legend entry
     assert "Outlined: held by Russia in Other map (Tests; CC0), as of 2022-11-14" in \
         shown_text(at)
+
+
+def test_a_link_with_changes_reopens_them_and_an_earlier_map_shows_none(monkeypatch,
+                                                                          areas_dir):
+    at = start(monkeypatch, areas_dir, {"areas": "drawn", "from": "2022-11-01"})
+    assert not at.exception and not at.error
+    assert at.checkbox(key="draw_changes").value
+    assert "change-drawn-2022-11-01-2022-11-15-1" in map_script(at)
+    at.select_slider(key="map_date").set_value(dt.date(2022, 11, 1)).run()
+    assert "change-drawn" not in map_script(at)  # nothing earlier to change from
+    assert "from" not in at.query_params

@@ -140,6 +140,7 @@ def test_the_image_export_is_made_with_the_event_sets(monkeypatch, events_dir):
     drawn = calls[-1]
     assert sorted(drawn["events"]["id"]) == sorted(expected["id"])
     assert drawn["event_credits"] == ("Events: Synthetic events (the tests; CC0)",)
+    assert drawn["subtitle"].endswith("events 2022-11-01 to 2022-11-07")  # as the CLI says
 
 
 def test_play_over_the_whole_span_starts_a_week_from_the_first_day(monkeypatch, events_dir):

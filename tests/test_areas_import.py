@@ -557,3 +557,15 @@ def test_a_bad_file_on_the_command_line_writes_nothing(tmp_path, capsys, name, d
     err = capsys.readouterr().err
     assert err.startswith("error: ") and words in err and str(path) in err
     assert not (tmp_path / "data").exists()
+
+
+def test_each_date_cites_its_own_file(tmp_path):
+    from mapapp.cli_areas import control_map
+    from mapapp.model import ReportMap
+
+    data = tmp_path / "data"
+    two_dates(tmp_path, data, [({"category": "occupied"}, EAST)])
+    for day in ("2022-11-01", "2022-11-15"):
+        shown, _ = control_map(data, "drawn", ReportMap.empty(), dt.date.fromisoformat(day))
+        (area,) = [f for f in shown.features if f.type == "russian_held"]
+        assert f"in {day}.geojson" in area.location.note

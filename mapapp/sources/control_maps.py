@@ -34,15 +34,16 @@ REPLACED_TYPES = ("russian_held", "held_before_2022", "contested", "returned_to_
                   "front_line")
 
 
-def snapshot_features(source: Any, day: dt.date, areas: Any,
-                      country: Any = None) -> tuple[Feature, ...]:
+def snapshot_features(source: Any, day: dt.date, areas: Any, country: Any = None, *,
+                      file: str = "") -> tuple[Feature, ...]:
     """The snapshot ``areas`` of area source ``source`` (a catalogue entry)
     dated ``day``, as features.  A control map has tens of features, so one
     object each is fine here (events are never made into features).
 
     A map that draws areas but no line gets the line its areas imply
     inside ``country`` (see :func:`mapapp.geo.compare.derived_line`),
-    labelled as derived."""
+    labelled as derived.  ``file`` names the file this date came from (the
+    source's entry names only the last one imported)."""
     stem = "map-" + re.sub(r"[^a-z0-9]+", "-", source.name.lower()).strip("-")
     citation = Citation(publisher=source.publisher, headline=source.title,
                         date=day.isoformat(), paragraphs=())
@@ -55,7 +56,7 @@ def snapshot_features(source: Any, day: dt.date, areas: Any,
         location = Location(method="cited", source=f"control map {source.name}",
                             precision="approximate",
                             note=f"Feature {row.feature} of layer “{row.layer}” in "
-                                 f"{source.file or 'the imported file'}"
+                                 f"{file or source.file or 'the imported file'}"
                                  f"; licence: {source.licence}")
         features.append(Feature(
             id=f"{stem}-{day.isoformat()}-{n}", layer="front_lines" if line else "control_areas",

@@ -58,6 +58,17 @@ def _counts(folder: Path) -> dict[dt.date, dict[str, int]]:
     return found
 
 
+def snapshot_file_name(folder: Path, day: dt.date) -> str:
+    """The name of the file the snapshot of ``day`` was imported from ("" if unknown)."""
+    try:
+        record = json.loads(snapshot_file(folder, day).with_suffix(".json").read_text(
+            encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    name = record.get("file") if isinstance(record, dict) else None
+    return name if isinstance(name, str) else ""
+
+
 def save_snapshot(data_dir: Path, source: Source, day: dt.date, areas: Any, *,
                   replace_date: bool = False) -> Path:
     """Add ``areas`` (GeoDataFrame: category, name, layer, feature, geometry)
@@ -110,7 +121,10 @@ def save_snapshot(data_dir: Path, source: Source, day: dt.date, areas: Any, *,
             os.replace(target, backup)
             moved = True
         os.replace(temp, target)
-        write_atomic(target.with_suffix(".json"), json.dumps(counts[day]) + "\n")
+        # Each date keeps its own file's name and checksum: the entry has the last import's.
+        record_day = {**counts[day], "file": source.file, "sha256": source.sha256}
+        write_atomic(target.with_suffix(".json"),
+                     json.dumps(record_day, ensure_ascii=False) + "\n")
         write_atomic(folder / SOURCE_FILE, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     except Exception as err:  # pyarrow's own errors too: nothing half-done stays
         temp.unlink(missing_ok=True)
