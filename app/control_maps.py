@@ -93,15 +93,24 @@ def apply(report_map, data_dir: str, name: str, day: dt.date | None):
         return report_map, ""
     source = get_source(Path(data_dir), name)
     if day is None:
+        instead = ("the report's own line and areas are drawn" if report_map.has_report
+                   else "no areas are drawn")
         text.problem("No control map in force.",
-                     f"{name} begins on {source.first_date}, after the days shown: the "
-                     "report's own line and areas are drawn.", kind="warning", key="areas")
+                     f"{name} begins on {source.first_date}, after the days shown: {instead}.",
+                     kind="warning", key="areas")
         return report_map, ""
-    areas = _snapshot(data_dir, name, day, _version(data_dir, name))
     credit = f"Control areas: {source.title} ({source.publisher}; {source.licence}), as of {day}"
-    features = snapshot_features(source, day, areas, country_geometry(THEATRE_COUNTRY),
-                                 file=snapshot_file_name(Path(source.folder), day))
+    features = _features(data_dir, name, day, _version(data_dir, name))
     return with_control_map(report_map, features, day), credit
+
+
+@st.cache_resource(max_entries=16)
+def _features(data_dir: str, name: str, day: dt.date, version: tuple):
+    # A derived line is a union and a difference of the whole map: once per map and day.
+    source = get_source(Path(data_dir), name)
+    return snapshot_features(source, day, _snapshot(data_dir, name, day, version),
+                             country_geometry(THEATRE_COUNTRY),
+                             file=snapshot_file_name(Path(source.folder), day))
 
 
 def _changed(data_dir: str, name: str, start: dt.date, end: dt.date):
