@@ -20,11 +20,11 @@ from app import text
 from mapapp.errors import MapAppError
 from mapapp.geo import compare as measure
 from mapapp.geo.gazetteer import country_geometry
-from mapapp.sources.control_maps import (change_features, credit_changes, outline_feature,
-                                         snapshot_features, with_control_map)
+from mapapp.sources.control_maps import (change_features, credit_changes, map_credit,
+                                         outline_feature, shown_features, with_control_map)
 from mapapp.sources.report_folder import THEATRE_COUNTRY
 from mapapp.store.catalogue import get_source
-from mapapp.store.snapshots import read_snapshot, snapshot_dates, snapshot_file_name
+from mapapp.store.snapshots import read_snapshot, snapshot_dates
 
 REPORT_OWN = ""  # the choice that keeps the report's own, assessed line and areas
 
@@ -99,7 +99,7 @@ def apply(report_map, data_dir: str, name: str, day: dt.date | None):
                      f"{name} begins on {source.first_date}, after the days shown: {instead}.",
                      kind="warning", key="areas")
         return report_map, ""
-    credit = f"Control areas: {source.title} ({source.publisher}; {source.licence}), as of {day}"
+    credit = map_credit(source, day)
     features = _features(data_dir, name, day, _version(data_dir, name))
     return with_control_map(report_map, features, day), credit
 
@@ -107,10 +107,8 @@ def apply(report_map, data_dir: str, name: str, day: dt.date | None):
 @st.cache_resource(max_entries=16)
 def _features(data_dir: str, name: str, day: dt.date, version: tuple):
     # A derived line is a union and a difference of the whole map: once per map and day.
-    source = get_source(Path(data_dir), name)
-    return snapshot_features(source, day, _snapshot(data_dir, name, day, version),
-                             country_geometry(THEATRE_COUNTRY),
-                             file=snapshot_file_name(Path(source.folder), day))
+    return shown_features(get_source(Path(data_dir), name), day,
+                          _snapshot(data_dir, name, day, version))
 
 
 def _changed(data_dir: str, name: str, start: dt.date, end: dt.date):

@@ -123,13 +123,12 @@ def control_map(data_dir: Path, name: str, report_map: Any, day: dt.date | None,
     line, and the credit line that says whose map it is and of when.  With
     ``since``, what changed hands from the snapshot in force then is drawn
     over it and said in the credit line."""
-    from mapapp.geo import gazetteer
     from mapapp.geo.compare import changes
-    from mapapp.sources.control_maps import (change_features, credit_changes, snapshot_features,
-                                             with_control_map)
+    from mapapp.sources.control_maps import (change_features, credit_changes, map_credit,
+                                             shown_features, with_control_map)
     from mapapp.sources.report_folder import THEATRE_COUNTRY
     from mapapp.store.catalogue import get_source
-    from mapapp.store.snapshots import in_force, snapshot_file_name
+    from mapapp.store.snapshots import in_force
 
     source = get_source(data_dir, name)
     found = in_force(data_dir, name, day or dt.date.fromisoformat(source.last_date))
@@ -137,10 +136,8 @@ def control_map(data_dir: Path, name: str, report_map: Any, day: dt.date | None,
         raise OptionError(f"source {name!r} has no snapshot on or before {day} (its first is "
                           f"{source.first_date})")
     shown, areas = found
-    credit = (f"Control areas: {source.title} ({source.publisher}; {source.licence}), "
-              f"as of {shown}")
-    features = snapshot_features(source, shown, areas, gazetteer.country_geometry(THEATRE_COUNTRY),
-                                 file=snapshot_file_name(Path(source.folder), shown))
+    credit = map_credit(source, shown)
+    features = shown_features(source, shown, areas)
     earlier = in_force(data_dir, name, since) if since is not None else None
     if earlier is not None and earlier[0] < shown:
         changed = changes(earlier[1], areas, country=THEATRE_COUNTRY)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from mapapp.geo.compare import derived_line
@@ -79,6 +80,22 @@ def snapshot_features(source: Any, day: dt.date, areas: Any, country: Any = None
                         "as Russian-held meet the rest of the country.",
                 geometry=line, approximate=True, as_of=day.isoformat()))
     return tuple(features)
+
+
+def shown_features(source: Any, day: dt.date, areas: Any) -> tuple[Feature, ...]:
+    """The snapshot of ``day`` as the app and images draw it: with the line
+    its areas imply inside the country, and the file of that date cited."""
+    from mapapp.geo.gazetteer import country_geometry
+    from mapapp.sources.report_folder import THEATRE_COUNTRY
+    from mapapp.store.snapshots import snapshot_file_name
+
+    return snapshot_features(source, day, areas, country_geometry(THEATRE_COUNTRY),
+                             file=snapshot_file_name(Path(source.folder), day))
+
+
+def map_credit(source: Any, day: dt.date) -> str:
+    """The credit line of a control map shown: whose it is, on what terms, of when."""
+    return f"Control areas: {source.title} ({source.publisher}; {source.licence}), as of {day}"
 
 
 CHANGE_TYPES = {"gained": "change_taken", "returned": "change_returned",
