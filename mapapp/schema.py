@@ -546,3 +546,19 @@ def _check_lon_lat(value: Any, fail) -> None:
         raise fail("geometry.coordinates", f"longitude {lon} is outside -180..180")
     if not -90 <= lat <= 90:
         raise fail("geometry.coordinates", f"latitude {lat} is outside -90..90")
+
+
+def check_list_document(document: Any, *, key: str, allowed: tuple[str, ...], file: str,
+                        expected: str) -> list:
+    """``document[key]``, once ``document`` is an object holding that list,
+    no key outside ``allowed``, and notes (the other allowed keys) that
+    pass :func:`text_problem`; else a DataError (``expected`` says what a
+    file of the kind should be)."""
+    if not isinstance(document, dict) or not isinstance(document.get(key), list):
+        raise DataError(expected, file=file, field=key)
+    unknown = sorted(set(document) - set(allowed))
+    if unknown:
+        raise DataError(f"unknown top-level field(s): {', '.join(map(repr, unknown))}",
+                        file=file, field=unknown[0])
+    check_texts(document, long=tuple(k for k in allowed if k != key), file=file, feature=None)
+    return document[key]

@@ -18,7 +18,8 @@ from typing import Mapping
 from shapely.geometry import LineString
 
 from mapapp.errors import DataError
-from mapapp.schema import check_fields, check_texts, date_problem, is_id, read_json
+from mapapp.schema import (check_fields, check_list_document, check_texts, date_problem, is_id,
+                           read_json)
 
 # Mean Earth radius; used only to turn lengths in km into degrees and back.
 KM_PER_DEG_LAT = 111.195
@@ -66,16 +67,10 @@ class FrontLine:
 def load_front_lines(path: Path, *, place_ids: set[str]) -> dict[str, FrontLine]:
     """Read and validate the front-line file; every waypoint must be a known place."""
     file = str(path)
-    data = read_json(path)
-    if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
-        raise DataError("expected an object with a 'lines' list", file=file, field="lines")
-    unknown = sorted(set(data) - set(TOP_LEVEL))
-    if unknown:
-        raise DataError(f"unknown top-level field(s): {', '.join(map(repr, unknown))}",
-                        file=file, field=unknown[0])
-    check_texts(data, long=("_comment", "about"), file=file, feature=None)
+    records = check_list_document(read_json(path), key="lines", allowed=TOP_LEVEL, file=file,
+                                  expected="expected an object with a 'lines' list")
     lines: dict[str, FrontLine] = {}
-    for index, record in enumerate(data["lines"]):
+    for index, record in enumerate(records):
         line_id = record.get("id") if isinstance(record, dict) else None
         line_id = line_id if isinstance(line_id, str) else f"lines[{index}]"
         check_fields(record, LINE_FIELDS, LINE_REQUIRED, file=file, record_id=line_id)

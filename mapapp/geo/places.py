@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mapapp.errors import DataError
-from mapapp.schema import check_texts, is_id, json_type, read_json
+from mapapp.schema import check_list_document, check_texts, is_id, json_type, read_json
 
 KINDS: tuple[str, ...] = ("city", "town", "village", "region", "country")
 ROLES: tuple[str, ...] = ("", "waypoint")
@@ -110,18 +110,12 @@ def load_places(path: str | Path) -> tuple[Place, ...]:
     """Read and validate a places file; raise :class:`DataError` on any fault."""
     path = Path(path)
     file = str(path)
-    document = read_json(path)
-    if not isinstance(document, dict) or not isinstance(document.get("places"), list):
-        raise DataError('expected an object with a "places" list', file=file, field="places")
-    unknown = sorted(set(document) - set(TOP_LEVEL))
-    if unknown:
-        raise DataError(f"unknown top-level field(s): {', '.join(map(repr, unknown))}",
-                        file=file, field=unknown[0])
-    check_texts(document, long=("about",), file=file, feature=None)
+    records = check_list_document(read_json(path), key="places", allowed=TOP_LEVEL, file=file,
+                                  expected='expected an object with a "places" list')
     countries = _known_countries()
     places: list[Place] = []
     seen: set[str] = set()
-    for index, record in enumerate(document["places"]):
+    for index, record in enumerate(records):
         if not isinstance(record, dict):
             raise DataError(f"a place must be a JSON object, not {json_type(record)}",
                             file=file, feature=f"places[{index}]")
