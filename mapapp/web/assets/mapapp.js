@@ -242,6 +242,18 @@
    *      {color, label}}, halo, aggregate_below, aggregate_over, cell}
    * columns = {n, lon, lat (x 1e4), day, span (days), type, status, source
    *            (codes into types, statuses, sources), id, name, fatalities} */
+
+  // Fill the current path with a translucent colour, then outline it thinly.
+  function paint(ctx, fill, alpha, stroke) {
+    ctx.fillStyle = fill;
+    ctx.globalAlpha = alpha;
+    ctx.fill();
+    ctx.globalAlpha = 1;
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = stroke;
+    ctx.stroke();
+  }
+
   var EventsLayer = L.Layer.extend({
     initialize: function (o) {
       this.o = o;
@@ -359,13 +371,7 @@
           ctx.moveTo(drawn.x[list[j]] + 4, drawn.y[list[j]]);
           ctx.arc(drawn.x[list[j]], drawn.y[list[j]], 4, 0, 2 * Math.PI);
         }
-        ctx.fillStyle = style.color;
-        ctx.globalAlpha = 0.85;
-        ctx.fill();
-        ctx.globalAlpha = 1;
-        ctx.lineWidth = 1;
-        ctx.strokeStyle = '#1a1a1a';
-        ctx.stroke();
+        paint(ctx, style.color, 0.85, '#1a1a1a');
       });
       if (this.selected !== undefined && this.keep[this.selected]) {
         var p = this._map.latLngToContainerPoint(this.latlng(this.selected));
@@ -410,13 +416,7 @@
         drawn.cells.push({x: x, y: y, r: r, n: cell.n});
         ctx.beginPath();
         ctx.arc(x, y, r, 0, 2 * Math.PI);
-        ctx.fillStyle = colour(cell);
-        ctx.globalAlpha = 0.8;
-        ctx.fill();
-        ctx.globalAlpha = 1;
-        ctx.lineWidth = 1;
-        ctx.strokeStyle = '#ffffff';
-        ctx.stroke();
+        paint(ctx, colour(cell), 0.8, '#ffffff');
       });
       // The counts after every circle, so none is painted over.
       drawn.cells.forEach(function (cell) {
