@@ -133,3 +133,18 @@ def refuse_outside(context) -> list[str]:
 
     context.route("**/*", only_local)
     return outside
+
+
+@contextlib.contextmanager
+def app_page(request):
+    """A Chromium page (1400x1000) for the running app, every request off
+    this machine refused and listed in ``page.outside_requests``; a
+    screenshot of it is kept in ``test-artifacts/`` after the test."""
+    with launch_chromium() as browser:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        outside = refuse_outside(context)
+        page = context.new_page()
+        page.outside_requests = outside
+        yield page
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+        context.close()

@@ -21,7 +21,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from mapapp.sources.report_folder import load_report_map
 
-from browser_support import ARTIFACTS, launch_chromium, refuse_outside, serve_app
+from browser_support import app_page, launch_chromium, serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -36,11 +36,7 @@ def app_url():
 
 @pytest.fixture()
 def page(app_url, request):
-    with launch_chromium() as browser:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        outside = refuse_outside(context)
-        page = context.new_page()
-        page.outside_requests = outside
+    with app_page(request) as page:
         # Every websocket frame, to see reruns: a loop would never go quiet.
         page.ws_frames = []
 
@@ -50,9 +46,6 @@ def page(app_url, request):
 
         page.on("websocket", watch)
         yield page
-        name = request.node.name
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
-        context.close()
 
 
 def map_frame(page):

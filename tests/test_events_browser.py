@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_support import ARTIFACTS, launch_chromium, refuse_outside, serve_app
+from browser_support import app_page, serve_app
 from mapapp.sources.report_folder import DATA_DIR
 from mapapp.store.catalogue import save_source
 from test_store import entry, synthetic
@@ -34,17 +34,11 @@ def app_url(tmp_path_factory):
 
 @pytest.fixture()
 def page(app_url, request):
-    with launch_chromium() as browser:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        outside = refuse_outside(context)
-        page = context.new_page()
-        page.outside = outside
+    with app_page(request) as page:
         page.sent = []  # sizes of what the server sends
         page.on("websocket", lambda ws: ws.on(
             "framereceived", lambda payload: page.sent.append(len(payload))))
         yield page
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
-        context.close()
 
 
 def shown_count(page) -> int:
@@ -94,7 +88,7 @@ def test_ten_thousand_events_are_drawn_and_follow_the_dates(page, app_url):
     assert chosen > "2022-10-01" and 0 < expected < N
     # Only the small filter went to the page, not the map or the events again.
     assert sum(page.sent) - sent_before < 2_000_000
-    assert page.outside == []
+    assert page.outside_requests == []
     print(f"first draw of {N:,} events: {drawn_after:.1f} s")  # noqa: T201 (seen with -s)
 
 
@@ -121,4 +115,4 @@ def test_a_click_on_an_event_shows_its_facts(page, app_url):
     details.get_by_text("Event date").wait_for(timeout=30_000)
     assert "2022-11-15" in details.inner_text()
     assert f"row {int(clicked[1:]) + 2} of" in details.inner_text()  # e<i> is row i + 2
-    assert page.outside == []
+    assert page.outside_requests == []
