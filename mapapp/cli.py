@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from mapapp.cli_geocode import add_geocode_arguments, run_geocode
+from mapapp.cli_geoparse import add_geoparse_arguments, run_geoparse
 from mapapp.errors import DataError, MapAppError
 from mapapp.model import LAYERS
 from mapapp.sources.report_folder import DATA_DIR, GEOCACHE_DIR
@@ -646,6 +647,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="paper size (default: %(default)s)")
     handout.add_argument("--overwrite", action="store_true", help="replace an existing file")
     handout.set_defaults(run=_handout)
+
+    geoparse = add_geoparse_arguments(sub.add_parser(
+        "geoparse", help="find and locate the places a report names (offline)"))
+    geoparse.set_defaults(run=run_geoparse)
     return parser
 
 

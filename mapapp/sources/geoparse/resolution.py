@@ -1,0 +1,232 @@
+"""Choosing which place a name means, from the rest of the document.
+
+Each candidate place of a mention is scored on what it is (a country
+before a village of the same name), how many people live there, and what
+the document says elsewhere: the countries and regions it names, a
+"City, State" pair, a word after the name ("Kherson region", "Dnipro
+River"), and how close the place lies to the document's other places.
+Mentions of one name in one document mean one place.  The confidence is the
+share of the winning place in a softmax over the candidates' scores.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from mapapp.geo.nameindex import KINDS, NameIndex
+
+_K = {kind: i for i, kind in enumerate(KINDS)}
+_KIND_PRIOR = np.zeros(len(KINDS))
+for _kind, _value in {"country": 3.0, "continent": 2.5, "region": 1.6, "district": 0.0,
+                      "settlement": 0.0, "river": 1.0, "sea": 2.0, "lake": 1.0,
+                      "area": 2.0}.items():
+    _KIND_PRIOR[_K[_kind]] = _value
+_REGION_KINDS = np.array([_K["region"], _K["district"], _K["area"]])
+_WATER_KINDS = np.array([_K["river"], _K["sea"], _K["lake"]])
+_ARTICLE_BEFORE = re.compile(r"\bthe\s+$")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A mention tied to one index entry (or to none)."""
+
+    start: int
+    end: int
+    text: str
+    entry: int | None
+    confidence: float
+
+
+def _km(lat1, lon1, lat2, lon2):
+    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
+    a = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    return 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+class _Context:
+    """What the document says about where it is: votes for countries and
+    regions, and points of places already settled."""
+
+    def __init__(self) -> None:
+        self.countries: dict[str, float] = {}
+        self.admin1: dict[str, float] = {}
+        self.points: list[tuple[float, float, float]] = []
+
+    def add(self, index: NameIndex, entry: int, weight: float) -> None:
+        country = str(index.country[entry])
+        if country:
+            self.countries[country] = self.countries.get(country, 0.0) + weight
+        kind = index.kind[entry]
+        admin1 = str(index.admin1[entry])
+        if admin1 and kind != _K["country"]:
+            self.admin1[admin1] = self.admin1.get(admin1, 0.0) + weight
+        if kind in (_K["settlement"], _K["district"], _K["region"]):
+            self.points.append((float(index.lat[entry]), float(index.lon[entry]), weight))
+
+
+def _scores(index: NameIndex, entries: np.ndarray, surface: str, *, cue: str,
+            article: bool, pair_admin1: str, context: _Context, own: dict[str, float],
+            own_admin1: dict[str, float]) -> np.ndarray:
+    kinds = index.kind[entries]
+    population = index.population[entries].astype(float)
+    score = _KIND_PRIOR[kinds] + 0.55 * np.log10(population + 10.0)
+    score += np.where(index.capital[entries], 3.0, 0.0)
+    # The project's own located places (geocache) win over the same place
+    # from GeoNames, so a parsed report lands on the points the map draws.
+    score += np.where(index.curated[entries], 1.5, 0.0)
+    names = [index.names[int(e)] for e in entries]
+    score += np.array([1.0 if n == surface else 0.0 for n in names])
+    if cue == "region":
+        score += np.where(np.isin(kinds, _REGION_KINDS), 4.0, 0.0)
+    elif cue == "water":
+        score += np.where(np.isin(kinds, _WATER_KINDS), 6.0, 0.0)
+    if cue != "region":
+        # A region named after its capital ("Lviv", "Kharkiv"): the bare
+        # name is the city unless a word after it says "region".
+        towns = index.admin1[entries[kinds == _K["settlement"]]]
+        score -= np.where((kinds == _K["region"]) & np.isin(index.admin1[entries], towns),
+                          3.0, 0.0)
+    if article:
+        # "the Dnipro": an article before a bare name points to water or land.
+        score += np.where(np.isin(kinds, _WATER_KINDS) | (kinds == _K["area"]), 2.5, 0.0)
+    countries = index.country[entries]
+    total = sum(context.countries.values()) - sum(own.values())
+    if total > 0:
+        share = np.array([(context.countries.get(str(c), 0.0) - own.get(str(c), 0.0)) / total
+                          for c in countries])
+        score += 3.0 * share
+    admin1 = index.admin1[entries]
+    # Places inside a region the document names; a region is not its own
+    # evidence, and must not beat its namesake city on a neighbour's vote.
+    inside = np.array([context.admin1.get(str(a), 0.0) - own_admin1.get(str(a), 0.0) > 0
+                       for a in admin1])
+    score += np.where(inside & np.isin(kinds, (_K["settlement"], _K["district"])), 1.8, 0.0)
+    if pair_admin1:
+        score += np.where(admin1 == pair_admin1, 6.0, 0.0)
+    if context.points:
+        pts = np.array(context.points)
+        lat = index.lat[entries][:, None]
+        lon = index.lon[entries][:, None]
+        d = _km(lat, lon, pts[None, :, 0], pts[None, :, 1])
+        nearest = d.min(axis=1)
+        score += np.where(kinds == _K["country"], 0.0, -0.45 * np.log10(nearest + 50.0))
+    return score
+
+
+def _group(candidate) -> str:
+    return f"{candidate.key}|{candidate.cue}"
+
+
+def _support(candidates, groups: dict[str, list[int]], index: NameIndex,
+             *, top: int = 5, scale_km: float = 150.0) -> dict[str, np.ndarray]:
+    """For each name's candidate places, how many of the document's other
+    names have some candidate nearby: local news names places near each
+    other, so "Alexandria", "Brandon" and "Douglas County" together settle
+    in Minnesota."""
+    keys = list(groups)
+    firsts = [candidates[groups[k][0]].entries for k in keys]
+    pools = []
+    for entries in firsts:
+        # Each name lends its most likely places (by kind and size) only.
+        prior = _KIND_PRIOR[index.kind[entries]] + 0.55 * np.log10(
+            index.population[entries] + 10.0)
+        pools.append(entries[np.argsort(-prior)[:top]])
+    point_kinds = (_K["settlement"], _K["district"], _K["region"])
+    out = {}
+    for k, entries in zip(keys, firsts):
+        total = np.zeros(len(entries))
+        lat, lon = index.lat[entries][:, None], index.lon[entries][:, None]
+        for other, pool in zip(keys, pools):
+            if other == k:
+                continue
+            pool = pool[np.isin(index.kind[pool], point_kinds)]
+            if not len(pool):
+                continue
+            d = _km(lat, lon, index.lat[pool][None, :], index.lon[pool][None, :])
+            total += np.exp(-d.min(axis=1) / scale_km)
+        points = np.isin(index.kind[entries], point_kinds)
+        out[k] = np.where(points, 1.0 * np.minimum(total, 3.0), 0.0)
+    return out
+
+
+def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
+    """Choose an entry for each candidate (same order)."""
+    if not candidates:
+        return []
+    # One name, one place per document: group mentions by key.
+    # "Kharkiv" and "Kharkiv region" are two places, so the word after the
+    # name is part of the group's key.
+    groups: dict[str, list[int]] = {}
+    for n, c in enumerate(candidates):
+        groups.setdefault(_group(c), []).append(n)
+
+    # "Alexandria, La." / "Gainesville, Georgia": the next candidate is a
+    # region right after a comma.
+    pair: dict[int, str] = {}
+    for n in range(len(candidates) - 1):
+        a, b = candidates[n], candidates[n + 1]
+        if re.fullmatch(r",\s*", text[a.end:b.start]):
+            regions = [e for e in b.entries if index.kind[e] == _K["region"]]
+            if regions:
+                pair[n] = str(index.admin1[regions[0]])
+            countries = [e for e in b.entries if index.kind[e] == _K["country"]]
+            if countries and not regions:
+                pair[n] = "country:" + str(index.country[countries[0]])
+
+    support = _support(candidates, groups, index)
+    context = _Context()
+    # First guesses: each group's best entry without context, weighted by
+    # how unambiguous it is, seed the document's context.
+    choice: dict[str, tuple[int, float]] = {}
+    for rounds in range(2):
+        new_context = _Context()
+        own_by_key: dict[str, tuple[dict, dict]] = {}
+        for key, members in groups.items():
+            first = candidates[members[0]]
+            own: dict[str, float] = {}
+            own_admin1: dict[str, float] = {}
+            if key in choice:
+                e, w = choice[key]
+                w *= len(members)
+                c = str(index.country[e])
+                own[c] = w
+                if index.kind[e] != _K["country"]:
+                    own_admin1[str(index.admin1[e])] = w
+            own_by_key[key] = (own, own_admin1)
+            total = np.zeros(len(first.entries))
+            for n in members:
+                c = candidates[n]
+                pa = pair.get(n, "")
+                pair_admin1 = "" if pa.startswith("country:") else pa
+                s = _scores(index, c.entries, c.text, cue=c.cue,
+                            article=bool(_ARTICLE_BEFORE.search(text[max(0, c.start - 6):c.start])),
+                            pair_admin1=pair_admin1, context=context, own=own,
+                            own_admin1=own_admin1)
+                if pa.startswith("country:"):
+                    s = s + np.where(index.country[c.entries] == pa[8:], 6.0, 0.0)
+                total += s
+            total /= len(members)
+            total += support[key]
+            best = int(np.argmax(total))
+            ordered = np.sort(total)[::-1]
+            margin = ordered[0] - ordered[1] if len(ordered) > 1 else 5.0
+            weight = 1.0 - math.exp(-max(margin, 0.0))
+            probs = np.exp(total - ordered[0])
+            choice[key] = (int(first.entries[best]), float(probs[best] / probs.sum()))
+            new_context.add(index, int(first.entries[best]), weight * len(members))
+        context = new_context
+
+    resolved = []
+    for c in candidates:
+        entry, p = choice[_group(c)]
+        resolved.append(Resolved(start=c.start, end=c.end, text=c.text, entry=entry,
+                                 confidence=round(float(c.score) * p, 3)))
+    return resolved
+
+
+__all__ = ["Resolved", "resolve"]

@@ -1,0 +1,209 @@
+"""The offline geoparser: recognition, resolution, the CLI contract, bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mapapp.errors import DataError
+from mapapp.geo.gazetteer import fold
+from mapapp.geo.nameindex import load_index
+from mapapp.sources.geoparse import geoparse
+from mapapp.sources.geoparse.text import decode_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def index():
+    return load_index()
+
+
+def km(a_lat, a_lon, b_lat, b_lon) -> float:
+    p1, p2 = math.radians(a_lat), math.radians(b_lat)
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b_lon - a_lon) / 2) ** 2)
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def found(text, index, **kw):
+    return {(m.text, m.kind): m for m in geoparse(text, index=index, **kw)}
+
+
+# -- recognition -------------------------------------------------------------
+
+def test_spans_are_offsets_into_the_text_as_given(index):
+    text = "Missiles hit Kyiv.\r\n\r\nAn explosion in Przewodów, Poland, killed two."
+    mentions = geoparse(text, index=index)
+    assert [text[m.start:m.end] for m in mentions] == [m.text for m in mentions]
+    assert [m.text for m in mentions] == ["Kyiv", "Przewodów", "Poland"]
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Russian forces left Kherson for the east bank of the Dnipro River.",
+     ["Russian", "Kherson", "Dnipro River"]),
+    ("Shelling continued in the Kherson region and the Donbas.", ["Kherson region", "Donbas"]),
+    ("Ships left the Sea of Azov for the Black Sea.", ["Sea of Azov", "Black Sea"]),
+    ("Fighting near Bakhmut, which Russia calls Artemovsk.", ["Bakhmut", "Russia", "Artemovsk"]),
+])
+def test_recognises_places_of_every_kind(index, text, names):
+    assert [m.text for m in geoparse(text, index=index)] == names
+
+
+@pytest.mark.parametrize("text", [
+    "", "   \n\n", "ad a b", "Home | News | Sport | Weather | Login",
+    "The committee met on Monday and said nothing new.",
+    "Michael Jackson and Paul Smith said March was busy.",
+])
+def test_noise_and_text_without_places_give_nothing(index, text):
+    assert geoparse(text, index=index) == []
+
+
+def test_a_name_written_as_a_persons_is_not_a_place(index):
+    text = "Sheriff Tom Jones said the case was closed. Jones added that Lincoln police helped."
+    assert "Jones" not in [m.text for m in geoparse(text, index=index)]
+
+
+# -- resolution --------------------------------------------------------------
+
+@pytest.mark.parametrize("text, name, country", [
+    ("Moscow, Idaho is home to the University of Idaho.", "Moscow", "US"),
+    ("Talks in Moscow ended as Russia massed troops.", "Moscow", "RU"),
+    ("Investigators returned to Bucha, near Kyiv, in Ukraine.", "Bucha", "UA"),
+])
+def test_context_chooses_the_place(index, text, name, country):
+    mention = next(m for m in geoparse(text, index=index) if m.text == name)
+    entry = next(i for i in index.lookup(fold(name)) if index.sources[i] == mention.source)
+    assert index.country[entry] == country
+
+
+def test_the_dnipro_river_and_the_city_of_dnipro(index):
+    river = found("Troops crossed the Dnipro near Kherson.", index)
+    assert ("Dnipro", "river") in river
+    city = found("A missile hit an apartment block in Dnipro, Ukraine's fourth city.", index)
+    assert ("Dnipro", "settlement") in city
+    assert km(city[("Dnipro", "settlement")].lat, city[("Dnipro", "settlement")].lon,
+              48.45, 34.98) < 10
+
+
+def test_kherson_the_city_and_the_region(index):
+    got = found("Kherson was retaken; the Kherson region east of the river was not.", index)
+    assert ("Kherson", "settlement") in got and ("Kherson region", "region") in got
+
+
+def test_historic_spellings_resolve_to_todays_place(index):
+    kiev = found("Kiev", index)
+    assert km(kiev[("Kiev", "settlement")].lat, kiev[("Kiev", "settlement")].lon,
+              50.45, 30.52) < 10
+
+
+def test_confidence_is_lower_for_an_ambiguous_name(index):
+    sure = found("Kyiv", index)[("Kyiv", "settlement")].confidence
+    unsure = geoparse("They drove to Springfield.", index=index)[0].confidence
+    assert 0 < unsure < sure <= 1
+
+
+def test_given_spans_are_resolved_and_unknown_ones_get_nulls(index):
+    text = "Kyiv and Xqzzyville"
+    got = geoparse(text, index=index, spans=[(0, 4), (9, 19)])
+    assert [m.text for m in got] == ["Kyiv", "Xqzzyville"]
+    assert got[0].lat is not None and got[1].lat is None and got[1].lon is None
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed report lives in ../shared/seeds")
+def test_every_place_the_report_map_shows_is_found_within_5_km(index):
+    text = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
+    mentions = geoparse(text, index=index)
+    places = json.loads((ROOT / "data" / "places.json").read_text(encoding="utf-8"))["places"]
+    cache = {}
+    for line in (ROOT / "geocache" / "places.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        cache[record["query"]] = record
+    missing = []
+    folded_text = fold(text)
+    for place in places:
+        # The places the map shows that the report names (waypoints only
+        # shape the front line; Nova Kakhovka comes from another source).
+        if place.get("role") == "waypoint" or not (
+                fold(place["name"]) in folded_text or fold(place["query"]) in folded_text):
+            continue
+        point = cache[place["query"]]
+        names = {fold(place["name"]), fold(place["query"])}
+        near = [m for m in mentions if fold(m.text) in names and m.lat is not None
+                and km(m.lat, m.lon, point["lat"], point["lon"]) <= 5]
+        if not near:
+            missing.append(place["name"])
+    assert missing == []
+
+
+# -- the command line contract ---------------------------------------------
+
+def run_cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "mapapp", "geoparse", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_cli_prints_one_object_keyed_by_base_name(tmp_path):
+    (tmp_path / "a.txt").write_bytes("Strikes hit Lviv.\r\nPrzewodów is in Poland.".encode())
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "b.txt").write_text("Nothing here.", encoding="utf-8")
+    out = run_cli(str(tmp_path / "a.txt"), str(folder), "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert set(result) == {"a.txt", "b.txt"} and result["b.txt"] == []
+    text = (tmp_path / "a.txt").read_bytes().decode("utf-8")
+    for m in result["a.txt"]:
+        assert set(m) == {"start", "end", "text", "lat", "lon", "kind", "confidence", "source"}
+        assert text[m["start"]:m["end"]] == m["text"]
+        assert isinstance(m["lat"], float) and 0 <= m["confidence"] <= 1
+    assert [m["text"] for m in result["a.txt"]] == ["Lviv", "Przewodów", "Poland"]
+
+
+def test_cli_spans_resolve_only_those(tmp_path):
+    (tmp_path / "r.txt").write_text("Kyiv and Qqqq.", encoding="utf-8")
+    spans = tmp_path / "spans.json"
+    spans.write_text(json.dumps({"r.txt": [[0, 4], [9, 13]]}), encoding="utf-8")
+    out = run_cli(str(tmp_path / "r.txt"), "--spans", str(spans), "--json")
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)["r.txt"]
+    assert [(m["start"], m["end"]) for m in got] == [(0, 4), (9, 13)]
+    assert got[1]["lat"] is None and got[1]["lon"] is None
+
+
+@pytest.mark.parametrize("content, spans, message", [
+    (b"\xff\xfe K\x00y\x00", None, "binary"),
+    (b"Caf\xe9 in Kyiv", None, "not UTF-8"),
+    (b"Kyiv", {"r.txt": [[3, 9]]}, "span 0"),
+    (b"Kyiv", {"other.txt": [[0, 1]]}, "not one of the input files"),
+    (b"Kyiv", [[0, 4]], "expected a JSON object"),
+])
+def test_cli_bad_input_is_named_and_prints_nothing(tmp_path, content, spans, message):
+    (tmp_path / "r.txt").write_bytes(content)
+    args = [str(tmp_path / "r.txt"), "--json"]
+    if spans is not None:
+        (tmp_path / "s.json").write_text(json.dumps(spans), encoding="utf-8")
+        args += ["--spans", str(tmp_path / "s.json")]
+    out = run_cli(*args)
+    assert out.returncode == 2 and out.stdout == ""
+    assert message in out.stderr and "r.txt" in out.stderr or "s.json" in out.stderr
+
+
+def test_cli_refuses_a_missing_file_and_clashing_base_names(tmp_path):
+    assert "no such file" in run_cli(str(tmp_path / "nope.txt"), "--json").stderr
+    for sub in ("x", "y"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "same.txt").write_text("Kyiv", encoding="utf-8")
+    out = run_cli(str(tmp_path / "x"), str(tmp_path / "y"), "--json")
+    assert out.returncode == 2 and "same.txt" in out.stderr
+
+
+def test_text_over_the_size_limit_is_refused():
+    with pytest.raises(DataError, match="over the 10-byte limit"):
+        decode_text(b"Kyiv " * 3, name="big.txt", limit=10)
