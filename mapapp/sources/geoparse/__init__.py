@@ -54,9 +54,8 @@ def _span_candidate(text: str, start: int, end: int, index: NameIndex) -> Candid
     key = fold(surface)
     tries = [key + "." if surface.endswith(".") else key, key]
     # A gold span may carry words our names do not: an article, a possessive.
-    for prefix in ("the ",):
-        if key.startswith(prefix):
-            tries.append(key[len(prefix):])
+    if key.startswith("the "):
+        tries.append(key[len("the "):])
     if key.endswith("s"):
         tries.append(key[:-2] if key.endswith(" s") else key[:-1])
     for word in (" county", " parish", " region", " oblast", " province", " river"):

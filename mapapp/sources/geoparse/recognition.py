@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mapapp.geo.gazetteer import fold
-from mapapp.geo.nameindex import KINDS, NameIndex
+from mapapp.geo.nameindex import KIND_CODE, NameIndex
 
 # A word: letters, with apostrophes (L'viv) and dots inside (U.S) but not a
 # possessive "'s" at its end.  Hyphens split words, so "Kherson-based" still
@@ -76,6 +76,10 @@ _NEVER = {
 }
 
 
+_COUNTRY_OR_CONTINENT = [KIND_CODE["country"], KIND_CODE["continent"]]
+_STRONG_KINDS = [KIND_CODE[k] for k in ("country", "continent", "sea", "river", "lake", "area")]
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A span that names something in the index, with the recogniser's view."""
@@ -100,15 +104,13 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def recognise(text: str, index: NameIndex, *, lowercase_words: set[str] | None = None
-              ) -> list[Candidate]:
+def recognise(text: str, index: NameIndex) -> list[Candidate]:
     """Every place-name candidate in ``text``, left to right, not overlapping."""
     tokens = _tokens(text)
     words = [t.group() for t in tokens]
     keys = [fold(w) for w in words]
     # Words the text itself writes in lower case are ordinary words there.
-    lower = lowercase_words if lowercase_words is not None else {
-        k for w, k in zip(words, keys) if w[:1].islower()}
+    lower = {k for w, k in zip(words, keys) if w[:1].islower()}
     joins = [bool(_JOIN.fullmatch(text[tokens[i].end():tokens[i + 1].start()]))
              for i in range(len(tokens) - 1)]
     found: list[Candidate] = []
@@ -171,8 +173,8 @@ def _names_place(index: NameIndex, key: str) -> bool:
     entries = index.lookup(key)
     if not len(entries):
         return False
-    return bool((index.population[entries] >= 100_000).any() or np.isin(
-        index.kind[entries], [KINDS.index("country"), KINDS.index("continent")]).any())
+    return bool((index.population[entries] >= 100_000).any()
+                or np.isin(index.kind[entries], _COUNTRY_OR_CONTINENT).any())
 
 
 def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate:
@@ -184,9 +186,8 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate
     strong_kind_curated = bool(index.curated[entries].any())
     # Countries, continents, water and large regions are names a writer
     # means as places; a parish called "Michael" is not.
-    strong_kind = bool(np.isin(kinds, [KINDS.index(k) for k in (
-        "country", "continent", "sea", "river", "lake", "area")]).any() or (
-        (kinds == KINDS.index("region")) & (index.population[entries] >= 100_000)).any())
+    strong_kind = bool(np.isin(kinds, _STRONG_KINDS).any() or (
+        (kinds == KIND_CODE["region"]) & (index.population[entries] >= 100_000)).any())
     before = text[max(0, start - 40):start]
     sentence_start = bool(_SENTENCE_END.search(before))
     prev_key = keys[i - 1] if i > 0 else ""
@@ -241,7 +242,7 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate
         score -= 0.1
     if surface.isupper() and not key.endswith(".") \
             and len(key.replace(" ", "")) <= 3 \
-            and not (kinds == KINDS.index("country")).any():
+            and not (kinds == KIND_CODE["country"]).any():
         score = 0.0  # "BA", "LE": acronyms, not places
     elif len(key) <= 2 and not surface.isupper():
         score -= 0.5

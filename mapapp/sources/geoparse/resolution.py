@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mapapp.geo.nameindex import KIND_CODE as _K
 from mapapp.geo.nameindex import KINDS, NameIndex
 
-_K = {kind: i for i, kind in enumerate(KINDS)}
 _KIND_PRIOR = np.zeros(len(KINDS))
 for _kind, _value in {"country": 3.0, "continent": 2.5, "region": 1.6, "district": 0.0,
                       "settlement": 0.0, "river": 1.0, "sea": 2.0, "lake": 1.0,
@@ -70,8 +70,8 @@ class _Context:
 
 
 def _scores(index: NameIndex, entries: np.ndarray, surface: str, *, cue: str,
-            article: bool, pair_admin1: str, context: _Context, own: dict[str, float],
-            own_admin1: dict[str, float]) -> np.ndarray:
+            article: bool, pair_admin1: str, pair_country: str, context: _Context,
+            own: dict[str, float], own_admin1: dict[str, float]) -> np.ndarray:
     kinds = index.kind[entries]
     population = index.population[entries].astype(float)
     score = _KIND_PRIOR[kinds] + 0.55 * np.log10(population + 10.0)
@@ -108,6 +108,8 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, *, cue: str,
     score += np.where(inside & np.isin(kinds, (_K["settlement"], _K["district"])), 1.8, 0.0)
     if pair_admin1:
         score += np.where(admin1 == pair_admin1, 6.0, 0.0)
+    elif pair_country:
+        score += np.where(countries == pair_country, 6.0, 0.0)
     if context.points:
         pts = np.array(context.points)
         lat = index.lat[entries][:, None]
@@ -165,27 +167,26 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
     for n, c in enumerate(candidates):
         groups.setdefault(_group(c), []).append(n)
 
-    # "Alexandria, La." / "Gainesville, Georgia": the next candidate is a
-    # region right after a comma.
-    pair: dict[int, str] = {}
+    # "Alexandria, La." / "Gainesville, Georgia" / "Lviv, Ukraine": the
+    # next candidate is a region or a country right after a comma.
+    pair: dict[int, tuple[str, str]] = {}  # mention -> (admin1, country)
     for n in range(len(candidates) - 1):
         a, b = candidates[n], candidates[n + 1]
         if re.fullmatch(r",\s*", text[a.end:b.start]):
             regions = [e for e in b.entries if index.kind[e] == _K["region"]]
-            if regions:
-                pair[n] = str(index.admin1[regions[0]])
             countries = [e for e in b.entries if index.kind[e] == _K["country"]]
-            if countries and not regions:
-                pair[n] = "country:" + str(index.country[countries[0]])
+            if regions:
+                pair[n] = (str(index.admin1[regions[0]]), "")
+            elif countries:
+                pair[n] = ("", str(index.country[countries[0]]))
 
     support = _support(candidates, groups, index)
     context = _Context()
     # First guesses: each group's best entry without context, weighted by
     # how unambiguous it is, seed the document's context.
     choice: dict[str, tuple[int, float]] = {}
-    for rounds in range(2):
+    for _ in range(2):
         new_context = _Context()
-        own_by_key: dict[str, tuple[dict, dict]] = {}
         for key, members in groups.items():
             first = candidates[members[0]]
             own: dict[str, float] = {}
@@ -193,23 +194,24 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
             if key in choice:
                 e, w = choice[key]
                 w *= len(members)
-                c = str(index.country[e])
-                own[c] = w
+                own[str(index.country[e])] = w
                 if index.kind[e] != _K["country"]:
                     own_admin1[str(index.admin1[e])] = w
-            own_by_key[key] = (own, own_admin1)
+            # Mentions of a group differ only in their spelling, an article
+            # before them and a pair after them: score each distinct case once.
+            scored: dict[tuple, np.ndarray] = {}
             total = np.zeros(len(first.entries))
             for n in members:
                 c = candidates[n]
-                pa = pair.get(n, "")
-                pair_admin1 = "" if pa.startswith("country:") else pa
-                s = _scores(index, c.entries, c.text, cue=c.cue,
-                            article=bool(_ARTICLE_BEFORE.search(text[max(0, c.start - 6):c.start])),
-                            pair_admin1=pair_admin1, context=context, own=own,
-                            own_admin1=own_admin1)
-                if pa.startswith("country:"):
-                    s = s + np.where(index.country[c.entries] == pa[8:], 6.0, 0.0)
-                total += s
+                article = bool(_ARTICLE_BEFORE.search(text[max(0, c.start - 6):c.start]))
+                pair_admin1, pair_country = pair.get(n, ("", ""))
+                case = (c.text, article, pair_admin1, pair_country)
+                if case not in scored:
+                    scored[case] = _scores(index, c.entries, c.text, cue=c.cue,
+                                           article=article, pair_admin1=pair_admin1,
+                                           pair_country=pair_country, context=context,
+                                           own=own, own_admin1=own_admin1)
+                total += scored[case]
             total /= len(members)
             total += support[key]
             best = int(np.argmax(total))

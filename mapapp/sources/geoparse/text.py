@@ -15,11 +15,15 @@ from mapapp.errors import DataError
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 
 
+def _check_size(size: int, *, name: str, limit: int) -> None:
+    if size > limit:
+        raise DataError(f"{name}: {size:,} bytes is over the {limit:,}-byte limit "
+                        f"for a report's text")
+
+
 def decode_text(data: bytes, *, name: str, limit: int = MAX_TEXT_BYTES) -> str:
     """``data`` as UTF-8 text, or a :class:`DataError` naming ``name`` and why."""
-    if len(data) > limit:
-        raise DataError(f"{name}: {len(data):,} bytes is over the {limit:,}-byte limit "
-                        f"for a report's text")
+    _check_size(len(data), name=name, limit=limit)
     if b"\x00" in data[:8192]:
         raise DataError(f"{name}: looks like a binary file, not text "
                         f"(save the report as plain UTF-8 text)")
@@ -33,10 +37,8 @@ def decode_text(data: bytes, *, name: str, limit: int = MAX_TEXT_BYTES) -> str:
 def read_text_file(path: Path, *, limit: int = MAX_TEXT_BYTES) -> str:
     """A text file's content, decoded as :func:`decode_text` does."""
     try:
-        size = path.stat().st_size
-        if size > limit:  # refused before reading a large file into memory
-            raise DataError(f"{path}: {size:,} bytes is over the {limit:,}-byte limit "
-                            f"for a report's text")
+        # Refused before a large file is read into memory.
+        _check_size(path.stat().st_size, name=str(path), limit=limit)
         data = path.read_bytes()
     except OSError as err:
         raise DataError(f"{path}: cannot read: {err.strerror or err}") from err
