@@ -21,7 +21,6 @@ import sys
 from pathlib import Path
 
 from mapapp.errors import DataError, OptionError
-from mapapp.sources.geoparse.text import MAX_TEXT_BYTES, read_text_file
 
 
 def add_geoparse_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -82,8 +81,10 @@ def read_spans(path: Path, texts: dict[str, str]) -> dict[str, list[tuple[int, i
 
 
 def run_geoparse(args: argparse.Namespace) -> int:
+    # Imported here: every other command would pay for the geoparser's imports.
     from mapapp.geo.nameindex import load_index
     from mapapp.sources.geoparse import geoparse
+    from mapapp.sources.geoparse.text import MAX_TEXT_BYTES, read_text_file
 
     files = _input_files(args.inputs)
     texts = {name: read_text_file(path, limit=MAX_TEXT_BYTES) for name, path in files.items()}
