@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from mapapp.cli_extract import add_extract_arguments, run_extract
 from mapapp.cli_geocode import add_geocode_arguments, run_geocode
 from mapapp.cli_geoparse import add_geoparse_arguments, run_geoparse
 from mapapp.errors import DataError, MapAppError
@@ -81,8 +82,10 @@ def _check(args) -> int:
         print("FAILED", file=sys.stderr)
         return 1
     print(f"OK: {len(report_map.features)} features, {len(places)} places located, "
-          f"{stories} {'story' if stories == 1 else 'stories'}; front line as of "
-          f"{report_map.front_line_as_of}; summaries in our own words")
+          f"{stories} {'story' if stories == 1 else 'stories'}; "
+          + (f"front line as of {report_map.front_line_as_of}; "
+             if report_map.front_line_as_of else "")
+          + "summaries in our own words")
     return 0
 
 
@@ -651,6 +654,9 @@ def build_parser() -> argparse.ArgumentParser:
     geoparse = add_geoparse_arguments(sub.add_parser(
         "geoparse", help="find and locate the places a report names (offline)"))
     geoparse.set_defaults(run=run_geoparse)
+    extract = add_extract_arguments(sub.add_parser(
+        "extract", help="draft a map source from a report's text, for review (offline)"))
+    extract.set_defaults(run=run_extract)
     return parser
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 try:
     import fcntl
@@ -38,6 +39,38 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_folder(target: Path, fill: Callable[[Path], None], *, prefix: str = ".new-") -> Path:
+    """Make the folder ``target`` whole or not at all: ``fill`` writes into a
+    temporary folder beside it, which is then renamed into place.  An
+    existing ``target`` is swapped out in two renames: a reader between them
+    finds no folder for a moment, never half of one; if the second fails,
+    the old one goes back.  Whatever ``fill`` raises cancels everything;
+    an ``OSError`` propagates for the caller to translate.
+    """
+    base = Path(target).parent
+    base.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=prefix, dir=base))
+    old = None
+    try:
+        os.chmod(temp, 0o755)  # mkdtemp's 0700 would hide it from an app run by another user
+        fill(temp)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=".old-", dir=base))
+            os.replace(target, old / "x")
+            os.replace(temp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temp, target)
+    except BaseException:
+        if old is not None:
+            if (old / "x").exists() and not target.exists():
+                os.replace(old / "x", target)
+            shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return target
 
 
 def _bytes(data: bytes | str) -> bytes:

@@ -63,6 +63,7 @@ def date_problem(value: str) -> str | None:
 REPORT_FIELDS = {
     "id": str, "publisher": str, "headline": str, "date": str, "paragraphs": int,
     "distributor": str, "source_file": str, "paragraph_numbering": str, "summary": str,
+    "sha256": str,  # of source_file's bytes, which evidence offsets point into
 }
 REPORT_REQUIRED = ("id", "publisher", "headline", "date", "paragraphs")
 
@@ -70,7 +71,7 @@ FEATURE_FIELDS = {
     "id": str, "layer": str, "type": str, "name": str, "name_local": str,
     "summary": str, "status": str, "event_date": str, "geometry": (dict, type(None)),
     "paragraphs": list, "claims": list, "figures": list, "part_of": str,
-    "approximate": bool, "as_of": str,
+    "approximate": bool, "as_of": str, "evidence": list,
 }
 FEATURE_REQUIRED = ("id", "layer", "type", "name", "summary", "status", "event_date",
                     "geometry", "paragraphs", "claims")
@@ -86,8 +87,9 @@ FIGURE_REQUIRED = ("label", "value", "claimed_by", "paragraph")
 # How a feature's geometry is obtained; the key decides the kind.
 GEOMETRY_KINDS = {
     "place": {"place": str},
-    # A point no gazetteer knows, with the public source of its coordinates.
-    "coordinates": {"coordinates": list, "source": str},
+    # A point no gazetteer knows, with the public source of its coordinates;
+    # ``method`` says how it was found ("cited" unless the geoparser drafted it).
+    "coordinates": {"coordinates": list, "source": str, "method": str},
     "line": {"line": str},
     "area": {"area": str, "line": str, "now": str},
 }
@@ -406,7 +408,7 @@ def _type_name(expected: Any) -> str:
     return " or ".join(names.get(t.__name__, t.__name__) for t in types)
 
 
-REPORT_SHORT_TEXT = ("id", "publisher", "headline", "distributor", "source_file")
+REPORT_SHORT_TEXT = ("id", "publisher", "headline", "distributor", "source_file", "sha256")
 REPORT_LONG_TEXT = ("paragraph_numbering", "summary")
 FEATURE_SHORT_TEXT = ("name", "name_local")
 FEATURE_LONG_TEXT = ("summary",)
@@ -482,7 +484,22 @@ def check_feature(record: Any, *, file: str, paragraphs: int) -> None:
         if not 0 <= value <= MAX_FIGURE:  # NaN compares false, so it fails too
             raise fail(where + "value", f"{value!r} is not a count: it must be a finite number "
                                         f"from 0 to {MAX_FIGURE:,.0f}")
+    _check_evidence(record.get("evidence", []), fail)
     _check_geometry_ref(record["geometry"], layer, fail)
+
+
+# How a point in the report's text was found: drafted, or cited by hand.
+COORDINATE_METHODS = ("cited", "geoparsed", "edited")
+
+
+def _check_evidence(spans: list, fail) -> None:
+    """Evidence spans: ``[start, end]`` character offsets into the report's text."""
+    for i, span in enumerate(spans):
+        if (not isinstance(span, list) or len(span) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in span)
+                or not 0 <= span[0] < span[1] <= MAX_INTEGER):
+            raise fail(f"evidence[{i}]", f"must be [start, end] character offsets with "
+                                         f"0 <= start < end, got {span!r}")
 
 
 def _check_paragraphs(values: list, paragraphs: int, fail, field: str) -> None:
@@ -521,6 +538,8 @@ def _check_geometry_ref(geometry: Any, layer: str, fail) -> None:
                 raise fail(f"geometry.{key}", problem)
     if kind == "coordinates" and "source" not in geometry:
         raise fail("geometry.source", "coordinates need the source they were taken from")
+    if geometry.get("method", "cited") not in COORDINATE_METHODS:
+        raise fail("geometry.method", f"must be one of {', '.join(COORDINATE_METHODS)}")
     expected_layer = {"place": ("strikes", "places", "mentions"),
                       "coordinates": ("strikes", "places", "mentions"),
                       "line": ("front_lines",), "area": ("control_areas",)}[kind]

@@ -359,8 +359,8 @@ def test_an_event_that_began_before_the_range_is_still_in_it(store, tmp_path, ca
 def test_a_failed_replace_puts_the_old_source_back(store, monkeypatch):
     import os
 
+    from mapapp import files
     from mapapp.errors import OutputError
-    from mapapp.store import catalogue
 
     data, events = store
     real, calls = os.replace, []
@@ -372,10 +372,10 @@ def test_a_failed_replace_puts_the_old_source_back(store, monkeypatch):
             raise OSError(28, "No space left on device")
         return real(src, dst)
 
-    monkeypatch.setattr(catalogue.os, "replace", second_fails)
+    monkeypatch.setattr(files.os, "replace", second_fails)
     with pytest.raises(OutputError, match="nothing was changed"):
         save_source(data, entry("synthetic", events.iloc[:5]), events.iloc[:5], replace=True)
-    monkeypatch.setattr(catalogue.os, "replace", real)
+    monkeypatch.setattr(files.os, "replace", real)
     assert calls  # the failure did happen where it hurts
     assert sorted(p.name for p in (data / "sources").iterdir()) == ["synthetic"]
     assert len(read_events(data / "sources" / "synthetic")) == len(events)

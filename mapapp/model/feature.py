@@ -22,6 +22,7 @@ class Report:
     distributor: str = ""
     source_file: str = ""
     summary: str = ""  # ours, not the report's words
+    sha256: str = ""  # of the text in source_file, which evidence offsets point into
 
     def citation_text(self) -> str:
         """
@@ -134,6 +135,9 @@ class Feature:
     part_of: str = ""
     approximate: bool = False
     as_of: str = ""
+    # (start, end) character offsets of the words it was drafted from, in the
+    # report's text (Report.source_file); empty for features written by hand.
+    evidence: tuple[tuple[int, int], ...] = ()
 
     @property
     def claimed_by(self) -> str:

@@ -9,6 +9,7 @@ field; nothing is half-loaded.
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -161,7 +162,8 @@ def load_report_map(data_dir: Path = DATA_DIR, *, cache_dir: Path = GEOCACHE_DIR
             geometry, location = Point(coords[ref["place"]]), located[ref["place"]]
         elif ref and "coordinates" in ref:
             geometry = Point(ref["coordinates"])
-            location = Location(method="cited", source=ref["source"].strip(), precision="point")
+            location = Location(method=ref.get("method", "cited"), source=ref["source"].strip(),
+                                precision="point")
         elif ref and "area" in ref:
             if country is None:
                 country = country_shape(THEATRE_COUNTRY)
@@ -180,8 +182,38 @@ def load_report_map(data_dir: Path = DATA_DIR, *, cache_dir: Path = GEOCACHE_DIR
     as_of = [lines[r["geometry"]["line"]].as_of for r in records
              if r["layer"] == "front_lines" and r["type"] == "front_line"]
     notes = tuple(f"Skipped a corrupt geocache entry: {problem}" for problem in cache.problems)
+    notes += _evidence_notes(data_dir, report, records, file=features_file)
     return ReportMap(report=report, features=tuple(features),
                      front_line_as_of=max(as_of) if as_of else "", notes=notes)
+
+
+def _evidence_notes(data_dir: Path, report: Report, records: list[dict], *,
+                    file: str) -> tuple[str, ...]:
+    """Check drafted features' evidence against the report's text beside them.
+
+    The text is the user's and may be gone or edited: that is a note (the
+    map still stands), but an offset past the end of the very text the
+    checksum names is a fault in features.json.
+    """
+    if not report.sha256 or not any(r.get("evidence") for r in records):
+        return ()
+    name = report.source_file
+    path = data_dir / name
+    if not name or Path(name).name != name or not path.is_file():
+        return ((f"The report's text ({name or 'no file named'}) is not in {data_dir}: "
+                 "the features' evidence cannot be shown."),)
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != report.sha256:
+        return ((f"{path} has changed since the features were drafted (its SHA-256 "
+                 "differs): their evidence may point at other words."),)
+    length = len(data.decode("utf-8", errors="replace"))
+    for record in records:
+        for i, (start, end) in enumerate(record.get("evidence", ())):
+            if end > length:
+                raise DataError(f"evidence [{start}, {end}] runs past the end of {name} "
+                                f"({length:,} characters)", file=file, feature=record["id"],
+                                field=f"evidence[{i}]")
+    return ()
 
 
 def data_version(data_dir: Path = DATA_DIR, cache_dir: Path = GEOCACHE_DIR) -> tuple:
@@ -272,4 +304,5 @@ def _feature(record: dict, report: Report, geometry, location: Location) -> Feat
         status=record["status"], event_date=record["event_date"], report_date=report.date,
         citation=citation, location=location, geometry=geometry, claims=claims,
         figures=figures, part_of=record.get("part_of", ""),
-        approximate=record.get("approximate", False), as_of=record.get("as_of", ""))
+        approximate=record.get("approximate", False), as_of=record.get("as_of", ""),
+        evidence=tuple(tuple(span) for span in record.get("evidence", ())))

@@ -17,18 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mapapp.errors import DataError, OptionError, OutputError
-from mapapp.files import write_atomic
-from mapapp.schema import check_texts, read_json
+from mapapp.files import write_atomic, write_folder
 from mapapp.model.events import typed
+from mapapp.schema import check_texts, read_json
 from mapapp.store.geoparquet import write_events
 
 SOURCES_DIR = "sources"
@@ -171,47 +168,64 @@ def save_source(data_dir: Path, source: Source, events: Any, skipped_csv: str = 
     An existing source of that name is replaced only with ``replace``
     (otherwise OptionError naming ``--replace``).
     """
-    target = source_folder(data_dir, source.name)
+    target = _check_new(data_dir, source.name, replace=replace)
+
+    def fill(folder: Path) -> None:
+        # Every row names the source it is filed under, whatever it said before.
+        write_events(typed(events.assign(source=source.name)), folder)
+        write_atomic(folder / SOURCE_FILE, source_json(source))
+        if skipped_csv:
+            write_atomic(folder / SKIPPED_FILE, skipped_csv)
+
+    _install(target, fill, source.name)
+    return target
+
+
+def source_json(source: Source) -> str:
+    record = {k: v for k, v in asdict(source).items() if k != "folder"}
+    record["notes"] = list(source.notes)
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+def save_report(data_dir: Path, source: Source, files: dict[str, str], *,
+                replace: bool = False, check=None) -> Path:
+    """Write a report source (its ``source.json`` and ``files``, relative
+    paths such as ``report.json`` or ``stories/x.json``) as
+    ``sources/<name>/``, atomically and never over another source unless
+    ``replace``.  ``check(folder)`` runs on the written folder before it is
+    put in place; whatever it raises cancels the save."""
+    target = _check_new(data_dir, source.name, replace=replace)
+
+    def fill(folder: Path) -> None:
+        for relative, content in files.items():
+            write_atomic(folder / relative, content)
+        write_atomic(folder / SOURCE_FILE, source_json(source))
+        if check is not None:
+            check(folder)
+
+    _install(target, fill, source.name)
+    return target
+
+
+def _check_new(data_dir: Path, name: str, *, replace: bool) -> Path:
+    """Where source ``name`` goes; an OptionError if that would overwrite
+    a source (without ``replace``) or the data folder's report."""
+    target = source_folder(data_dir, name)
     if target.exists() and not replace:
-        raise OptionError(f"source {source.name!r} exists in {data_dir}; pass --replace to "
+        raise OptionError(f"source {name!r} exists in {data_dir}; pass --replace to "
                           "replace it")
     report = report_source(data_dir)
-    if report is not None and report.name == source.name:
-        raise OptionError(f"--source {source.name!r} is the name of the report; choose another")
-    base = target.parent
-    base.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".import-{source.name}-", dir=base))
-    old = None
-    try:
-        os.chmod(temp, 0o755)  # mkdtemp's 0700 would hide it from an app run by another user
-        # Every row names the source it is filed under, whatever it said before.
-        write_events(typed(events.assign(source=source.name)), temp)
-        record = {k: v for k, v in asdict(source).items() if k != "folder"}
-        record["notes"] = list(source.notes)
-        write_atomic(temp / SOURCE_FILE, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-        if skipped_csv:
-            write_atomic(temp / SKIPPED_FILE, skipped_csv)
-        if target.exists():
-            # Two renames: a reader between them finds no source for a moment,
-            # never half of one; if the second fails, the old one goes back.
-            old = Path(tempfile.mkdtemp(prefix=f".old-{source.name}-", dir=base))
-            os.replace(target, old / "x")
-            os.replace(temp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(temp, target)
-    except OSError as err:
-        if old is not None:
-            if (old / "x").exists() and not target.exists():
-                os.replace(old / "x", target)
-            shutil.rmtree(old, ignore_errors=True)
-        shutil.rmtree(temp, ignore_errors=True)
-        raise OutputError(f"cannot write source {source.name!r} in {base}: "
-                          f"{err.strerror or err}; nothing was changed") from err
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
+    if report is not None and report.name == name:
+        raise OptionError(f"--source {name!r} is the name of the report; choose another")
     return target
+
+
+def _install(target: Path, fill, name: str) -> None:
+    try:
+        write_folder(target, fill, prefix=f".import-{name}-")
+    except OSError as err:
+        raise OutputError(f"cannot write source {name!r} in {target.parent}: "
+                          f"{err.strerror or err}; nothing was changed") from err
 
 
 def now_utc() -> str:

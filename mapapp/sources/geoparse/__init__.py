@@ -10,7 +10,7 @@ only resolves the spans given.  Nothing here reaches the network.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 from mapapp.geo.gazetteer import fold
 from mapapp.geo.nameindex import KINDS, NameIndex, load_index
@@ -30,9 +30,15 @@ class Mention:
     kind: str
     confidence: float
     source: str
+    # The name index's entry (its name, country, population), for drafts;
+    # not part of the command line's JSON contract.
+    entry: int | None = field(default=None, repr=False, compare=False)
 
     def as_json(self) -> dict:
-        return asdict(self)
+        return {name: getattr(self, name) for name in CONTRACT_FIELDS}
+
+
+CONTRACT_FIELDS = ("start", "end", "text", "lat", "lon", "kind", "confidence", "source")
 
 
 def _mentions(resolved, index: NameIndex) -> list[Mention]:
@@ -45,7 +51,7 @@ def _mentions(resolved, index: NameIndex) -> list[Mention]:
             start=r.start, end=r.end, text=r.text,
             lat=round(float(index.lat[r.entry]), 5), lon=round(float(index.lon[r.entry]), 5),
             kind=KINDS[index.kind[r.entry]], confidence=r.confidence,
-            source=index.sources[r.entry]))
+            source=index.sources[r.entry], entry=int(r.entry)))
     return out
 
 

