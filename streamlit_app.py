@@ -19,7 +19,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app import ASSET_BASE, STATIC_DIR, control_maps, event_sets, present, text
+from app import ASSET_BASE, STATIC_DIR, control_maps, event_sets, present, reports, review, text
 from mapapp.classroom.story import list_stories
 from mapapp.errors import MapAppError
 from mapapp.model import ALL_TYPES, LAYER_LABELS, LAYERS, STATUS_LABELS, STATUSES, ReportMap
@@ -30,8 +30,13 @@ from mapapp.model.describe import (
     type_label,
 )
 from mapapp.sources.collection import event_span, events_version
-from mapapp.sources.report_folder import (DATA_DIR, GEOCACHE_DIR, data_version, has_report,
-                                          load_report_map)
+from mapapp.sources.report_folder import (
+    DATA_DIR,
+    GEOCACHE_DIR,
+    data_version,
+    has_report,
+    load_report_map,
+)
 from mapapp.static.export import FORMATS, render_bytes
 from mapapp.static.figure import THEMES, default_subtitle, default_title
 from mapapp.static.presets import PRESETS, get_preset
@@ -85,7 +90,7 @@ def init_widgets_from_link(query: dict, feature_ids: set[str],
         return
     view, notes = from_query(query, feature_ids=feature_ids, source_names=source_names,
                              area_names=area_names)
-    st.session_state["_link_notes"] = notes
+    st.session_state["_link_notes"] = [*st.session_state.get("_link_notes", []), *notes]
     for layer in LAYERS:
         st.session_state[f"layer_{layer}"] = layer in view.shown_layers
     st.session_state["types"] = list(ALL_TYPES if view.types is None else view.types)
@@ -220,8 +225,10 @@ def show_header(report_map, source_names: tuple[str, ...] = (),
     text.caption(
         f"Source: {report.publisher}"
         + (f" (via {report.distributor})" if report.distributor else "")
-        + f", published {report.date}. Front line as of {report_map.front_line_as_of},"
-          " approximate. Summaries are ours; each feature cites its paragraphs.", key="report")
+        + f", published {report.date}."
+        + (f" Front line as of {report_map.front_line_as_of}, approximate."
+           if report_map.front_line_as_of else "")
+        + " Summaries are ours; each feature cites its paragraphs.", key="report")
 
 
 def show_details(report_map, feature_id: str | None) -> None:
@@ -317,20 +324,32 @@ def sync_link(query: dict[str, str]) -> None:
 def main() -> None:
     link = st.query_params.to_dict()
     if "mode" not in st.session_state:  # the link decides once, then the buttons do
-        st.session_state["mode"] = "present" if link.get("mode") == "present" else "explore"
+        st.session_state["mode"] = (link.get("mode") if link.get("mode") in ("present", "review")
+                                    else "explore")
     presenting = st.session_state["mode"] == "present"
     st.set_page_config(page_title="mapapp: report map", layout="wide",
                        initial_sidebar_state="collapsed" if presenting else "auto")
     text.use_styles()
     data_dir = os.environ.get("MAPAPP_DATA_DIR", str(DATA_DIR))
     cache_dir = os.environ.get("MAPAPP_GEOCACHE_DIR", str(GEOCACHE_DIR))
+    if st.session_state["mode"] == "review":
+        prepare_static_files()
+        review.review_page(data_dir)
+        sync_link({"mode": "review"})
+        return
+    # The data folder's report, or one saved from the review page.
+    report_dir, report_name = reports.choose(data_dir, link)
+    st.sidebar.button("New report from text", key="review_start", on_click=review.start_review,
+                      help="Paste or upload a report: mapapp finds its places offline, you "
+                           "review them, and it becomes a map of its own")
+    in_link = {"report": report_name} if report_name else {}
     try:
         prepare_static_files()
-        version = data_version(data_dir, cache_dir)
+        version = data_version(report_dir, cache_dir)
         # A folder of imported event sets alone (`import --data-dir` into an
         # empty folder) has no report: its map shows the sets and nothing else.
-        report_map = (get_report_map(data_dir, cache_dir, version)
-                      if has_report(Path(data_dir)) else ReportMap.empty())
+        report_map = (get_report_map(report_dir, cache_dir, version)
+                      if has_report(Path(report_dir)) else ReportMap.empty())
     except MapAppError as err:
         # Our own message, for whoever edits the data folder: it names the
         # file, feature and field.  Anything else is a bug: Streamlit shows
@@ -345,10 +364,12 @@ def main() -> None:
         presenting = False  # lessons are stories of a report
         st.session_state["mode"] = "explore"
     if presenting:
-        # Only a story of this data folder, by id: a link must never name a file.
-        story_id = link.get("story") or present.DEFAULT_STORY
-        known = list_stories(data_dir=Path(data_dir))
-        story = (present.get_story(report_map, data_dir, version, story_id)
+        # Only a story of this report's folder, by id: a link must never name a file.
+        known = list_stories(data_dir=Path(report_dir))
+        story_id = link.get("story") or (present.DEFAULT_STORY
+                                         if present.DEFAULT_STORY in known or not known
+                                         else known[0])
+        story = (present.get_story(report_map, report_dir, version, story_id)
                  if story_id in known
                  else None)
         if story is None and story_id not in known:
@@ -362,7 +383,7 @@ def main() -> None:
                                                                   len(story.steps))
             present.present_lesson(report_map, story, version)
             sync_link({"mode": "present", "story": story.id,
-                       "step": str(st.session_state["step"] + 1)})
+                       "step": str(st.session_state["step"] + 1), **in_link})
             return
         st.session_state["mode"] = "explore"
 
@@ -496,7 +517,7 @@ def main() -> None:
         st.dataframe(event_rows(shown.iloc[:rows]), hide_index=True, width="stretch")
         event_sets.show_event_export(shown, wanted, key)
 
-    sync_link(view.with_selected(selected or "").to_query())
+    sync_link({**view.with_selected(selected or "").to_query(), **in_link})
     if shown is not None:
         event_sets.play_on(events, wanted)
 

@@ -228,6 +228,11 @@ def test_a_saved_draft_is_a_report_source_the_map_loads(draft, tmp_path):
     lviv = report_map.by_id("missile-lviv")
     assert lviv.location.method == "geoparsed"
     assert [REPORT[s:e] for s, e in lviv.evidence] == ["Lviv"]
+    from mapapp.model.describe import feature_details
+    details = dict(feature_details(lviv, report_map))
+    (start, end), = lviv.evidence
+    assert details["Found in the text"].startswith(f"characters {start}–{end} of")
+    assert "mapapp's offline geoparser" in details["Located"]
     assert report_map.report.sha256 == checksum(REPORT)
     # ...with a lesson for Present mode.
     from mapapp.classroom.story import list_stories, load_story
@@ -292,7 +297,7 @@ def test_extract_writes_a_folder_that_check_and_export_accept(tmp_path, capsys):
 
 @pytest.mark.parametrize("content, message", [
     (b"", "empty"),
-    (b"\xff\xfe bad bytes", "not UTF-8"),
+    (b"\xc3\x28 bad bytes", "not UTF-8"),
     (b"\x00\x01\x02binary", "binary"),
     (b"Nothing here names a place.", "no rows are kept"),
 ])
@@ -329,3 +334,56 @@ def test_the_seed_report_drafts_the_report_maps_strike_points(index):
         assert kept[name]["event_date"] == "2022-11-15", name
     assert kept["Przewodów"]["type"] == "explosion"
     assert draft.report["date"] == curated.report.date
+
+
+# -- uploads ---------------------------------------------------------------------
+
+def pdf_of(*texts: str) -> bytes:
+    """A real PDF, as matplotlib writes it, with ``texts`` in its text layer."""
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure()
+    for i, line in enumerate(texts):
+        fig.text(0.05, 0.9 - 0.1 * i, line)
+    fig.add_artist(plt.Rectangle((0.1, 0.1), 0.3, 0.3))  # a picture alone has no text
+    out = io.BytesIO()
+    fig.savefig(out, format="pdf")
+    plt.close(fig)
+    return out.getvalue()
+
+
+def test_uploads_give_the_reports_text():
+    from mapapp.sources.geoparse.text import text_from_upload
+
+    assert text_from_upload("r.txt", REPORT.encode()) == REPORT
+    page = ("<html><head><title>Site</title><style>p{}</style></head><body><nav>Home</nav>"
+            "<h1>Missiles hit Lviv</h1><script>alert('x')</script>"
+            "<p>Missiles struck <b>Lviv</b> on Tuesday &amp; Kyiv.</p></body></html>")
+    assert text_from_upload("r.html", page.encode()) == (
+        "Home\n\nMissiles hit Lviv\n\nMissiles struck Lviv on Tuesday & Kyiv.")
+    assert "Missiles struck Lviv on Tuesday." in text_from_upload(
+        "r.pdf", pdf_of("Missiles struck Lviv on Tuesday."))
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("scan.pdf", pdf_of(), "has no text layer"),
+    ("bad.pdf", b"%PDF-1.4 garbage", "not a readable PDF"),
+    ("fake.pdf", b"Missiles struck Lviv.", "not a PDF"),
+    ("r.docx", b"PK\x03\x04", "a .txt, .html or .pdf file"),
+    ("noext", b"text", "without an extension"),
+    ("r.txt", b"\x00\x01binary", "binary"),
+    ("r.txt", "Kyiv".encode("utf-16"), "UTF-16 text; save it as UTF-8"),
+    ("r.txt", "Kyïv".encode("latin-1"), "not UTF-8"),
+    ("r.html", b"<script>alert(1)</script><style>p{}</style>", "no text outside"),
+    ("big.txt", b"a" * (2 * 1024 * 1024 + 1), "over the"),
+])
+def test_bad_uploads_are_named_and_refused(name, data, message):
+    from mapapp.sources.geoparse.text import text_from_upload
+
+    with pytest.raises(DataError, match=message) as err:
+        text_from_upload(name, data)
+    assert name in str(err.value)

@@ -171,7 +171,7 @@ def test_cli_spans_resolve_only_those(tmp_path):
 
 
 @pytest.mark.parametrize("content, spans, message", [
-    (b"\xff\xfe K\x00y\x00", None, "binary"),
+    (b"\xff\xfe K\x00y\x00", None, "UTF-16"),
     (b"Caf\xe9 in Kyiv", None, "not UTF-8"),
     (b"Kyiv", {"r.txt": [[3, 9]]}, "span 0"),
     (b"Kyiv", {"other.txt": [[0, 1]]}, "not one of the input files"),

@@ -82,6 +82,11 @@ def feature_details(feature: Feature, report_map: ReportMap | None = None) -> li
                 rows.append(("Wave figure", f"{figure.text()} (para. {figure.paragraph})"))
     rows.append(("Located", feature.location.text()))
     rows.append(("Source", feature.citation.text()))
+    if feature.evidence:
+        spans = ", ".join(f"{start}–{end}" for start, end in feature.evidence[:6])
+        more = f" and {len(feature.evidence) - 6} more" if len(feature.evidence) > 6 else ""
+        rows.append(("Found in the text", f"characters {spans}{more} of the report's text, "
+                                          "drafted by the geoparser and reviewed"))
     return rows
 
 

@@ -161,9 +161,7 @@ def load_report_map(data_dir: Path = DATA_DIR, *, cache_dir: Path = GEOCACHE_DIR
         if ref and "place" in ref:
             geometry, location = Point(coords[ref["place"]]), located[ref["place"]]
         elif ref and "coordinates" in ref:
-            geometry = Point(ref["coordinates"])
-            location = Location(method=ref.get("method", "cited"), source=ref["source"].strip(),
-                                precision="point")
+            geometry, location = _point_at(ref)
         elif ref and "area" in ref:
             if country is None:
                 country = country_shape(THEATRE_COUNTRY)
@@ -214,6 +212,31 @@ def _evidence_notes(data_dir: Path, report: Report, records: list[dict], *,
                                 f"({length:,} characters)", file=file, feature=record["id"],
                                 field=f"evidence[{i}]")
     return ()
+
+
+def _point_at(ref: dict) -> tuple[Point, Location]:
+    """A point given by its coordinates, and how they were found."""
+    return Point(ref["coordinates"]), Location(method=ref.get("method", "cited"),
+                                               source=ref["source"].strip(), precision="point")
+
+
+def draft_map(report_record: dict, records: list[dict]) -> ReportMap:
+    """A report map straight from a draft's records, nothing read from disk:
+    the review page's live preview.  Drafted features are points at their
+    own coordinates; anything else is a DataError, as in a folder."""
+    check_report(report_record, file="report.json")
+    fields = {k: v for k, v in _trimmed(report_record).items()
+              if k in Report.__dataclass_fields__}
+    report = Report(**fields)
+    features = []
+    for record in records:
+        check_feature(record, file="features.json", paragraphs=report.paragraphs)
+        ref = record["geometry"] or {}
+        if "coordinates" not in ref:
+            raise DataError("a drafted feature is a point with coordinates",
+                            file="features.json", feature=record["id"], field="geometry")
+        features.append(_feature(record, report, *_point_at(ref)))
+    return ReportMap(report=report, features=tuple(features))
 
 
 def data_version(data_dir: Path = DATA_DIR, cache_dir: Path = GEOCACHE_DIR) -> tuple:

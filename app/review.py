@@ -1,0 +1,242 @@
+"""The "New report" page: a report's text becomes a reviewed map source.
+
+Paste the text or upload a .txt, .html or .pdf; the offline geoparser
+drafts one row per place (:mod:`mapapp.sources.geoparse.draft`); the editor
+fixes rows in a table while a preview map redraws; the reviewed draft is
+saved as a new report source of the data folder, never over another.
+
+The report's text is the user's: it is shown in a frame that puts it on
+the page as text (``highlight.html``), kept in this session, and saved
+only in the new source's own folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app import ASSET_BASE, text
+from mapapp.errors import MapAppError
+from mapapp.geo.nameindex import load_index
+from mapapp.model import LAYER_TYPES, STATUSES
+from mapapp.sources.geoparse.draft import (
+    COLUMNS,
+    checksum,
+    draft_report,
+    draft_story,
+    feature_records,
+    slug,
+)
+from mapapp.sources.geoparse.draft import save_draft as save_source
+from mapapp.sources.geoparse.events import EVENT_LABELS
+from mapapp.sources.geoparse.text import UPLOAD_TYPES, decode_text, text_from_upload
+from mapapp.sources.report_folder import draft_map
+from mapapp.web.map import build_map
+from mapapp.web.payload import script_json
+
+HIGHLIGHT_FILE = Path(__file__).resolve().with_name("highlight.html")
+PREVIEW_HEIGHT = 480
+# The kinds of place the geoparser tells apart, and their marks' colours.
+KIND_COLOURS = {"settlement": "#d1495b", "region": "#edae49", "district": "#edae49",
+                "country": "#00798c", "river": "#3b8bd0", "sea": "#3b8bd0", "lake": "#3b8bd0",
+                "continent": "#8d6a9f", "area": "#8d6a9f", "unknown": "#888888"}
+KIND_LEGEND = (("settlement", "city, town or village"), ("region", "region or district"),
+               ("country", "country"), ("river", "river, sea or lake"),
+               ("continent", "continent or other area"), ("unknown", "not located"))
+DRAFT_LAYERS = ("strikes", "places", "mentions")
+LABELS = {"keep": "Keep", "name": "Place", "found_as": "Found as", "event": "What happened",
+          "layer": "Layer", "type": "Type", "status": "How sure", "event_date": "Event date",
+          "claimant": "Who says so", "lat": "Latitude", "lon": "Longitude",
+          "summary": "Summary (our words)", "paragraphs": "Paragraphs",
+          "confidence": "Confidence", "located": "How it was located"}
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer (the first time takes ~15 s)…")
+def get_index():
+    return load_index()
+
+
+def start_review() -> None:
+    st.session_state["mode"] = "review"
+
+
+def leave_review() -> None:
+    st.session_state["mode"] = "explore"
+
+
+def open_saved(name: str) -> None:
+    """Show a source just saved on the map."""
+    st.session_state.update(mode="explore", report=name, selected=None, _review=None)
+
+
+def _report_text(pasted: str, upload) -> tuple[str, str]:
+    """The text to draft from and the name of the file it came from."""
+    if upload is not None:
+        return text_from_upload(upload.name, upload.getvalue()), upload.name
+    # The paste box's own limit keeps this small; the checks are the same.
+    return decode_text(pasted.encode("utf-8", errors="surrogatepass"), name="the pasted text"), ""
+
+
+def find_places(pasted: str, upload, publisher: str, date: dt.date | None) -> None:
+    """Draft rows from the text; a problem is kept to show, the old draft too."""
+    try:
+        report_text, file = _report_text(pasted, upload)
+        draft = draft_report(report_text, publisher=publisher,
+                             date=date.isoformat() if date else "", index=get_index())
+    except MapAppError as err:
+        st.session_state["_review_problem"] = str(err)
+        return
+    st.session_state["_review_problem"] = None
+    made = st.session_state.get("_review_made", 0) + 1  # a new table, free of old edits
+    st.session_state.update(
+        _review={"draft": draft, "file": file, "table": made}, _review_made=made,
+        _review_saved=None, review_headline=draft.report["headline"],
+        review_publisher=draft.report["publisher"], review_date=draft.report["date"],
+        review_name=slug(draft.report["headline"])[:40].strip("-") or "new-report")
+
+
+def show_text(draft, rows: list[dict]) -> None:
+    """The report with each mention marked by kind, struck through when its
+    place is not kept; a hover names the place."""
+    kept = {tuple(span): row["keep"] for row in rows for span in row["evidence"]}
+    marks = []
+    for mention in draft.mentions:
+        span = (mention.start, mention.end)
+        row = next((r for r in rows if list(span) in r["evidence"]), None)
+        title = (f"{row['name']}: {row['event']} ({mention.kind}, confidence "
+                 f"{mention.confidence:.2f})" if row else mention.kind)
+        marks.append([mention.start, mention.end, mention.kind, title, bool(kept.get(span))])
+    payload = {"text": draft.text, "marks": marks, "colours": KIND_COLOURS,
+               "legend": [list(item) for item in KIND_LEGEND]}
+    page = HIGHLIGHT_FILE.read_text(encoding="utf-8").replace("__DATA__", script_json(payload))
+    # Our own page; the report's text is JSON in it, put on the page as text.
+    st.iframe(page, height=420)
+
+
+def edit_rows(rows: list[dict], table: int) -> list[dict]:
+    """The editable table of candidates; the rows as edited."""
+    frame = pd.DataFrame([{c: row[c] for c in COLUMNS} for row in rows], columns=COLUMNS)
+    types = sorted({t for layer in DRAFT_LAYERS for t in LAYER_TYPES[layer]})
+    column = st.column_config
+    edited = st.data_editor(
+        frame, key=f"review_table_{table}", num_rows="fixed", hide_index=True,
+        width="stretch", height=min(38 + 35 * len(rows), 460),
+        column_order=COLUMNS,
+        disabled=("found_as", "confidence", "located"),
+        column_config={
+            "keep": column.CheckboxColumn(LABELS["keep"], help="Draw this place on the map"),
+            "name": column.TextColumn(LABELS["name"], required=True, max_chars=300),
+            "found_as": column.TextColumn(LABELS["found_as"],
+                                          help="The words in the report"),
+            "event": column.SelectboxColumn(LABELS["event"], options=list(EVENT_LABELS.values()),
+                                            required=True),
+            "layer": column.SelectboxColumn(LABELS["layer"], options=list(DRAFT_LAYERS),
+                                            required=True),
+            "type": column.SelectboxColumn(LABELS["type"], options=types, required=True),
+            "status": column.SelectboxColumn(LABELS["status"], options=list(STATUSES),
+                                             required=True),
+            "event_date": column.TextColumn(LABELS["event_date"],
+                                            help="YYYY-MM-DD, or start/end"),
+            "claimant": column.TextColumn(LABELS["claimant"], max_chars=300),
+            "lat": column.NumberColumn(LABELS["lat"], min_value=-90.0, max_value=90.0,
+                                       format="%.4f"),
+            "lon": column.NumberColumn(LABELS["lon"], min_value=-180.0, max_value=180.0,
+                                       format="%.4f"),
+            "summary": column.TextColumn(LABELS["summary"], max_chars=2000),
+            "paragraphs": column.TextColumn(LABELS["paragraphs"],
+                                            help="The report's paragraphs it rests on"),
+            "confidence": column.ProgressColumn(LABELS["confidence"], min_value=0.0,
+                                                max_value=1.0, format="%.2f"),
+            "located": column.TextColumn(LABELS["located"]),
+        })
+    out = []
+    for row, new in zip(rows, edited.to_dict("records")):
+        # Keep what the table does not show: evidence, the first point, the stance.
+        out.append({**row, **{c: new[c] for c in COLUMNS if c not in ("found_as", "located")}})
+    return out
+
+
+def review_page(data_dir: str) -> None:
+    text.heading("New report: from text to map", key="review")
+    text.caption("Paste a report or upload it; mapapp finds its places offline and drafts a "
+                 "row for each. Check every row, fix or drop it, then save the report as a new "
+                 "source. The text stays on this machine, saved only in that source's folder.",
+                 key="review")
+    st.button("← Back to the map", key="review_leave", on_click=leave_review)
+
+    pasted_tab, upload_tab = st.tabs(["Paste the text", "Upload a file"])
+    pasted = pasted_tab.text_area("The report's text", key="review_text", height=220,
+                                  max_chars=2_000_000,
+                                  placeholder="Headline, dateline and paragraphs, as published")
+    upload = upload_tab.file_uploader("A report as .txt, .html or .pdf", key="review_upload",
+                                      type=list(UPLOAD_TYPES),
+                                      help="A PDF needs a text layer (a scan has none)")
+    left, right = st.columns(2)
+    publisher = left.text_input("Publisher", key="review_publisher_in",
+                                placeholder="Who published the report")
+    date = right.date_input("Report date", value=None, key="review_date_in",
+                            help="Blank: the date in the report's dateline",
+                            min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
+    if st.button("Find places", key="review_find", type="primary"):
+        find_places(pasted, upload, publisher, date)
+    text.caption("An uploaded file is read in preference to pasted text. Finding places "
+                 "again starts a new table.", key="review_find")
+    problem = st.session_state.get("_review_problem")
+    if problem:
+        text.problem("The report could not be read.", problem, key="review_read")
+    review = st.session_state.get("_review")
+    if not review:
+        return
+    draft = review["draft"]
+    if not draft.rows:
+        st.info("No places were found in this text. Is it the whole report, in English?")
+        return
+
+    st.subheader("Report")
+    a, b, c = st.columns([3, 2, 1])
+    headline = a.text_input("Headline", key="review_headline", max_chars=300)
+    publisher = b.text_input("Publisher", key="review_publisher", max_chars=300)
+    report_day = c.text_input("Date", key="review_date", help="YYYY-MM-DD")
+    report = {**draft.report, "headline": headline.strip(), "publisher": publisher.strip(),
+              "date": report_day.strip()}
+
+    st.subheader(f"Places found ({len(draft.rows)})")
+    rows = edit_rows(draft.rows, review["table"])
+    with st.expander("The report, with the places marked", expanded=True):
+        show_text(draft, rows)
+
+    st.subheader("Preview")
+    try:
+        records = feature_records(rows, report)
+        preview = draft_map(report, records)
+    except MapAppError as err:
+        text.problem("Fix this before the report can be saved.", str(err), key="review_rows")
+        return
+    # Framed on the kept places (far-off capitals aside), as the saved lesson is.
+    bounds = draft_story(report, records)["steps"][0]["bounds"]
+    st_folium(build_map(preview, asset_base=ASSET_BASE, bounds=bounds), height=PREVIEW_HEIGHT,
+              use_container_width=True, returned_objects=[], key="review_map")
+    text.caption(f"{len(records)} of {len(rows)} places kept.", key="review_kept")
+
+    st.subheader("Save")
+    name_col, button_col = st.columns([3, 1])
+    name = name_col.text_input("Source name", key="review_name", max_chars=64,
+                               help="Lower-case letters, digits, '.', '_' and '-'; it names "
+                                    "the source's folder")
+    if button_col.button("Save as a new source", key="review_save", type="primary"):
+        try:
+            save_source(Path(data_dir), name.strip(), report, draft.text, records,
+                        file=review["file"], rows_read=len(rows))
+        except MapAppError as err:
+            text.problem("The report was not saved.", str(err), key="review_save")
+        else:
+            st.session_state["_review_saved"] = (name.strip(), checksum(draft.text))
+    saved = st.session_state.get("_review_saved")
+    if saved:
+        st.success("Saved. It is in the sidebar's “Report” list, with its own lesson.")
+        st.button("Show it on the map", key="review_open", on_click=open_saved,
+                  args=(saved[0],), type="primary")

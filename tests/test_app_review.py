@@ -1,0 +1,143 @@
+"""The "New report" page through AppTest: a pasted report becomes a saved
+source that the map, Present mode and the link then show."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mapapp.sources.report_folder import DATA_DIR
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+REPORT = """Missiles Hit Ukrainian Cities After Kherson Retreat
+
+Wednesday 16/November/2022
+The Daily Example
+
+Russian missiles struck Lviv on Tuesday, the mayor said.
+
+An explosion hit the village of Przewodów in Poland, Polish authorities said.
+
+Russian forces withdrew from Kherson last week, according to the Ukrainian southern command.
+"""
+
+
+@pytest.fixture()
+def data(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder, ignore=shutil.ignore_patterns("sources"))
+    monkeypatch.setenv("MAPAPP_DATA_DIR", str(folder))
+    return folder
+
+
+def review(text: str = REPORT, publisher: str = "The Daily Example") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["mode"] = "review"
+    at.run()
+    at.text_area(key="review_text").set_value(text)
+    at.text_input(key="review_publisher_in").set_value(publisher)
+    return at.button(key="review_find").click().run()
+
+
+def editor_rows(at) -> list[dict]:
+    (table,) = at.dataframe
+    return table.value.to_dict("records")
+
+
+def test_a_pasted_report_becomes_a_saved_source_on_the_map(data):
+    at = review()
+    assert not at.exception and not at.error
+    assert at.text_input(key="review_headline").value == (
+        "Missiles Hit Ukrainian Cities After Kherson Retreat")
+    assert at.text_input(key="review_date").value == "2022-11-16"
+    rows = {r["name"]: r for r in editor_rows(at)}
+    assert rows["Lviv"]["layer"] == "strikes" and rows["Lviv"]["keep"]
+    assert rows["Przewodów"]["type"] == "explosion"
+    assert not rows["Poland"]["keep"]
+    # The preview shows the kept places.
+    maps = [c for c in at.get("component_instance")
+            if c.proto.component_name == "streamlit_folium.st_folium"]
+    assert maps and "Przewodów" in json.loads(maps[0].proto.json_args)["script"]
+
+    at.text_input(key="review_name").set_value("daily-example")
+    at.button(key="review_save").click().run()
+    assert not at.error and at.success
+    folder = data / "sources" / "daily-example"
+    assert (folder / "report.txt").read_text(encoding="utf-8") == REPORT
+    assert not (data / "report.txt").exists()  # the text only in its own folder
+
+    at.button(key="review_open").click().run()
+    assert not at.exception and not at.error
+    assert at.query_params["report"] == "daily-example"
+    assert at.text[0].value == "Missiles Hit Ukrainian Cities After Kherson Retreat"
+    assert at.selectbox(key="report_pick").value == "daily-example"
+    picker = next(b for b in at.selectbox if b.label == "Feature details")
+    assert "Lviv (strike points)" in picker.options
+
+
+def test_a_saved_report_opens_from_a_link_and_in_present_mode(data):
+    at = review()
+    at.text_input(key="review_name").set_value("daily-example")
+    at.button(key="review_save").click().run()
+
+    link = AppTest.from_file(APP, default_timeout=120)
+    link.query_params["report"] = "daily-example"
+    link.run()
+    assert not link.exception and not link.error
+    assert link.text[0].value == "Missiles Hit Ukrainian Cities After Kherson Retreat"
+
+    lesson = AppTest.from_file(APP, default_timeout=120)
+    lesson.query_params.update({"mode": "present", "report": "daily-example"})
+    lesson.run()
+    assert not lesson.exception and not lesson.error
+    texts = [t.value for t in lesson.text]
+    assert texts[:2] == ["Missiles Hit Ukrainian Cities After Kherson Retreat",
+                         "Where the report's places are"]
+    lesson.button(key="lesson_next").click().run()
+    assert lesson.query_params["report"] == "daily-example"
+    assert lesson.query_params["step"] == "2"
+
+
+def test_saving_never_overwrites_a_source(data):
+    at = review()
+    at.text_input(key="review_name").set_value("daily-example")
+    at.button(key="review_save").click().run()
+    before = (data / "sources" / "daily-example" / "features.json").read_bytes()
+    at = review(REPORT.replace("Lviv", "Kyiv"))
+    at.text_input(key="review_name").set_value("daily-example")
+    at.button(key="review_save").click().run()
+    assert any("exists" in t.value for t in at.text)  # the reason, under the error box
+    assert at.error and not at.exception
+    assert (data / "sources" / "daily-example" / "features.json").read_bytes() == before
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", "empty"),
+    ("   \n\n", "empty"),
+])
+def test_an_empty_report_gets_a_message_and_the_page_keeps_working(data, text, words):
+    at = review(text)
+    assert not at.exception
+    assert at.error and any(words in t.value for t in at.text)
+    at.text_area(key="review_text").set_value(REPORT)
+    at.button(key="review_find").click().run()
+    assert not at.error and editor_rows(at)
+
+
+def test_text_without_places_says_so(data):
+    at = review("The committee met on Monday and said nothing new.")
+    assert not at.exception and not at.error
+    assert any("No places were found" in i.value for i in at.info)
+
+
+def test_an_unknown_report_in_the_link_is_ignored_with_a_note(data):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["report"] = "no-such-report"
+    at.run()
+    assert not at.exception
+    assert any("Ignored unknown report in the link: no-such-report" in t.value for t in at.text)
+    assert "report" not in at.query_params  # the data folder's own report, as by default

@@ -1,0 +1,105 @@
+"""The "New report" page in a real browser: a report is pasted, its places
+are marked in the text, previewed on a map, saved, and shown as a map of
+its own; text from the report stays text.
+
+A Streamlit server on a copy of the data folder, Debian's Chromium with
+every request off this machine refused; screenshots in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from mapapp.sources.report_folder import DATA_DIR
+
+from browser_support import ARTIFACTS, app_page, serve_app
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# Markup, a template and mathtext in the report itself: all must show as typed.
+TRAPS = ("<img src=x onerror=alert(1)>", "{{ 7*7 }}", "$x^2$", "</script><b>bold</b>")
+REPORT = f"""Missiles Hit Ukrainian Cities After Kherson Retreat
+
+Wednesday 16/November/2022
+The Daily Example
+
+Russian missiles struck Lviv on Tuesday, the mayor said. {TRAPS[0]}
+
+An explosion hit the village of Przewodów in Poland, Polish authorities said. {TRAPS[1]}
+
+Russian forces withdrew from Kherson last week, according to the Ukrainian southern command.
+
+Officials in Kyiv said {TRAPS[2]} and {TRAPS[3]} 🚀 were nothing new.
+"""
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("review") / "data"
+    shutil.copytree(DATA_DIR, folder, ignore=shutil.ignore_patterns("sources"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def app_url(data):
+    with serve_app("streamlit-review.log", MAPAPP_DATA_DIR=str(data)) as url:
+        yield url
+
+
+def test_a_pasted_report_is_marked_previewed_saved_and_mapped(app_url, data, request):
+    with app_page(request) as page:
+        errors, dialogs = [], []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(app_url + "/?mode=review", wait_until="domcontentloaded")
+        box = page.get_by_label("The report's text")
+        box.wait_for(timeout=60_000)
+        box.fill(REPORT)
+        page.get_by_label("Publisher").first.fill("The Daily Example")
+        page.get_by_label("Publisher").first.press("Tab")  # let Streamlit take the value
+        page.wait_for_timeout(500)
+        page.get_by_role("button", name="Find places").click()
+        page.get_by_text("Places found").wait_for(timeout=120_000)
+
+        # The text, marked: every mark is the report's own words at its offsets.
+        frame = page.frame_locator('iframe[srcdoc*="mapapp-data"]')
+        frame.locator("mark").first.wait_for(timeout=30_000)
+        shown = frame.locator("#text").text_content()
+        assert shown == REPORT  # the traps too, as typed, and the emoji kept its place
+        marks = frame.locator("mark").evaluate_all(
+            "ms => ms.map(m => [m.textContent, m.dataset.kind, m.classList.contains('dropped')])")
+        assert ["Lviv", "settlement", False] in marks
+        assert ["Poland", "country", True] in marks  # found, not kept
+        assert ["Kyiv", "settlement", False] in marks  # after the emoji: offsets held
+        assert frame.locator("img, b, script:not([type])").count() == 1  # only our own script
+        page.screenshot(path=str(ARTIFACTS / "review-marked.png"))
+
+        # The table and the preview map.
+        assert page.locator('[data-testid="stDataFrame"]').count() == 1
+        preview = page.frame_locator(MAP_FRAME)
+        preview.locator(".mapapp-f-missile-lviv").first.wait_for(state="attached",
+                                                                 timeout=60_000)
+        preview.locator(".mapapp-f-explosion-przewodow").first.wait_for(state="attached",
+                                                                        timeout=10_000)
+
+        # Saved as a new source, then shown as a map of its own.
+        name = page.get_by_role("textbox", name="Source name")
+        name.fill("daily-example")
+        name.press("Tab")
+        page.wait_for_timeout(500)
+        page.get_by_role("button", name="Save as a new source").click()
+        page.get_by_role("button", name="Show it on the map").click(timeout=60_000)
+        page.wait_for_function("location.href.includes('report=daily-example')",
+                               timeout=60_000)
+        page.wait_for_function(
+            f"document.querySelectorAll({MAP_FRAME!r}).length === 1", timeout=60_000)
+        mapped = page.frame_locator(MAP_FRAME)
+        mapped.locator(".mapapp-f-missile-lviv").first.wait_for(state="attached",
+                                                                timeout=60_000)
+        assert page.get_by_text("Missiles Hit Ukrainian Cities After Kherson Retreat").count()
+        assert (data / "sources" / "daily-example" / "report.txt").read_text(
+            encoding="utf-8") == REPORT
+        assert not dialogs and not errors and not page.outside_requests
