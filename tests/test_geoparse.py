@@ -109,6 +109,58 @@ def test_given_spans_are_resolved_and_unknown_ones_get_nulls(index):
     assert got[0].lat is not None and got[1].lat is None and got[1].lon is None
 
 
+def point(index, text, name):
+    return next((m.lat, m.lon, m.kind) for m in geoparse(text, index=index) if m.text == name)
+
+
+def test_countries_and_large_regions_sit_at_the_centre_of_their_land(index):
+    # Russia at countryinfo's 60N 100E (GeoNames' point too), the United
+    # States at its cited centre, Ontario at the centre of its land and not
+    # of its southern towns.
+    for text, name, lat, lon in [("Russia", "Russia", 60.0, 100.0),
+                                 ("the United States", "United States", 39.83, -98.58),
+                                 ("Toronto, Ontario", "Ontario", 49.25, -84.5)]:
+        got = point(index, text, name)
+        assert km(got[0], got[1], lat, lon) < 161, (name, got)
+
+
+def test_a_capital_is_one_town_of_its_name(index):
+    text = "A Washington-based think tank said Russia and Ukraine fought near Kherson."
+    lat, lon, _ = point(index, text, "Washington")
+    assert km(lat, lon, 38.895, -77.036) < 10
+
+
+def test_a_name_is_no_evidence_for_itself(index):
+    # London, Ontario: the document names Canada; London's own first guess
+    # (England) must not vote for itself.
+    text = "Organizers of a London rally thanked Canada. London police said all was calm."
+    lat, lon, _ = point(index, text, "London")
+    assert km(lat, lon, 42.98, -81.23) < 10
+
+
+def test_a_region_whose_own_name_it_is_competes_with_its_city(index):
+    assert point(index, "He moved to Quebec last year.", "Quebec")[2] == "region"
+    assert point(index, "Missiles hit Kharkiv overnight.", "Kharkiv")[2] == "settlement"
+
+
+def test_canadian_abbreviations_and_eras(index):
+    got = found("Born in Barrie, Ont., she now lives in Victoria, B.C.", index)
+    assert ("Ont.", "region") in got and ("B.C.", "region") in got
+    assert km(got[("Victoria", "settlement")].lat, got[("Victoria", "settlement")].lon,
+              48.43, -123.37) < 10
+    assert "B.C." not in [m.text for m in geoparse("Built in 250 B.C. by the Greeks.",
+                                                    index=index)]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Sen. Smith spoke first.", "Sen"),  # Senegal's code, SEN, only in capitals
+    ("A portrait of Mrs. Lincoln hangs there.", "Lincoln"),  # an abbreviated title
+    ("The police took Clark to the jail.", "Clark"),  # Clark County is written so
+])
+def test_words_that_are_not_places_here(index, text, word):
+    assert word not in [m.text for m in geoparse(text, index=index)]
+
+
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed report lives in ../shared/seeds")
 def test_every_place_the_report_map_shows_is_found_within_5_km(index):
     text = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")

@@ -47,6 +47,9 @@ _PERSON_BEFORE = {
     "bishop", "by", "said", "says", "told", "according", "named", "actor", "actress",
     "singer", "player", "director", "author", "writer", "journalist", "correspondent",
 }
+# Titles written abbreviated, with a dot that ends no sentence ("Sen. Webb").
+_TITLES = {"mr", "mrs", "ms", "dr", "sen", "gov", "rep", "gen", "col", "capt", "lt", "sgt",
+           "prof", "rev", "det", "cpl", "pvt", "supt", "insp"}
 # Capitalised words that, after a place name, say whose or what it is
 # ("Kyiv Mayor", "Laurel County Sheriff"): the name is still a place.
 _PLACE_BEFORE = {
@@ -75,6 +78,10 @@ _NEVER = {
     "press", "center", "centre", "park", "street", "road", "home", "union", "army", "navy",
 }
 
+
+# "250 B.C.": after a number these abbreviations are eras, not British Columbia.
+_ERAS = {"b c.", "a d.", "b c", "a d"}
+_NUMBER_BEFORE = re.compile(r"\d\s*$")
 
 _COUNTRY_OR_CONTINENT = [KIND_CODE["country"], KIND_CODE["continent"]]
 _STRONG_KINDS = [KIND_CODE[k] for k in ("country", "continent", "sea", "river", "lake", "area")]
@@ -177,11 +184,31 @@ def _names_place(index: NameIndex, key: str) -> bool:
                 or np.isin(index.kind[entries], _COUNTRY_OR_CONTINENT).any())
 
 
+def _code_as_word(index: NameIndex, entries: np.ndarray, surface: str) -> bool:
+    """A three-letter word that names a country only as its code ("Sen.",
+    "Can", "Per"): codes are written in capitals, so this is a word."""
+    return (len(surface) == 3 and not surface.isupper()
+            and bool((index.kind[entries] == KIND_CODE["country"]).any()))
+
+
+def _population(index: NameIndex, entries: np.ndarray, kinds: np.ndarray, key: str) -> int:
+    """The largest population the name stands for.  A county reached by its
+    bare stem ("Brown" for Brown County) does not count: a report adds
+    "County", and the bare word is far more often a surname."""
+    if not len(entries):
+        return 0
+    sizes = index.population[entries].copy()
+    for n in np.nonzero(kinds == KIND_CODE["district"])[0]:
+        if fold(index.names[int(entries[n])]) != key:
+            sizes[n] = 0
+    return int(sizes.max())
+
+
 def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate:
     start = tokens[i].start()
     entries = index.lookup(key)
     kinds = index.kind[entries]
-    population = int(index.population[entries].max()) if len(entries) else 0
+    population = _population(index, entries, kinds, key)
     # Places the project located itself (geocache, aliases) are known to matter.
     strong_kind_curated = bool(index.curated[entries].any())
     # Countries, continents, water and large regions are names a writer
@@ -227,6 +254,10 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate
         score -= 0.25 + 0.25 * (zipf - 4.0)  # "Bank", "Valley", "Justice"
     if prev_adjacent and prev_key in _PERSON_BEFORE:
         person = True
+    # An abbreviated title ("Mrs. Lincoln", "Sen. Webb"): its dot is no
+    # sentence end.
+    if i > 0 and prev_key in _TITLES and text[tokens[i - 1].end():start] in (". ", "."):
+        person = True
     # A capitalised neighbour that is not itself a place ("Raquel Henry",
     # "Jackson Smith") makes a person or an organisation.
     if (prev_adjacent and _is_capitalised(prev_word) and not (sentence_start and i == 1)
@@ -246,6 +277,9 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate
         score = 0.0  # "BA", "LE": acronyms, not places
     elif len(key) <= 2 and not surface.isupper():
         score -= 0.5
+    if (key in _ERAS and _NUMBER_BEFORE.search(before)) \
+            or _code_as_word(index, entries, text[start:tokens[j].end()]):
+        score = 0.0
     score = max(0.0, min(1.0, score))
     if score < 0.5:
         score = 0.0

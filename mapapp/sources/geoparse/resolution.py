@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mapapp.geo.gazetteer import fold
 from mapapp.geo.nameindex import KIND_CODE as _K
 from mapapp.geo.nameindex import KINDS, NameIndex
 
@@ -28,6 +29,20 @@ for _kind, _value in {"country": 3.0, "continent": 2.5, "region": 1.6, "district
 _REGION_KINDS = np.array([_K["region"], _K["district"], _K["area"]])
 _WATER_KINDS = np.array([_K["river"], _K["sea"], _K["lake"]])
 _ARTICLE_BEFORE = re.compile(r"\bthe\s+$")
+
+# Weights of the evidence, set on the LGL and TR-News development corpora.
+_W_POPULATION = 0.55  # per tenfold population
+_W_CAPITAL = 3.0
+_W_COUNTRY = 3.0  # times the share of the document's other places in that country
+_W_ADMIN1 = 1.8  # inside a first-level region the document's other places are in
+_W_DISTANCE = 0.45  # per tenfold distance to the nearest other place
+# The first pass guesses without context, later ones as the other names
+# settle; a fourth changed nothing on the corpora.
+_PASSES = 3
+_SUPPORT_TOP = 10  # places each name lends to its neighbours' support
+_SUPPORT_KM = 150.0
+_SUPPORT_MAX = 3.0
+_W_NAMED = 2.0  # in a country the document names (by its name or demonym)
 
 
 @dataclass(frozen=True)
@@ -48,34 +63,58 @@ def _km(lat1, lon1, lat2, lon2):
     return 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
+@dataclass(frozen=True)
+class _Evidence:
+    """The other names' votes, as one name's scores use them."""
+
+    countries: dict[str, float]
+    admin1: dict[str, float]
+    points: np.ndarray  # (n, 2) lat, lon
+    named: set[str]  # countries the document names
+
+
 class _Context:
-    """What the document says about where it is: votes for countries and
-    regions, and points of places already settled."""
+    """What the document says about where it is: each name's current guess,
+    as a vote for its country and region and as a point."""
 
     def __init__(self) -> None:
-        self.countries: dict[str, float] = {}
-        self.admin1: dict[str, float] = {}
-        self.points: list[tuple[float, float, float]] = []
+        self.votes: dict[str, tuple[str, str, float, tuple[float, float] | None]] = {}
+        self.named: dict[str, str] = {}  # key -> country, for names of countries
 
-    def add(self, index: NameIndex, entry: int, weight: float) -> None:
-        country = str(index.country[entry])
-        if country:
-            self.countries[country] = self.countries.get(country, 0.0) + weight
+    def add(self, index: NameIndex, entry: int, weight: float, key: str) -> None:
         kind = index.kind[entry]
-        admin1 = str(index.admin1[entry])
-        if admin1 and kind != _K["country"]:
-            self.admin1[admin1] = self.admin1.get(admin1, 0.0) + weight
-        if kind in (_K["settlement"], _K["district"], _K["region"]):
-            self.points.append((float(index.lat[entry]), float(index.lon[entry]), weight))
+        admin1 = str(index.admin1[entry]) if kind != _K["country"] else ""
+        point = ((float(index.lat[entry]), float(index.lon[entry]))
+                 if kind in (_K["settlement"], _K["district"], _K["region"]) else None)
+        self.votes[key] = (str(index.country[entry]), admin1, weight, point)
+        if kind == _K["country"]:
+            self.named[key] = str(index.country[entry])
+
+    def others(self, key: str) -> _Evidence:
+        """The votes of every name but ``key``: a name is no evidence for itself."""
+        countries: dict[str, float] = {}
+        admin1: dict[str, float] = {}
+        points = []
+        for k, (country, region, weight, point) in self.votes.items():
+            if k == key:
+                continue
+            if country:
+                countries[country] = countries.get(country, 0.0) + weight
+            if region:
+                admin1[region] = admin1.get(region, 0.0) + weight
+            if point is not None:
+                points.append(point)
+        named = {c for k, c in self.named.items() if k != key}
+        return _Evidence(countries, admin1, np.array(points).reshape(-1, 2), named)
 
 
-def _scores(index: NameIndex, entries: np.ndarray, surface: str, *, cue: str,
-            article: bool, pair_admin1: str, pair_country: str, context: _Context,
-            own: dict[str, float], own_admin1: dict[str, float]) -> np.ndarray:
+def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cue: str,
+            article: bool, pair_admin1: str, pair_country: str,
+            evidence: _Evidence) -> np.ndarray:
     kinds = index.kind[entries]
     population = index.population[entries].astype(float)
-    score = _KIND_PRIOR[kinds] + 0.55 * np.log10(population + 10.0)
-    score += np.where(index.capital[entries], 3.0, 0.0)
+    score = _KIND_PRIOR[kinds] + _W_POPULATION * np.log10(population + 10.0)
+    score += np.where(index.capital[entries], _W_CAPITAL, 0.0)
     # The project's own located places (geocache) win over the same place
     # from GeoNames, so a parsed report lands on the points the map draws.
     score += np.where(index.curated[entries], 1.5, 0.0)
@@ -86,37 +125,40 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, *, cue: str,
     elif cue == "water":
         score += np.where(np.isin(kinds, _WATER_KINDS), 6.0, 0.0)
     if cue != "region":
-        # A region named after its capital ("Lviv", "Kharkiv"): the bare
-        # name is the city unless a word after it says "region".
+        # A region that answers to its capital's name only as an alternate
+        # ("Kharkiv" for Kharkivska oblast): the bare name is the city unless
+        # a word after it says "region".  A region whose own name it is
+        # ("New York", "Quebec") competes on its own.
         towns = index.admin1[entries[kinds == _K["settlement"]]]
-        score -= np.where((kinds == _K["region"]) & np.isin(index.admin1[entries], towns),
-                          3.0, 0.0)
+        alternate = np.array([fold(n) != key for n in names])
+        score -= np.where((kinds == _K["region"]) & alternate
+                          & np.isin(index.admin1[entries], towns), 3.0, 0.0)
     if article:
         # "the Dnipro": an article before a bare name points to water or land.
         score += np.where(np.isin(kinds, _WATER_KINDS) | (kinds == _K["area"]), 2.5, 0.0)
     countries = index.country[entries]
-    total = sum(context.countries.values()) - sum(own.values())
+    total = sum(evidence.countries.values())
     if total > 0:
-        share = np.array([(context.countries.get(str(c), 0.0) - own.get(str(c), 0.0)) / total
-                          for c in countries])
-        score += 3.0 * share
+        share = np.array([evidence.countries.get(str(c), 0.0) / total for c in countries])
+        score += _W_COUNTRY * share
+    if evidence.named:
+        score += np.where(np.isin(countries, list(evidence.named)), _W_NAMED, 0.0)
     admin1 = index.admin1[entries]
-    # Places inside a region the document names; a region is not its own
-    # evidence, and must not beat its namesake city on a neighbour's vote.
-    inside = np.array([context.admin1.get(str(a), 0.0) - own_admin1.get(str(a), 0.0) > 0
-                       for a in admin1])
-    score += np.where(inside & np.isin(kinds, (_K["settlement"], _K["district"])), 1.8, 0.0)
+    # Places inside a region the document's other places are in; a region
+    # must not beat its namesake city on a neighbour's vote.
+    inside = np.array([evidence.admin1.get(str(a), 0.0) > 0 for a in admin1])
+    score += np.where(inside & np.isin(kinds, (_K["settlement"], _K["district"])), _W_ADMIN1, 0.0)
     if pair_admin1:
         score += np.where(admin1 == pair_admin1, 6.0, 0.0)
     elif pair_country:
         score += np.where(countries == pair_country, 6.0, 0.0)
-    if context.points:
-        pts = np.array(context.points)
+    pts = evidence.points
+    if len(pts):
         lat = index.lat[entries][:, None]
         lon = index.lon[entries][:, None]
         d = _km(lat, lon, pts[None, :, 0], pts[None, :, 1])
         nearest = d.min(axis=1)
-        score += np.where(kinds == _K["country"], 0.0, -0.45 * np.log10(nearest + 50.0))
+        score += np.where(kinds == _K["country"], 0.0, -_W_DISTANCE * np.log10(nearest + 50.0))
     return score
 
 
@@ -124,8 +166,7 @@ def _group(candidate) -> str:
     return f"{candidate.key}|{candidate.cue}"
 
 
-def _support(candidates, groups: dict[str, list[int]], index: NameIndex,
-             *, top: int = 5, scale_km: float = 150.0) -> dict[str, np.ndarray]:
+def _support(candidates, groups: dict[str, list[int]], index: NameIndex) -> dict[str, np.ndarray]:
     """For each name's candidate places, how many of the document's other
     names have some candidate nearby: local news names places near each
     other, so "Alexandria", "Brandon" and "Douglas County" together settle
@@ -135,9 +176,9 @@ def _support(candidates, groups: dict[str, list[int]], index: NameIndex,
     pools = []
     for entries in firsts:
         # Each name lends its most likely places (by kind and size) only.
-        prior = _KIND_PRIOR[index.kind[entries]] + 0.55 * np.log10(
+        prior = _KIND_PRIOR[index.kind[entries]] + _W_POPULATION * np.log10(
             index.population[entries] + 10.0)
-        pools.append(entries[np.argsort(-prior)[:top]])
+        pools.append(entries[np.argsort(-prior)[:_SUPPORT_TOP]])
     point_kinds = (_K["settlement"], _K["district"], _K["region"])
     out = {}
     for k, entries in zip(keys, firsts):
@@ -150,9 +191,9 @@ def _support(candidates, groups: dict[str, list[int]], index: NameIndex,
             if not len(pool):
                 continue
             d = _km(lat, lon, index.lat[pool][None, :], index.lon[pool][None, :])
-            total += np.exp(-d.min(axis=1) / scale_km)
+            total += np.exp(-d.min(axis=1) / _SUPPORT_KM)
         points = np.isin(index.kind[entries], point_kinds)
-        out[k] = np.where(points, 1.0 * np.minimum(total, 3.0), 0.0)
+        out[k] = np.where(points, np.minimum(total, _SUPPORT_MAX), 0.0)
     return out
 
 
@@ -185,18 +226,11 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
     # First guesses: each group's best entry without context, weighted by
     # how unambiguous it is, seed the document's context.
     choice: dict[str, tuple[int, float]] = {}
-    for _ in range(2):
+    for _ in range(_PASSES):
         new_context = _Context()
         for key, members in groups.items():
             first = candidates[members[0]]
-            own: dict[str, float] = {}
-            own_admin1: dict[str, float] = {}
-            if key in choice:
-                e, w = choice[key]
-                w *= len(members)
-                own[str(index.country[e])] = w
-                if index.kind[e] != _K["country"]:
-                    own_admin1[str(index.admin1[e])] = w
+            evidence = context.others(key)
             # Mentions of a group differ only in their spelling, an article
             # before them and a pair after them: score each distinct case once.
             scored: dict[tuple, np.ndarray] = {}
@@ -207,10 +241,9 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
                 pair_admin1, pair_country = pair.get(n, ("", ""))
                 case = (c.text, article, pair_admin1, pair_country)
                 if case not in scored:
-                    scored[case] = _scores(index, c.entries, c.text, cue=c.cue,
+                    scored[case] = _scores(index, c.entries, c.text, c.key, cue=c.cue,
                                            article=article, pair_admin1=pair_admin1,
-                                           pair_country=pair_country, context=context,
-                                           own=own, own_admin1=own_admin1)
+                                           pair_country=pair_country, evidence=evidence)
                 total += scored[case]
             total /= len(members)
             total += support[key]
@@ -220,7 +253,7 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
             weight = 1.0 - math.exp(-max(margin, 0.0))
             probs = np.exp(total - ordered[0])
             choice[key] = (int(first.entries[best]), float(probs[best] / probs.sum()))
-            new_context.add(index, int(first.entries[best]), weight * len(members))
+            new_context.add(index, int(first.entries[best]), weight * len(members), key)
         context = new_context
 
     resolved = []

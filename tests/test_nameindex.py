@@ -1,0 +1,86 @@
+"""The geoparser's name index on disk: built once, loaded warm, and rebuilt
+(never trusted) when its cache file is damaged."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from mapapp.geo import nameindex
+
+
+@pytest.fixture()
+def counted_builds(tmp_path, monkeypatch):
+    """A cache in ``tmp_path``; builds counted, each a copy of the real
+    index (so the test does not spend 12 s per build)."""
+    nameindex.load_index()  # the real cache exists
+    source = next(nameindex.cache_dir().glob("nameindex-*.npz"))
+    with np.load(source, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    builds = []
+
+    def build(*args, **kwargs):
+        builds.append(1)
+        return dict(arrays)
+
+    monkeypatch.setenv("MAPAPP_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(nameindex, "build_arrays", build)
+    nameindex.load_index.cache_clear()
+    yield builds, arrays
+    nameindex.load_index.cache_clear()  # the next test loads the real cache again
+
+
+def npz(arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def fresh_load():
+    nameindex.load_index.cache_clear()
+    return nameindex.load_index()
+
+
+def test_built_once_then_loaded(counted_builds, tmp_path):
+    builds, _ = counted_builds
+    first = fresh_load()
+    (cached,) = tmp_path.glob("nameindex-*.npz")
+    assert len(builds) == 1
+    again = fresh_load()
+    assert len(builds) == 1  # from the file
+    assert again.lookup("kyiv").tolist() == first.lookup("kyiv").tolist()
+    assert cached.read_bytes()[:2] == b"PK"  # an .npz (a zip of arrays), no pickle
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "missing column",
+                                    "columns disagree", "a pickle"])
+def test_a_damaged_cache_is_rebuilt_not_trusted(counted_builds, tmp_path, damage):
+    builds, arrays = counted_builds
+    fresh_load()
+    (cached,) = tmp_path.glob("nameindex-*.npz")
+    good = cached.read_bytes()
+    if damage == "garbage":
+        cached.write_bytes(b"not an index at all")
+    elif damage == "truncated":
+        cached.write_bytes(good[: len(good) // 2])
+    elif damage == "missing column":
+        cached.write_bytes(npz({k: v for k, v in arrays.items() if k != "lat"}))
+    elif damage == "columns disagree":
+        cached.write_bytes(npz({**arrays, "lat": arrays["lat"][:-5]}))
+    else:  # an object array would need pickle to load: refused, never unpickled
+        cached.write_bytes(npz({**arrays, "kind": np.array([object()], dtype=object)}))
+    index = fresh_load()
+    assert len(builds) == 2  # rebuilt
+    assert len(index.lookup("kyiv"))
+    assert cached.read_bytes() == good  # and written again, whole
+
+
+def test_a_read_only_cache_folder_still_gives_an_index(counted_builds, tmp_path,
+                                                      monkeypatch):
+    builds, _ = counted_builds
+    monkeypatch.setenv("MAPAPP_CACHE_DIR", str(tmp_path / "file-not-folder"))
+    (tmp_path / "file-not-folder").write_text("x")
+    index = fresh_load()
+    assert len(builds) == 1 and len(index.lookup("lviv"))
