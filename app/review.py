@@ -21,6 +21,7 @@ from streamlit_folium import st_folium
 
 from app import ASSET_BASE, text
 from mapapp.errors import MapAppError
+from mapapp.geo.geocode import nominatim_client
 from mapapp.geo.nameindex import load_index
 from mapapp.model import LAYER_TYPES, STATUSES
 from mapapp.sources.geoparse.draft import (
@@ -29,9 +30,10 @@ from mapapp.sources.geoparse.draft import (
     draft_report,
     draft_story,
     feature_records,
+    locate_online,
+    save_draft,
     slug,
 )
-from mapapp.sources.geoparse.draft import save_draft as save_source
 from mapapp.sources.geoparse.events import EVENT_LABELS
 from mapapp.sources.geoparse.text import UPLOAD_TYPES, decode_text, text_from_upload
 from mapapp.sources.report_folder import draft_map
@@ -81,8 +83,10 @@ def _report_text(pasted: str, upload) -> tuple[str, str]:
     return decode_text(pasted.encode("utf-8", errors="surrogatepass"), name="the pasted text"), ""
 
 
-def find_places(pasted: str, upload, publisher: str, date: dt.date | None) -> None:
-    """Draft rows from the text; a problem is kept to show, the old draft too."""
+def find_places(pasted: str, upload, publisher: str, date: dt.date | None,
+                online: bool = False) -> None:
+    """Draft rows from the text; a problem is kept to show, the old draft too.
+    ``online``: ask Nominatim about the places no offline source located."""
     try:
         report_text, file = _report_text(pasted, upload)
         draft = draft_report(report_text, publisher=publisher,
@@ -91,6 +95,10 @@ def find_places(pasted: str, upload, publisher: str, date: dt.date | None) -> No
         st.session_state["_review_problem"] = str(err)
         return
     st.session_state["_review_problem"] = None
+    st.session_state["_review_online"] = []
+    if online and any(row["lat"] is None for row in draft.rows):
+        with st.spinner("Asking OpenStreetMap Nominatim…"):
+            st.session_state["_review_online"] = locate_online(draft.rows, nominatim_client())
     made = st.session_state.get("_review_made", 0) + 1  # a new table, free of old edits
     st.session_state.update(
         _review={"draft": draft, "file": file, "table": made}, _review_made=made,
@@ -99,22 +107,22 @@ def find_places(pasted: str, upload, publisher: str, date: dt.date | None) -> No
         review_name=slug(draft.report["headline"])[:40].strip("-") or "new-report")
 
 
-def show_text(draft, rows: list[dict]) -> None:
+def highlight_page(draft, rows: list[dict]) -> str:
     """The report with each mention marked by kind, struck through when its
-    place is not kept; a hover names the place."""
+    place is not kept; a hover names the place.  The text and the marks go
+    in as JSON, and the page's script puts them on screen as text."""
     kept = {tuple(span): row["keep"] for row in rows for span in row["evidence"]}
+    row_of = {tuple(span): row for row in rows for span in row["evidence"]}
     marks = []
     for mention in draft.mentions:
         span = (mention.start, mention.end)
-        row = next((r for r in rows if list(span) in r["evidence"]), None)
+        row = row_of.get(span)
         title = (f"{row['name']}: {row['event']} ({mention.kind}, confidence "
                  f"{mention.confidence:.2f})" if row else mention.kind)
         marks.append([mention.start, mention.end, mention.kind, title, bool(kept.get(span))])
     payload = {"text": draft.text, "marks": marks, "colours": KIND_COLOURS,
                "legend": [list(item) for item in KIND_LEGEND]}
-    page = HIGHLIGHT_FILE.read_text(encoding="utf-8").replace("__DATA__", script_json(payload))
-    # Our own page; the report's text is JSON in it, put on the page as text.
-    st.iframe(page, height=420)
+    return HIGHLIGHT_FILE.read_text(encoding="utf-8").replace("__DATA__", script_json(payload))
 
 
 def edit_rows(rows: list[dict], table: int) -> list[dict]:
@@ -181,13 +189,21 @@ def review_page(data_dir: str) -> None:
     date = right.date_input("Report date", value=None, key="review_date_in",
                             help="Blank: the date in the report's dateline",
                             min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
+    online = st.checkbox("Also look up online the places the offline gazetteer lacks",
+                         key="review_online", value=False,
+                         help="Sends those names, and nothing else from the report, to "
+                              "OpenStreetMap Nominatim (needs internet); off by default")
     if st.button("Find places", key="review_find", type="primary"):
-        find_places(pasted, upload, publisher, date)
+        find_places(pasted, upload, publisher, date, online)
     text.caption("An uploaded file is read in preference to pasted text. Finding places "
                  "again starts a new table.", key="review_find")
     problem = st.session_state.get("_review_problem")
     if problem:
         text.problem("The report could not be read.", problem, key="review_read")
+    missed = st.session_state.get("_review_online")
+    if missed:
+        text.problem("Some places could not be looked up online; locate them by hand.",
+                     "\n".join(missed), kind="warning", key="review_online")
     review = st.session_state.get("_review")
     if not review:
         return
@@ -203,11 +219,16 @@ def review_page(data_dir: str) -> None:
     report_day = c.text_input("Date", key="review_date", help="YYYY-MM-DD")
     report = {**draft.report, "headline": headline.strip(), "publisher": publisher.strip(),
               "date": report_day.strip()}
+    if not draft.dated:
+        text.problem("The text has no dateline: today's date stands in for the report's, and "
+                     "weekdays and “yesterday” were counted from it. Give the report's date "
+                     "above and find the places again.", kind="warning", key="review_undated")
 
     st.subheader(f"Places found ({len(draft.rows)})")
     rows = edit_rows(draft.rows, review["table"])
     with st.expander("The report, with the places marked", expanded=True):
-        show_text(draft, rows)
+        # Our own page; the report's text is JSON in it, put on the page as text.
+        st.iframe(highlight_page(draft, rows), height=420)
 
     st.subheader("Preview")
     try:
@@ -229,7 +250,7 @@ def review_page(data_dir: str) -> None:
                                     "the source's folder")
     if button_col.button("Save as a new source", key="review_save", type="primary"):
         try:
-            save_source(Path(data_dir), name.strip(), report, draft.text, records,
+            save_draft(Path(data_dir), name.strip(), report, draft.text, records,
                         file=review["file"], rows_read=len(rows))
         except MapAppError as err:
             text.problem("The report was not saved.", str(err), key="review_save")

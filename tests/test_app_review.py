@@ -3,6 +3,7 @@ source that the map, Present mode and the link then show."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -141,3 +142,55 @@ def test_an_unknown_report_in_the_link_is_ignored_with_a_note(data):
     assert not at.exception
     assert any("Ignored unknown report in the link: no-such-report" in t.value for t in at.text)
     assert "report" not in at.query_params  # the data folder's own report, as by default
+
+
+def test_online_lookup_is_off_by_default_and_asks_only_when_ticked(data, monkeypatch):
+    import app.review
+    from mapapp.geo.geocode import NominatimClient
+    from tests.geocode_fixtures import NOMINATIM_PRZEWODOW, FakeClock, FakeTransport
+
+    clock = FakeClock()
+    transport = FakeTransport([dict(NOMINATIM_PRZEWODOW[0], lat="49.6601", lon="36.5203",
+                                    name="Hrakove")], clock=clock)
+    monkeypatch.setattr(app.review, "nominatim_client", lambda: NominatimClient(
+        transport.nominatim(), clock=clock.clock, sleep=clock.sleep))
+    text = REPORT + "\nShelling hit the village of Hrakove, officials said.\n"
+    at = review(text)
+    assert transport.calls == []  # nothing left the machine
+    assert {r["name"]: r for r in editor_rows(at)}["Hrakove"]["lat"] is None or \
+        pd_isna({r["name"]: r for r in editor_rows(at)}["Hrakove"]["lat"])
+    at.checkbox(key="review_online").check()
+    at.button(key="review_find").click().run()
+    assert not at.exception and not at.warning
+    assert len(transport.calls) == 1 and "Hrakove" in transport.calls[0]["url"]
+    assert {r["name"]: r for r in editor_rows(at)}["Hrakove"]["lat"] == 49.6601
+
+
+def test_online_lookup_without_internet_warns_and_keeps_the_draft(data):
+    # The real client, as a user would have it; this machine has no internet.
+    text = REPORT + "\nShelling hit the village of Hrakove, officials said.\n"
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["mode"] = "review"
+    at.run()
+    at.text_area(key="review_text").set_value(text)
+    at.checkbox(key="review_online").check()
+    at.button(key="review_find").click().run()
+    assert not at.exception and not at.error
+    assert at.warning and any("Hrakove" in t.value for t in at.text)
+    assert editor_rows(at)  # the offline draft is there all the same
+
+
+def pd_isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def test_a_report_without_a_dateline_says_its_date_is_a_stand_in(data):
+    at = review("Russian missiles struck Lviv on Tuesday, the mayor said.")
+    assert not at.exception and not at.error
+    assert any("no dateline" in w.value for w in at.warning)
+    at.date_input(key="review_date_in").set_value(dt.date(2022, 11, 16))
+    at.button(key="review_find").click().run()
+    assert not at.warning
+    assert {r["name"]: r for r in editor_rows(at)}["Lviv"]["event_date"] == "2022-11-15"

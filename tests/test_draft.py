@@ -19,6 +19,7 @@ from mapapp.sources.geoparse.draft import (
     draft_report,
     feature_records,
     guess_headline,
+    locate_online,
     save_draft,
 )
 from mapapp.sources.geoparse.events import (
@@ -387,3 +388,58 @@ def test_bad_uploads_are_named_and_refused(name, data, message):
     with pytest.raises(DataError, match=message) as err:
         text_from_upload(name, data)
     assert name in str(err.value)
+
+
+# -- places the gazetteer lacks ----------------------------------------------------
+
+UNLISTED = ("Shelling hit the village of Hrakove on Monday, officials said. "
+            "Kharkiv and Przewodów were calm.")
+
+
+def test_a_place_named_by_its_kind_is_a_row_without_a_point(index):
+    draft = draft_report(UNLISTED, date="2022-11-16", index=index)
+    row = rows_by_name(draft)["Hrakove"]
+    assert (row["lat"], row["keep"], row["located"]) == (None, False, "not located")
+    assert (row["layer"], row["type"]) == ("strikes", "missile_strike")  # shelling at a village
+    start, end = row["evidence"][0]
+    assert UNLISTED[start:end] == "Hrakove"
+    # Kept without a point, it is refused by name; given one, it is the reviewer's.
+    with pytest.raises(DataError, match="row .*Hrakove.*latitude"):
+        feature_records([dict(r, keep=r is row or r["keep"]) for r in draft.rows],
+                        draft.report)
+    given = feature_records([dict(r, keep=True, lat=49.66, lon=36.52) if r is row else r
+                             for r in draft.rows], draft.report)
+    assert next(r for r in given if r["name"] == "Hrakove")["geometry"]["method"] == "edited"
+
+
+def test_online_lookup_asks_only_for_the_missing_names(index):
+    from geopy.exc import GeocoderUnavailable
+
+    from mapapp.geo.geocode import NominatimClient
+    from tests.geocode_fixtures import NOMINATIM_PRZEWODOW, FakeClock, FakeTransport
+
+    # Shaped like a Nominatim reply (as the geocoder's tests fake it); ids invented.
+    reply = [dict(NOMINATIM_PRZEWODOW[0], osm_id=42, lat="49.6601", lon="36.5203",
+                  name="Hrakove", display_name="Hrakove, Kharkiv Oblast, Ukraine")]
+    clock = FakeClock()
+    transport = FakeTransport(reply, clock=clock)
+    client = NominatimClient(transport.nominatim(), clock=clock.clock, sleep=clock.sleep)
+    draft = draft_report(UNLISTED, date="2022-11-16", index=index)
+    assert locate_online(draft.rows, client) == []
+    (call,) = transport.calls  # one name asked, the one no offline source knew
+    assert "q=Hrakove" in call["url"] and "countrycodes=ua" in call["url"].lower()
+    row = rows_by_name(draft)["Hrakove"]
+    assert (row["lat"], row["lon"], row["keep"]) == (49.6601, 36.5203, False)
+    assert row["source"] == "nominatim:node/42" and "OpenStreetMap" in row["located"]
+    record = feature_records([dict(r, keep=True) if r is row else r for r in draft.rows],
+                             draft.report)
+    assert next(r for r in record if r["name"] == "Hrakove")["geometry"]["method"] == \
+        "geoparsed"
+
+    # With no internet (as here), each failure is reported and nothing is filled.
+    offline = FakeTransport(GeocoderUnavailable("no route to host"), clock=clock)
+    draft = draft_report(UNLISTED, date="2022-11-16", index=index)
+    problems = locate_online(draft.rows, NominatimClient(offline.nominatim(), clock=clock.clock,
+                                                         sleep=clock.sleep))
+    assert problems and "Hrakove" in problems[0]
+    assert rows_by_name(draft)["Hrakove"]["lat"] is None

@@ -616,6 +616,12 @@ def _describe(err: Exception) -> str:
     return f"service error: {_one_line(err)}"
 
 
+def nominatim_client(user_agent: str | None = None, **options) -> NominatimClient:
+    """A polite client of the real Nominatim (needs internet): the one the
+    ``geocode --online`` command and the review page's online lookup use."""
+    return NominatimClient(_default_nominatim(user_agent), **options)
+
+
 class NominatimClient:
     """Ask Nominatim about one place at a time, politely and within bounds.
 

@@ -18,10 +18,11 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapapp.errors import DataError
+from mapapp.errors import DataError, GeocodeError
 from mapapp.geo.gazetteer import fold
 from mapapp.geo.nameindex import NameIndex, load_index
 from mapapp.model import LAYER_TYPES, STATUSES
@@ -75,15 +76,25 @@ COLUMNS = ("keep", "name", "found_as", "event", "layer", "type", "status", "even
            "claimant", "lat", "lon", "summary", "paragraphs", "confidence", "located")
 
 
+# "the village of Hrakove": a place named by what it is, whether or not the
+# gazetteer knows it (the reviewer, or an online lookup, can locate it).
+_NAMED_BY_KIND = re.compile(
+    r"\b(village|town|city|settlement|hamlet|port|region|oblast|district|province) of "
+    r"((?:[A-Z][\w'’-]+)(?:[ -][A-Z][\w'’-]+){0,2})")
+_KIND_TYPES = {"village": "village", "hamlet": "village", "settlement": "village",
+               "town": "town", "port": "town", "city": "city"}
+
+
 @dataclass
 class Draft:
-    """A report's record (``report.json``), its text and the candidate rows."""
+    """A report's record (``report.json``), its text, the candidate rows and
+    the mentions they were drafted from."""
 
     report: dict
     text: str
     rows: list[dict] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)  # each mention's kind, for highlighting
+    dated: bool = True  # whether the report's date was given or found in its dateline
 
 
 def checksum(text: str) -> str:
@@ -168,6 +179,9 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
                                "no blank lines), numbered from 1; drafted by mapapp.",
     }
     mentions = geoparse(text, index=index)
+    unlisted = _unlisted(text, mentions)  # (start, end) -> the kind word before it
+    mentions = sorted([*mentions, *(Mention(s, e, text[s:e], None, None, "unknown", 0.0, "")
+                                    for s, e in unlisted)], key=lambda m: m.start)
     spans = sentences(text)
     groups: dict[tuple, list] = {}
     for mention in mentions:
@@ -178,8 +192,68 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
         groups.setdefault(key, []).append((mention, guess, paragraph))
     first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
     rows = [_row(items, index, record, first_dated) for items in groups.values()]
+    for row in rows:
+        if row["lat"] is None:  # named by its kind: that kind's type, if a settlement
+            cue = unlisted.get(tuple(row["evidence"][0]), "")
+            event = next(k for k, label in EVENT_LABELS.items() if label == row["event"])
+            if cue in _KIND_TYPES and event in _EVENT_LAYER:
+                row["layer"], row["type"] = _EVENT_LAYER[event]
+            elif row["layer"] == "places":
+                row["type"] = _KIND_TYPES.get(cue, "region")
     return Draft(report=record, text=text, rows=rows, mentions=mentions,
-                 kinds=[m.kind for m in mentions])
+                 dated=bool(date) or bool(report_date(text)))
+
+
+def _unlisted(text: str, mentions: list[Mention]) -> dict[tuple[int, int], str]:
+    """Places named by their kind ("the village of X") that the geoparser
+    did not find, each with that kind word: rows with no point, for a
+    person or an online lookup to locate."""
+    taken = [(m.start, m.end) for m in mentions]
+    out = {}
+    for match in _NAMED_BY_KIND.finditer(text):
+        start, end = match.span(2)
+        if not any(a < end and start < b for a, b in taken):
+            out[(start, end)] = match.group(1)
+    return out
+
+
+def locate_online(rows: list[dict], client) -> list[str]:
+    """Ask Nominatim (``client``: a :class:`mapapp.geo.geocode.NominatimClient`)
+    for the rows no offline source located, within the countries of the
+    rows that are; fills their points in place and returns what failed.
+
+    Only the names of those rows leave the machine.  A found row stays
+    unticked: an online answer is a suggestion, as the geoparser's are.
+    """
+    from mapapp.geo.places import Place
+
+    # The report's own countries, most named first: "Hrakove" is the one in
+    # Ukraine when the report is about Ukraine.
+    named = Counter(r["country"] for r in rows if r["lat"] is not None and r["country"])
+    countries = [c for c, _ in named.most_common(5)]
+    problems = []
+    for row in rows:
+        if row["lat"] is not None:
+            continue
+        query = row["found_as"]
+        kind = "region" if row["type"] == "region" else "village"  # a settlement, to Nominatim
+        place = Place(id=slug(query) or "place", name=query, query=query,
+                      country=",".join(countries), kind=kind)
+        try:
+            found = client.search(place)
+        except GeocodeError as err:  # the service failing is one too
+            problems.append(str(err))
+            continue
+        if found is None:
+            problems.append(f"Nominatim knows no place called {query!r}")
+            continue
+        raw = getattr(found, "raw", {}) or {}
+        lat, lon = round(float(found.latitude), 5), round(float(found.longitude), 5)
+        row.update(lat=lat, lon=lon, lat0=lat, lon0=lon,
+                   source=f"nominatim:{raw.get('osm_type', '')}/{raw.get('osm_id', '')}",
+                   located=f"OpenStreetMap Nominatim, looked up online for “{query}” "
+                           f"(© OpenStreetMap contributors, ODbL); check it")
+    return problems
 
 
 def _report_day(text: str, date: str) -> dt.date:
@@ -249,6 +323,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict) -> dict
         "confidence": round(confidence, 2),
         "located": located_text(mention.source, confidence) if entry else "not located",
         "source": mention.source,
+        "country": entry.country if entry else "",
         "evidence": [[m.start, m.end] for m, _, _ in items],
         "cue": guess.cue,
         "lat0": mention.lat,
@@ -439,6 +514,7 @@ __all__ = [
     "draft_story",
     "feature_records",
     "guess_headline",
+    "locate_online",
     "located_text",
     "save_draft",
     "slug",
