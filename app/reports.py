@@ -50,10 +50,14 @@ def choose(data_dir: str, link: dict) -> tuple[str, str]:
         st.session_state["report"] = wanted
     if st.session_state["report"] not in folders:  # deleted since, or none at all
         st.session_state["report"] = own
-    if len(folders) > 1:
+    # A folder of imported sets alone has no report of its own: "none" is a choice.
+    options = ([] if own else [None]) + list(folders)
+    if len(options) > 1:
         st.session_state["report_pick"] = st.session_state["report"]
-        st.sidebar.selectbox("Report", list(folders), key="report_pick",
-                             format_func=lambda name: folders[name][0], on_change=_picked,
+        st.sidebar.selectbox("Report", options, key="report_pick",
+                             format_func=lambda name: (folders[name][0] if name else
+                                                       "None: imported sources only"),
+                             on_change=_picked,
                              help="The data folder's report, or one saved from "
                                   "“New report from text”")
     name = st.session_state["report"]

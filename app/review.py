@@ -26,7 +26,6 @@ from mapapp.geo.nameindex import load_index
 from mapapp.model import LAYER_TYPES, STATUSES
 from mapapp.sources.geoparse.draft import (
     COLUMNS,
-    checksum,
     draft_report,
     draft_story,
     feature_records,
@@ -255,9 +254,9 @@ def review_page(data_dir: str) -> None:
         except MapAppError as err:
             text.problem("The report was not saved.", str(err), key="review_save")
         else:
-            st.session_state["_review_saved"] = (name.strip(), checksum(draft.text))
+            st.session_state["_review_saved"] = name.strip()
     saved = st.session_state.get("_review_saved")
     if saved:
         st.success("Saved. It is in the sidebar's “Report” list, with its own lesson.")
         st.button("Show it on the map", key="review_open", on_click=open_saved,
-                  args=(saved[0],), type="primary")
+                  args=(saved,), type="primary")

@@ -148,3 +148,20 @@ def app_page(request):
         yield page
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
         context.close()
+
+
+def paste_report(page, url: str, text: str) -> tuple[list[str], list[str]]:
+    """Open the app's "New report" page at ``url`` and paste ``text`` (the
+    text area's value committed, as Ctrl+Enter does).  Returns the lists
+    that fill with page errors and dialog messages (dismissed)."""
+    errors: list[str] = []
+    dialogs: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url + "/?mode=review", wait_until="domcontentloaded")
+    box = page.get_by_label("The report's text")
+    box.wait_for(timeout=60_000)
+    box.fill(text)
+    box.press("Control+Enter")  # Streamlit takes a text area's value on this
+    page.wait_for_timeout(500)
+    return errors, dialogs

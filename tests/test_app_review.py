@@ -194,3 +194,23 @@ def test_a_report_without_a_dateline_says_its_date_is_a_stand_in(data):
     at.button(key="review_find").click().run()
     assert not at.warning
     assert {r["name"]: r for r in editor_rows(at)}["Lviv"]["event_date"] == "2022-11-15"
+
+
+def test_a_folder_without_a_report_of_its_own_offers_its_saved_reports(tmp_path, monkeypatch):
+    from mapapp.sources.geoparse.draft import draft_report, feature_records, save_draft
+
+    folder = tmp_path / "sets-only"
+    folder.mkdir()
+    draft = draft_report(REPORT, publisher="The Daily Example")
+    save_draft(folder, "daily-example", draft.report, REPORT,
+               feature_records(draft.rows, draft.report))
+    monkeypatch.setenv("MAPAPP_DATA_DIR", str(folder))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception and not at.error
+    assert at.text[0].value == "Imported sources"
+    assert at.selectbox(key="report_pick").options == ["None: imported sources only",
+                                                      REPORT.splitlines()[0] + " (The Daily "
+                                                      "Example, 2022-11-16)"]
+    at.selectbox(key="report_pick").set_value("daily-example").run()
+    assert not at.exception and at.text[0].value == REPORT.splitlines()[0]
+    assert at.query_params["report"] == "daily-example"

@@ -161,6 +161,45 @@ def test_words_that_are_not_places_here(index, text, word):
     assert word not in [m.text for m in geoparse(text, index=index)]
 
 
+def test_streets_are_found_whole_and_left_unplaced(index):
+    text = "He lived at 420 Memphis St. in Alexandria, Va., near Hot Springs Drive."
+    got = {m.text: m for m in geoparse(text, index=index)}
+    assert {"Memphis St.", "Hot Springs Drive", "Alexandria", "Va."} <= set(got)
+    assert "Memphis" not in got  # the city is not named here
+    assert got["Hot Springs Drive"].lat is None and got["Hot Springs Drive"].kind == "unknown"
+    assert "County Road 43" in [m.text for m in geoparse("A culvert on County Road 43 washed out.",
+                                                         index=index)]
+
+
+@pytest.mark.parametrize("text, names", [
+    # a dateline names a place whether or not the index knows it
+    ("Mason charged.\nHARWINTON — A mason was arraigned.", ["HARWINTON"]),
+    # the dot of "St." ends no sentence
+    ("Flights to St. Petersburg resume.", ["St. Petersburg"]),
+    # a capitalised kind word is part of the name; a lower-case "province" is not
+    ("Sandbags were stacked in Oakport Township.", ["Oakport Township"]),
+    ("Landslides hit villages in Sichuan province.", ["Sichuan"]),
+    # a legislator's party and home
+    ("Rep. Torrey Westrom, R-Elbow Lake, spoke.", ["Elbow Lake"]),
+    # an institution's name keeps its place
+    ("The Lombard Historical Society met.", ["Lombard"]),
+])
+def test_places_found_by_their_form(index, text, names):
+    assert [m.text for m in geoparse(text, index=index)] == names
+
+
+def test_a_large_citys_name_with_a_first_name_before_it_is_a_persons(index):
+    text = "The producer Andrew Trapani is back. Trapani's film opens in Hartford on Friday."
+    assert [m.text for m in geoparse(text, index=index)] == ["Hartford"]
+    # A capitalised word after a city's name is no first name.
+    text = "Montreal Mayor Denis Coderre spoke. Montreal police made arrests."
+    assert [m.text for m in geoparse(text, index=index)] == ["Montreal", "Montreal"]
+
+
+def test_a_hyphenated_brand_is_not_a_place(index):
+    assert "Wal" not in [m.text for m in geoparse("Wal-Mart opened a store.", index=index)]
+
+
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed report lives in ../shared/seeds")
 def test_every_place_the_report_map_shows_is_found_within_5_km(index):
     text = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")

@@ -11,10 +11,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from browser_support import ARTIFACTS, app_page, paste_report, serve_app
 
 from mapapp.sources.report_folder import DATA_DIR
-
-from browser_support import ARTIFACTS, app_page, serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -51,13 +50,7 @@ def app_url(data):
 
 def test_a_pasted_report_is_marked_previewed_saved_and_mapped(app_url, data, request):
     with app_page(request) as page:
-        errors, dialogs = [], []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(app_url + "/?mode=review", wait_until="domcontentloaded")
-        box = page.get_by_label("The report's text")
-        box.wait_for(timeout=60_000)
-        box.fill(REPORT)
+        errors, dialogs = paste_report(page, app_url, REPORT)
         page.get_by_label("Publisher").first.fill("The Daily Example")
         page.get_by_label("Publisher").first.press("Tab")  # let Streamlit take the value
         page.wait_for_timeout(500)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser_support import ARTIFACTS, launch_chromium, refuse_outside, serve_app
+from browser_support import ARTIFACTS, launch_chromium, paste_report, refuse_outside, serve_app
 from hostile_data import PAYLOADS, usable
 from test_hostile_browser import TRAP, assert_nothing_ran
 
@@ -31,15 +31,7 @@ def test_every_payload_in_a_pasted_report_shows_as_typed(tmp_path, request):
         context.add_init_script(TRAP)
         outside = refuse_outside(context)
         page = context.new_page()
-        errors, dialogs = [], []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(url + "/?mode=review", wait_until="domcontentloaded")
-        box = page.get_by_label("The report's text")
-        box.wait_for(timeout=60_000)
-        box.fill(text)
-        box.press("Control+Enter")  # Streamlit takes a text area's value on this
-        page.wait_for_timeout(500)
+        errors, dialogs = paste_report(page, url, text)
         page.get_by_role("button", name="Find places").click()
         frame = page.frame_locator('iframe[srcdoc*="mapapp-data"]')
         frame.locator("mark").first.wait_for(timeout=120_000)

@@ -191,15 +191,7 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
         key = (mention.entry,) if mention.entry is not None else ("?", fold(mention.text))
         groups.setdefault(key, []).append((mention, guess, paragraph))
     first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
-    rows = [_row(items, index, record, first_dated) for items in groups.values()]
-    for row in rows:
-        if row["lat"] is None:  # named by its kind: that kind's type, if a settlement
-            cue = unlisted.get(tuple(row["evidence"][0]), "")
-            event = next(k for k, label in EVENT_LABELS.items() if label == row["event"])
-            if cue in _KIND_TYPES and event in _EVENT_LAYER:
-                row["layer"], row["type"] = _EVENT_LAYER[event]
-            elif row["layer"] == "places":
-                row["type"] = _KIND_TYPES.get(cue, "region")
+    rows = [_row(items, index, record, first_dated, unlisted) for items in groups.values()]
     return Draft(report=record, text=text, rows=rows, mentions=mentions,
                  dated=bool(date) or bool(report_date(text)))
 
@@ -275,9 +267,11 @@ def _first_dates(guesses) -> dict[str, object]:
     return first
 
 
-def _row(items: list, index: NameIndex, report: dict, first_dated: dict) -> dict:
+def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
+         unlisted: dict[tuple[int, int], str]) -> dict:
     """One candidate: the place, the event most of its mentions speak of
-    (the stronger on a tie), who says so and when."""
+    (the stronger on a tie), who says so and when.  A place the index
+    lacks is what the word before it says ("village of")."""
     mention, _, _ = items[0]
     votes: dict[str, int] = {}
     for _, g, _ in items:
@@ -294,8 +288,11 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict) -> dict
     claimed = next((g for _, g, _ in [chosen, *items] if g.claimant), None)
     entry = index.entry(mention.entry) if mention.entry is not None else None
     name = entry.name if entry else mention.text
-    kind = entry.kind if entry else "unknown"
+    cue = unlisted.get((mention.start, mention.end), "")
+    kind = entry.kind if entry else "settlement" if cue in _KIND_TYPES else "region"
     layer, ftype = _place_type(kind, entry.population if entry else 0)
+    if entry is None and cue in _KIND_TYPES:
+        ftype = _KIND_TYPES[cue]
     if guess.event in _EVENT_LAYER and kind in ("settlement", "district"):
         layer, ftype = _EVENT_LAYER[guess.event]
     claimant = claimed.claimant if claimed else ""

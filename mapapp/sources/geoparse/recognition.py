@@ -3,7 +3,9 @@
 The recogniser proposes every longest run of words that the name index
 knows and that starts with a capital, then weighs what speaks against it
 being a place: a common English word, a person's name around it, a title
-before it, the start of a sentence.  Offsets are character offsets into the
+before it, the start of a sentence.  Some places are found by their form
+whether or not the index knows them: streets ("Hot Springs Drive") and
+datelines ("HARWINTON — "); a street has no point.  Offsets are character offsets into the
 text exactly as given.
 
 >>> from mapapp.geo.nameindex import load_index
@@ -28,12 +30,49 @@ _WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’ʼ](?!(?:[sS]|ve|ll|re|[dmt])\b)(?=[
                    r"|\.(?=[^\W\d_]\.?))*")
 _JOIN = re.compile(r"[ \t]{1,2}|[ \t]?[-‐‑–][ \t]?|[ \t]*\n[ \t]*")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$|\n\s*$")
+# Abbreviations that begin a place's name ("St. Petersburg", "Mt. Pleasant",
+# "Ft. Worth"): their dot ends no sentence, so the name runs across it.
+_NAME_ABBREVIATIONS = {"st", "ste", "mt", "ft", "pt"}
+_ABBREVIATION_JOIN = re.compile(r"\.[ \t]")
+
+# Streets and roads: capitalised words before a street word ("Memphis St.",
+# "Hot Springs Drive", "East Elm Street").  A street is a place the
+# gazetteer cannot hold; found whole, "Memphis" in "Memphis Street" is not
+# taken for the city.  ("Way" and "Highway" are left out: "United Way",
+# "Highway Patrol".)
+_STREET_WORD = (r"(?:Street|Avenue|Road|Drive|Boulevard|Lane|Circle|Parkway|Terrace|Trail|"
+                r"Pike|Turnpike|Expressway|Freeway|St\.|Ave\.|Rd\.|Blvd\.|Ln\.|Pkwy\.)")
+_NAME_WORD = r"(?:[A-Z][A-Za-z]*(?:['’](?![sS]\b)[A-Za-z]+)?|(?:N|S|E|W|St|Mt|Ft)\.|\d+(?:st|nd|rd|th))"
+# A road's number is part of its name ("County Road 43").
+_STREET = re.compile(rf"(?<![\w'’.])(?:{_NAME_WORD} ){{1,4}}{_STREET_WORD}(?!\w)(?: \d+\b)?")
+# A dateline: a place in capitals opening a paragraph or following the
+# headline, perhaps with its state and agency, then a dash ("BANTAM — ",
+# "COLUMBUS, Ohio (AP) — ").
+_DATELINE = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3})"
+                       r"(?=(?:,[^\n]{0,30}?)?\s+(?:—|--|–|-)\s)")
+_DATELINE_SCORE = 0.9
+# Words that may stand capitalised before a name without being part of it
+# or a first name ("At Main Street", "Another Gainesville business").
+_FUNCTION_WORDS = {
+    "the", "a", "an", "at", "in", "on", "of", "and", "but", "or", "to", "from", "by", "for",
+    "with", "near", "via", "his", "her", "their", "its", "our", "my", "this", "that", "off",
+    "onto", "into", "between", "corner", "both", "when", "while", "as", "if", "then",
+    "another", "over", "under", "after", "before", "during", "since", "until", "about",
+}
 
 # Words that follow a place name and make it a region, district or water.
 _REGION_WORDS = {"region", "oblast", "province", "state", "county", "district", "raion",
                  "governorate", "parish", "territory", "prefecture"}
-# Region words that are part of the region's name as a report writes it.
-_SPAN_REGION_WORDS = {"region", "oblast", "province", "raion", "governorate"}
+# Region words that are part of the region's name as a report writes it:
+# "Kherson region" renders Ukraine's "Khersonska oblast".  A lower-case
+# "province" describes a name rather than completing it ("in Idlib
+# province"); capitalised, it is part of it (_NAME_KIND_WORDS).
+_SPAN_REGION_WORDS = {"region", "oblast", "raion"}
+# Kind words that, capitalised after a name, are part of it ("Neches River",
+# "Oakport Township", "Pott Co."), so the span takes them in.
+_NAME_KIND_WORDS = {"county", "co", "parish", "township", "twp", "valley", "river", "lake",
+                    "creek", "island", "islands", "mountains", "mountain", "bay", "province",
+                    "governorate"}
 _WATER_WORDS = {"river", "sea", "lake", "reservoir", "bay", "gulf", "strait"}
 # Titles and words that, written just before a capitalised name, make it a
 # person's ("President Lincoln", "Mr. Jackson").
@@ -47,6 +86,8 @@ _PERSON_BEFORE = {
     "bishop", "by", "said", "says", "told", "according", "named", "actor", "actress",
     "singer", "player", "director", "author", "writer", "journalist", "correspondent",
 }
+# Of those, the verbs: they say a person may follow, not that this is one.
+_PERSON_VERBS = {"by", "said", "says", "told", "according", "named"}
 # Titles written abbreviated, with a dot that ends no sentence ("Sen. Webb").
 _TITLES = {"mr", "mrs", "ms", "dr", "sen", "gov", "rep", "gen", "col", "capt", "lt", "sgt",
            "prof", "rev", "det", "cpl", "pvt", "supt", "insp"}
@@ -63,6 +104,24 @@ _PLACE_BEFORE = {
     "boulevard", "river", "lake", "mountains", "valley", "prosecutor", "prosecutors",
     "administration", "ministry", "parliament", "legislature", "senate", "house",
 }
+# Words that make a capitalised name before or after them an institution's
+# ("Nashville Film Festival", "Harwinton Selectman", "Downtown Cleveland
+# Alliance"), never a person's name.
+_INSTITUTION_WORDS = {
+    "historical", "historic", "society", "club", "boys", "girls", "shopping", "mall", "film",
+    "festival", "review", "recreation", "alliance", "republican", "republicans", "democrat",
+    "democrats", "democratic", "circuit", "metropolitan", "community", "volunteer", "market",
+    "journal", "chamber", "association", "foundation", "selectman", "selectmen", "council",
+    "commissioner", "committee", "downtown", "perimeter", "coalition", "traders", "area",
+    "township", "town", "village", "metro", "greater", "upper", "lower", "old", "fair",
+    "fairgrounds", "library", "stadium", "arena", "cathedral", "airport", "harbor", "harbour",
+    "port", "ward", "precinct", "league", "rotary", "elks", "lions", "kiwanis", "rodeo",
+}
+# "Rep. Torrey Westrom, R-Elbow Lake": a party letter and a hyphen before a
+# name, after a legislator's name, give where the legislator is from.
+_PARTY_BEFORE = re.compile(r",\s*(?:D|R|I|DFL|Ind)-$")
+_PARTY_BONUS = 0.4
+
 # Capitalised words that are never places in a report, whatever a gazetteer
 # of small villages says.
 _NEVER = {
@@ -78,6 +137,13 @@ _NEVER = {
     "press", "center", "centre", "park", "street", "road", "home", "union", "army", "navy",
 }
 
+
+# Months and days: "Monday Main Street" names the street after the day.
+_NEVER_DAYS = {w for w in _NEVER if w.endswith(("day", "ber", "ary")) or w in
+               ("march", "april", "may", "june", "july", "august")}
+_NO_ENTRIES = np.zeros(0, dtype=np.int32)
+# A street is found by its form, not looked up: a middling certainty.
+_STREET_SCORE = 0.6
 
 # "250 B.C.": after a number these abbreviations are eras, not British Columbia.
 _ERAS = {"b c.", "a d.", "b c", "a d"}
@@ -101,6 +167,12 @@ class Candidate:
     sentence_start: bool = False
     person: bool = False  # written as part of a person's name here
     strong: bool = False  # a country, region, water or city of 100,000+
+    # a country, large region, water or the project's own place: a name a
+    # person's name does not take over ("Georgia Stevens" leaves Georgia)
+    landmark: bool = False
+    # a title or a first name before it ("Mr. Jones", "Andrew Trapani"):
+    # evidence enough to take even a large city's name for a person's
+    person_before: bool = False
 
 
 def _tokens(text: str) -> list[re.Match]:
@@ -118,8 +190,7 @@ def recognise(text: str, index: NameIndex) -> list[Candidate]:
     keys = [fold(w) for w in words]
     # Words the text itself writes in lower case are ordinary words there.
     lower = {k for w, k in zip(words, keys) if w[:1].islower()}
-    joins = [bool(_JOIN.fullmatch(text[tokens[i].end():tokens[i + 1].start()]))
-             for i in range(len(tokens) - 1)]
+    joins = [_joined(text, tokens[i], tokens[i + 1], keys[i]) for i in range(len(tokens) - 1)]
     found: list[Candidate] = []
     i, n = 0, len(tokens)
     max_words = min(index.max_words, 8)
@@ -149,7 +220,56 @@ def recognise(text: str, index: NameIndex) -> list[Candidate]:
             continue
         found.append(_weigh(text, tokens, words, keys, i, match, key, end, index, lower))
         i = match + 1
+    found = _with_forms(text, found, index)
     return [c for c in _people(found, text) if c.score > 0]
+
+
+def _joined(text: str, token: re.Match, following: re.Match, key: str) -> bool:
+    """Whether two words may belong to one name: only spaces or a hyphen
+    between them, or the dot of an abbreviation such as "St."."""
+    gap = text[token.end():following.start()]
+    return bool(_JOIN.fullmatch(gap)) or (key in _NAME_ABBREVIATIONS
+                                          and bool(_ABBREVIATION_JOIN.fullmatch(gap)))
+
+
+def _streets(text: str) -> list[tuple[int, int]]:
+    """Spans of street names, without the function words before them."""
+    spans = []
+    for match in _STREET.finditer(text):
+        start, end = match.span()
+        words = match.group().split(" ")
+        while len(words) > 1 and words[0].lower() in _FUNCTION_WORDS | _NEVER_DAYS:
+            start += len(words.pop(0)) + 1
+        if len(words) > 1:
+            spans.append((start, end))
+    return spans
+
+
+def _datelines(text: str, index: NameIndex) -> list[Candidate]:
+    """Places named by a dateline ("HARWINTON — ", "CHARLESTON, W.Va. -- "):
+    the form says it is a place, whether or not the index knows it."""
+    out = []
+    for match in _DATELINE.finditer(text):
+        start, end = match.span(1)
+        key = fold(text[start:end]) + ("." if text[end - 1] == "." else "")
+        out.append(Candidate(start=start, end=end, text=text[start:end], key=key,
+                             entries=index.lookup(key), score=_DATELINE_SCORE, strong=True,
+                             landmark=True))
+    return out
+
+
+def _with_forms(text: str, found: list[Candidate], index: NameIndex) -> list[Candidate]:
+    """``found`` with the places its form names (streets, datelines) in
+    place of the names inside them."""
+    forms = [Candidate(start=s, end=e, text=text[s:e], key=fold(text[s:e]),
+                       entries=_NO_ENTRIES, score=_STREET_SCORE, cue="street", strong=True,
+                       landmark=True)
+             for s, e in _streets(text)]
+    forms += _datelines(text, index)
+    if not forms:
+        return found
+    kept = [c for c in found if not any(f.start < c.end and c.start < f.end for f in forms)]
+    return sorted(kept + forms, key=lambda c: c.start)
 
 
 _SAID_AFTER = re.compile(r"^[’']?s?\s*(?:,[^,]{0,40},\s*)?(?:said|says|told|added|wrote|"
@@ -161,13 +281,16 @@ def _people(found: list[Candidate], text: str) -> list[Candidate]:
 
     A name written as part of a person's name anywhere in the text ("Jim
     Jones", "Mr. Jones") is taken as that person everywhere in it, unless
-    it names a country, a region or a large city; and a bare name followed
-    by "said" is a person's.
+    it names a country, a large region, water or the project's own place;
+    a large city only when a title or a first name stands before it
+    ("Andrew Trapani"), not on a capitalised word after it ("London
+    Homeless Coalition"); and a bare name followed by "said" is a person's.
     """
-    people = {c.key for c in found if c.person and not c.strong}
+    people = {c.key for c in found
+              if c.person and not c.landmark and (c.person_before or not c.strong)}
     out = []
     for c in found:
-        if c.key in people and not c.strong:
+        if c.key in people and not c.landmark:
             continue
         if c.score and not c.strong and _SAID_AFTER.match(text[c.end:c.end + 60]):
             continue
@@ -204,6 +327,33 @@ def _population(index: NameIndex, entries: np.ndarray, kinds: np.ndarray, key: s
     return int(sizes.max())
 
 
+# A headline capitalises its words: three in four of its longer words.
+_HEADLINE_SHARE = 0.75
+_HEADLINE_MIN_WORDS = 3
+_LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
+_SENTENCE_MARK = re.compile(r"[.!?\n]")
+
+
+def _headline(text: str, position: int) -> bool:
+    """Whether ``position`` is in the text's first sentence, its headline,
+    written in headline case ("Bogdanov Joins Sochi Mayor Race"), where
+    capitals say nothing of names."""
+    stop = _SENTENCE_MARK.search(text)
+    if stop is None or position > stop.start():
+        return False
+    words = _LONG_WORD.findall(text[:stop.start()])
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return len(words) >= _HEADLINE_MIN_WORDS and capitalised >= _HEADLINE_SHARE * len(words)
+
+
+def _kind_word_end(text: str, token: re.Match) -> int:
+    """Where a kind word ends, with its dot when it is an abbreviation."""
+    end = token.end()
+    if token.group().lower() in ("co", "twp") and text[end:end + 1] == ".":
+        end += 1
+    return end
+
+
 def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate:
     start = tokens[i].start()
     entries = index.lookup(key)
@@ -232,6 +382,9 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate
                                                      index.lookup(key + " region")))
     elif next_adjacent and keys[j + 1] in _WATER_WORDS:
         cue = "water"
+    if (next_adjacent and keys[j + 1] in _NAME_KIND_WORDS and _is_capitalised(next_word)
+            and end < tokens[j + 1].end()):
+        end = _kind_word_end(text, tokens[j + 1])  # "Evergreen Lake", "Oakport Township"
 
     surface = text[start:end]
     strong = strong_kind or strong_kind_curated or population >= 100_000
@@ -252,21 +405,38 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate
     zipf = index.zipf.get(key, 0.0) if j == i else 0.0
     if zipf >= 4.0 and not strong:
         score -= 0.25 + 0.25 * (zipf - 4.0)  # "Bank", "Valley", "Justice"
-    if prev_adjacent and prev_key in _PERSON_BEFORE:
+    # A verb before a large place's name ("said Montreal Mayor", "rules
+    # introduced by Ottawa") makes no person of it; a title does.
+    if prev_adjacent and prev_key in _PERSON_BEFORE and not (strong and prev_key in _PERSON_VERBS):
         person = True
     # An abbreviated title ("Mrs. Lincoln", "Sen. Webb"): its dot is no
     # sentence end.
     if i > 0 and prev_key in _TITLES and text[tokens[i - 1].end():start] in (". ", "."):
         person = True
-    # A capitalised neighbour that is not itself a place ("Raquel Henry",
-    # "Jackson Smith") makes a person or an organisation.
+    person_before = person and prev_key not in _PERSON_VERBS
+    # A capitalised neighbour that is not itself a place a writer would name
+    # alone ("Raquel Henry", "George Bush": a hamlet called Bush does not
+    # count) makes a person or an organisation; not in a headline, where
+    # every word is capitalised.
     if (prev_adjacent and _is_capitalised(prev_word) and not (sentence_start and i == 1)
-            and not _names_place(index, prev_key) and prev_key not in _NEVER):
+            and not _names_place(index, prev_key) and prev_key not in _NEVER
+            and prev_key not in _INSTITUTION_WORDS and not _headline(text, start)):
         person = True
+        # A first name is no acronym ("CBC Toronto" is a station), nor a word
+        # capitalised as a sentence's first ("Another Gainesville business").
+        person_before = not (prev_word.isupper() or prev_key in _FUNCTION_WORDS
+                             or _SENTENCE_END.search(text[max(0, start - 60):tokens[i - 1].start()]))
     if (j == i and next_adjacent and _is_capitalised(next_word) and not cue
-            and keys[j + 1] not in index and keys[j + 1] not in _NEVER
-            and keys[j + 1] not in _PLACE_BEFORE):
+            and not _names_place(index, keys[j + 1]) and keys[j + 1] not in _NEVER
+            and keys[j + 1] not in _PLACE_BEFORE and keys[j + 1] not in _INSTITUTION_WORDS
+            and not _headline(text, start)):
         person = True
+    if (j == i and next_adjacent and text[end:end + 1] == "-" and _is_capitalised(next_word)
+            and keys[j + 1] not in index):
+        score = 0.0  # "Wal-Mart", "Coca-Cola": a hyphenated brand, not a place
+    if _PARTY_BEFORE.search(before):
+        person = False  # "Rep. Tom Bakk, DFL-Cook": a legislator's home
+        score += _PARTY_BONUS
     if person:
         score -= 0.35 if strong_kind else 0.6
     if sentence_start and not strong:
@@ -285,7 +455,8 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate
         score = 0.0
     return Candidate(start=start, end=end, text=text[start:end], key=key, entries=entries,
                      score=score, cue=cue, sentence_start=sentence_start, person=person,
-                     strong=strong)
+                     strong=strong, landmark=strong_kind or strong_kind_curated,
+                     person_before=person_before)
 
 
 __all__ = ["Candidate", "recognise"]

@@ -201,6 +201,13 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
     """Choose an entry for each candidate (same order)."""
     if not candidates:
         return []
+    if any(not len(c.entries) for c in candidates):
+        # Names found by their form (streets) that the index has no entry
+        # for: unplaced, and no evidence for the others.
+        placed = iter(resolve(text, [c for c in candidates if len(c.entries)], index))
+        return [next(placed) if len(c.entries) else
+                Resolved(start=c.start, end=c.end, text=c.text, entry=None, confidence=0.0)
+                for c in candidates]
     # One name, one place per document: group mentions by key.
     # "Kharkiv" and "Kharkiv region" are two places, so the word after the
     # name is part of the group's key.
