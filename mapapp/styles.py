@@ -50,6 +50,23 @@ HOLLOW_TINT = 0.18  # fill opacity of "hollow" markers
 HOLLOW_STROKE = 2.8
 LAND_BORDER = "#9e9a93"
 SEA = "#cfe2ee"
+# Water drawn on land (rivers, lakes) is a shade darker than the sea, so a
+# river reads as a river and no pale fill on land is taken for water.
+WATER = "#a9cde6"
+RIVER = "#5d9bd1"
+REGION_LINE = "#b9b3a8"
+# How the web map strokes each kind of basemap feature (mapapp.geo.physical).
+BASEMAP_STYLES = {
+    "land": {"stroke": False, "fillColor": LAND, "fillOpacity": 1},
+    "lake": {"stroke": False, "fillColor": WATER, "fillOpacity": 1},
+    # A wide river drawn as water: its banks stroked like a river line, so
+    # it reads as one at every zoom.
+    "riverlake": {"color": RIVER, "weight": 1.2, "opacity": 0.9, "fillColor": WATER,
+                  "fillOpacity": 1},
+    "river": {"color": RIVER, "weight": 1.4, "opacity": 0.9, "fill": False},
+    "region": {"color": REGION_LINE, "weight": 1, "dashArray": "4 3", "fill": False},
+    "border": {"color": LAND_BORDER, "weight": 1, "opacity": 1, "fill": False},
+}
 
 # Outline and fill per status.  ``dash`` is an SVG stroke-dasharray in px
 # at marker scale (``None`` = solid); ``fill_opacity`` 0 means hollow.
@@ -385,4 +402,5 @@ def event_swatch_svg(type_: str) -> str:
 def css_vars() -> dict[str, str]:
     """Colours the stylesheet (``mapapp/web/assets/map.css``) takes from
     here, as CSS custom properties ``--mapapp-<name>``."""
-    return {"sea": SEA, "land": LAND, "hatch-fill": AREA_STYLES["russian_held"]["fillColor"]}
+    return {"sea": SEA, "land": LAND, "water": RIVER,
+            "hatch-fill": AREA_STYLES["russian_held"]["fillColor"]}

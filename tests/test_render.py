@@ -93,7 +93,7 @@ def test_figure_says_what_a_publisher_needs(report_map, full):
     for entry in legend_entries(report_map):
         assert entry in {t.get_text() for t in _by_gid(full, "mapapp-legend-entry")}
     for part in ("The Reference", report_map.report.headline, report_map.report.date,
-                 "Basemap: Natural Earth", "Geocoding: GeoNames", "Map: mapapp"):
+                 "Basemap: Natural Earth; rivers: GSHHG", "Geocoding: GeoNames", "Map: mapapp"):
         assert part in text
     assert "Front line and areas approximate, as of 2022-11-15" in text
     (scale,) = _by_gid(full, "mapapp-scalebar")
@@ -212,6 +212,31 @@ def test_rendering_is_deterministic(report_map):
     assert a == b
 
 
+def _clear_spot(fig, area, r: int = 7) -> tuple[float, float]:
+    """A point of ``area`` whose patch of the image holds no text, far from
+    every river and boundary line: where a fill shows as itself."""
+    from shapely.geometry import Point
+
+    from mapapp.geo import physical
+
+    lines = [*physical.rivers(), physical.region_lines(), physical.borders(), *(
+        g.exterior for g in physical.river_lakes() if g.geom_type == "Polygon")]
+    height = fig.bbox.height
+    texts = [t.get_window_extent() for t in _axes(fig, "mapapp-map").texts]
+    west, south, east, north = area.bounds
+    for lon in np.arange(west, east, 0.1):
+        for lat in np.arange(south, north, 0.1):
+            if not area.contains(Point(lon, lat)):
+                continue
+            col, row = _to_pixel(fig, lon, lat)
+            y = height - row
+            if any(b.x0 - r <= col <= b.x1 + r and b.y0 - r <= y <= b.y1 + r for b in texts):
+                continue
+            if min(Point(lon, lat).distance(g) for g in lines) > 0.2:
+                return float(lon), float(lat)
+    raise AssertionError("no clear spot")
+
+
 def test_areas_land_and_sea_differ_in_greyscale(report_map):
     """Hatching, not hue, tells Russian-held ground from land and sea."""
     fig = render_figure(report_map, spec=ImageSpec(900, 900), view=ViewState(layers=["control_areas"]))
@@ -221,10 +246,12 @@ def test_areas_land_and_sea_differ_in_greyscale(report_map):
         col, row = _to_pixel(fig, lon, lat)
         return grey[row - r:row + r + 1, col - r:col + r + 1]
 
+    from shapely.geometry import box
+
     held = report_map.by_id("area-russian-held-2022-11-15").geometry
-    inside = held.buffer(-0.3).representative_point()  # well inside, away from the border
-    lviv = report_map.by_id("strike-lviv").geometry  # plain Ukrainian land
-    hatch, land, sea = patch(inside.x, inside.y), patch(lviv.x, lviv.y), patch(*BLACK_SEA)
+    inside = _clear_spot(fig, held.buffer(-0.3))  # well inside, away from borders and names
+    plain = _clear_spot(fig, box(26.0, 48.0, 32.0, 50.5))  # Ukrainian land west of the front
+    hatch, land, sea = patch(*inside), patch(*plain), patch(*BLACK_SEA)
     assert hatch.std() > 20  # stripes
     assert land.std() < 3 and sea.std() < 3  # flat fills
     assert abs(land.mean() - sea.mean()) > 10
@@ -236,7 +263,9 @@ def test_mentions_outside_the_view_are_not_drawn(report_map):
     assert legend_entries(report_map, mentions) == []
     fig = render_figure(report_map, spec=ImageSpec(1600, 500), view=mentions)  # wide: shows Hungary
     assert not _by_gid(fig, "mapapp-label")
-    assert not _axes(fig, "mapapp-map").collections[1:]  # the basemap only, no markers
+    # The basemap (land, water, the names' dots) only: no markers.
+    assert not [c for c in _axes(fig, "mapapp-map").collections[1:]
+                if c.get_gid() not in ("mapapp-water", "mapapp-name-dot")]
 
 
 def test_mentions_inside_chosen_bounds_are_drawn(report_map):
@@ -265,10 +294,9 @@ MATH_NAME = r"Town $x^2$ \alpha"
 
 def _one_place_map(name: str):
     from shapely.geometry import Point
+    from webmap_fixtures import REPORT, feature
 
     from mapapp.model import ReportMap
-
-    from webmap_fixtures import REPORT, feature
 
     # Tests only: a point in open country near the middle of the first view.
     return ReportMap(report=REPORT, features=(feature("odd-town", "places", "town", Point(31.0, 49.0),

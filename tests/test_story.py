@@ -195,7 +195,8 @@ def test_bundle_is_self_contained(report_map):
     assert story_layers(story) == ("control_areas", "front_lines", "strikes", "places")
     # nothing is fetched: no src/href pointing at a network address
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page.replace(
-        '<a href="https://leafletjs.com"', "").replace('href="https://www.naturalearthdata.com/"', ""))
+        '<a href="https://leafletjs.com"', "").replace('href="https://www.naturalearthdata.com/"', "")
+        .replace('href="https://www.soest.hawaii.edu/pwessel/gshhg/"', ""))
     assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", page)
     assert "@media print" in page and "mapapp-highlight" in page
 

@@ -63,7 +63,8 @@ def test_inline_page_has_no_external_script_or_css(inline_html):
     # the only http(s) links in markup are attribution links (Leaflet's own
     # lives inside its script); xmlns strings are not requests
     hrefs = set(re.findall(r'href=\\?"(https?://[^"\\]+)', inline_html))
-    assert hrefs <= {"https://www.naturalearthdata.com/", "https://leafletjs.com"}
+    assert hrefs <= {"https://www.naturalearthdata.com/", "https://leafletjs.com",
+                     "https://www.soest.hawaii.edu/pwessel/gshhg/"}
 
 
 def test_online_mode_trims_folium_cdn_list():
@@ -126,7 +127,8 @@ def test_untrusted_text_never_reaches_the_page_raw(offline_html):
         assert raw not in offline_html
     # the text itself is there once, as JSON inside the page script (the
     # browser shows it with textContent; see the browser tests)
-    assert offline_html.count(r"\u003cscript\u003ealert(1)\u003c/script\u003e") == 2  # name, claim
+    # name, claim, and the name again as the place's label on the map
+    assert offline_html.count(r"\u003cscript\u003ealert(1)\u003c/script\u003e") == 3
     assert "&lt;script" not in offline_html
 
 

@@ -32,7 +32,7 @@ import shapely
 
 from mapapp import styles
 from mapapp.errors import OptionError
-from mapapp.geo import basemap
+from mapapp.geo import basemap, physical
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUSES, ReportMap
 from mapapp.model.describe import type_label
 from mapapp.model.filters import geometry_kind
@@ -55,16 +55,23 @@ THEME_COLORS: dict[str, dict[str, str]] = {
         "halo": "#ffffff", "sea": styles.SEA, "land": styles.LAND, "border": styles.LAND_BORDER,
         "country_label": "#8a857c", "panel": "#ffffff", "panel_edge": "#b9b6ae",
         "inset_land": "#dedad1", "inset_sea": styles.SEA, "neutral": "#6e6e6e",
-        "highlight": "#f2b600",
+        "highlight": "#f2b600", "water": styles.WATER, "river": styles.RIVER,
+        "region": styles.REGION_LINE, "water_label": "#2f6ea6", "region_label": "#8d8679",
     },
     "dark": {
         "paper": "#11161c", "text": "#f2f2f2", "muted": "#b9bec6", "ink": "#f2f2f2",
         "halo": "#11161c", "sea": "#1c2b38", "land": "#34383e", "border": "#686d75",
         "country_label": "#9096a0", "panel": "#11161c", "panel_edge": "#4d535b",
         "inset_land": "#4a4f56", "inset_sea": "#1c2b38", "neutral": "#a8a8a8",
-        "highlight": "#ffd23f",
+        "highlight": "#ffd23f", "water": "#284a63", "river": "#4f86b8",
+        "region": "#55595f", "water_label": "#8fbde3", "region_label": "#9a9fa8",
     },
 }
+
+# The names from mapapp.geo.physical an image writes (the report's own places
+# are labelled with their markers), in the web map's order.
+IMAGE_NAME_KINDS = ("sea", "river", "lake", "region", "capital")
+
 
 # Label priority: strikes first, then cities, then the rest of the places,
 # then distant mentions (lower numbers are placed first).
@@ -165,7 +172,7 @@ def credit_parts(report_map: ReportMap) -> list[str]:
     source = ", ".join(p for p in (report.publisher, f"“{report.headline}”" if report.headline else "",
                                    report.date) if p)
     cited = [f"Source: {source}"] if report_map.has_report else []  # imported sets credit themselves
-    return [*cited, "Basemap: Natural Earth", "Geocoding: GeoNames", "Map: mapapp"]
+    return [*cited, "Basemap: Natural Earth; rivers: GSHHG", "Geocoding: GeoNames", "Map: mapapp"]
 
 
 def as_of_note(report_map: ReportMap) -> str:
@@ -282,6 +289,32 @@ def _basemap(crs: str, extent: tuple[float, float, float, float], tolerance: flo
                 spot = polylabel(largest, tolerance=(x1 - x0) / 300)
                 labels.append((str(row["name"]), spot.x, spot.y))
     return tuple(geoms), tuple(labels)
+
+
+@functools.lru_cache(maxsize=8)
+def _physical(crs: str, extent: tuple[float, float, float, float], tolerance: float):
+    """Lakes and wide rivers, rivers and Ukraine's region lines in the view
+    (plus a margin), projected and simplified: the web map's layers
+    (:mod:`mapapp.geo.physical`).  Cached per (crs, extent, tolerance)."""
+    lonlat = shapely.box(*_lonlat_envelope(extent, crs, margin=0.05))
+    x0, y0, x1, y1 = extent
+    mx, my = (x1 - x0) * 0.02, (y1 - y0) * 0.02
+    frame_box = shapely.box(x0 - mx, y0 - my, x1 + mx, y1 + my)
+
+    def fit(geoms):
+        out = []
+        for geom in geoms:
+            part = shapely.intersection(geom, lonlat)
+            if part.is_empty:
+                continue
+            proj = shapely.intersection(shapely.make_valid(_project(part, crs)), frame_box)
+            proj = shapely.simplify(proj, tolerance, preserve_topology=True)
+            if not proj.is_empty:
+                out.append(proj)
+        return tuple(out)
+
+    water = fit(list(physical.lakes().geometry) + list(physical.river_lakes()))
+    return water, fit(physical.rivers()), fit([physical.region_lines()])
 
 
 @functools.lru_cache(maxsize=4)
@@ -905,6 +938,7 @@ class _Renderer:
     # ---- basemap
     def _draw_basemap(self):
         from matplotlib.collections import PathCollection
+        from matplotlib.lines import Line2D
 
         c, t = self.colors, self.t
         tolerance = 0.6 / self.px_per_m  # about half a pixel
@@ -914,6 +948,22 @@ class _Renderer:
         self.ax.add_collection(PathCollection(paths, facecolors=c["land"], edgecolors=c["border"],
                                               linewidths=0.8 * t.scale, zorder=1), autolim=False)
         self.country_labels = labels
+        # Lakes, wide rivers, rivers and regions: as on the web map.
+        water, rivers, regions = _physical(self.crs, self.extent, tolerance)
+        paths = [p for p in (_polygon_path(_polygons_only(g)) for g in water) if p is not None]
+        self.ax.add_collection(PathCollection(paths, facecolors=c["water"], edgecolors=c["river"],
+                                              linewidths=0.5 * t.scale, zorder=1.1,
+                                              gid="mapapp-water"), autolim=False)
+        for geom in regions:
+            for xy in _lines(geom):
+                self.ax.add_line(Line2D(xy[:, 0], xy[:, 1], color=c["region"],
+                                        linewidth=0.7 * t.scale, linestyle=(0, (4, 3)),
+                                        zorder=1.2, gid="mapapp-region-line"))
+        for geom in rivers:
+            for xy in _lines(geom):
+                self.ax.add_line(Line2D(xy[:, 0], xy[:, 1], color=c["river"],
+                                        linewidth=0.9 * t.scale, zorder=1.3, solid_capstyle="round",
+                                        gid="mapapp-river"))
 
     # ---- events: thousands of dots, one artist
     def _draw_events(self):
@@ -1157,6 +1207,52 @@ class _Renderer:
                         path_effects=[patheffects.Stroke(linewidth=width_pt, foreground=self.colors["halo"])])
         return halo
 
+    def _draw_place_names(self, placed: list, frame: tuple) -> None:
+        """Seas, rivers, the reservoir, regions and capitals, where they fit:
+        each at its point or the first of its other places that is free, never
+        over another name, a marker or the legend."""
+        t, c, ax = self.t, self.colors, self.ax
+        r = self.fig.canvas.get_renderer()
+        to_map = _transformer(self.crs)
+        for label in physical.map_labels(self.rm):
+            # An image has room for the regions the report is about, not all of them.
+            if label.kind not in IMAGE_NAME_KINDS or (
+                    label.kind == "region" and label.rank != physical.FOCUS_REGION_RANK):
+                continue
+            water = label.kind in ("sea", "river", "lake")
+            words = label.name.upper() if label.kind == "region" else label.name
+            prop = _font(t.base * (0.95 if label.kind == "sea" else 0.72 if label.kind == "region"
+                                   else 0.85),
+                         weight="bold" if label.kind == "capital" else "normal",
+                         style="italic" if water else "normal")
+            color = c["water_label"] if water else c["region_label"] if label.kind == "region" \
+                else c["text"]
+            spots = [(label.lon, label.lat, label.angle), *label.anchors]
+            for spot in spots:
+                x, y = to_map.transform(spot[0], spot[1])
+                angle = spot[2] if len(spot) > 2 else 0.0
+                beside = label.kind == "capital"
+                txt = add_text(ax, x, y, words, fontproperties=prop, color=color, zorder=9.5,
+                               ha="left" if beside else "center", va="center", rotation=angle,
+                               rotation_mode="anchor", gid=f"mapapp-name-{label.kind}")
+                if beside:
+                    from matplotlib.transforms import offset_copy
+                    txt.set_transform(offset_copy(ax.transData, fig=self.fig, x=t.base * 0.45,
+                                                  y=0, units="points"))
+                bb = txt.get_window_extent(r)
+                box = (bb.x0 - 2, bb.y0 - 2, bb.x1 + 2, bb.y1 + 2)
+                if (_inside(box, frame) and not any(_overlaps(box, o) for o in placed)
+                        and not any(_overlaps(box, o) for o in self.obstacles)):
+                    placed.append(box)
+                    self._halo(txt, t.base * 0.2)
+                    if beside:
+                        ax.scatter([x], [y], s=(2.2 * t.scale) ** 2, facecolors=c["paper"],
+                                   edgecolors=c["text"], linewidths=0.6 * t.scale, zorder=9.5,
+                                   gid="mapapp-name-dot")
+                    break
+                txt.remove()
+
+
     def _draw_labels(self):
         """Greedy placement: most important first, the first free spot
         around the point; a label with no free spot is left out."""
@@ -1199,6 +1295,7 @@ class _Renderer:
                 break
             if not done:
                 txt.remove()
+        self._draw_place_names(placed, frame)
         # Country names last, subtle, only where they fit untouched.
         for name, x, y in self.country_labels:
             txt = add_text(ax, x, y, name.upper(), fontproperties=_font(t.base * 0.8, weight="bold"),

@@ -33,6 +33,7 @@ from mapapp import styles
 from mapapp.errors import OptionError
 from mapapp.files import write_output
 from mapapp.geo import basemap as ne
+from mapapp.geo import physical
 from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUS_LABELS, STATUSES, ReportMap
 from mapapp.model.describe import type_label
 from mapapp.model.events import EVENT_TYPES
@@ -167,20 +168,37 @@ def tile_provider(basemap: str, *, carto_api_key: str | None = None) -> tuple[An
     return provider, label
 
 
-def _add_basemaps(m: folium.Map, basemap: str, carto_api_key: str | None) -> None:
+# Credit for the offline basemap's sources (our own words and links).
+ATTRIBUTION = ('<a href="https://www.naturalearthdata.com/">Natural Earth</a>; rivers: '
+               '<a href="https://www.soest.hawaii.edu/pwessel/gshhg/">GSHHG</a> (WDB II)')
+
+
+def labels_payload(report_map: ReportMap) -> dict:
+    """Every name the map may write, countries included, as one GeoJSON
+    FeatureCollection; the page places them by zoom and rank, never over
+    each other or the report's markers."""
+    countries = [dict(f, properties={**f["properties"], "kind": "country", "rank": 1,
+                                     "minzoom": 0, "angle": 0})
+                 for f in ne.country_labels()["features"]]
+    named = physical.labels_geojson(report_map)
+    return {"type": "FeatureCollection", "features": countries + named["features"]}
+
+
+def _add_basemaps(m: folium.Map, basemap: str, carto_api_key: str | None,
+                  map_labels: dict) -> None:
     folium.map.CustomPane(BASEMAP_PANE[0], z_index=BASEMAP_PANE[1], pointer_events=False).add_to(m)
     vector_only = basemap == "offline"
     # Under tiles the Natural Earth layer can be switched off in the layer control.
     land = folium.FeatureGroup(name=OFFLINE_BASEMAP_NAME, overlay=True, control=not vector_only,
                                show=True)
+    # Land with no cut-off edge, lakes, rivers, Ukraine's regions, borders.
     PageCall("basemap", {
-        "data": ne.land_geojson(), "pane": BASEMAP_PANE[0], "attribution": ne.ATTRIBUTION,
-        "style": {"color": styles.LAND_BORDER, "weight": 0.8, "opacity": 1,
-                  "fillColor": styles.LAND, "fillOpacity": 1, "className": "mapapp-basemap"},
+        "data": physical.basemap_geojson(), "pane": BASEMAP_PANE[0],
+        "attribution": ATTRIBUTION, "styles": styles.BASEMAP_STYLES,
     }).add_to(land)
     land.add_to(m)
     folium.map.CustomPane(LABEL_PANE[0], z_index=LABEL_PANE[1], pointer_events=False).add_to(m)
-    PageCall("labels", {"data": ne.country_labels(), "pane": LABEL_PANE[0]}).add_to(m)
+    PageCall("labels", {"data": map_labels, "pane": LABEL_PANE[0]}).add_to(m)
     if not vector_only:
         provider, label = tile_provider(basemap, carto_api_key=carto_api_key)
         folium.TileLayer(tiles=provider, name=label, overlay=False, control=True).add_to(m)
@@ -246,7 +264,7 @@ def build_map(
     PageCall("setup", {"bounds": [list(corner) for corner in bounds], "fly": fly_from is not None,
                        "refit": fit, "defs": styles.svg_defs(), "vars": styles.css_vars()}).add_to(m)
 
-    _add_basemaps(m, basemap, carto_api_key)
+    _add_basemaps(m, basemap, carto_api_key, labels_payload(report_map))
 
     for layer, collection in collections.items():
         pane, z = LAYER_PANES[layer]

@@ -186,9 +186,16 @@ READ_POPUPS = """([mapName, ids, ownTags]) => {
   return out;
 }"""
 
+# Names on the map are placed where they fit, so how many show depends on
+# their widths: the label pane is left out of the count (its texts are
+# checked on their own, LABEL_TEXTS).
 TAG_COUNTS = """() => { const n = {};
-  document.querySelectorAll('*').forEach((e) => { n[e.localName] = (n[e.localName] || 0) + 1; });
+  document.querySelectorAll('*').forEach((e) => {
+    if (e.closest('.leaflet-mapapp-basemap-labels-pane')) { return; }
+    n[e.localName] = (n[e.localName] || 0) + 1; });
   return n; }"""
+LABEL_TEXTS = """() => Array.from(document.querySelectorAll('.mapapp-label')).map((e) => ({
+  text: e.textContent, tags: Array.from(e.querySelectorAll('*')).map((c) => c.localName)}))"""
 
 
 def test_every_hostile_popup_and_tooltip_shows_its_text_literally(browser, hostile, twin,
@@ -226,6 +233,13 @@ def test_every_hostile_popup_and_tooltip_shows_its_text_literally(browser, hosti
             assert props[fid]["summary"] == payload.strip(), fid
         elif where == "geometry.source":
             assert payload.strip() in props[fid]["location"], fid
+    # The names placed on the map are the payloads as typed, in text only.
+    names = {f["properties"]["name"] for name, value in page_calls(text) if name == "labels"
+             for f in value["data"]["features"]}
+    placed = page.evaluate(LABEL_TEXTS)
+    assert any(label["text"] in {p["text"].strip() for p in PAYLOADS} for label in placed)
+    for label in placed:
+        assert label["text"] in names and label["tags"] == ["span", "bdi"], label
     assert_nothing_ran(page, outside=outside, errors=errors, dialogs=dialogs, title=title)
 
     # With plain words in the same places the drawn page has the same elements.

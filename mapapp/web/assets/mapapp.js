@@ -153,26 +153,209 @@
     return layer;
   };
 
-  /* The offline basemap: land and borders, no interaction.
-   * o = {data, style, pane, attribution} */
+  /* The offline basemap: land, lakes, rivers, regions and borders, no
+   * interaction.  o = {data: features with properties.kind, styles: {kind:
+   * Leaflet path style}, pane, attribution} */
   mapapp.basemap = function (group, o) {
-    return L.geoJSON(o.data, {style: o.style, pane: o.pane, interactive: false,
-                              attribution: o.attribution}).addTo(group);
+    return L.geoJSON(o.data, {
+      pane: o.pane, interactive: false, attribution: o.attribution,
+      style: function (feature) {
+        var kind = feature.properties.kind;
+        var style = {};
+        var given = o.styles[kind] || {};
+        for (var key in given) { style[key] = given[key]; }
+        style.className = 'mapapp-basemap mapapp-basemap-' + kind;
+        return style;
+      }
+    }).addTo(group);
   };
 
-  /* Country names on the basemap.  o = {data: points with properties.name, pane} */
-  mapapp.labels = function (map, o) {
-    return L.geoJSON(o.data, {
-      interactive: false,
-      pointToLayer: function (feature, latlng) {
-        var span = el('span');
-        text(span, feature.properties.name);
-        return L.marker(latlng, {
-          icon: L.divIcon({html: span, className: 'mapapp-country-label', iconSize: null}),
-          interactive: false, keyboard: false, pane: o.pane
-        });
+  // -- names on the map ----------------------------------------------------
+
+  var measure = null;
+  // How wide a label will be, from the font its class gives it.
+  function textWidth(words, font) {
+    measure = measure || document.createElement('canvas').getContext('2d');
+    measure.font = font;
+    return measure.measureText(words).width;
+  }
+
+  function overlaps(a, list) {
+    for (var i = 0; i < list.length; i++) {
+      var b = list[i];
+      if (a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]) { return true; }
+    }
+    return false;
+  }
+
+  // Where the report's own markers are, in the map's pixels: labels keep
+  // off them.  Placed from their positions (the DOM may still be moving at
+  // the end of a zoom), sized from their icons.
+  function markerBoxes(map, pane) {
+    var boxes = [];
+    // The map's own controls (zoom, layers, legend, scale) cover what is under them.
+    var origin = map.getContainer().getBoundingClientRect();
+    map.getContainer().querySelectorAll('.leaflet-control').forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (r.width) {
+        boxes.push([r.left - origin.left - 4, r.top - origin.top - 4,
+                    r.right - origin.left + 4, r.bottom - origin.top + 4]);
       }
-    }).addTo(map);
+    });
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.Marker) || layer.options.pane === pane || !layer.getElement) {
+        return;
+      }
+      var node = layer.getElement();
+      if (!node || !node.offsetWidth) { return; }
+      var at = map.latLngToContainerPoint(layer.getLatLng());
+      var w = node.offsetWidth / 2 + 2;
+      var h = node.offsetHeight / 2 + 2;
+      boxes.push([at.x - w, at.y - h, at.x + w, at.y + h]);
+    });
+    return boxes;
+  }
+
+  var FONTS = {
+    country: '600 11px system-ui, sans-serif', sea: 'italic 500 13px system-ui, sans-serif',
+    river: 'italic 500 12px system-ui, sans-serif', lake: 'italic 500 11px system-ui, sans-serif',
+    region: '600 10px system-ui, sans-serif', capital: '700 12px system-ui, sans-serif',
+    place: '700 12px system-ui, sans-serif', city: '500 11px system-ui, sans-serif'
+  };
+  // Names of points sit beside them (right, then left); areas' over their middle.
+  var BESIDE = {capital: true, city: true, place: true};
+
+  /* Names: countries, seas, rivers, lakes, regions, capitals, cities and the
+   * report's places.  o = {data: points with properties {name, kind, rank,
+   * minzoom, angle}, pane}.  On every view change they are placed again, in
+   * rank order, each only where it overlaps no name placed before it and no
+   * marker of the report, and only from its own zoom on. */
+  mapapp.labels = function (map, o) {
+    var group = L.layerGroup().addTo(map);
+    var features = (o.data.features || []).slice().sort(function (a, b) {
+      return a.properties.rank - b.properties.rank;
+    });
+
+    // Boxes (in the map's pixels) the label of ``p`` could take at each of
+    // its places in view, in the order to try them.
+    function candidates(p, spots, size, taken) {
+      var upper = p.kind === 'country' || p.kind === 'region';
+      var words = upper ? String(p.name).toUpperCase() : String(p.name);
+      var w = textWidth(words, FONTS[p.kind] || FONTS.city) * (upper ? 1.15 : 1) + 6;
+      var h = 16;
+      var out = [];
+      // An area's name (a region, or a region the report names) may go on
+      // two lines where one will not fit.
+      var lines = [[w, h, false]];
+      var cut = words.lastIndexOf(' ');
+      if ((p.kind === 'region' || p.anchors) && p.kind !== 'sea' && p.kind !== 'river'
+          && cut > 0) {
+        var font = FONTS[p.kind] || FONTS.city;
+        var w2 = Math.max(textWidth(words.slice(0, cut), font),
+                          textWidth(words.slice(cut + 1), font)) * 1.15 + 6;
+        lines.push([w2, 2 * h - 2, true]);
+      }
+      spots.forEach(function (spot, n) {
+        var at = map.latLngToContainerPoint([spot[1], spot[0]]);
+        if (at.x < 0 || at.y < 0 || at.x > size.x || at.y > size.y) { return; }
+        // A point's name goes beside it; elsewhere in its area (a region's
+        // other places) it is written over the middle.
+        if (BESIDE[p.kind] && n === 0) {
+          // A report place's name starts beside its own marker, which is
+          // then no obstacle to it.
+          var gap = 8;
+          var others = taken;
+          if (p.kind === 'place') {
+            var own = taken.filter(function (b) {
+              return b[0] <= at.x && at.x <= b[2] && b[1] <= at.y && at.y <= b[3];
+            });
+            if (own.length) {
+              gap = Math.max(gap, own[0][2] - at.x);
+              others = taken.filter(function (b) { return own.indexOf(b) < 0; });
+            }
+          }
+          out.push({spot: spot, side: 'right', gap: gap, others: others,
+                    box: [at.x + gap, at.y - h / 2, at.x + gap + w, at.y + h / 2]});
+          out.push({spot: spot, side: 'left', gap: gap, others: others,
+                    box: [at.x - gap - w, at.y - h / 2, at.x - gap, at.y + h / 2]});
+          var lift = Math.max(gap - 4, 6);  // above or below: the marker is less wide than tall
+          out.push({spot: spot, side: 'above', gap: lift, others: others,
+                    box: [at.x - w / 2, at.y - lift - h, at.x + w / 2, at.y - lift]});
+          out.push({spot: spot, side: 'below', gap: lift, others: others,
+                    box: [at.x - w / 2, at.y + lift, at.x + w / 2, at.y + lift + h]});
+        } else if (!BESIDE[p.kind] || p.kind === 'place') {
+          lines.forEach(function (shape) {
+            var turn = Math.abs(spot[2] || 0) * Math.PI / 180;
+            var bw = shape[0] * Math.cos(turn) + shape[1] * Math.sin(turn);
+            var bh = shape[0] * Math.sin(turn) + shape[1] * Math.cos(turn);
+            out.push({spot: spot, side: 'centre', others: taken, broken: shape[2],
+                      box: [at.x - bw / 2, at.y - bh / 2, at.x + bw / 2, at.y + bh / 2]});
+          });
+        }
+      });
+      // One line wherever it fits before two lines anywhere.
+      return out.filter(function (c) { return !c.broken; })
+        .concat(out.filter(function (c) { return c.broken; }));
+    }
+
+    function draw(p, choice) {
+      var spot = choice.spot;
+      var span = el('span');
+      var name = String(p.name);
+      var cut = name.lastIndexOf(' ');
+      // The break is ours: the name stays one text, shown on two lines.
+      text(span, choice.broken ? name.slice(0, cut) + '\n' + name.slice(cut + 1) : name);
+      if (choice.broken) { span.className = 'mapapp-two-lines'; }
+      if (choice.side === 'right') {  // beside the point, clear of its marker
+        span.style.transform = 'translate(' + choice.gap + 'px, -50%)';
+      } else if (choice.side === 'left') {
+        span.style.transform = 'translate(calc(-100% - ' + choice.gap + 'px), -50%)';
+      } else if (choice.side === 'above') {
+        span.style.transform = 'translate(-50%, calc(-100% - ' + choice.gap + 'px))';
+      } else if (choice.side === 'below') {
+        span.style.transform = 'translate(-50%, ' + choice.gap + 'px)';
+      } else if (spot[2]) {  // a river's name follows it
+        span.style.transform = 'translate(-50%, -50%) rotate(' + (-spot[2]) + 'deg)';
+      }
+      var classes = 'mapapp-label mapapp-label-' + p.kind + ' mapapp-label-' + choice.side;
+      if (p.kind === 'country') { classes += ' mapapp-country-label'; }
+      L.marker([spot[1], spot[0]], {
+        icon: L.divIcon({html: span, className: classes, iconSize: null}),
+        interactive: false, keyboard: false, pane: o.pane
+      }).addTo(group);
+      if (BESIDE[p.kind] && p.kind !== 'place' && choice.side !== 'centre') {  // markers
+        L.circleMarker([spot[1], spot[0]], {radius: p.kind === 'capital' ? 3.5 : 2.5,
+          weight: 1, color: '#444', fillColor: p.kind === 'capital' ? '#fff' : '#444',
+          fillOpacity: 1, interactive: false, pane: o.pane,
+          className: 'mapapp-label-dot'}).addTo(group);
+      }
+    }
+
+    function place() {
+      group.clearLayers();
+      var zoom = map.getZoom();
+      var size = map.getSize();
+      var taken = markerBoxes(map, o.pane);
+      features.forEach(function (feature) {
+        var p = feature.properties;
+        if (zoom < p.minzoom) { return; }
+        var c = feature.geometry.coordinates;
+        var spots = [[c[0], c[1], p.angle || 0]].concat(p.anchors || []);
+        var choices = candidates(p, spots, size, taken);
+        for (var i = 0; i < choices.length; i++) {
+          var box = choices[i].box;
+          if (box[0] < 0 || box[1] < 0 || box[2] > size.x || box[3] > size.y) { continue; }
+          if (overlaps(box, choices[i].others)) { continue; }
+          taken.push(box);
+          draw(p, choices[i]);
+          return;
+        }
+      });
+    }
+    map.on('zoomend moveend resize', place);
+    // The markers are drawn once the page's other calls have run.
+    setTimeout(place, 0);
+    return group;
   };
 
   /* A legend of what is drawn (bottom left, over the Black Sea and Romania).
