@@ -109,6 +109,50 @@ def test_given_spans_are_resolved_and_unknown_ones_get_nulls(index):
     assert got[0].lat is not None and got[1].lat is None and got[1].lon is None
 
 
+def spans_of(text, *names):
+    return [(text.index(n), text.index(n) + len(n)) for n in names]
+
+
+@pytest.mark.parametrize("shift", [-1, 1, 3])
+def test_a_span_off_by_some_characters_is_read_as_the_name_it_touches(index, shift):
+    text = "An air ambulance flew her from Winnipeg to Churchill, Manitoba, on Monday."
+    shifted = [(s + shift, e + shift) for s, e in spans_of(text, "Winnipeg", "Churchill",
+                                                             "Manitoba")]
+    start, end = spans_of(text, "Churchill")[0]
+    got = geoparse(text, index=index, spans=shifted)[1]
+    # The output keeps the span as given; the place is the one it touches.
+    assert (got.start, got.end, got.text) == (start + shift, end + shift,
+                                             text[start + shift:end + shift])
+    assert got.kind == "settlement" and km(got.lat, got.lon, 58.77, -94.17) < 20
+
+
+def test_a_well_formed_span_is_not_stretched_to_its_neighbours(index):
+    text = "They met near the Xqzzy Canada office."
+    got = geoparse(text, index=index, spans=spans_of(text, "Xqzzy"))[0]
+    assert got.lat is None
+
+
+def test_given_spans_are_read_in_text_order_whatever_their_order(index):
+    text = "He trained at a hospital in Bronx, New York, then moved to Paris, Texas."
+    spans = spans_of(text, "Texas", "New York", "Paris", "Bronx")
+    got = {m.text: m for m in geoparse(text, index=index, spans=spans)}
+    # The region after a comma is the one that holds the place before it.
+    assert got["New York"].kind == "region"
+    assert km(got["Paris"].lat, got["Paris"].lon, 33.66, -95.56) < 20
+
+
+@pytest.mark.parametrize("text, name, country, kind", [
+    ("Canada's largest cities grew.", "Canada's", "CA", "country"),
+    ("Ontarians will pay more.", "Ontarians", "CA", "region"),
+    ("Shots were fired in North London.", "North London", "GB", "settlement"),
+    ("Traffic slowed in the Greater Toronto Area.", "Greater Toronto Area", "CA", "district"),
+    ("He was held in Bronx County, N.Y, last week.", "N.Y", "US", "region"),
+])
+def test_a_given_span_with_words_the_index_lacks(index, text, name, country, kind):
+    got = geoparse(text, index=index, spans=spans_of(text, name))[0]
+    assert got.kind == kind and index.entry(got.entry).country == country
+
+
 def point(index, text, name):
     return next((m.lat, m.lon, m.kind) for m in geoparse(text, index=index) if m.text == name)
 

@@ -98,3 +98,19 @@ def test_on_a_phone_the_names_show_once_zoomed_in(browser, page_path, request, p
     page.wait_for_timeout(800)
     check_names(page, wanted, f"labels-390x844-{part}")
     assert not outside and not errors and not dialogs
+
+
+def test_a_place_is_named_only_while_its_layer_is_shown(browser, page_path, request):
+    page, outside, errors, dialogs = open_map(browser, page_path, request, 1400, 900)
+
+    def names() -> set[str]:
+        return {label["name"] for label in page.evaluate(READ)["labels"]}
+
+    assert {"Henichesk", "Kyiv"} <= names()
+    page.get_by_label("Other places").uncheck()  # Henichesk is one; Kyiv a strike point
+    page.wait_for_timeout(500)
+    assert "Henichesk" not in names() and "Kyiv" in names()
+    page.get_by_label("Other places").check()
+    page.wait_for_timeout(500)
+    assert "Henichesk" in names()
+    assert not outside and not errors and not dialogs

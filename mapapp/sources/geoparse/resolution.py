@@ -43,6 +43,10 @@ _SUPPORT_TOP = 10  # places each name lends to its neighbours' support
 _SUPPORT_KM = 150.0
 _SUPPORT_MAX = 3.0
 _W_NAMED = 2.0  # in a country the document names (by its name or demonym)
+# Inside the region or country written after the name ("Paris, Texas").
+# One such pair settles every mention of the name in the document, so the
+# bonus is the largest over its mentions, not their mean.
+_W_PAIR = 6.0
 
 
 @dataclass(frozen=True)
@@ -109,8 +113,7 @@ class _Context:
 
 
 def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cue: str,
-            article: bool, pair_admin1: str, pair_country: str,
-            evidence: _Evidence) -> np.ndarray:
+            article: bool, evidence: _Evidence) -> np.ndarray:
     kinds = index.kind[entries]
     population = index.population[entries].astype(float)
     score = _KIND_PRIOR[kinds] + _W_POPULATION * np.log10(population + 10.0)
@@ -148,10 +151,6 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cu
     # must not beat its namesake city on a neighbour's vote.
     inside = np.array([evidence.admin1.get(str(a), 0.0) > 0 for a in admin1])
     score += np.where(inside & np.isin(kinds, (_K["settlement"], _K["district"])), _W_ADMIN1, 0.0)
-    if pair_admin1:
-        score += np.where(admin1 == pair_admin1, 6.0, 0.0)
-    elif pair_country:
-        score += np.where(countries == pair_country, 6.0, 0.0)
     pts = evidence.points
     if len(pts):
         lat = index.lat[entries][:, None]
@@ -160,6 +159,16 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cu
         nearest = d.min(axis=1)
         score += np.where(kinds == _K["country"], 0.0, -_W_DISTANCE * np.log10(nearest + 50.0))
     return score
+
+
+def _pair_bonus(index: NameIndex, entries: np.ndarray, pair_admin1: str,
+                pair_country: str) -> np.ndarray:
+    """The places inside the region or country written after a comma."""
+    if pair_admin1:
+        return np.where(index.admin1[entries] == pair_admin1, _W_PAIR, 0.0)
+    if pair_country:
+        return np.where(index.country[entries] == pair_country, _W_PAIR, 0.0)
+    return np.zeros(len(entries))
 
 
 def _group(candidate) -> str:
@@ -216,17 +225,28 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
         groups.setdefault(_group(c), []).append(n)
 
     # "Alexandria, La." / "Gainesville, Georgia" / "Lviv, Ukraine": the
-    # next candidate is a region or a country right after a comma.
+    # next candidate is a region or a country right after a comma, and one
+    # that holds a place of the name.  A country's name is in no other
+    # country ("Russia, U.S. officials").
     pair: dict[int, tuple[str, str]] = {}  # mention -> (admin1, country)
+    holder: dict[int, int] = {}  # mention -> the region entry it names
     for n in range(len(candidates) - 1):
         a, b = candidates[n], candidates[n + 1]
-        if re.fullmatch(r",\s*", text[a.end:b.start]):
-            regions = [e for e in b.entries if index.kind[e] == _K["region"]]
-            countries = [e for e in b.entries if index.kind[e] == _K["country"]]
-            if regions:
-                pair[n] = (str(index.admin1[regions[0]]), "")
-            elif countries:
-                pair[n] = ("", str(index.country[countries[0]]))
+        if not re.fullmatch(r",\s*", text[a.end:b.start]):
+            continue
+        if np.any(index.kind[a.entries] == _K["country"]):
+            continue
+        regions = [e for e in b.entries if index.kind[e] == _K["region"]
+                   and np.any(index.admin1[a.entries] == index.admin1[e])]
+        countries = [e for e in b.entries if index.kind[e] == _K["country"]
+                     and np.any(index.country[a.entries] == index.country[e])]
+        if regions:
+            pair[n] = (str(index.admin1[regions[0]]), "")
+            # ... and the region is the one that holds it ("Bronx, New York"
+            # is the state, not the city).
+            holder[n + 1] = int(regions[0])
+        elif countries:
+            pair[n] = ("", str(index.country[countries[0]]))
 
     support = _support(candidates, groups, index)
     context = _Context()
@@ -238,21 +258,25 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
         for key, members in groups.items():
             first = candidates[members[0]]
             evidence = context.others(key)
-            # Mentions of a group differ only in their spelling, an article
-            # before them and a pair after them: score each distinct case once.
+            # Mentions of a group differ only in their spelling and an article
+            # before them: score each distinct case once.
             scored: dict[tuple, np.ndarray] = {}
             total = np.zeros(len(first.entries))
+            paired = np.zeros(len(first.entries))
             for n in members:
                 c = candidates[n]
                 article = bool(_ARTICLE_BEFORE.search(text[max(0, c.start - 6):c.start]))
-                pair_admin1, pair_country = pair.get(n, ("", ""))
-                case = (c.text, article, pair_admin1, pair_country)
+                case = (c.text, article)
                 if case not in scored:
                     scored[case] = _scores(index, c.entries, c.text, c.key, cue=c.cue,
-                                           article=article, pair_admin1=pair_admin1,
-                                           pair_country=pair_country, evidence=evidence)
+                                           article=article, evidence=evidence)
                 total += scored[case]
+                if n in pair:
+                    paired = np.maximum(paired, _pair_bonus(index, c.entries, *pair[n]))
+                if n in holder:
+                    paired = np.maximum(paired, np.where(c.entries == holder[n], _W_PAIR, 0.0))
             total /= len(members)
+            total += paired
             total += support[key]
             best = int(np.argmax(total))
             ordered = np.sort(total)[::-1]

@@ -191,7 +191,7 @@
   // Where the report's own markers are, in the map's pixels: labels keep
   // off them.  Placed from their positions (the DOM may still be moving at
   // the end of a zoom), sized from their icons.
-  function markerBoxes(map, pane) {
+  function markerBoxes(map, pane, shown) {
     var boxes = [];
     // The map's own controls (zoom, layers, legend, scale) cover what is under them.
     var origin = map.getContainer().getBoundingClientRect();
@@ -208,6 +208,11 @@
       }
       var node = layer.getElement();
       if (!node || !node.offsetWidth) { return; }
+      // A feature on the map whose name its own tooltip does not already show.
+      var tip = layer.getTooltip && layer.getTooltip();
+      if (layer.feature && layer.feature.properties && !(tip && tip.options.permanent)) {
+        shown[layer.feature.properties.id] = true;
+      }
       var at = map.latLngToContainerPoint(layer.getLatLng());
       var w = node.offsetWidth / 2 + 2;
       var h = node.offsetHeight / 2 + 2;
@@ -335,10 +340,13 @@
       group.clearLayers();
       var zoom = map.getZoom();
       var size = map.getSize();
-      var taken = markerBoxes(map, o.pane);
+      var shown = {};
+      var taken = markerBoxes(map, o.pane, shown);
       features.forEach(function (feature) {
         var p = feature.properties;
         if (zoom < p.minzoom) { return; }
+        // A report place is named only while its marker is on the map.
+        if (p.fid && !shown[p.fid]) { return; }
         var c = feature.geometry.coordinates;
         var spots = [[c[0], c[1], p.angle || 0]].concat(p.anchors || []);
         var choices = candidates(p, spots, size, taken);
@@ -352,7 +360,7 @@
         }
       });
     }
-    map.on('zoomend moveend resize', place);
+    map.on('zoomend moveend resize overlayadd overlayremove', place);
     // The markers are drawn once the page's other calls have run.
     setTimeout(place, 0);
     return group;
