@@ -166,3 +166,13 @@ def test_an_image_draws_the_rivers_and_their_names(tmp_path):
     assert len(rivers) > 10
     water = [c for c in ax.collections if c.get_gid() == "mapapp-water"]
     assert water and len(water[0].get_paths()) > 3  # the reservoirs and the lower Dnipro
+
+
+@pytest.mark.parametrize("where, lon, lat, near", [
+    ("the Polish border", 23.9, 50.8, True),
+    ("the Belarusian border", 30.0, 51.5, True),
+    ("Crimea's isthmus", 33.75, 46.15, False),  # inside Ukraine, as everywhere in mapapp
+    ("Chonhar", 34.45, 45.95, False),
+])
+def test_borders_are_those_of_the_projects_edition(where, lon, lat, near):
+    assert (km_to(shapely.get_parts(physical.borders()), lon, lat) < 10) is near, where

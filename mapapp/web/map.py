@@ -22,6 +22,7 @@ import html
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -173,13 +174,18 @@ ATTRIBUTION = ('<a href="https://www.naturalearthdata.com/">Natural Earth</a>; r
                '<a href="https://www.soest.hawaii.edu/pwessel/gshhg/">GSHHG</a> (WDB II)')
 
 
-def labels_payload(report_map: ReportMap) -> dict:
+def labels_payload(report_map: ReportMap, drawn: set[str] | None = None) -> dict:
     """Every name the map may write, countries included, as one GeoJSON
     FeatureCollection; the page places them by zoom and rank, never over
-    each other or the report's markers."""
+    each other or the report's markers.  Only the report's features in
+    ``drawn`` (ids; all when None) are named: a filtered-out one is not on
+    the page at all."""
     countries = [dict(f, properties={**f["properties"], "kind": "country", "rank": 1,
                                      "minzoom": 0, "angle": 0})
                  for f in ne.country_labels()["features"]]
+    if drawn is not None:
+        report_map = replace(report_map, features=tuple(
+            f for f in report_map.features if f.id in drawn))
     named = physical.labels_geojson(report_map)
     return {"type": "FeatureCollection", "features": countries + named["features"]}
 
@@ -264,7 +270,9 @@ def build_map(
     PageCall("setup", {"bounds": [list(corner) for corner in bounds], "fly": fly_from is not None,
                        "refit": fit, "defs": styles.svg_defs(), "vars": styles.css_vars()}).add_to(m)
 
-    _add_basemaps(m, basemap, carto_api_key, labels_payload(report_map))
+    drawn = {f["properties"]["id"] for collection in collections.values()
+             for f in collection["features"]}
+    _add_basemaps(m, basemap, carto_api_key, labels_payload(report_map, drawn))
 
     for layer, collection in collections.items():
         pane, z = LAYER_PANES[layer]
