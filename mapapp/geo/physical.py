@@ -179,11 +179,14 @@ def borders():
     return shapely.set_precision(shapely.simplify(merged, SIMPLIFY_DEG), 0.001)
 
 
+@functools.cache
 def basemap_geojson() -> dict:
     """Everything under the report's features, as one GeoJSON
     FeatureCollection whose features say their ``kind``: ``land`` (the
-    world's, then the region's), ``lake``, ``river``, ``region`` (first-
-    level boundary lines) and ``border``; lakes carry their ``name``."""
+    world's, then the region's), ``lake``, ``riverlake``, ``river``,
+    ``region`` (first-level boundary lines) and ``border``; lakes carry
+    their ``name``.  Built once per process (every map the app draws sends
+    it) and shared: callers must not modify it."""
     import shapely
 
     def feature(kind, geom, **props):

@@ -253,6 +253,27 @@ def _lonlat_envelope(extent, crs: str, margin: float = 0.0) -> tuple[float, floa
             min(180.0, float(np.max(lon))), min(89.0, float(np.max(lat))))
 
 
+def _view_boxes(crs: str, extent: tuple[float, float, float, float]):
+    """What the basemap layers are cut to: the view's lon/lat envelope (plus
+    a margin) before projecting, and the view plus 2% after."""
+    x0, y0, x1, y1 = extent
+    mx, my = (x1 - x0) * 0.02, (y1 - y0) * 0.02
+    return (shapely.box(*_lonlat_envelope(extent, crs, margin=0.05)),
+            shapely.box(x0 - mx, y0 - my, x1 + mx, y1 + my))
+
+
+def _in_view(geom, lonlat, frame_box, crs: str, tolerance: float):
+    """``geom`` (lon/lat) cut to the view, projected and simplified; None if
+    nothing of it is in view."""
+    part = shapely.intersection(geom, lonlat)
+    if part.is_empty:
+        return None
+    # Projecting can make a valid outline self-touch; repair before clipping.
+    proj = shapely.intersection(shapely.make_valid(_project(part, crs)), frame_box)
+    proj = shapely.simplify(proj, tolerance, preserve_topology=True)
+    return None if proj.is_empty else proj
+
+
 @functools.lru_cache(maxsize=16)
 def _basemap(crs: str, extent: tuple[float, float, float, float], tolerance: float):
     """Countries clipped to the view (plus a margin), projected and simplified.
@@ -264,22 +285,15 @@ def _basemap(crs: str, extent: tuple[float, float, float, float], tolerance: flo
     from shapely.ops import polylabel
 
     frame = basemap.world()
-    lonlat = shapely.box(*_lonlat_envelope(extent, crs, margin=0.05))
+    lonlat, frame_box = _view_boxes(crs, extent)
     hits = sorted(frame.sindex.query(lonlat, predicate="intersects").tolist())
-    x0, y0, x1, y1 = extent
-    mx, my = (x1 - x0) * 0.02, (y1 - y0) * 0.02
-    frame_box = shapely.box(x0 - mx, y0 - my, x1 + mx, y1 + my)
+    x0, _, x1, _ = extent
     view = shapely.box(*extent)
     geoms, labels = [], []
     for i in hits:
         row = frame.iloc[i]
-        part = shapely.intersection(row.geometry, lonlat)
-        if part.is_empty:
-            continue
-        # Projecting can make a valid outline self-touch; repair before clipping.
-        proj = shapely.intersection(shapely.make_valid(_project(part, crs)), frame_box)
-        proj = shapely.simplify(proj, tolerance, preserve_topology=True)
-        if proj.is_empty:
+        proj = _in_view(row.geometry, lonlat, frame_box, crs, tolerance)
+        if proj is None:
             continue
         geoms.append((str(row["name"]), proj))
         inside = shapely.intersection(proj, view)
@@ -296,22 +310,11 @@ def _physical(crs: str, extent: tuple[float, float, float, float], tolerance: fl
     """Lakes and wide rivers, rivers and Ukraine's region lines in the view
     (plus a margin), projected and simplified: the web map's layers
     (:mod:`mapapp.geo.physical`).  Cached per (crs, extent, tolerance)."""
-    lonlat = shapely.box(*_lonlat_envelope(extent, crs, margin=0.05))
-    x0, y0, x1, y1 = extent
-    mx, my = (x1 - x0) * 0.02, (y1 - y0) * 0.02
-    frame_box = shapely.box(x0 - mx, y0 - my, x1 + mx, y1 + my)
+    lonlat, frame_box = _view_boxes(crs, extent)
 
     def fit(geoms):
-        out = []
-        for geom in geoms:
-            part = shapely.intersection(geom, lonlat)
-            if part.is_empty:
-                continue
-            proj = shapely.intersection(shapely.make_valid(_project(part, crs)), frame_box)
-            proj = shapely.simplify(proj, tolerance, preserve_topology=True)
-            if not proj.is_empty:
-                out.append(proj)
-        return tuple(out)
+        fitted = (_in_view(geom, lonlat, frame_box, crs, tolerance) for geom in geoms)
+        return tuple(g for g in fitted if g is not None)
 
     water = fit(list(physical.lakes().geometry) + list(physical.river_lakes()))
     return water, fit(physical.rivers()), fit([physical.region_lines()])
@@ -1251,7 +1254,6 @@ class _Renderer:
                                    gid="mapapp-name-dot")
                     break
                 txt.remove()
-
 
     def _draw_labels(self):
         """Greedy placement: most important first, the first free spot
