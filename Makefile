@@ -20,10 +20,12 @@ run: $(VENV)/.app-installed
 	$(PY) -m streamlit run streamlit_app.py
 
 # Browser tests drive Debian's Chromium; Playwright cannot download its own here.
+# The PDF export tests render pages with poppler's pdftoppm (and PDFium, from pip).
 # apt-get needs root: as another user, sudo is used.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@command -v pdftoppm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils; }
 
 test: $(VENV)/.dev-installed browser
 	$(PY) -m pytest

@@ -482,7 +482,8 @@ def _snapshot(args) -> int:
     find_browser(args.browser)  # the install hint before any loading
     report_map = _report_map(args)
     path, shot = snapshot(report_map, args.output, preset=args.preset, size=args.size,
-                          dpi=dpi, overwrite=args.overwrite, browser=args.browser, view=view)
+                          dpi=dpi, overwrite=args.overwrite, browser=args.browser, view=view,
+                          title=args.title, subtitle=args.subtitle)
     for url in shot.blocked:
         print(f"warning: refused an outside request: {url}", file=sys.stderr)
     for message in shot.errors:
@@ -593,9 +594,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export)
 
     snap = view_options(folders(sub.add_parser(
-        "snapshot", help="a PNG of the interactive map exactly as the browser shows it "
-                         "(needs Chromium)")))
+        "snapshot", help="a PNG of the interactive map as the browser draws it, with title, "
+                         "legend and credits and no controls (needs Chromium)")))
     snap.add_argument("-o", "--output", required=True, help="output .png file")
+    snap.add_argument("--title", help="title above the map (default: the report's headline)")
+    snap.add_argument("--subtitle", help="line under the title (default: publisher and date)")
     snap.add_argument("--browser", default=None,
                       help="Chromium or Chrome executable (default: $MAPAPP_CHROMIUM, "
                            "/usr/bin/chromium, or chromium/google-chrome on PATH)")

@@ -19,7 +19,7 @@ from mapapp.static.figure import (
     legend_entries,
     render_figure,
 )
-from mapapp.view import ViewState
+from mapapp.view import INITIAL_BOUNDS, ViewState
 
 SMALL = ImageSpec(640, 400)  # where the size does not matter
 SIZES = [
@@ -58,11 +58,12 @@ def _axes(fig, gid: str):
     return ax
 
 
-def _to_pixel(fig, lon, lat):
-    """Image pixel (column, row from the top) of a lon/lat on the map."""
+def _to_pixel(fig, lon, lat, bounds=INITIAL_BOUNDS):
+    """Image pixel (column, row from the top) of a lon/lat on a map drawn
+    as on screen with ``bounds``."""
     from pyproj import Transformer
 
-    crs = render._view_crs(render._box(ViewState()))
+    crs = render._view_crs(render._box(ViewState(bounds=bounds)))
     x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
     px, py = _axes(fig, "mapapp-map").transData.transform((x, y))
     return round(px), round(fig.bbox.height - py)
@@ -104,15 +105,17 @@ def test_figure_says_what_a_publisher_needs(report_map, full):
 def test_legend_shows_exactly_the_entries(report_map, full):
     shown = [t.get_text() for t in _by_gid(full, "mapapp-legend-entry")]
     assert shown == legend_entries(report_map)
+    # One row per symbol; the statuses are one note under them.
     assert shown == ["Russian-held", "Returned to Ukraine", "Front line", "Former front line",
-                     "Missile strike", "Explosion", "City", "Town", "Region",
-                     "Confirmed", "Reported", "Assessed", "Claimed", "Unclear"]
+                     "Missile strike", "Explosion", "City", "Town", "Region"]
+    note = " · ".join(t.get_text() for t in _by_gid(full, "mapapp-legend-note"))  # wrapped in lines
+    assert "solid = confirmed" in note and "claimed, unclear" in note
 
 
 @pytest.mark.parametrize("layers, present, absent", [
     (["front_lines"], ["Front line", "Former front line"], ["Missile strike", "Russian-held", "Reported"]),
-    (["strikes"], ["Missile strike", "Explosion", "Reported", "Unclear"], ["Front line", "City", "Confirmed"]),
-    (["places"], ["City", "Town", "Region", "Claimed"], ["Missile strike", "Front line"]),
+    (["strikes"], ["Missile strike", "Explosion"], ["Front line", "City", "Reported"]),
+    (["places"], ["City", "Town", "Region"], ["Missile strike", "Front line", "Claimed"]),
     ([], [], ["Missile strike", "Front line", "Reported"]),
 ])
 def test_legend_follows_the_layers(report_map, layers, present, absent):
@@ -125,9 +128,13 @@ def test_legend_follows_the_layers(report_map, layers, present, absent):
 
 
 def test_type_and_status_filters_reach_the_legend(report_map):
-    assert legend_entries(report_map, ViewState(types=["explosion"])) == ["Explosion", "Unclear"]
-    assert "Unclear" not in legend_entries(report_map, ViewState(layers=["strikes"],
-                                                                 statuses=["reported"]))
+    assert legend_entries(report_map, ViewState(types=["explosion"])) == ["Explosion"]
+    assert legend_entries(report_map, ViewState(layers=["strikes"], statuses=["reported"])) == [
+        "Missile strike"]
+    fig = render_figure(report_map, spec=SMALL, view=ViewState(layers=["strikes"],
+                                                                statuses=["reported"]))
+    note = " ".join(t.get_text() for t in _by_gid(fig, "mapapp-legend-note"))
+    assert "reported" in note and "unclear" not in note
 
 
 def test_as_of_note_only_with_front_lines_or_areas(report_map):
@@ -239,7 +246,8 @@ def _clear_spot(fig, area, r: int = 7) -> tuple[float, float]:
 
 def test_areas_land_and_sea_differ_in_greyscale(report_map):
     """Hatching, not hue, tells Russian-held ground from land and sea."""
-    fig = render_figure(report_map, spec=ImageSpec(900, 900), view=ViewState(layers=["control_areas"]))
+    fig = render_figure(report_map, spec=ImageSpec(900, 900),
+                        view=ViewState(layers=["control_areas"], bounds=INITIAL_BOUNDS))
     grey = np.asarray(Image.open(io.BytesIO(_png(fig))).convert("L")).astype(float)
 
     def patch(lon, lat, r=7):
@@ -259,7 +267,7 @@ def test_areas_land_and_sea_differ_in_greyscale(report_map):
 
 
 def test_mentions_outside_the_view_are_not_drawn(report_map):
-    mentions = ViewState(layers=["mentions"])
+    mentions = ViewState(layers=["mentions"], bounds=INITIAL_BOUNDS)  # as on screen
     assert legend_entries(report_map, mentions) == []
     fig = render_figure(report_map, spec=ImageSpec(1600, 500), view=mentions)  # wide: shows Hungary
     assert not _by_gid(fig, "mapapp-label")
@@ -271,7 +279,7 @@ def test_mentions_outside_the_view_are_not_drawn(report_map):
 def test_mentions_inside_chosen_bounds_are_drawn(report_map):
     bounds = ((44.0, 16.0), (53.0, 41.0))  # west to Hungary
     view = ViewState(layers=["mentions"], bounds=bounds)
-    assert legend_entries(report_map, view) == ["Statement", "Reported"]
+    assert legend_entries(report_map, view) == ["Statement"]
     fig = render_figure(report_map, spec=SMALL, view=view)
     assert [t.get_text() for t in _by_gid(fig, "mapapp-label")] == ["Hungary"]
 

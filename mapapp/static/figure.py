@@ -33,12 +33,12 @@ import shapely
 from mapapp import styles
 from mapapp.errors import OptionError
 from mapapp.geo import basemap, physical
-from mapapp.model import LAYER_LABELS, LAYER_TYPES, LAYERS, STATUSES, ReportMap
+from mapapp.model import LAYER_TYPES, LAYERS, STATUSES, ReportMap
 from mapapp.model.describe import type_label
 from mapapp.model.filters import geometry_kind
 from mapapp.static.figtext import add_text, text_width
 from mapapp.static.presets import MAX_SIDE_PX
-from mapapp.view import INITIAL_BOUNDS, ViewState, as_view
+from mapapp.view import INITIAL_BOUNDS, ViewState, as_view, fit_view, view_problem
 
 THEMES: tuple[str, ...] = ("light", "dark")
 
@@ -82,7 +82,15 @@ LABEL_PRIORITY: dict[str, int] = {
 }
 # Candidate label spots around a point, as (dx, dy) directions, best first.
 _RING = ((1, 0), (-1, 0), (0, 1), (0, -1), (0.75, 0.75), (-0.75, 0.75), (0.75, -0.75), (-0.75, -0.75))
-LABEL_SPOTS: tuple[tuple[float, float], ...] = _RING + tuple((1.8 * dx, 1.8 * dy) for dx, dy in _RING)
+LABEL_SPOTS: tuple[tuple[float, float], ...] = _RING + tuple(
+    (k * dx, k * dy) for k in (1.8, 2.8) for dx, dy in _RING)
+# A sea's, a lake's or a region's name may also sit this far (in type sizes)
+# above or below its places, e.g. off a front line through the middle.
+NAME_SHIFT = 1.3
+# How far out (in label gaps) a name on a leader line may go.
+LEADER_REACH = (4.5, 7.0)
+# Around a marker, the room (points) its name needs: a legend or inset there costs.
+LABEL_ROOM = 40
 # Locator inset: Europe (west, south, east, north), and the CRS it is drawn in.
 LOCATOR_BBOX: tuple[float, float, float, float] = (-11.0, 35.0, 50.0, 64.0)
 LOCATOR_CRS = "+proj=laea +lat_0=52 +lon_0=20 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
@@ -92,8 +100,24 @@ NICE_STEPS = (1, 2, 2.5, 5)
 MARKER_SCALE = 0.6
 # From this height/width on, the legend goes under the map, not over it.
 LEGEND_BELOW_FROM = 0.9
-# Legend headings where the web map's wording is too long for a static key.
-LEGEND_HEADINGS: dict[str, str] = {"Status (marker outline and fill)": "Status"}
+# A legend over the map takes at most this share of the image's width and
+# (where it can) of the map's height.
+LEGEND_MAX_WIDTH = 0.5
+LEGEND_MAX_HEIGHT = 0.45
+# Fit to features: padding around the content (a share of its size on each
+# side), the least a frame measures (one place is shown with its
+# surroundings), in km and, for the lon/lat box, in degrees.
+FIT_PAD = 0.07
+FIT_MIN_KM = 160.0
+FIT_MIN_DEG = 0.75
+# Where the image's shape leaves room, how many frame positions on either
+# side of the centre are weighed, and what moving off centre costs (as a
+# share of the frame that is sea, per share of the room moved), and how far
+# it may move (a share of the room): the sea beside the content stays in.
+FIT_SLIDE_STEPS = 10
+FIT_SLIDE_MAX = 0.7
+FIT_CENTRE_WEIGHT = 0.02
+EVENT_TRIM = 0.01  # of a large event set, the share off each side that does not set the frame
 
 
 @dataclass(frozen=True)
@@ -274,6 +298,125 @@ def _in_view(geom, lonlat, frame_box, crs: str, tolerance: float):
     return None if proj.is_empty else proj
 
 
+# --------------------------------------------------------------------------
+# Framing: "fit to features" (a view without bounds) or "as on screen"
+
+
+def frame_box(report_map: ReportMap, view: ViewState | None = None,
+              events=None) -> tuple[float, float, float, float]:
+    """The lon/lat box ``(west, south, east, north)`` an image of ``view`` is
+    framed on: the view's bounds ("as on screen"), or when it has none the
+    box of what it shows ("fit to features"): its features and ``events``.
+    Distant mentions count only when nothing else is shown (they would pull
+    the frame out to Indonesia); with nothing to show, the app's first view.
+
+    >>> from mapapp.sources.report_folder import load_report_map
+    >>> [round(v, 1) for v in frame_box(load_report_map(), ViewState(layers=("front_lines",)))]
+    [31.7, 46.6, 38.3, 50.0]
+    """
+    view = as_view(view)
+    if view.bounds is not None:
+        return _box(view)
+    features = _framing_features(report_map, view, events)
+    content = _union_box([f.geometry.bounds for f in features] + _events_boxes(events))
+    if content is None:
+        return _box(view)
+    west, south, east, north = content
+    if view_problem(south, west, north, east) is not None:
+        # A single place has no extent, and a frame can be too wide to draw.
+        (south, west), (north, east) = fit_view(south - FIT_MIN_DEG, west - FIT_MIN_DEG,
+                                                north + FIT_MIN_DEG, east + FIT_MIN_DEG)
+    return west, south, east, north
+
+
+def _framing_features(report_map: ReportMap, view: ViewState, events) -> list:
+    """The features an image fitted to its content is framed on."""
+    visible = [f for f in view.visible(report_map) if geometry_kind(f.geometry) is not None]
+    near = [f for f in visible if f.layer != "mentions"]
+    return near or ([] if _events_boxes(events) else visible)
+
+
+def _events_boxes(events) -> list[tuple[float, float, float, float]]:
+    """``[(west, south, east, north)]`` of the events, or ``[]``; a few stray
+    rows (a geocoding slip) do not set the frame of a large set."""
+    if events is None or not len(events):
+        return []
+    from mapapp.model.events import anchors
+
+    lon, lat = (np.asarray(a, dtype=float) for a in anchors(events))
+    cut = EVENT_TRIM if len(lon) >= 100 else 0.0
+    return [(float(np.quantile(lon, cut)), float(np.quantile(lat, cut)),
+             float(np.quantile(lon, 1 - cut)), float(np.quantile(lat, 1 - cut)))]
+
+
+def _union_box(boxes) -> tuple[float, float, float, float] | None:
+    if not boxes:
+        return None
+    b = np.asarray(boxes, dtype=float)
+    return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
+
+
+def _content_extent(shown: list, framing: list, events, crs: str):
+    """Projected ``(xmin, ymin, xmax, ymax)`` of the shapes an image fitted
+    to its content is framed on (tighter than their lon/lat box)."""
+    ids = {f.id for f in framing}
+    boxes = [s.geom.bounds for s in shown if s.feature.id in ids and not s.geom.is_empty]
+    boxes += [_bounds_extent(b, crs) for b in _events_boxes(events)]
+    return _union_box(boxes)
+
+
+def _fit_content(content, aspect: float, crs: str) -> tuple[float, float, float, float]:
+    """The frame of width/height ``aspect`` around the projected ``content``:
+    padded, at least :data:`FIT_MIN_KM` across, and where the shape leaves
+    room to spare, slid towards land rather than open sea."""
+    x0, y0, x1, y1 = content
+    w = max((x1 - x0) * (1 + 2 * FIT_PAD), FIT_MIN_KM * 1000.0)
+    h = max((y1 - y0) * (1 + 2 * FIT_PAD), FIT_MIN_KM * 1000.0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    padded = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+    return _toward_land(_fit_aspect(padded, aspect, pad=0.0), padded, crs)
+
+
+def _toward_land(frame, padded, crs: str) -> tuple[float, float, float, float]:
+    """``frame`` moved along its longer-than-needed side, keeping ``padded``
+    inside, to where it shows the least sea (ties: nearest the centre).  A
+    tall image of a wide country is then not half open sea."""
+    fx0, fy0, fx1, fy1 = frame
+    spare = ((fx1 - fx0) - (padded[2] - padded[0]), (fy1 - fy0) - (padded[3] - padded[1]))
+    axis = 0 if spare[0] / (fx1 - fx0) >= spare[1] / (fy1 - fy0) else 1
+    half = spare[axis] / 2
+    if half <= 0.02 * (frame[2 + axis] - frame[axis]):
+        return frame
+    reach = list(frame)
+    reach[axis] -= half
+    reach[2 + axis] += half
+    land = _land(crs, tuple(float(v) for v in np.round(reach, -3)))
+    area = (fx1 - fx0) * (fy1 - fy0)
+    best, best_score = frame, math.inf
+    for step in np.linspace(-FIT_SLIDE_MAX, FIT_SLIDE_MAX, 2 * FIT_SLIDE_STEPS + 1):
+        moved = list(frame)
+        moved[axis] += step * half
+        moved[2 + axis] += step * half
+        sea = 1.0 - shapely.intersection(land, shapely.box(*moved)).area / area
+        score = sea + FIT_CENTRE_WEIGHT * abs(step)
+        if score < best_score - 1e-9:
+            best, best_score = tuple(moved), score
+    return best
+
+
+@functools.lru_cache(maxsize=16)
+def _land(crs: str, extent: tuple[float, float, float, float]):
+    """Land in ``extent`` (projected), coarse: enough to weigh frames by."""
+    frame = basemap.world()
+    lonlat, frame_box = _view_boxes(crs, extent)
+    hits = sorted(frame.sindex.query(lonlat, predicate="intersects").tolist())
+    # Simplified in degrees first: only shares of the frame are wanted.
+    parts = shapely.simplify(shapely.intersection(frame.geometry.values[hits], lonlat), 0.05,
+                             preserve_topology=True)
+    land = [shapely.make_valid(_project(p, crs)) for p in parts if not p.is_empty]
+    return shapely.intersection(shapely.union_all(land), frame_box) if land else shapely.Polygon()
+
+
 @functools.lru_cache(maxsize=16)
 def _basemap(crs: str, extent: tuple[float, float, float, float], tolerance: float):
     """Countries clipped to the view (plus a margin), projected and simplified.
@@ -318,6 +461,24 @@ def _physical(crs: str, extent: tuple[float, float, float, float], tolerance: fl
 
     water = fit(list(physical.lakes().geometry) + list(physical.river_lakes()))
     return water, fit(physical.rivers()), fit([physical.region_lines()])
+
+
+def _locator_extent(europe, frame, margin: float = 0.08) -> tuple[float, float, float, float]:
+    """The locator's extent: Europe, grown (keeping its shape) to hold the
+    mapped ``frame`` with a margin, so the frame's box never runs off it.
+
+    >>> _locator_extent((0, 0, 4, 2), (1, 1, 2, 1.5))
+    (0, 0, 4, 2)
+    >>> [round(v, 2) for v in _locator_extent((0, 0, 4, 2), (3, 1, 6, 2))]
+    [0.0, -0.52, 6.24, 2.6]
+    """
+    ex0, ey0, ex1, ey1 = europe
+    fx0, fy0, fx1, fy1 = frame
+    mx, my = (fx1 - fx0) * margin, (fy1 - fy0) * margin
+    want = (min(ex0, fx0 - mx), min(ey0, fy0 - my), max(ex1, fx1 + mx), max(ey1, fy1 + my))
+    if want == (ex0, ey0, ex1, ey1):
+        return europe
+    return _fit_aspect(want, (ex1 - ex0) / (ey1 - ey0), pad=0.0)
 
 
 @functools.lru_cache(maxsize=4)
@@ -368,38 +529,66 @@ def _shown(report_map: ReportMap, box, crs: str, view: ViewState) -> list[_Shown
     return sorted(out, key=lambda s: layer_rank.get(s.feature.layer, 99))  # stable: data order within a layer
 
 
-def _legend_sections(shown: list[_Shown]) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """``[(heading, [(kind, key, label), ...]), ...]`` for what is drawn."""
-    sections = []
+def _legend_rows(shown: list[_Shown]) -> list[tuple[str, str, str]]:
+    """``[(kind, type, label), ...]``: one row per symbol drawn, layer by layer."""
+    rows: list[tuple[str, str, str]] = []
     for layer in LAYERS:
         seen: list[tuple[str, str]] = []
         for s in shown:
             if s.feature.layer == layer and (s.kind, s.feature.type) not in seen:
                 seen.append((s.kind, s.feature.type))
-        if not seen:
-            continue
         order = {t: i for i, t in enumerate(LAYER_TYPES.get(layer, ()))}
         seen.sort(key=lambda k: (order.get(k[1], 99), k[1], k[0]))
-        sections.append((LAYER_LABELS[layer], [(kind, t, type_label(t)) for kind, t in seen]))
-    point_statuses = {s.feature.status for s in shown if s.kind == "point"}
-    rows = [("status", st, st.capitalize()) for st in STATUSES if st in point_statuses]
-    if rows:
-        sections.append(("Status (marker outline and fill)", rows))
-    return sections
+        rows += [(kind, t, type_label(t)) for kind, t in seen]
+    return rows
+
+
+# How each status's marker looks, in a word or two (from mapapp.styles).
+_OUTLINE_WORDS = {"solid": "solid", "dashed": "dashed", "dotted": "dotted"}
+
+
+def _status_look(status: str) -> str:
+    style = styles.status_style(status)
+    word = _OUTLINE_WORDS.get(style["outline"], style["outline"])
+    if style["fill_opacity"] == 0:
+        return f"hollow {word}"
+    return word if style["fill_opacity"] >= 1 else f"pale {word}"
+
+
+def status_note(shown_statuses: Iterable[str]) -> str:
+    """The legend's one note on certainty: what a marker's outline says,
+    for the statuses shown, instead of a key row per status.
+
+    >>> status_note(["reported", "confirmed", "unclear", "claimed"])
+    'Marker outline: solid = confirmed · dashed = reported · hollow dotted = claimed, unclear'
+    """
+    wanted = set(shown_statuses)
+    present = [st for st in STATUSES if st in wanted]
+    looks: dict[str, list[str]] = {}
+    for st in present:
+        looks.setdefault(_status_look(st), []).append(st)
+    if not looks:
+        return ""
+    return "Marker outline: " + " · ".join(f"{look} = {', '.join(sts)}" for look, sts in looks.items())
+
+
+def _status_note(shown: list[_Shown]) -> str:
+    return status_note(s.feature.status for s in shown if s.kind == "point")
 
 
 def legend_entries(report_map: ReportMap, view: ViewState | None = None) -> list[str]:
-    """The legend labels :func:`render_figure` shows for the same view,
-    in order: feature types layer by layer, then marker statuses.
+    """The legend rows :func:`render_figure` shows for the same view, in
+    order: one per symbol drawn, layer by layer (marker statuses are one
+    note under them, :func:`status_note`).
 
     >>> from mapapp.sources.report_folder import load_report_map
     >>> legend_entries(load_report_map(), ViewState(layers=("strikes",)))
-    ['Missile strike', 'Explosion', 'Reported', 'Unclear']
+    ['Missile strike', 'Explosion']
     """
     view = as_view(view)
-    box = _box(view)
+    box = frame_box(report_map, view)
     shown = _shown(report_map, box, _view_crs(box), view)
-    return [label for _, rows in _legend_sections(shown) for _, _, label in rows]
+    return [label for _, _, label in _legend_rows(shown)]
 
 
 # --------------------------------------------------------------------------
@@ -438,9 +627,13 @@ class _Measure:
     def __init__(self, fig):
         self.renderer = fig.canvas.get_renderer()
         self.px_per_pt = fig.dpi / 72.0
+        self._widths: dict[tuple[str, Any], float] = {}  # wrapping measures the same words often
 
     def width(self, text: str, prop) -> float:
-        return text_width(self.renderer, text, prop) / self.px_per_pt
+        key = (text, hash(prop))
+        if key not in self._widths:
+            self._widths[key] = text_width(self.renderer, text, prop) / self.px_per_pt
+        return self._widths[key]
 
 
 def _wrap(text: str, prop, width_pt: float, measure: _Measure, max_lines: int) -> list[str] | None:
@@ -594,11 +787,12 @@ def _point_style(type_: str, status: str, t: _Type, colors: dict[str, str], *, n
                        _dash(st["dash"], lw, unit, dots=hollow), "round" if hollow else "butt")
 
 
-def _draw_marker(ax, x, y, ps: _PointStyle, zorder: float, halo: str | None = None):
+def _draw_marker(ax, x, y, ps: _PointStyle, zorder: float, halo: str | None = None,
+                 gid: str | None = None):
     from matplotlib import patheffects
 
     art = ax.scatter([x], [y], s=ps.size ** 2, marker=ps.path, facecolors=[ps.face], edgecolors=[ps.edge],
-                     linewidths=ps.lw, linestyles=[ps.linestyle], zorder=zorder, clip_on=True)
+                     linewidths=ps.lw, linestyles=[ps.linestyle], zorder=zorder, clip_on=True, gid=gid)
     art.set_capstyle(ps.capstyle)
     art.set_joinstyle("round")
     if halo:
@@ -616,23 +810,37 @@ def _line_kwargs(type_: str, t: _Type, colors: dict[str, str]) -> dict[str, Any]
             "solid_joinstyle": "round"}
 
 
-def _area_patches(path, type_: str, t: _Type, colors: dict[str, str], zorder: float) -> list:
-    """Fill, hatch (for a patterned area) and outline, as separate patches."""
+def _area_artists(geom, type_: str, t: _Type, colors: dict[str, str], zorder: float,
+                  unit: float) -> list:
+    """Fill, stripes (for a patterned area) and outline of the (multi)polygon
+    ``geom``, whose coordinates measure ``unit`` per point.
+
+    The stripes are drawn as lines cut to the area, not as a hatch pattern:
+    PDF viewers differ in how they paint patterns (Chromium's PDFium left
+    matplotlib's out, showing the pale wash alone), but every viewer draws
+    lines the same.
+    """
     from matplotlib.colors import to_rgba
     from matplotlib.patches import PathPatch
 
     s = styles.area_style(type_)
     lw = float(s["weight"]) * t.scale * 0.85
     edge = colors["ink"] if s["color"] == styles.INK else s["color"]
+    path = _polygon_path(geom)
+    if path is None:
+        return []
     out = []
     if s.get("pattern"):
         # The web map's pattern: a light wash of the colour under dense stripes.
-        out.append(PathPatch(path, facecolor=to_rgba(s["fillColor"], 0.28), edgecolor="none",
+        out.append(PathPatch(path, facecolor=to_rgba(s["fillColor"], HATCH_WASH), edgecolor="none",
                              linewidth=0, zorder=zorder))
-        hatch = PathPatch(path, facecolor="none", edgecolor="none", linewidth=0, zorder=zorder,
-                          hatch="////", hatchcolor=to_rgba(s["fillColor"], 0.9))
-        hatch.set_hatch_linewidth(max(1.1 * t.scale * 1.6, 0.6))
-        out.append(hatch)
+        stripes = _stripes(geom, HATCH_PERIOD * t.scale * unit)
+        if stripes:
+            from matplotlib.collections import LineCollection
+
+            out.append(LineCollection(stripes, colors=[to_rgba(s["fillColor"], HATCH_ALPHA)],
+                                      linewidths=HATCH_STRIPE * t.scale, capstyle="butt",
+                                      zorder=zorder, gid="mapapp-hatch"))
     else:
         out.append(PathPatch(path, facecolor=to_rgba(s["fillColor"], float(s["fillOpacity"])),
                              edgecolor="none", linewidth=0, zorder=zorder))
@@ -641,6 +849,27 @@ def _area_patches(path, type_: str, t: _Type, colors: dict[str, str], zorder: fl
                          joinstyle="round", zorder=zorder + 0.1))
     return out
 
+
+def _stripes(geom, period: float) -> list[np.ndarray]:
+    """Lines rising at 45 degrees, ``period`` apart, cut to ``geom``."""
+    if geom.is_empty or period <= 0:
+        return []
+    x0, y0, x1, y1 = geom.bounds
+    step = period * math.sqrt(2)  # along x, between lines x - y = c
+    offsets = np.arange(math.floor((x0 - y1) / step), math.ceil((x1 - y0) / step) + 1) * step
+    lines = shapely.linestrings(np.stack([np.column_stack([offsets + y0, np.full_like(offsets, y0)]),
+                                          np.column_stack([offsets + y1, np.full_like(offsets, y1)])],
+                                         axis=1))
+    cut = shapely.intersection(shapely.multilinestrings(lines), geom)
+    return [xy for xy in _lines(cut) if len(xy) > 1]
+
+
+# Stripes of a patterned area, in web-map pixels as the web map's pattern
+# (8 apart, 3 wide), drawn a little finer; the wash under them.
+HATCH_PERIOD = 8 * 0.65
+HATCH_STRIPE = 3 * 0.65
+HATCH_ALPHA = 0.9
+HATCH_WASH = 0.28
 
 # Extra width (web-map pixels) of the outline under a highlighted line or area.
 HIGHLIGHT_WIDTH = 7.0
@@ -714,20 +943,23 @@ def render_figure(report_map: ReportMap, *, spec: ImageSpec, view: ViewState | N
     if theme not in THEMES:
         raise OptionError(f"unknown theme {theme!r} (choose from {', '.join(THEMES)})")
     view = as_view(view)  # checked when it was made: nothing to check again
-    box = _box(view)
+    box = frame_box(report_map, view, events)
     highlighted = _check_highlight(report_map, highlight)
     crs = _view_crs(box)
     shown = _shown(report_map, box, crs, view)
+    # No bounds: the frame is the content's, not a screen's.
+    content = None if view.bounds is not None else _content_extent(
+        shown, _framing_features(report_map, view, events), events, crs)
     title = default_title(report_map) if title is None else str(title)
     if subtitle is None:
         subtitle = default_subtitle(report_map)
         if events is not None and len(events):  # the events' own dates, apart from the report's
             first, last = events["date_start"].min(), events["date_end"].max()
-            subtitle = " · ".join(p for p in (subtitle, f"events {first:%Y-%m-%d} to "
-                                                        f"{last:%Y-%m-%d}") if p)
+            subtitle = " · ".join(p for p in (subtitle, (f"events {first:%Y-%m-%d} to "
+                                                         f"{last:%Y-%m-%d}")) if p)
     subtitle = str(subtitle)
     return _Renderer(report_map, spec, theme, box, crs, shown, title, subtitle, highlighted,
-                     events=events, event_credits=list(event_credits)).draw()
+                     events=events, event_credits=list(event_credits), content=content).draw()
 
 
 def _check_highlight(report_map: ReportMap, highlight: Iterable[str]) -> frozenset[str]:
@@ -743,7 +975,7 @@ def _check_highlight(report_map: ReportMap, highlight: Iterable[str]) -> frozens
 class _Renderer:
     def __init__(self, report_map, spec, theme, box, crs, shown, title, subtitle,
                  highlight: frozenset[str] = frozenset(), *, events=None,
-                 event_credits: list[str] | None = None):
+                 event_credits: list[str] | None = None, content=None):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -751,6 +983,7 @@ class _Renderer:
         self.spec = spec
         self.colors = THEME_COLORS[theme]
         self.box, self.crs, self.shown = box, crs, shown
+        self.content = content  # projected extent to fit, or None: frame on the box
         self.title, self.subtitle = title, subtitle
         self.highlight = highlight
         self.t = _Type.for_spec(spec)
@@ -759,14 +992,16 @@ class _Renderer:
         FigureCanvasAgg(self.fig)
         self.measure = _Measure(self.fig)
         self.events, self.event_credits = events, list(event_credits or [])
-        self.sections = _legend_sections(shown)
+        self.entries = _legend_rows(shown)
         if events is not None and len(events):
             from mapapp.model.events import EVENT_TYPES
 
             present = set(events["type"].astype(str))
-            self.sections.insert(0, ("Event sets", [("event", t_, label) for t_, label
-                                                    in EVENT_TYPES.items() if t_ in present]))
+            self.entries[:0] = [("event", t_, label) for t_, label in EVENT_TYPES.items()
+                                if t_ in present]
+        self.note = _status_note(shown)
         self.obstacles: list[tuple[float, float, float, float]] = []  # display pixels
+        self.line_guard = None  # the front lines in display pixels, as wide as drawn
         self.where = f"a {spec.width_px}-pixel-wide image at {spec.dpi:g} dpi"
 
     # ---- helpers in figure inches / points
@@ -826,19 +1061,25 @@ class _Renderer:
         self.furniture: list[tuple[float, float, float, float]] = []  # figure inches
         self._set_map_rect(pad, footer_top, W - pad, header_bottom)
         inside = None
-        if self.sections and H / W <= LEGEND_BELOW_FROM:
-            # A little smaller and wider on a low map, to leave it most of its room.
+        if self.entries and H / W <= LEGEND_BELOW_FROM:
+            # The shape (columns, type size) and corner that hide least; of
+            # those that hide about as little, the larger type, then the
+            # smaller box.
             map_h_pt = (header_bottom - footer_top) * 72
-            for size, share in ((0.85, 0.42), (0.8, 0.46), (0.76, 0.5)):
-                layout = self._legend_layout(max(width_pt * share, min(width_pt, 300 * t.scale)), size=size)
-                if layout["height"] <= 0.45 * map_h_pt:
-                    break
-            w, h = self.pt(layout["width"]), self.pt(layout["height"])
-            corner, cost = self._best_corner(w, h, ("ll", "ul", "lr", "ur"))
-            if cost < 0.5:  # no point, and only a sliver of a line or an area
-                inside = (layout, corner, w, h)
-        if self.sections and inside is None:
-            layout = self._legend_layout(width_pt)
+            best = None
+            for size in (0.85, 0.76):
+                for layout in self._legend_layouts(width_pt * LEGEND_MAX_WIDTH, size):
+                    if layout["height"] > LEGEND_MAX_HEIGHT * map_h_pt:
+                        continue
+                    w, h = self.pt(layout["width"]), self.pt(layout["height"])
+                    corner, cost = self._best_corner(w, h, ("ll", "ul", "lr", "ur"))
+                    key = (round(cost, 1), -size, w * h)
+                    if best is None or key < best[0]:
+                        best = (key, (layout, corner, w, h), cost)
+            if best is not None and best[2] < 0.5:  # no point, only a sliver of a line or an area
+                inside = best[1]
+        if self.entries and inside is None:
+            layout = min(self._legend_layouts(width_pt), key=lambda k: (k["height"], k["width"]))
             lh = self.pt(layout["height"])
             self._legend_axes(pad, footer_top, lh, layout, framed=False)
             footer_top += lh + self.pt(t.base * 0.6)
@@ -876,7 +1117,9 @@ class _Renderer:
     def _set_map_rect(self, left: float, bottom: float, right: float, top: float) -> None:
         """Where the map goes (figure inches), and the view that fills it."""
         self.map_rect = (left, bottom, right, top)
-        self.extent = _fit_aspect(_bounds_extent(self.box, self.crs), (right - left) / (top - bottom))
+        aspect = (right - left) / (top - bottom)
+        self.extent = (_fit_aspect(_bounds_extent(self.box, self.crs), aspect) if self.content is None
+                       else _fit_content(self.content, aspect, self.crs))
         self.px_per_m = (right - left) * self.fig.dpi / (self.extent[2] - self.extent[0])
 
     def _corner_rect(self, w: float, h: float, corner: str) -> tuple[float, float, float, float]:
@@ -916,8 +1159,11 @@ class _Renderer:
         score = 0.0
         for s in self.shown:
             if s.kind == "point":
-                reach = area.buffer(14 * self.t.scale / 72 * self.fig.dpi / self.px_per_m)
-                score += 3.0 * sum(reach.contains(p) for p in getattr(s.geom, "geoms", [s.geom]))
+                # A marker, and less so the room its name needs beside it.
+                points = getattr(s.geom, "geoms", [s.geom])
+                for reach_pt, weight in ((14, 3.0), (LABEL_ROOM, 1.0)):
+                    reach = area.buffer(reach_pt * self.t.scale / 72 * self.fig.dpi / self.px_per_m)
+                    score += weight * sum(reach.contains(p) for p in points)
             elif s.kind == "line":
                 score += 2.0 * s.geom.intersection(area).length / max(s.geom.length, 1.0)
             else:
@@ -995,12 +1241,14 @@ class _Renderer:
             f = s.feature
             lit = f.id in self.highlight
             if s.kind == "area":
-                path = _polygon_path(_polygons_only(s.geom))
+                area = _polygons_only(s.geom)
+                path = _polygon_path(area)
                 if path is not None:
                     if lit:
                         self.ax.add_patch(_highlight_outline(path, t, c, zorder=3.05))
-                    for patch in _area_patches(path, f.type, t, c, zorder=3):
-                        self.ax.add_patch(patch)
+                    for artist in _area_artists(area, f.type, t, c, zorder=3,
+                                                unit=self.fig.dpi / 72.0 / self.px_per_m):
+                        self.ax.add_artist(artist)
             elif s.kind == "line":
                 kw = _line_kwargs(f.type, t, c)
                 for xy in _lines(s.geom):
@@ -1009,54 +1257,76 @@ class _Renderer:
                                                 linewidth=kw["linewidth"] + HIGHLIGHT_WIDTH * t.scale,
                                                 solid_capstyle="round", solid_joinstyle="round",
                                                 gid="mapapp-highlight"))
-                    self.ax.add_line(Line2D(xy[:, 0], xy[:, 1], zorder=4, **kw))
+                    self.ax.add_line(Line2D(xy[:, 0], xy[:, 1], zorder=4, gid=f"mapapp-line-{f.type}", **kw))
             else:
                 for pt_ in getattr(s.geom, "geoms", [s.geom]):
                     ps = _point_style(f.type, f.status, t, c)
                     if lit:
                         _draw_highlight_ring(self.ax, pt_.x, pt_.y, ps, t, c, z_layer.get(f.layer, 6) - 0.05)
-                    _draw_marker(self.ax, pt_.x, pt_.y, ps, z_layer.get(f.layer, 6), halo=c["halo"])
+                    _draw_marker(self.ax, pt_.x, pt_.y, ps, z_layer.get(f.layer, 6), halo=c["halo"],
+                                 gid="mapapp-marker")
                     self.points.append((f, pt_.x, pt_.y, ps))
-        # Every marker is an obstacle for labels.
+        # Every marker is an obstacle for labels, and so are the front lines:
+        # a name across the line would hide where it runs.
+        guard = []
+        for s in self.shown:
+            if s.kind == "line" and s.feature.layer == "front_lines":
+                width = _line_kwargs(s.feature.type, t, c)["linewidth"] * self.fig.dpi / 72.0
+                for xy in _lines(s.geom):
+                    guard.append(shapely.buffer(shapely.LineString(self.ax.transData.transform(xy)),
+                                                width / 2 + 1.0, cap_style="flat"))
+        self.line_guard = shapely.union_all(guard) if guard else None
+        if self.line_guard is not None:
+            shapely.prepare(self.line_guard)
         for f, x, y, ps in self.points:
             px, py = self.ax.transData.transform((x, y))
             r = ps.size / 2 * self.fig.dpi / 72 * 1.05
             self.obstacles.append((px - r, py - r, px + r, py + r))
 
     # ---- legend
-    def _legend_layout(self, max_width_pt: float, size: float = 0.85) -> dict[str, Any]:
-        """Positions (points, from the top left) of the legend's headings and rows.
-
-        A table: headings in the first column, each layer's rows flowing to
-        the right of it and wrapping under the first row.
-        """
+    def _legend_layouts(self, max_width_pt: float, size: float = 0.85) -> list[dict[str, Any]]:
+        """The legend's possible shapes: positions (points, from the top left)
+        of its rows in 1, 2, ... columns no wider than ``max_width_pt`` (one
+        column at least), and of the status note under them."""
         t = self.t
         u = t.base * size / 0.85
-        head = _font(u * 0.85, weight="bold")
         item = _font(u * 0.85)
-        pad = u * 0.65
-        sw = u * 1.9  # swatch width
-        gap = u * 0.5
-        item_gap = u * 0.95
-        line_h = u * 1.5
-        heads = [LEGEND_HEADINGS.get(h, h) for h, _ in self.sections]
-        hw = max(self.measure.width(h, head) for h in heads) + item_gap
-        widths = [[sw + gap + self.measure.width(label, item) for _, _, label in rows] for _, rows in self.sections]
-        inner = max(max_width_pt - 2 * pad, hw + max(w for ws in widths for w in ws))
-        placed: list[tuple[str, Any, float, int]] = []  # (what, payload, x, row)
-        row, widest = 0, 0.0
-        for heading, (_, rows), ws in zip(heads, self.sections, widths):
-            placed.append(("head", heading, 0.0, row))
-            x = hw
-            for entry, w in zip(rows, ws):
-                if x > hw and x + w > inner:
-                    row, x = row + 1, hw
-                placed.append(("item", entry, x, row))
-                x += w + item_gap
-                widest = max(widest, x - item_gap)
-            row += 1
-        return {"placed": placed, "width": widest + 2 * pad, "height": row * line_h + 2 * pad - u * 0.3,
-                "pad": pad, "line_h": line_h, "sw": sw, "gap": gap, "head": head, "item": item}
+        note_prop = _font(u * 0.74, style="italic")
+        pad, sw, gap, col_gap = u * 0.6, u * 1.9, u * 0.5, u * 1.1
+        line_h, note_h = u * 1.45, u * 1.1
+        widths = [sw + gap + self.measure.width(label, item) for _, _, label in self.entries]
+        n = len(widths)
+        out = []
+        for ncol in range(1, n + 1):
+            nrow = math.ceil(n / ncol)
+            if math.ceil(n / nrow) < ncol:
+                continue  # the same rows as fewer columns
+            cols = [widths[c * nrow:(c + 1) * nrow] for c in range(ncol)]
+            col_x = np.concatenate([[0.0], np.cumsum([max(c) + col_gap for c in cols])])
+            grid_w = float(col_x[-1] - col_gap)
+            if out and grid_w + 2 * pad > max_width_pt:
+                break
+            note = self._note_lines(note_prop, max(grid_w, max_width_pt * 0.5 - 2 * pad))
+            inner_w = max([grid_w] + [self.measure.width(line, note_prop) for line in note])
+            height = nrow * line_h + (len(note) * note_h + u * 0.25 if note else 0) + 2 * pad - u * 0.2
+            out.append({"placed": [("item", entry, float(col_x[i // nrow]), i % nrow)
+                                   for i, entry in enumerate(self.entries)],
+                        "note": note, "rows": nrow, "width": inner_w + 2 * pad, "height": height,
+                        "pad": pad, "line_h": line_h, "note_h": note_h, "sw": sw, "gap": gap,
+                        "item": item, "note_prop": note_prop})
+        return out
+
+    def _note_lines(self, prop, width_pt: float) -> list[str]:
+        """The status note in lines about ``width_pt`` wide, broken between
+        its parts (a part wider than that is a line of its own)."""
+        lines: list[str] = []
+        for part in self.note.split(" · ") if self.note else []:
+            candidate = f"{lines[-1]} · {part}" if lines else part
+            if lines and self.measure.width(candidate, prop) <= width_pt:
+                lines[-1] = candidate
+            else:
+                lines.append(part)
+        return lines
 
     def _legend_axes(self, left_in, bottom_in, height_in, layout, *, framed: bool):
         W, H = self.fig.get_size_inches()
@@ -1076,42 +1346,39 @@ class _Renderer:
 
     def _draw_legend(self, lax, layout):
         from matplotlib.lines import Line2D
-        from matplotlib.patches import Rectangle
 
         t, c = self.t, self.colors
         pad, lh, sw, gap = layout["pad"], layout["line_h"], layout["sw"], layout["gap"]
-        for what, payload, x, row in layout["placed"]:
+        for _, (kind, key, label), x, row in layout["placed"]:
             yc = pad + row * lh + lh * 0.42
-            if what == "head":
-                add_text(lax, pad + x, yc, payload, fontproperties=layout["head"], color=c["text"],
-                         ha="left", va="center_baseline", gid="mapapp-legend-heading")
-                continue
-            kind, key, label = payload
             sx = pad + x
             if kind == "event":  # the map's dot for this type
                 lax.scatter([sx + sw / 2], [yc], s=(4.5 * t.scale) ** 2, zorder=3, alpha=0.85,
                             c=[styles.EVENT_COLORS.get(key, styles.EVENT_COLORS["event"])],
                             edgecolors=c["text"], linewidths=0.25 * t.scale)
-            elif kind in ("point", "status"):
-                # Types with the "confirmed" look, statuses on a neutral
-                # circle (as the web map's legend), none taller than a row.
-                type_, status = (key, "confirmed") if kind == "point" else ("city", key)
-                web_px = styles.point_symbol(type_)["size"] if kind == "point" else 18
-                web_px = min(web_px, lh * 0.95 / (t.scale * MARKER_SCALE))
-                ps = _point_style(type_, status, t, c, neutral=kind == "status", size_px=web_px)
-                _draw_marker(lax, sx + sw / 2, yc, ps, zorder=3)
+            elif kind == "point":
+                # The "confirmed" look (the note says what outlines mean), no
+                # taller than a row.
+                web_px = min(styles.point_symbol(key)["size"], lh * 0.95 / (t.scale * MARKER_SCALE))
+                _draw_marker(lax, sx + sw / 2, yc, _point_style(key, "confirmed", t, c, size_px=web_px),
+                             zorder=3)
             elif kind == "line":
                 kw = _line_kwargs(key, t, c)
                 cap = kw["linewidth"] / 2 if kw["solid_capstyle"] != "butt" else 0.0
                 lax.add_line(Line2D([sx + 1 + cap, sx + sw - 1 - cap], [yc, yc], zorder=3, **kw))
             else:
                 hgt = lh * 0.62
-                rect = Rectangle((sx + 1, yc - hgt / 2), sw - 2, hgt)
-                for patch in _area_patches(rect.get_path().transformed(rect.get_patch_transform()),
-                                           key, t, c, zorder=3):
-                    lax.add_patch(patch)
+                swatch = shapely.box(sx + 1, yc - hgt / 2, sx + sw - 1, yc + hgt / 2)
+                # Points in the legend's own units: its stripes as on the map.
+                for artist in _area_artists(swatch, key, t, c, zorder=3, unit=1.0):
+                    lax.add_artist(artist)
             add_text(lax, sx + sw + gap, yc, label, fontproperties=layout["item"], color=c["text"],
                      ha="left", va="center_baseline", gid="mapapp-legend-entry")
+        y = pad + layout["rows"] * lh + layout["note_h"] * 0.55
+        for line in layout["note"]:
+            add_text(lax, pad, y, line, fontproperties=layout["note_prop"], color=c["muted"],
+                     ha="left", va="center_baseline", gid="mapapp-legend-note")
+            y += layout["note_h"]
 
     # ---- locator inset, scale bar, north arrow
     def _draw_locator(self):
@@ -1121,7 +1388,13 @@ class _Renderer:
         W, H = self.fig.get_size_inches()
         mx0, my0, mx1, my1 = self.map_rect
         map_w, map_h = mx1 - mx0, my1 - my0
-        land, (lx0, ly0, lx1, ly1) = _locator_land(0.1)
+        land, europe = _locator_land(0.1)
+        # The mapped frame, as it lies in the locator's own projection.
+        x0, y0, x1, y1 = self.extent
+        lon, lat = _transformer(self.crs, inverse=True).transform(*_densified_ring(x0, y0, x1, y1, 32))
+        fx, fy = _transformer(LOCATOR_CRS).transform(lon, lat)
+        lx0, ly0, lx1, ly1 = _locator_extent(europe, (float(np.min(fx)), float(np.min(fy)),
+                                                      float(np.max(fx)), float(np.max(fy))))
         aspect = (lx1 - lx0) / (ly1 - ly0)
         w = min(max(0.17 * map_w, self.pt(t.base * 7)), 0.3 * map_w, 0.3 * map_h * aspect)
         h = w / aspect
@@ -1135,12 +1408,10 @@ class _Renderer:
         paths = [p for p in (_polygon_path(_polygons_only(g)) for g in land) if p is not None]
         iax.add_collection(PathCollection(paths, facecolors=c["inset_land"], edgecolors="none", zorder=1),
                            autolim=False)
-        # The mapped frame, as it lies in the locator's own projection.
-        x0, y0, x1, y1 = self.extent
-        lon, lat = _transformer(self.crs, inverse=True).transform(*_densified_ring(x0, y0, x1, y1, 32))
-        fx, fy = _transformer(LOCATOR_CRS).transform(lon, lat)
+        # Inside the inset by construction; clipped to it all the same.
         iax.fill(np.append(fx, fx[0]), np.append(fy, fy[0]), facecolor="none", edgecolor=c["ink"],
-                 linewidth=1.4 * t.scale, zorder=3, joinstyle="miter")
+                 linewidth=1.4 * t.scale, zorder=3, joinstyle="miter", clip_on=True,
+                 gid="mapapp-locator-frame")
         iax.add_artist(_frame(iax, c["panel_edge"], t.scale))
         self.obstacles.append(_bbox_tuple(iax.bbox))
 
@@ -1196,6 +1467,15 @@ class _Renderer:
         self.obstacles.append((left * dpi, bottom * dpi, (left + w) * dpi, (bottom + h) * dpi))
 
     # ---- labels
+    def _free(self, box, frame, placed) -> bool:
+        """Whether a label's ``box`` (display pixels) lies inside ``frame``
+        and clear of the labels ``placed``, the furniture, every marker and
+        the front lines."""
+        return (_inside(box, frame) and not any(_overlaps(box, o) for o in placed)
+                and not any(_overlaps(box, o) for o in self.obstacles)
+                and not (self.line_guard is not None
+                         and self.line_guard.intersects(shapely.box(*box))))
+
     def _halo(self, txt, width_pt: float):
         """A halo under ``txt``: the same text, stroked wide in the halo colour.
 
@@ -1206,58 +1486,100 @@ class _Renderer:
 
         halo = add_text(txt.axes, *txt.get_position(), txt.get_text(), fontproperties=txt.get_fontproperties(),
                         color=self.colors["halo"], ha=txt.get_ha(), va=txt.get_va(),
+                        rotation=txt.get_rotation(), rotation_mode=txt.get_rotation_mode(),
                         transform=txt.get_transform(), zorder=txt.get_zorder() - 0.01, gid="mapapp-halo",
                         path_effects=[patheffects.Stroke(linewidth=width_pt, foreground=self.colors["halo"])])
         return halo
 
-    def _draw_place_names(self, placed: list, frame: tuple) -> None:
+    def _names(self) -> list:
+        """The basemap's names an image writes, most important first: seas,
+        the reservoir, the regions the report is about, capitals, rivers."""
+        return [label for label in physical.map_labels(self.rm)
+                if label.kind in IMAGE_NAME_KINDS and not (
+                    # An image has room for the regions the report is about, not all of them.
+                    label.kind == "region" and label.rank != physical.FOCUS_REGION_RANK)]
+
+    def _name_text(self, label, x: float, y: float, angle: float, dy_pt: float = 0.0,
+                   short: bool = False):
+        """A basemap name as a text artist at map point (x, y), moved ``dy_pt``
+        up; ``short``: a region's name without its last word ("Oblast")."""
+        from matplotlib.transforms import offset_copy
+
+        t, c = self.t, self.colors
+        water = label.kind in ("sea", "river", "lake")
+        prop = _font(t.base * (0.95 if label.kind == "sea" else 0.72 if label.kind == "region"
+                               else 0.85),
+                     weight="bold" if label.kind == "capital" else "normal",
+                     style="italic" if water else "normal")
+        color = c["water_label"] if water else c["region_label"] if label.kind == "region" \
+            else c["text"]
+        beside = label.kind == "capital"
+        words = label.name.rsplit(" ", 1)[0] if short and " " in label.name else label.name
+        txt = add_text(self.ax, x, y, words.upper() if label.kind == "region" else words,
+                       fontproperties=prop, color=color, zorder=9.5,
+                       ha="left" if beside else "center", va="center", rotation=angle,
+                       rotation_mode="anchor", gid=f"mapapp-name-{label.kind}")
+        if beside or dy_pt:
+            txt.set_transform(offset_copy(self.ax.transData, fig=self.fig,
+                                          x=t.base * 0.45 if beside else 0.0, y=dy_pt, units="points"))
+        return txt
+
+    def _name_spots(self, label) -> list[tuple[float, float, float, float]]:
+        """Where a name may go, best first, as (x, y, angle, points up): its
+        point and its other places; then for a sea, a lake or a region the
+        same just above and below them (clear of a line through the middle)."""
+        to_map = _transformer(self.crs)
+        spots = []
+        for spot in [(label.lon, label.lat, label.angle), *label.anchors]:
+            x, y = to_map.transform(spot[0], spot[1])
+            spots.append((x, y, spot[2] if len(spot) > 2 else 0.0))
+        out = [(x, y, angle, 0.0) for x, y, angle in spots]
+        if label.kind in ("sea", "lake", "region"):
+            step = self.t.base * NAME_SHIFT
+            out += [(x, y, angle, dy) for dy in (step, -step) for x, y, angle in spots]
+        return out
+
+    def _draw_place_names(self, names: list, placed: list, frame: tuple) -> None:
         """Seas, rivers, the reservoir, regions and capitals, where they fit:
         each at its point or the first of its other places that is free, never
-        over another name, a marker or the legend."""
+        over another name, a marker, a front line or the legend."""
         t, c, ax = self.t, self.colors, self.ax
         r = self.fig.canvas.get_renderer()
-        to_map = _transformer(self.crs)
-        for label in physical.map_labels(self.rm):
-            # An image has room for the regions the report is about, not all of them.
-            if label.kind not in IMAGE_NAME_KINDS or (
-                    label.kind == "region" and label.rank != physical.FOCUS_REGION_RANK):
-                continue
-            water = label.kind in ("sea", "river", "lake")
-            words = label.name.upper() if label.kind == "region" else label.name
-            prop = _font(t.base * (0.95 if label.kind == "sea" else 0.72 if label.kind == "region"
-                                   else 0.85),
-                         weight="bold" if label.kind == "capital" else "normal",
-                         style="italic" if water else "normal")
-            color = c["water_label"] if water else c["region_label"] if label.kind == "region" \
-                else c["text"]
-            spots = [(label.lon, label.lat, label.angle), *label.anchors]
-            for spot in spots:
-                x, y = to_map.transform(spot[0], spot[1])
-                angle = spot[2] if len(spot) > 2 else 0.0
-                beside = label.kind == "capital"
-                txt = add_text(ax, x, y, words, fontproperties=prop, color=color, zorder=9.5,
-                               ha="left" if beside else "center", va="center", rotation=angle,
-                               rotation_mode="anchor", gid=f"mapapp-name-{label.kind}")
-                if beside:
-                    from matplotlib.transforms import offset_copy
-                    txt.set_transform(offset_copy(ax.transData, fig=self.fig, x=t.base * 0.45,
-                                                  y=0, units="points"))
+        for label in names:
+            spots = [(*spot, False) for spot in self._name_spots(label)]
+            if label.kind == "region":  # where the whole name fits nowhere, the name alone
+                spots += [(*spot, True) for spot in self._name_spots(label)]
+            for x, y, angle, dy, short in spots:
+                txt = self._name_text(label, x, y, angle, dy, short)
                 bb = txt.get_window_extent(r)
                 box = (bb.x0 - 2, bb.y0 - 2, bb.x1 + 2, bb.y1 + 2)
-                if (_inside(box, frame) and not any(_overlaps(box, o) for o in placed)
-                        and not any(_overlaps(box, o) for o in self.obstacles)):
+                if self._free(box, frame, placed):
                     placed.append(box)
                     self._halo(txt, t.base * 0.2)
-                    if beside:
+                    if label.kind == "capital":
                         ax.scatter([x], [y], s=(2.2 * t.scale) ** 2, facecolors=c["paper"],
                                    edgecolors=c["text"], linewidths=0.6 * t.scale, zorder=9.5,
                                    gid="mapapp-name-dot")
                     break
                 txt.remove()
 
+    def _leader_line(self, point, box):
+        """The line (display pixels) from a marker's edge to the nearest
+        point of its name's ``box``, or None when they touch."""
+        _, x, y, ps = point
+        px, py = self.ax.transData.transform((x, y))
+        tx, ty = min(max(px, box[0]), box[2]), min(max(py, box[1]), box[3])
+        d = math.hypot(tx - px, ty - py)
+        start = ps.size / 2 * self.fig.dpi / 72 * 1.1
+        if d <= start:
+            return None
+        return shapely.LineString([(px + (tx - px) * start / d, py + (ty - py) * start / d), (tx, ty)])
+
     def _draw_labels(self):
-        """Greedy placement: most important first, the first free spot
-        around the point; a label with no free spot is left out."""
+        """The report's places first, each at a spot around its marker clear
+        of every marker, front line and piece of furniture
+        (:func:`_choose_spots`); then the basemap's names, then the
+        countries'.  A label with no free spot is left out."""
         t, c, ax = self.t, self.colors, self.ax
         r = self.fig.canvas.get_renderer()
         inner = ax.bbox
@@ -1267,9 +1589,19 @@ class _Renderer:
         pad = halo_pt * dpi / 72 / 2
         from matplotlib.transforms import offset_copy
 
+        names = self._names()
+        # The seas, the reservoir and the regions the report is about first:
+        # they have few places to go, and a place's name can move round its
+        # marker or out on a leader.
+        placed: list[tuple[float, float, float, float]] = []
+        first = [n for n in names if n.kind in ("sea", "lake", "region")]
+        self._draw_place_names(first, placed, frame)
+        names = [n for n in names if n not in first]
+        areas = {label.fid: label for label in physical.map_labels(self.rm) if label.fid}
         order = sorted(range(len(self.points)),
                        key=lambda i: (LABEL_PRIORITY.get(self.points[i][0].type, 9), i))
-        placed: list[tuple[float, float, float, float]] = []
+        texts, options = {}, {}
+        markers = [shapely.Point(ax.transData.transform((x, y))) for _, x, y, _ in self.points]
         for i in order:
             f, x, y, ps = self.points[i]
             rank = LABEL_PRIORITY.get(f.type, 9)
@@ -1279,38 +1611,123 @@ class _Renderer:
             color = c["text"] if rank <= 3 else c["muted"]
             txt = add_text(ax, x, y, f.name, fontproperties=prop, color=color, zorder=10, gid="mapapp-label")
             gap = ps.size / 2 + t.base * 0.3
-            done = False
-            for dx, dy in LABEL_SPOTS:
-                txt.set_ha("left" if dx > 0 else "right" if dx < 0 else "center")
-                txt.set_va("bottom" if dy > 0 else "top" if dy < 0 else "center_baseline")
-                txt.set_position((x, y))
-                txt.set_transform(offset_copy(ax.transData, fig=self.fig, x=dx * gap, y=dy * gap, units="points"))
+            spots = [((x, y), offset_copy(ax.transData, fig=self.fig, x=dx * gap, y=dy * gap, units="points"),
+                      "left" if dx > 0 else "right" if dx < 0 else "center",
+                      "bottom" if dy > 0 else "top" if dy < 0 else "center_baseline")
+                     for dx, dy in LABEL_SPOTS]
+            # Last, further out on a leader line (which says whose name it is).
+            spots += [((x, y), offset_copy(ax.transData, fig=self.fig, x=dx * gap * reach,
+                                           y=dy * gap * reach, units="points"),
+                       "left" if dx > 0 else "right" if dx < 0 else "center",
+                       "bottom" if dy > 0 else "top" if dy < 0 else "center_baseline", True)
+                      for reach in LEADER_REACH for dx, dy in _RING]
+            if f.type == "region" and f.id in areas:
+                # A region's name may also go anywhere in it, away from its marker.
+                to_map = _transformer(self.crs)
+                spots += [(to_map.transform(*a[:2]), ax.transData, "center", "center")
+                          for a in areas[f.id].anchors]
+            texts[i], options[i] = txt, []
+            own = shapely.Point(ax.transData.transform((x, y)))
+            for spot in spots:
+                _set_spot(txt, spot)
                 bb = txt.get_window_extent(r)
                 box = (bb.x0 - pad, bb.y0 - pad, bb.x1 + pad, bb.y1 + pad)
-                if not _inside(box, frame):
+                # Clear of markers, lines and furniture, and nearer its own
+                # marker than any other: a name read as its neighbour's is worse than none.
+                if not self._free(box, frame, placed):
                     continue
-                if any(_overlaps(box, o) for o in placed) or any(_overlaps(box, o) for o in self.obstacles):
-                    continue
-                placed.append(box)
-                self._halo(txt, halo_pt)
-                done = True
-                break
-            if not done:
-                txt.remove()
-        self._draw_place_names(placed, frame)
+                if len(spot) > 4:  # on a leader: it, too, stays clear of other markers and names
+                    lead = self._leader_line(self.points[i], box)
+                    if lead is None or any(lead.intersects(shapely.box(*o)) for o in [*self.obstacles, *placed]
+                                           if not shapely.box(*o).contains(own)):
+                        continue
+                    options[i].append((spot, box, lead.bounds))
+                elif own.distance(shapely.box(*box)) <= min(
+                        (m.distance(shapely.box(*box)) for m in markers if m != own), default=math.inf):
+                    options[i].append((spot, box))
+        chosen = _choose_spots(order, options)
+        leaders = []
+        for i in order:
+            if i not in chosen:
+                texts[i].remove()
+                continue
+            spot, box = chosen[i][:2]
+            _set_spot(texts[i], spot)
+            placed.append(box)
+            self._halo(texts[i], halo_pt)
+            if len(spot) > 4:
+                from matplotlib.lines import Line2D
+
+                lead = self._leader_line(self.points[i], box)
+                xy = ax.transData.inverted().transform(np.asarray(lead.coords))
+                ax.add_line(Line2D(xy[:, 0], xy[:, 1], color=c["muted"], linewidth=0.7 * t.scale,
+                                   zorder=9.8, gid="mapapp-leader"))
+                leaders.append(lead.buffer(1.5))
+        if leaders:  # no other name across a leader either
+            self.line_guard = shapely.union_all([g for g in (self.line_guard, *leaders) if g is not None])
+            shapely.prepare(self.line_guard)
+        self._draw_place_names(names, placed, frame)
         # Country names last, subtle, only where they fit untouched.
         for name, x, y in self.country_labels:
             txt = add_text(ax, x, y, name.upper(), fontproperties=_font(t.base * 0.8, weight="bold"),
                            color=c["country_label"], ha="center", va="center", zorder=2, gid="mapapp-country")
             bb = txt.get_window_extent(r)
             box = (bb.x0 - 2, bb.y0 - 2, bb.x1 + 2, bb.y1 + 2)
-            if (not _inside(box, frame) or any(_overlaps(box, o) for o in placed)
-                    or any(_overlaps(box, o) for o in self.obstacles)):
+            if not self._free(box, frame, placed):
                 txt.remove()
             else:
                 placed.append(box)
                 self._halo(txt, t.base * 0.2)
         self.label_boxes = placed
+
+
+def _set_spot(txt, spot) -> None:
+    position, transform, ha, va = spot[:4]
+    txt.set_ha(ha)
+    txt.set_va(va)
+    txt.set_position(position)
+    txt.set_transform(transform)
+
+
+def _choose_spots(order: list, options: dict) -> dict:
+    """A spot for each label, from its ``options`` (``[(spot, box), ...]``,
+    best first, a spot on a leader line with the leader's box after its
+    own), none overlapping another: greedy in ``order``; then each label
+    left without one may
+    take a spot that one placed label blocks, if that label can move to
+    another of its own.
+
+    >>> a = [("a1", (0, 0, 2, 1)), ("a2", (0, 2, 2, 3))]
+    >>> b = [("b1", (1, 0, 3, 1))]
+    >>> {k: v[0] for k, v in _choose_spots([0, 1], {0: a, 1: b}).items()}
+    {0: 'a2', 1: 'b1'}
+    """
+    chosen: dict = {}
+
+    def hit(a, b) -> bool:  # the name's box, and its leader's if it has one
+        return any(_overlaps(x, y) for x in a[1:] for y in b[1:])
+
+    def clear(opt, *, but=None) -> bool:
+        return not any(hit(opt, other) for j, other in chosen.items() if j != but)
+
+    for i in order:
+        free = [opt for opt in options[i] if clear(opt)]
+        if free:
+            chosen[i] = free[0]
+    for i in order:
+        if i in chosen:
+            continue
+        for opt in options[i]:
+            blockers = [j for j, other in chosen.items() if hit(opt, other)]
+            if len(blockers) != 1:
+                continue
+            j = blockers[0]
+            move = next((alt for alt in options[j] if alt is not chosen[j]
+                         and not hit(alt, opt) and clear(alt, but=j)), None)
+            if move is not None:
+                chosen[j], chosen[i] = move, opt
+                break
+    return chosen
 
 
 def _background(ax, color: str):

@@ -1,11 +1,20 @@
-"""A PNG of the interactive map exactly as a browser shows it.
+"""A PNG of the interactive map, dressed for publishing.
 
 The web map (offline basemap, assets inlined) is written to a temporary
 page and opened in headless Chromium through Playwright with every request
-that is not a local file refused; once Leaflet has drawn, the page is
-photographed at the requested pixel size.  Slower than
-:mod:`mapapp.static.export`, but it is the very map the app shows: controls,
-legend and all.
+that is not a local file refused.  Once Leaflet has drawn, ``snapshot.js``
+and ``snapshot.css`` (``mapapp/web/assets/``, added to this page only)
+dress it as the static images are dressed: a title and subtitle above the
+map, a credits line below, no zoom, layer or full-screen controls, the
+legend open and compact.  The map is framed on the report's shown features
+(or on the view's bounds), clear of the legend, its names placed for that
+frame, and the page is photographed at the requested pixel size.  Slower
+than :mod:`mapapp.static.export`, but it is the very map the app draws:
+same symbols, same names.
+
+The texts (headline, citation, a user's ``--title``) reach the page as
+Playwright arguments, i.e. JSON, and are set with ``textContent``: no
+markup is built from them here.
 
 Playwright is imported only when a snapshot is taken, and the browser is
 looked up then: ``browser=`` if given, else ``$MAPAPP_CHROMIUM``, else
@@ -28,8 +37,10 @@ from typing import Any
 
 from mapapp.errors import AssetError, MapAppError, OptionError
 from mapapp.files import check_output, write_output
+from mapapp.model import ReportMap
+from mapapp.static.figtext import check_title_text
 from mapapp.static.presets import resolve_spec
-from mapapp.view import ViewState, as_view
+from mapapp.view import INITIAL_BOUNDS, Bounds, ViewState, as_view, fit_view
 
 BROWSER_ENV = "MAPAPP_CHROMIUM"
 DEFAULT_BROWSER = Path("/usr/bin/chromium")
@@ -44,6 +55,15 @@ BROWSER_ARGS: tuple[str, ...] = (
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic")
 # One CSS pixel is one image pixel at this DPI; more DPI, denser pixels.
 CSS_DPI = 100.0
+# The page's dressing: files beside the map's own script and stylesheet.
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+SNAPSHOT_JS = ASSETS_DIR / "snapshot.js"
+SNAPSHOT_CSS = ASSETS_DIR / "snapshot.css"
+# Content framing: a margin around the features (share of their span) so
+# their markers and names are not cut by the edge, and a least span so one
+# point is shown with the places around it, not at the map's last zoom.
+CONTENT_MARGIN = 0.08
+MIN_CONTENT_SPAN = 2.0  # degrees of latitude and of longitude
 
 # Drawn once these are in the DOM ("attached": Leaflet gives shapes outside
 # the view an empty outline, so "visible" would wait forever).
@@ -52,14 +72,8 @@ _READY_JS = """(layers) => {
     return layers.every(l => document.querySelector('.mapapp-layer-' + l));
 }"""
 
-_FIT_JS = """(bounds) => {
-    const map = Object.values(window).find(v => v instanceof L.Map);
-    if (!map) return false;
-    map.invalidateSize({pan: false, animate: false});
-    if (bounds) map.fitBounds(bounds, {animate: false});
-    return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(
-        () => done(true))));
-}"""
+_DRESS_JS = "(o) => mapapp.snapshot.dress(o)"
+_FRAME_JS = "(o) => mapapp.snapshot.frame(o)"
 _IDLE_JS = """() => {
     const map = Object.values(window).find(v => v instanceof L.Map);
     return !map._animatingZoom && !map._panAnim?._inProgress;
@@ -69,13 +83,14 @@ _IDLE_JS = """() => {
 @dataclass(frozen=True)
 class Snapshot:
     """A browser snapshot: the PNG, the outside requests refused while
-    drawing (none for an offline map), the page's script errors, and
-    how long it took."""
+    drawing (none for an offline map), the page's script errors, how long
+    it took, and the names on the map."""
 
     png: bytes
     blocked: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
     seconds: float = 0.0
+    names: tuple[str, ...] = ()  # the place names the map wrote, as shown
 
 
 def find_browser(browser: str | os.PathLike[str] | None = None, *,
@@ -116,17 +131,60 @@ def _sync_playwright():
     return sync_playwright
 
 
+def content_bounds(report_map: ReportMap, view: ViewState | None = None) -> Bounds:
+    """The frame of what ``view`` shows of the report: its features' extent
+    with a margin, at least :data:`MIN_CONTENT_SPAN` degrees each way, kept
+    drawable (:func:`mapapp.view.fit_view`); the app's first view when no
+    shown feature has a geometry.  Distant mentions count only when nothing
+    else is shown (they would pull the frame out to Indonesia), as in the
+    static images.
+
+    >>> from mapapp.model import Report
+    >>> content_bounds(ReportMap(Report("r", "P", "H", "2022-11-16", 0), (), ""))
+    ((44.0, 22.0), (53.0, 41.0))
+    """
+    view = as_view(view)
+    placed = [f for f in view.visible(report_map)
+              if f.geometry is not None and not f.geometry.is_empty]
+    boxes = [f.geometry.bounds for f in placed if f.layer != "mentions"] \
+        or [f.geometry.bounds for f in placed]
+    if not boxes:
+        return INITIAL_BOUNDS
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+    def widened(low: float, high: float) -> tuple[float, float]:
+        span = max((high - low) * (1 + 2 * CONTENT_MARGIN), MIN_CONTENT_SPAN)
+        middle = (low + high) / 2
+        return middle - span / 2, middle + span / 2
+
+    (south, north), (west, east) = widened(south, north), widened(west, east)
+    return fit_view(south, west, north, east)
+
+
 def page_html(report_map, view: ViewState | None = None) -> str:
     """The self-contained offline page the snapshot photographs, opened on
-    the ``view``'s bounds (by default the app's first view)."""
-    from mapapp.view import INITIAL_BOUNDS
+    the ``view``'s bounds (by default framed on its content, see
+    :func:`content_bounds`)."""
     from mapapp.web.map import build_map, render_html
 
     view = as_view(view)
     folium_map = build_map(report_map, **view.feature_filter(), basemap="offline",
                            inline_assets=True, height="100%",
-                           bounds=view.bounds or INITIAL_BOUNDS)
+                           bounds=view.bounds or content_bounds(report_map, view))
     return render_html(folium_map)
+
+
+def page_texts(report_map: ReportMap, *, title: str | None = None,
+               subtitle: str | None = None) -> dict[str, Any]:
+    """What the dressed page says, as data for ``mapapp.snapshot.dress``:
+    title and subtitle (by default the static images' own, "" for none) and
+    the credits (the static images' credit line)."""
+    from mapapp.static.figure import credit_parts, default_subtitle, default_title
+
+    return {"title": default_title(report_map) if title is None else str(title),
+            "subtitle": default_subtitle(report_map) if subtitle is None else str(subtitle),
+            "credits": credit_parts(report_map)}
 
 
 def _viewport(width_px: int, height_px: int, dpi: float) -> tuple[dict[str, int], float]:
@@ -151,19 +209,30 @@ def _exact_png(shot: bytes, width_px: int, height_px: int, dpi: float) -> bytes:
 
 
 def capture(report_map, *, spec: Any, view: ViewState | None = None,
+            title: str | None = None, subtitle: str | None = None,
             browser: str | os.PathLike[str] | None = None,
-            timeout_s: float = 30.0) -> Snapshot:
-    """Photograph the web map at ``spec.width_px`` x ``spec.height_px``.
+            timeout_s: float = 30.0, inspect: Callable[[Any], None] | None = None) -> Snapshot:
+    """Photograph the dressed web map at ``spec.width_px`` x ``spec.height_px``.
 
     ``spec`` has ``width_px``, ``height_px`` and ``dpi`` (a
     :class:`mapapp.static.presets.Preset` or :class:`mapapp.static.figure.ImageSpec`);
     at 100 dpi one CSS pixel is one image pixel, at 200 dpi the page is
     drawn at twice the density.  ``view`` is a checked
-    :class:`mapapp.view.ViewState` (by default the app's first view).
+    :class:`mapapp.view.ViewState` (by default the app's first layers);
+    its bounds are the frame "as on screen", without them the map is
+    framed on its content.  ``title`` and ``subtitle`` as in
+    :func:`page_texts`.  ``inspect``, if given, is called with the
+    Playwright page just before the photograph (tests read the DOM there).
+    A dialog the page opens (it never should) is dismissed and reported
+    among the errors.
     """
     start = time.perf_counter()
     view = as_view(view)  # checked when it was made
-    bounds = view.bounds
+    texts = page_texts(report_map, title=check_title_text(title, "--title"),
+                       subtitle=check_title_text(subtitle, "--subtitle"))
+    # Content framing keeps the features clear of the legend; bounds asked
+    # for are kept as they are.
+    bounds = view.bounds or content_bounds(report_map, view)
     executable = find_browser(browser)
     sync_playwright = _sync_playwright()
     from playwright.sync_api import Error as PlaywrightError
@@ -196,23 +265,33 @@ def capture(report_map, *, spec: Any, view: ViewState | None = None,
                 page = context.new_page()
                 page.route("**/*", route)
                 page.on("pageerror", lambda e: errors.append(str(e)))
+                page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
                 timeout_ms = timeout_s * 1000
                 try:
                     page.goto(page_path.as_uri(), wait_until="load", timeout=timeout_ms)
                     page.wait_for_function(_READY_JS, arg=list(drawn_layers), timeout=timeout_ms)
-                    fitted = page.evaluate(_FIT_JS, [list(c) for c in bounds] if bounds else None)
-                    if fitted:
+                    # Inline, from our files: no request, and never in the app's page.
+                    page.add_style_tag(path=SNAPSHOT_CSS)
+                    page.add_script_tag(path=SNAPSHOT_JS)
+                    dressed = page.evaluate(_DRESS_JS, texts)
+                    names = page.evaluate(_FRAME_JS, {
+                        "bounds": [list(c) for c in bounds],
+                        "legend": view.bounds is None}) if dressed else None
+                    if names is not None:
                         page.wait_for_function(_IDLE_JS, timeout=timeout_ms)
                 except PlaywrightError as err:
                     raise MapAppError(f"the map did not draw in the browser within {timeout_s:g} s"
                                       f"{': ' + errors[0] if errors else ''}") from err
-                if not fitted:
+                if names is None:
                     raise MapAppError("the page has no Leaflet map to photograph")
+                if inspect is not None:
+                    inspect(page)
                 shot = page.screenshot(type="png", full_page=False, animations="disabled")
             finally:
                 instance.close()
     png = _exact_png(shot, spec.width_px, spec.height_px, spec.dpi)
-    return Snapshot(png, tuple(blocked), tuple(errors), time.perf_counter() - start)
+    return Snapshot(png, tuple(blocked), tuple(errors), time.perf_counter() - start,
+                    tuple(str(n) for n in names))
 
 
 def _drawn_layers(report_map, view: ViewState) -> tuple[str, ...]:
@@ -224,7 +303,8 @@ def _drawn_layers(report_map, view: ViewState) -> tuple[str, ...]:
 
 def snapshot(report_map, output: str | os.PathLike[str], *, preset: str | None = None,
              size: str | None = None, dpi: float | None = None, overwrite: bool = False,
-             view: ViewState | None = None, browser: str | os.PathLike[str] | None = None,
+             view: ViewState | None = None, title: str | None = None,
+             subtitle: str | None = None, browser: str | os.PathLike[str] | None = None,
              timeout_s: float = 30.0) -> tuple[Path, Snapshot]:
     """Photograph the web map into the PNG ``output``; returns the path and
     the :class:`Snapshot` (for its refused requests and errors).
@@ -237,7 +317,10 @@ def snapshot(report_map, output: str | os.PathLike[str], *, preset: str | None =
         raise OptionError(f"output {str(output)!r}: a snapshot is a PNG; name it .png")
     spec = resolve_spec(preset=preset, size=size, dpi=dpi)
     view = as_view(view)  # the view was checked when it was made
+    check_title_text(title, "--title")
+    check_title_text(subtitle, "--subtitle")
     check_output(output, overwrite=overwrite)
     find_browser(browser)  # before any work: the install hint comes first
-    shot = capture(report_map, spec=spec, view=view, browser=browser, timeout_s=timeout_s)
+    shot = capture(report_map, spec=spec, view=view, title=title, subtitle=subtitle,
+                   browser=browser, timeout_s=timeout_s)
     return write_output(output, shot.png, overwrite=overwrite), shot
