@@ -156,6 +156,11 @@ def test_print_has_one_page_per_step(browser, lesson, story, request):
     sections = page.locator(".mapapp-lesson-print section")
     assert sections.count() == len(story.steps)
     assert sections.nth(4).locator("h2").inner_text() == story.steps[4].title
+    # each page carries its map, under the title (the PDF itself is checked
+    # in test_lesson_print_browser.py)
+    assert sections.locator("h2 + figure.lesson-map img").count() == len(story.steps)
+    assert sections.nth(4).locator(".lesson-map img").get_attribute("alt") == \
+        f"Map for step 5: {story.steps[4].title}"
     assert page.locator(".mapapp-lesson-panel").is_hidden()
     assert page.locator(".folium-map").is_hidden()
     assert page.evaluate("getComputedStyle(document.querySelector('.mapapp-lesson-print section'))"

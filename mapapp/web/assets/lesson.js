@@ -7,7 +7,11 @@
  *
  * mapapp.lesson(map, story, groups): story = {title, steps: [{title, text,
  * question, bounds, layers, highlight, classes}]}, groups = {layer: the
- * layer's Leaflet group}.
+ * layer's Leaflet group}.  It also writes the printed pages (text only).
+ *
+ * mapapp.lessonPrint(map, print), called after it: print = {maps: [base64
+ * PNG], steps: [{map: index into maps, names: what the step highlights}]}
+ * puts each step's map on its printed page.
  */
 (function () {
   'use strict';
@@ -132,7 +136,8 @@
     });
     window.addEventListener('hashchange', function () { go(fromHash()); });
 
-    // The printed handout: every step on its own page.
+    // The printed handout: every step on its own page (lessonPrint adds
+    // the maps).
     var print = document.querySelector('.mapapp-lesson-print');
     steps.forEach(function (step, i) {
         var section = document.createElement('section');
@@ -153,5 +158,29 @@
         print.appendChild(section);
     });
     go(fromHash(), false);
+  };
+
+  // Each printed page gets its step's map as an image: the Leaflet map shows
+  // one step at a time, and does not survive printing.
+  mapapp.lessonPrint = function (map, data) {
+    var steps = window.mapappLesson.story.steps;
+    var sections = document.querySelectorAll('.mapapp-lesson-print section');
+    data.steps.forEach(function (printed, i) {
+        var figure = document.createElement('figure');
+        figure.className = 'lesson-map';
+        var img = document.createElement('img');
+        // Only our own base64 goes behind this prefix: the source can never
+        // be a URL, so printing asks nothing of the network.
+        img.src = 'data:image/png;base64,' + data.maps[printed.map];
+        img.alt = 'Map for step ' + (i + 1) + ': ' + steps[i].title;
+        figure.appendChild(img);
+        if (printed.names.length) {
+            var caption = document.createElement('figcaption');
+            caption.textContent = 'Highlighted on the map: ' + printed.names.join(', ');
+            figure.appendChild(caption);
+        }
+        var title = sections[i].querySelector('h2');
+        sections[i].insertBefore(figure, title.nextSibling);
+    });
   };
 })();
