@@ -233,7 +233,7 @@ def test_a_saved_draft_is_a_report_source_the_map_loads(draft, tmp_path):
     details = dict(feature_details(lviv, report_map))
     (start, end), = lviv.evidence
     assert details["Found in the text"].startswith(f"characters {start}–{end} of")
-    assert "mapapp's offline geoparser" in details["Located"]
+    assert "mapapp's offline geoparser" in details["How it was located"]
     assert report_map.report.sha256 == checksum(REPORT)
     # ...with a lesson for Present mode.
     from mapapp.classroom.story import list_stories, load_story

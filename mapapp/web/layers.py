@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ import shapely
 
 from mapapp import styles
 from mapapp.model import LAYERS, STATUS_LABELS, Feature, ReportMap
-from mapapp.model.describe import as_of_text, claim_text, date_text, type_label
+from mapapp.model.describe import as_of_text, claim_text, date_text, located_text, type_label
 from mapapp.model.filters import filter_features, geometry_kind
 
 COORD_DECIMALS = 5  # about 1 m
@@ -47,7 +48,10 @@ def display_properties(feature: Feature, *, kind: str | None = None,
         "claims": [claim_text(c) for c in feature.claims],
         "figures": [fig.text() for fig in feature.figures],
         "citation": feature.citation.text(),
-        "location": feature.location.text(),
+        # For the reader, in plain words; the technical record (gazetteer
+        # and version, reference, population) travels beside it as data.
+        "location": located_text(feature, default_as_of),
+        "location_source": {**asdict(feature.location), "text": feature.location.text()},
         "approximate": bool(feature.approximate),
         "as_of": as_of_text(feature, default_as_of),
         "part_of": feature.part_of,
