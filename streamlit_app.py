@@ -42,12 +42,24 @@ from mapapp.static.figure import THEMES, default_subtitle, default_title
 from mapapp.static.presets import PRESETS, get_preset
 from mapapp.store.catalogue import get_source, list_sources
 from mapapp.store.query import EventFilter, select
-from mapapp.view import BASEMAPS, INITIAL_BOUNDS, ViewState, bounds_from_leaflet, from_query
-from mapapp.web.map import build_map, event_filter_group
+from mapapp.view import (
+    BASEMAPS,
+    INITIAL_BOUNDS,
+    ViewState,
+    at_from_leaflet,
+    bounds_from_leaflet,
+    from_query,
+)
+from mapapp.web.map import build_map, event_filter_group, selection_group
 from mapapp.web.resources import install_static
 
+# The map's frame before the page's stylesheet sizes it to the window (app.css).
 MAP_HEIGHT = 620
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+# The popups' pointer to the panel that shows everything about a feature.
+DETAILS_NOTE = "All details: in the panel beside the map (below it on a phone)"
+# How an exported image is framed: on what it shows, or on the map's view.
+FRAMES = {"fit": "Fit to features", "screen": "As on screen"}
 logger = logging.getLogger("mapapp.app")
 
 
@@ -62,17 +74,20 @@ def prepare_static_files() -> None:
     install_static(STATIC_DIR)
 
 
-def get_map(report_map, view: ViewState, url: str | None = None, event_types=()):
+def get_map(report_map, view: ViewState, url: str | None = None, event_types=(), at=None):
     """A fresh folium map for this run.
 
     Not cached on purpose: st_folium mutates the Map it is given, and a cached
     Map rendered a second time references layers it no longer defines.  The
     costly parts (loading, geometry, basemap) are cached; assembling the map
-    takes milliseconds (see bench/bench_map.py).  The selected feature is shown
-    beside the map, not in it, so a click does not rebuild and re-zoom it.
+    takes milliseconds (see bench/bench_map.py).  The selected feature is
+    marked by a small group added to the map already drawn
+    (:func:`selection_group`), so a click does not rebuild and re-zoom it;
+    for the same reason ``at``, where a link opened the map, stays the same
+    for the whole visit.
     """
     return build_map(report_map, **view.feature_filter(), basemap=view.basemap,
-                     asset_base=ASSET_BASE,
+                     asset_base=ASSET_BASE, at=at, details_note=DETAILS_NOTE,
                      carto_api_key=os.environ.get("MAPAPP_CARTO_API_KEY") or None,
                      events_url=url, event_types=event_types)
 
@@ -104,6 +119,7 @@ def init_widgets_from_link(query: dict, feature_ids: set[str],
     st.session_state["areas"] = view.areas or (area_names[0] if every_set and area_names else "")
     st.session_state["_link_map_day"] = view.end  # a control map's day, when no events are shown
     st.session_state["_link_change_from"] = view.start  # ...and the changes drawn since
+    st.session_state["_link_at"] = view.at  # where the map opens, for the whole visit
     st.session_state["_seeded"] = True
 
 
@@ -168,11 +184,21 @@ def sidebar_view(source_names: tuple[str, ...] = (), *, report: bool = True,
     sb.button("Present the lesson", key="present_start", on_click=present.start_presenting,
               help="Step through the report on a projector: big type, ← and → keys")
     sb.caption("Web basemaps need internet; the offline one is bundled. Layers, "
-               "filters and the selected feature are kept in the page address, "
-               "so a copied link reopens this view.")
+               "filters, the selected feature and where the map looks are kept in the "
+               "page address, so a copied link reopens this view.")
     return ViewState(layers=layers, types=tuple(t for t in ALL_TYPES if t in types),
                      statuses=tuple(s for s in STATUSES if s in statuses), basemap=basemap,
                      sources=sources, areas=areas), dates_box, map_box
+
+
+# The features table: long texts get room (a row's full text is also in
+# the details panel once it is clicked).
+TABLE_COLUMNS = {
+    "Name": st.column_config.TextColumn(width="medium"),
+    "Summary": st.column_config.TextColumn(width="large"),
+    "Who says so": st.column_config.TextColumn(width="large"),
+    "How it was located": st.column_config.TextColumn(width="large"),
+}
 
 
 # The selected feature is plain session state, set by a click on the map or
@@ -198,6 +224,16 @@ def picked(key: str) -> None:
         st.session_state["details"] = "feature"
 
 
+def table_picked(key: str) -> None:
+    """A row ticked in the features table selects its feature."""
+    rows = st.session_state[key]["selection"]["rows"]
+    ids = st.session_state.get("_table_ids", [])
+    if rows and 0 <= rows[0] < len(ids):
+        st.session_state["selected"] = ids[rows[0]]
+        st.session_state["details"] = "feature"
+        st.session_state["_picker"] = st.session_state.get("_picker", 0) + 1
+
+
 def feature_picker(names: dict[str, str]) -> str | None:
     """The "Feature details" box, showing the selected feature; returns it."""
     selected = st.session_state.get("selected")  # a pick's callback has already run
@@ -220,19 +256,23 @@ def show_header(report_map, source_names: tuple[str, ...] = (),
                      "and row, each area its map and day.", key="report")
         return
     text.heading(report.headline, key="report")
-    if report.summary:
-        st.text(report.summary)
+    # One line under the headline: the map should start near the top.
     text.caption(
         f"Source: {report.publisher}"
         + (f" (via {report.distributor})" if report.distributor else "")
-        + f", published {report.date}."
-        + (f" Front line as of {report_map.front_line_as_of}, approximate."
+        + f", published {report.date}"
+        + (f" · front line as of {report_map.front_line_as_of}, approximate"
            if report_map.front_line_as_of else "")
-        + " Summaries are ours; each feature cites its paragraphs.", key="report")
+        + " · summaries are ours; each feature cites its paragraphs", key="report")
 
 
 def show_details(report_map, feature_id: str | None) -> None:
+    """The chosen feature's facts; before a choice, what the report says
+    (kept out of the header so the map starts near the top of the page)."""
     if not feature_id:
+        if report_map.has_report and report_map.report.summary:
+            with st.container(key="mapapp_text_summary"):
+                st.text(report_map.report.summary)
         st.info("Click a feature on the map, or choose one above, to see who says what "
                 "and how sure it is." if report_map.has_report else
                 "Click an event or an area on the map to see what it is, who reported it "
@@ -266,16 +306,20 @@ def export_files(_report_map, version: tuple, fmt: str, preset: str, title: str,
 def show_export_panel(report_map, version: tuple, view: ViewState, bounds, events=None,
                       data_dir: str = "", events_version: tuple = (),
                       area_credit: str = "") -> None:
-    """Format, size, title: a publishable image of exactly this view, framed
-    on the map's extent ``bounds``."""
+    """Format, size, title: a publishable image of this view, framed on the
+    features it shows (each size its own frame) or on the map's extent ``bounds``."""
     with st.expander("Export a publishable image (PNG, SVG, PDF)"):
-        st.caption("Same layers, filters and extent as the map above, with title, legend, "
+        st.caption("Same layers and filters as the map above, with title, legend, "
                    "scale bar, north arrow, locator and credits. No internet needed.")
         left, middle, right = st.columns(3)
         fmt = left.selectbox("Format", FORMATS, key="export_format", format_func=str.upper)
         preset = middle.selectbox("Size", list(PRESETS), key="export_preset",
                                   format_func=lambda name: PRESETS[name].label)
         theme = right.radio("Theme", THEMES, key="export_theme", horizontal=True)
+        framing = st.radio("Frame", list(FRAMES), key="export_frame", format_func=FRAMES.get,
+                           horizontal=True,
+                           help="Fit to features: each size framed on what the map shows. "
+                                "As on screen: the extent you are looking at now.")
         named = [get_source(Path(data_dir), n).title
                  for n in ((view.areas,) if view.areas else ()) + view.sources]
         title = st.text_input("Title", key="export_title",
@@ -287,7 +331,9 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds, event
                                                   f"{view.end or hi}") if p)
         subtitle = st.text_input("Subtitle", value=dated,
                                  key="export_subtitle")
-        settings = (fmt, preset, title, subtitle, theme, view, bounds)
+        # The position in the link is not the image's business.
+        settings = (fmt, preset, title, subtitle, theme, replace(view, at=None),
+                    bounds if framing == "screen" else None)
         if st.button("Make image", key="export_make", type="primary"):
             st.session_state["export_settings"] = settings
         made = st.session_state.get("export_settings")
@@ -300,7 +346,8 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds, event
                         for s in (get_source(Path(data_dir), n) for n in made[5].sources))
         credits += (area_credit,) if area_credit else ()
         try:
-            # An extent no image can frame (the far north) is refused here.
+            # An extent no image can frame (the far north) is refused here;
+            # None frames each size on the features shown.
             framed = replace(made[5], bounds=made[6])
             data, preview = export_files(report_map, version, *made[:5], framed,
                                          _events=events if made[5].sources else None,
@@ -444,26 +491,34 @@ def main() -> None:
     show_header(report_only, source_names, area_names)
     visible = view.visible(report_map)
 
-    map_col, detail_col = st.columns([2, 1])
-    with map_col:
+    # The map is the page: wide beside the details, which fall below it on
+    # a narrow screen (Streamlit stacks columns there); app.css sizes it to the window.
+    map_col, detail_col = st.columns([7, 3])
+    with map_col, st.container(key="mapapp_mapbox"):
         try:
-            folium_map = (get_map(report_map, view) if shown is None else
+            link_at = st.session_state.get("_link_at")
+            folium_map = (get_map(report_map, view, at=link_at) if shown is None else
                           get_map(report_map, view, url,
-                                  tuple(events["type"].astype(str).unique())))
+                                  tuple(events["type"].astype(str).unique()), at=link_at))
         except MapAppError as err:
             text.problem("The map could not be drawn.", str(err), key="map")
             st.stop()
         # Clicks and the visible extent come back (the extent is what an
-        # exported image frames); nothing else reruns the script.  The
-        # events' filter goes in as a small extra group: a new date range
-        # redraws them in the page, and the map itself is not sent again.
-        returned = ["last_active_drawing", "bounds"]
+        # exported image frames, centre and zoom go in the link); nothing
+        # else reruns the script.  The selection and the events' filter go
+        # in as small extra groups: a new choice or date range shows in the
+        # page, and the map itself is not sent again.
+        returned = ["last_active_drawing", "bounds", "center", "zoom"]
         if shown is not None:
-            returned += ["last_clicked", "zoom"]
+            returned += ["last_clicked"]
+        extra = [selection_group(st.session_state.get("selected") or "")]
+        if shown is not None:
+            extra.append(event_filter_group(wanted))
         result = st_folium(folium_map, height=MAP_HEIGHT, use_container_width=True,
-                           returned_objects=returned, key="map",
-                           feature_group_to_add=(event_filter_group(wanted)
-                                                 if shown is not None else None))
+                           returned_objects=returned, key="map", feature_group_to_add=extra)
+        # Until the browser reports, the link's own position stands.
+        view = replace(view, at=at_from_leaflet((result or {}).get("center"),
+                                                (result or {}).get("zoom")) or link_at)
         # An event drawn over an area wins, as the popup on the map does.
         if not (shown is not None and event_sets.note_event_click(result, shown)) and \
                 note_click(event_sets.clicked_feature_id(result), ids):
@@ -498,8 +553,15 @@ def main() -> None:
 
     if report_map.has_report:
         st.subheader("All features")
-        st.caption("The table lists the same facts as the map, as text.")
-        st.dataframe(feature_rows(visible), hide_index=True, width="stretch")
+        st.caption("The same facts as the map, as text. Click a row to show it on the map "
+                   "and in the details beside it.")
+        # A fresh table with each new choice: a row left ticked would say
+        # something other than the map.
+        table_key = f"feature_table_{st.session_state.get('_picker', 0)}"
+        st.session_state["_table_ids"] = [f.id for f in visible]
+        st.dataframe(feature_rows(visible, report_map.front_line_as_of), hide_index=True,
+                     width="stretch", key=table_key, column_config=TABLE_COLUMNS,
+                     on_select=lambda: table_picked(table_key), selection_mode="single-row")
 
     mentions = report_map.in_layer("mentions")
     if mentions:

@@ -27,7 +27,7 @@ from mapapp.store.query import EventFilter, check_date_range, parse_date
 
 # Basemap ids and what the reader is told about each.
 BASEMAPS: dict[str, str] = {
-    "offline": "Offline: Natural Earth borders (no network)",
+    "offline": "Offline: land, rivers, regions and names (no network)",
     "light": "Light grey (web tiles)",
     "osm": "OpenStreetMap (web tiles)",
     "satellite": "Satellite, Esri (web tiles)",
@@ -46,6 +46,9 @@ VIEW_LAYERS: tuple[str, ...] = LAYERS + (EVENT_LAYER,)
 VIEW_TYPES: tuple[str, ...] = ALL_TYPES + tuple(EVENT_TYPES)
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
+At = tuple[float, float, float]
+# Leaflet's zoom levels the web map can show: a whole continent to a street.
+ZOOM_RANGE = (2.0, 18.0)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,9 @@ claimed, disputed, unclear, or none)
     bounds: Bounds | None = None
     # The control map shown in place of the report's own areas and line ("": the report's).
     areas: str = ""
+    # Where the reader's web map is looking, (lat, lon, zoom): kept in a
+    # link so it reopens there; None is the first view.
+    at: At | None = None
 
     def __post_init__(self):
         # Frozen: the checked, normalised values replace what was given.
@@ -102,6 +108,7 @@ claimed, disputed, unclear, or none)
         set_(self, "start", start.isoformat() if start else "")
         set_(self, "end", end.isoformat() if end else "")
         set_(self, "bounds", None if self.bounds is None else check_bounds(self.bounds))
+        set_(self, "at", None if self.at is None else check_at(self.at))
 
     @classmethod
     def from_options(cls, *, layers: str | None = None, types: str | None = None,
@@ -158,7 +165,8 @@ claimed, disputed, unclear, or none)
     def to_query(self) -> dict[str, str]:
         """Query parameters, leaving out whatever shows what the default shows.
 
-        The bounds stay out: a link reopens the map on its first view.
+        The bounds stay out (an image's frame); ``at``, the web map's centre
+        and zoom, goes in as ``at=lat,lon,zoom``.
         """
         query: dict[str, str] = {}
         for key, value, everything in (("layers", self.layers, DEFAULT_LAYERS),
@@ -178,6 +186,8 @@ claimed, disputed, unclear, or none)
             query["to"] = self.end
         if self.areas:
             query["areas"] = self.areas
+        if self.at:
+            query["at"] = format_at(self.at)
         return query
 
     def with_selected(self, feature_id: str) -> "ViewState":
@@ -282,13 +292,20 @@ def from_query(query: Mapping[str, object], *, feature_ids: set[str] | None = No
         notes.append(f"Ignored dates in the link that end before they start: "
                      f"{dates[0]} to {dates[1]}")
         dates = ["", ""]
+    at = None
+    raw_at = _one(query.get("at"))
+    if raw_at:
+        try:
+            at = parse_at(raw_at)
+        except OptionError as err:
+            notes.append(f"Ignored a map position in the link: {err}")
     areas = _one(query.get("areas")) or ""
     if areas and areas not in area_names:
         notes.append(f"Ignored unknown control map in the link: {areas}")
         areas = ""
     view = ViewState(layers=layers, types=types, statuses=statuses, basemap=basemap,
                      selected=selected, sources=sources, start=dates[0], end=dates[1],
-                     areas=areas)
+                     areas=areas, at=at)
     return view, notes
 
 
@@ -412,3 +429,62 @@ def check_bounds(bounds: Any) -> Bounds:
     if problem:
         raise OptionError(f"--bounds {bounds!r}: {problem}")
     return (south, west), (north, east)
+
+
+def check_at(at: Any) -> At:
+    """``(lat, lon, zoom)`` as floats inside what the web map can show, or an
+    OptionError naming ``at``."""
+    try:
+        lat, lon, zoom = (float(v) for v in at)
+    except (TypeError, ValueError, OverflowError):
+        raise OptionError(f"at {at!r}: expected latitude, longitude and zoom") from None
+    if not all(math.isfinite(v) for v in (lat, lon, zoom)):
+        raise OptionError(f"at {at!r}: expected finite numbers")
+    if not -MAX_LAT <= lat <= MAX_LAT or not -180 <= lon <= 180:
+        raise OptionError(f"at {at!r}: latitude must lie within -{MAX_LAT:g}..{MAX_LAT:g} "
+                          "and longitude within -180..180")
+    if not ZOOM_RANGE[0] <= zoom <= ZOOM_RANGE[1]:
+        raise OptionError(f"at {at!r}: zoom must lie within {ZOOM_RANGE[0]:g}..{ZOOM_RANGE[1]:g}")
+    return lat, lon, zoom
+
+
+def parse_at(text: str) -> At:
+    """``"lat,lon,zoom"`` from a link, checked as :func:`check_at` does.
+
+    >>> parse_at("46.6,32.6,8.25")
+    (46.6, 32.6, 8.25)
+    """
+    return check_at(str(text).split(","))
+
+
+def format_at(at: At) -> str:
+    """The link's form of ``at``: a few metres and a quarter zoom step are enough.
+
+    >>> format_at((46.63518, 32.61662, 8.25))
+    '46.6352,32.6166,8.25'
+    """
+    lat, lon, zoom = at
+    return f"{lat:.4f},{lon:.4f},{zoom:g}"
+
+
+def at_from_leaflet(center: object, zoom: object) -> At | None:
+    """``(lat, lon, zoom)`` from st_folium's returned ``center`` and ``zoom``,
+    or None when missing or malformed.  Longitudes are wrapped: Leaflet
+    counts past ±180 after panning round the world.
+
+    >>> at_from_leaflet({"lat": 46.6, "lng": 392.6}, 8)
+    (46.6, 32.60000000000002, 8.0)
+    >>> at_from_leaflet(None, 8) is None
+    True
+    """
+    try:
+        lat, lon, z = float(center["lat"]), float(center["lng"]), float(zoom)  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return None
+    lon = ((lon + 180) % 360) - 180
+    lat = min(max(lat, -MAX_LAT), MAX_LAT)
+    z = min(max(z, ZOOM_RANGE[0]), ZOOM_RANGE[1])
+    try:
+        return check_at((lat, lon, z))
+    except OptionError:
+        return None

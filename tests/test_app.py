@@ -62,7 +62,7 @@ def test_page_shows_report_header_and_no_errors(first_run):
     assert not at.exception and not at.error
     assert at.text[0].value.startswith("Russia Strikes Ukrainian Cities")
     shown = shown_text(at)
-    assert "Front line as of 2022-11-15" in shown
+    assert "front line as of 2022-11-15, approximate" in shown
     assert "The Reference" in shown
 
 
@@ -135,6 +135,29 @@ def test_a_shared_link_reopens_the_view():
     script = map_script(at)
     assert "mention-g20-indonesia" in script and "strike-kyiv" not in script
     assert "area-russian-held-2022-11-15" not in script
+
+
+def test_a_link_with_a_position_opens_the_map_there_and_keeps_it():
+    at = start({"at": "46.75,33.1,9", "feature": "place-kherson"})
+    assert not at.warning
+    payload = map_payload(at)
+    assert "\"at\":[46.75,33.1,9.0]" in payload["script"]
+    # The selection travels beside the map, not in it: a new choice does not redraw it.
+    assert '"id":"place-kherson"' in payload["feature_group"]
+    assert at.query_params["at"] == "46.7500,33.1000,9"
+    before = payload["script"]
+    picker(at).select("strike-kyiv").run()
+    assert map_script(at) == before
+    assert '"id":"strike-kyiv"' in map_payload(at)["feature_group"]
+
+
+@pytest.mark.parametrize("bad", ["95,33,9", "46,33", "46,33,40", "nan,1,5", "<b>x</b>"])
+def test_a_bad_position_in_a_link_is_ignored_with_a_note(bad):
+    at = start({"at": bad})
+    assert not at.exception
+    assert "Ignored a map position in the link" in shown_text(at)
+    assert "\"at\":null" in map_script(at)
+    assert "at" not in at.query_params
 
 
 def test_a_stale_link_warns_and_still_opens():

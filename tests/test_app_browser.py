@@ -202,7 +202,10 @@ def test_export_from_the_app_frames_the_view_on_screen(page, app_url):
     assert b"<svg" in whole[:400] and b"Russia Strikes Ukrainian Cities" in whole
     # The whole of Ukraine needs a scale bar of hundreds of km.
     assert scale_bar_km(whole) >= 250
-    # Zoom in three times: the exported image follows the reader's view.
+    # Zoom in three times: "As on screen", the exported image follows the reader's view.
+    panel = page.get_by_test_id("stExpander").filter(has_text="Export a publishable image")
+    panel.get_by_text("As on screen").click()
+    wait_quiet(page)
     for _ in range(3):
         map_frame(page).locator(".leaflet-control-zoom-in").click()
         page.wait_for_timeout(700)

@@ -1,6 +1,7 @@
-"""Present mode through AppTest: stepping, the step in the link, big type."""
+"""Present mode through AppTest: stepping, the step in the link, the layout, the keys."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from mapapp.classroom.story import load_story
 from mapapp.sources.report_folder import load_report_map
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+ASSETS = Path(__file__).resolve().parent.parent / "mapapp" / "web" / "assets"
 STORY = "report-2022-11-16"
 
 
@@ -76,6 +78,30 @@ def test_a_bad_step_in_the_link_still_opens(story, raw):
     at = present({"step": raw})
     assert not at.exception
     assert texts(at)[1] in [step.title for step in story.steps]
+
+
+def test_the_map_sits_beside_the_words(story):
+    # Side by side, so a projector's 1280x720 holds both (sizes: app.css,
+    # checked in a browser by test_present_browser.py).
+    at = present({"step": "2"})
+    step = story.steps[1]
+    columns = list(at.columns)
+    words = [n for n, c in enumerate(columns) if step.text in [t.value for t in c.text]]
+    assert len(words) == 1
+    beside = columns[words[0] - 1]
+    assert [t.value for t in columns[words[0]].text][:4] == [story.title, step.title, step.text,
+                                                             step.question]
+    assert len(beside.get("component_instance")) == 1 and not beside.text
+    assert beside.weight > columns[words[0]].weight  # the map is the larger
+
+
+def test_the_map_hands_the_arrow_keys_to_the_step_buttons():
+    at = present()
+    assert at.button(key="lesson_prev").proto.shortcut == "left"
+    assert at.button(key="lesson_next").proto.shortcut == "right"
+    call = re.search(r"mapapp\.lessonKeys\(\w+, (\{.*?\})\);", map_script(at))
+    assert call and json.loads(call.group(1)) == {"keys": ["ArrowLeft", "ArrowRight"]}
+    assert "mapapp.lessonKeys = function" in (ASSETS / "mapapp.js").read_text(encoding="utf-8")
 
 
 def test_step_layers_and_highlights_reach_the_map(story):

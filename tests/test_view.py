@@ -179,6 +179,21 @@ def test_the_event_filter_of_a_view():
     assert ViewState(sources=("acled",)).event_filter() == EventFilter(sources=("acled",))
 
 
+def test_the_maps_position_round_trips_through_a_link():
+    view = ViewState(at=(46.63518, 32.61662, 8.25))
+    assert view.to_query() == {"at": "46.6352,32.6166,8.25"}
+    back, notes = from_query(view.to_query())
+    assert notes == [] and back.at == (46.6352, 32.6166, 8.25)
+
+
+@pytest.mark.parametrize("raw", ["95,33,9", "46,200,9", "46,33", "46,33,1", "46,33,19",
+                                 "inf,3,4", "a,b,c", "46,33,9,1"])
+def test_a_bad_position_is_left_out_of_the_view_with_a_note(raw):
+    view, notes = from_query({"at": raw, "layers": "strikes"})
+    assert view.at is None and view.layers == ("strikes",)
+    assert len(notes) == 1 and notes[0].startswith("Ignored a map position in the link: at")
+
+
 def test_not_narrowed_and_narrowed_to_everything_make_the_same_link():
     assert ViewState(layers=DEFAULT_LAYERS, types=ALL_TYPES, statuses=STATUSES).to_query() == {}
     assert ViewState(bounds=((45, 30), (49, 39))).to_query() == {}  # a link opens the first view

@@ -179,6 +179,41 @@ def borders():
     return shapely.set_precision(shapely.simplify(merged, SIMPLIFY_DEG), 0.001)
 
 
+COUNTRY_ANCHOR_STEP = 0.6  # degrees between the places a country's name may go
+COUNTRY_ANCHOR_INSET = 0.12  # degrees of the country's own land around such a place
+
+
+@functools.cache
+def country_anchors() -> dict[str, list[list[float]]]:
+    """For each country of the detailed region (by its Natural Earth name),
+    grid points inside it, clear of its borders: where its name may go when
+    its own label point is out of view.  Zoomed in on Przewodów, "POLAND"
+    and "UKRAINE" then stand on either side of the border."""
+    import numpy as np
+    import shapely
+
+    from mapapp.geo.basemap import world
+
+    frame = world()
+    frame = frame[frame.intersects(shapely.box(*DETAIL_BBOX))]
+    west, south, east, north = DETAIL_BBOX
+    lons, lats = np.meshgrid(np.arange(west, east, COUNTRY_ANCHOR_STEP),
+                             np.arange(south, north, COUNTRY_ANCHOR_STEP))
+    lons, lats = lons.ravel(), lats.ravel()
+    out: dict[str, list[list[float]]] = {}
+    for name, shape in zip(frame["name"], frame.geometry.values):
+        # Simplified first: buffering every coastal wiggle costs seconds.
+        inner = shapely.buffer(shapely.simplify(shapely.clip_by_rect(shape, *DETAIL_BBOX),
+                                                SIMPLIFY_DEG), -COUNTRY_ANCHOR_INSET)
+        if inner.is_empty:
+            continue
+        inside = shapely.contains_xy(inner, lons, lats)
+        if inside.any():
+            out[str(name)] = [[round(float(x), 2), round(float(y), 2), 0.0]
+                              for x, y in zip(lons[inside], lats[inside])]
+    return out
+
+
 @functools.cache
 def basemap_geojson() -> dict:
     """Everything under the report's features, as one GeoJSON
@@ -427,8 +462,11 @@ def _sea_anchors(seas: list[dict]) -> list[tuple[tuple[float, float], ...]]:
     if not seas:
         return []
     frame = _read("ocean", DETAIL_BBOX)
-    water = shapely.clip_by_rect(shapely.union_all(frame.geometry.values), *DETAIL_BBOX)
-    open_water = water.buffer(-SEA_ANCHOR_OFFSHORE)
+    # Simplified first: the anchors lie on a quarter-degree grid, and
+    # buffering every coastal wiggle of the 1:10m sea costs a second.
+    parts = shapely.simplify(shapely.clip_by_rect(frame.geometry.values, *DETAIL_BBOX),
+                             SIMPLIFY_DEG)
+    open_water = shapely.union_all(parts).buffer(-SEA_ANCHOR_OFFSHORE)
     west, south, east, north = DETAIL_BBOX
     gx, gy = (a.ravel() for a in np.meshgrid(np.arange(west, east, SEA_ANCHOR_STEP),
                                               np.arange(south, north, SEA_ANCHOR_STEP)))

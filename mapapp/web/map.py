@@ -180,9 +180,19 @@ def labels_payload(report_map: ReportMap, drawn: set[str] | None = None) -> dict
     each other or the report's markers.  Only the report's features in
     ``drawn`` (ids; all when None) are named: a filtered-out one is not on
     the page at all."""
-    countries = [dict(f, properties={**f["properties"], "kind": "country", "rank": 1,
-                                     "minzoom": 0, "angle": 0})
-                 for f in ne.country_labels()["features"]]
+    # A country's name may also go anywhere inside it: zoomed in on a border,
+    # both sides stay named.
+    anchors = physical.country_anchors()
+    countries = []
+    for f in ne.country_labels()["features"]:
+        lon, lat = f["geometry"]["coordinates"]
+        # The spots nearest the country's own label point are tried first;
+        # the report's places and seas are named before it (rank), as it may
+        # now go anywhere inside.
+        spots = sorted(anchors.get(f["properties"]["name"], []),
+                       key=lambda a: (a[0] - lon) ** 2 + (a[1] - lat) ** 2)
+        countries.append(dict(f, properties={**f["properties"], "kind": "country", "rank": 3,
+                                             "minzoom": 0, "angle": 0, "anchors": spots}))
     if drawn is not None:
         report_map = replace(report_map, features=tuple(
             f for f in report_map.features if f.id in drawn))
@@ -225,11 +235,13 @@ def build_map(
     carto_api_key: str | None = None,
     bounds: tuple[tuple[float, float], tuple[float, float]] = INITIAL_BOUNDS,
     fly_from: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    at: tuple[float, float, float] | None = None,
     fit: bool = True,
     events: Any = None,
     events_url: str | None = None,
     event_filter: Any = None,
     event_types: Iterable[str] = (),
+    details_note: str = "",
 ) -> folium.Map:
     """The web map for ``report_map``, filtered by layer, type and status.
 
@@ -248,18 +260,23 @@ def build_map(
     ``fly_from`` the page opens there and then glides to ``bounds`` (a
     lesson moving from one step to the next).  ``fit=False`` leaves the
     view to the page's own script (the offline lesson frames each step).
+    ``at``, ``(lat, lon, zoom)`` from a shared link, opens the page there
+    instead of on ``bounds``.
     ``events`` (an event table) is drawn on a canvas above the report's
     layers, carried in the page, or fetched from ``events_url`` where the
     app serves the same payload (:mod:`mapapp.web.events`); ``event_filter``
     is the first filter the page applies to them; ``event_types`` are the
     types the legend lists for events fetched from ``events_url``.
+    ``details_note``, for a page with a details panel of its own (the app),
+    replaces the popups' folded "More" by a pointer to that panel.
     """
     if basemap not in BASEMAPS:
         raise OptionError(f"unknown basemap {basemap!r} (choose from {', '.join(BASEMAPS)})")
     collections = layer_collections(report_map, layers=layers, types=types, statuses=statuses,
                                     selected=selected)
 
-    m = folium.Map(location=list(INITIAL_CENTER), zoom_start=6, tiles=None, control_scale=True,
+    m = folium.Map(location=list(at[:2] if at else INITIAL_CENTER), zoom_start=at[2] if at else 6,
+                   tiles=None, control_scale=True,
                    width="100%", height=height, zoom_snap=0.25, prefer_canvas=False)
     # The page title is HTML text: escaped once, here.
     m.get_root().title = html.escape(f"Map: {report_map.report.headline}"
@@ -268,6 +285,7 @@ def build_map(
                             force_separate_button=True)
     _set_assets(m, fullscreen, offline=offline, inline=inline_assets, asset_base=asset_base)
     PageCall("setup", {"bounds": [list(corner) for corner in bounds], "fly": fly_from is not None,
+                       "at": list(at) if at else None,
                        "refit": fit, "defs": styles.svg_defs(), "vars": styles.css_vars()}).add_to(m)
 
     drawn = {f["properties"]["id"] for collection in collections.values()
@@ -279,7 +297,7 @@ def build_map(
         folium.map.CustomPane(pane, z_index=z, pointer_events=True).add_to(m)
         group = folium.FeatureGroup(name=LAYER_LABELS[layer], overlay=True, control=True, show=True)
         used = {f["properties"]["symbol"] for f in collection["features"] if "symbol" in f["properties"]}
-        PageCall("features", {"data": collection, "pane": pane,
+        PageCall("features", {"data": collection, "pane": pane, "details_note": details_note,
                               "symbols": {key: styles.marker_icon(key) for key in sorted(used)}}
                  ).add_to(group)
         group.add_to(m)
@@ -294,7 +312,7 @@ def build_map(
     shown_types = set(event_types) if events is None else set(events["type"].astype(str))
     PageCall("legend", legend_spec(collections, front_line_as_of=report_map.front_line_as_of,
                                    event_types=shown_types)).add_to(m)
-    if fit:
+    if fit and not at:
         start = fly_from or bounds
         m.fit_bounds([list(start[0]), list(start[1])])
     return m
@@ -309,6 +327,19 @@ def event_filter_group(wanted: Any) -> folium.FeatureGroup:
     """
     group = folium.FeatureGroup(name="Event filter", control=False)
     PageCall("filterEvents", filter_spec(wanted)).add_to(group)
+    return group
+
+
+def selection_group(feature_id: str) -> folium.FeatureGroup:
+    """A group that highlights ``feature_id`` in a map already drawn ("" for
+    none) and brings it into view when it is a new choice.
+
+    For streamlit-folium's ``feature_group_to_add``, like
+    :func:`event_filter_group`: choosing a feature beside the map, in the
+    table or in a link marks it without the map being built or sent again.
+    """
+    group = folium.FeatureGroup(name="Selection", control=False)
+    PageCall("select", {"id": feature_id}).add_to(group)
     return group
 
 

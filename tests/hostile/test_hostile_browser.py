@@ -147,8 +147,10 @@ def map_name(page_text: str) -> str:
     return re.search(r"var (map_[0-9a-f]{32}) = L\.map\(", page_text).group(1)
 
 
-# Tags mapapp.js builds popups and tooltips from; anything else came from data.
-OWN_TAGS = ["div", "h4", "h5", "p", "dl", "dt", "dd", "ul", "li", "b", "bdi", "span", "br"]
+# Tags mapapp.js builds popups and tooltips from (details/summary: the
+# popup's folded "More"); anything else came from data.
+OWN_TAGS = ["div", "h4", "h5", "p", "dl", "dt", "dd", "ul", "li", "b", "bdi", "span", "br",
+            "details", "summary"]
 
 READ_POPUPS = """([mapName, ids, ownTags]) => {
   const map = window[mapName], own = new Set(ownTags), layers = {};
@@ -267,8 +269,17 @@ READ_PANEL = """() => { const panel = document.querySelector('.mapapp-lesson-pan
     .map((sel) => panel.querySelector(sel).textContent); }"""
 
 READ_PRINT = """() => Array.from(document.querySelectorAll('.mapapp-lesson-print section'))
-  .map((s) => Array.from(s.children).filter((e) => e.className !== 'lesson-answer')
+  .map((s) => Array.from(s.children)
+                .filter((e) => e.className !== 'lesson-answer' && e.className !== 'lesson-map')
                 .map((e) => [e.localName + (e.className ? '.' + e.className : ''), e.textContent]))"""
+
+# Each printed page's map: where it sits, what it holds, its alt text and caption.
+READ_PRINT_MAPS = """() => Array.from(document.querySelectorAll('.mapapp-lesson-print section'))
+  .map((s) => { const f = s.querySelector('figure.lesson-map');
+    return {after: f.previousElementSibling.localName,
+            children: Array.from(f.children).map((e) => e.localName),
+            png: f.querySelector('img').src.startsWith('data:image/png;base64,'),
+            alt: f.querySelector('img').alt, caption: f.querySelector('figcaption').textContent}; })"""
 
 MARKUP = "img, script, iframe, a, object, embed, svg, style, link, video, audio, input, form"
 
@@ -317,8 +328,17 @@ def test_every_lesson_step_shows_its_text_literally(browser, hostile, tmp_path, 
         assert section == [["p.lesson-story", f"{story['title']} — step {n} of {total}"],
                            ["h2", step["title"]], ["p.lesson-text", step["text"]],
                            ["p.lesson-question", step["question"]]], n
+    (printing,) = [value for name, value in page_calls(text) if name == "lessonPrint"]
+    maps = page.evaluate(READ_PRINT_MAPS)
+    assert len(maps) == total
+    for n, (step, printed, got) in enumerate(zip(steps, printing["steps"], maps), start=1):
+        assert got == {"after": "h2", "children": ["img", "figcaption"], "png": True,
+                       "alt": f"Map for step {n}: {step['title']}",
+                       "caption": "Highlighted on the map: " + ", ".join(printed["names"])}, n
+    # The maps' own images aside, nothing in the panel or the print is markup.
     markup = page.evaluate(f"""() => Array.from(document.querySelectorAll(
-        '.mapapp-lesson-panel :is({MARKUP}), .mapapp-lesson-print :is({MARKUP})'))
+        '.mapapp-lesson-panel :is({MARKUP}), '
+        + '.mapapp-lesson-print :is({MARKUP}):not(figure.lesson-map > img:first-child)'))
         .map((e) => e.outerHTML.slice(0, 120))""")
     assert markup == []
     assert_nothing_ran(page, outside=outside, errors=errors, dialogs=dialogs,
@@ -479,9 +499,9 @@ def test_present_mode_shows_the_step_literally(app, hostile_map, hostile_story, 
         .length""") == 0
     assert frame.locator(".leaflet-tooltip-pane .mapapp-tip-name").all_text_contents() == \
         [hostile_map.by_id(f"hostile-{number - 1}").display_name]
-    got = app.evaluate(READ_TEXTS, ["lesson_nav", "mapapp_h1_lesson", "mapapp_text_lesson",
-                                    "mapapp_question_lesson"])
-    assert got == {"lesson_nav": [hostile_story.title],
+    got = app.evaluate(READ_TEXTS, ["mapapp_story_lesson", "mapapp_h1_lesson",
+                                    "mapapp_text_lesson", "mapapp_question_lesson"])
+    assert got == {"mapapp_story_lesson": [shown_by_st_text(hostile_story.title)],
                    "mapapp_h1_lesson": [shown_by_st_text(step.title)],
                    "mapapp_text_lesson": [shown_by_st_text(step.text)],
                    "mapapp_question_lesson": [shown_by_st_text(step.question)]}

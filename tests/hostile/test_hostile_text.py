@@ -212,6 +212,13 @@ def shown(at) -> list[str]:
     return [t.value for t in at.text]
 
 
+def map_script(at) -> str:
+    """The Leaflet script the app's map component was given."""
+    maps = [c for c in at.get("component_instance")
+            if c.proto.component_name == "streamlit_folium.st_folium"]
+    return json.loads(maps[0].proto.json_args)["script"]
+
+
 def assert_not_in_markdown(at, texts):
     """Markdown only ever holds our own words."""
     markdown = "\n".join(m.value for m in at.markdown)
@@ -239,7 +246,7 @@ def test_app_details_and_table_show_every_payload_literally(app_env, hostile, ho
         assert_not_in_markdown(at, [v for _, v in feature_details(feature, hostile_map)])
 
 
-LINK_KEYS = ("layers", "types", "status", "basemap", "feature")
+LINK_KEYS = ("layers", "types", "status", "basemap", "feature", "at")
 # Every key a link may hold (the app test above leaves the event sets' out:
 # a folder without them ignores them the same way).
 VIEW_KEYS = LINK_KEYS + ("sources", "from", "to")
@@ -273,6 +280,9 @@ def test_a_link_full_of_payload_opens_and_shows_it_literally(app_env, payload):
         for key in ("basemap", "feature"):
             # st.text trims the ends of what it shows (spaces only)
             assert f"Ignored unknown {key} in the link: {text}".rstrip() in notes
+        # A position is numbers or nothing: the payload never reaches the map.
+        assert "Ignored a map position in the link" in notes
+        assert '"at":null' in map_script(at)
     assert_not_in_markdown(at, [text])
     # A hostile lesson name or step in a link.
     at = run_app({"mode": "present", "story": text, "step": text})

@@ -73,7 +73,12 @@
   }
   mapapp.tooltip = tooltip;
 
-  function popup(p) {
+  /* A short popup: name, what, status and date; everything else (summary,
+   * who says what, figures, source, how it was located) folded under
+   * "More", which scrolls inside the popup.  `note` (mapapp.features'
+   * o.details_note), given when the page has a details panel of its own,
+   * points there instead of folding in a copy. */
+  function popup(p, note) {
     var box = el('div', 'mapapp-popup-body mapapp-popup-' + p.css_id);
     line(box, 'h4', '', p.name);
     var meta = el('div', 'mapapp-meta');
@@ -82,40 +87,191 @@
     label(meta, 'Status:');
     text(meta, p.status_label);
     box.appendChild(meta);
+    var when = el('div', 'mapapp-when');
+    label(when, 'Event date:');
+    text(when, p.event_date || 'not given');
+    box.appendChild(when);
     if (p.as_of) { line(box, 'div', 'mapapp-approx', p.as_of); }
-    if (p.summary) { line(box, 'p', 'mapapp-summary', p.summary); }
+    if (note) {
+      line(box, 'div', 'mapapp-details-note', note);
+      return box;
+    }
+    var more = el('details', 'mapapp-more');
+    var summary = el('summary');
+    summary.textContent = 'More';
+    more.appendChild(summary);
+    if (p.summary) { line(more, 'p', 'mapapp-summary', p.summary); }
     var dates = el('dl');
-    [['Event date', p.event_date], ['Report date', p.report_date]].forEach(function (pair) {
-      var dt = el('dt');
-      dt.textContent = pair[0];
-      dates.appendChild(dt);
-      line(dates, 'dd', '', pair[1] || 'not given');
-    });
-    box.appendChild(dates);
-    list(box, 'Who says what', p.claims);
-    list(box, 'Figures', p.figures);
+    var dt = el('dt');
+    dt.textContent = 'Report date';
+    dates.appendChild(dt);
+    line(dates, 'dd', '', p.report_date || 'not given');
+    more.appendChild(dates);
+    list(more, 'Who says what', p.claims);
+    list(more, 'Figures', p.figures);
     if (p.part_of_name) {
       var head = el('h5');
       head.appendChild(document.createTextNode('Part of: '));
       text(head, p.part_of_name);
-      box.appendChild(head);
+      more.appendChild(head);
       if (p.part_of_figures && p.part_of_figures.length) {
         var ul = el('ul');
         p.part_of_figures.forEach(function (item) { line(ul, 'li', '', item); });
-        box.appendChild(ul);
+        more.appendChild(ul);
       }
     }
     var cite = el('div', 'mapapp-cite');
     label(cite, 'Source:');
     text(cite, p.citation);
-    box.appendChild(cite);
+    more.appendChild(cite);
     var loc = el('div', 'mapapp-loc');
     label(loc, 'Located:');
     text(loc, p.location);
-    box.appendChild(loc);
+    more.appendChild(loc);
+    box.appendChild(more);
     return box;
   }
   mapapp.popup = popup;
+
+  // -- popups that fit the map ---------------------------------------------
+
+  // Room (px) kept between a popup and the map's edge or a control.
+  var POPUP_GAP = 8;
+  // Popup chrome around the content: Leaflet's content margins (map.css),
+  // the wrapper's border, and below it the tip (20 px of margin).
+  var POPUP_CHROME = {x: 2 * 12 + 2, y: 2 * 10 + 2, tip: 20};
+  var POPUP_WIDTH = [180, 320];
+  // How far (share of the map's height) the map may move to make room.
+  var POPUP_PAN_MAX = 0.3;
+
+  function hits(a, b) {
+    return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+  }
+
+  // The map's controls (zoom, layers, legend, scale, credits) as boxes in
+  // the map's pixels, widened by the gap: they are drawn over popups.
+  function controlBoxes(map) {
+    var origin = map.getContainer().getBoundingClientRect(), boxes = [];
+    map.getContainer().querySelectorAll('.leaflet-control').forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (r.width && r.height) {
+        boxes.push([r.left - origin.left - POPUP_GAP, r.top - origin.top - POPUP_GAP,
+                    r.right - origin.left + POPUP_GAP, r.bottom - origin.top + POPUP_GAP]);
+      }
+    });
+    return boxes;
+  }
+
+  // The tallest free span (px) a column `w` wide has anywhere on the map,
+  // between the map's edges and its controls.
+  function tallestSpan(size, boxes, w) {
+    var xs = [POPUP_GAP, size.x - POPUP_GAP - w], best = 0;
+    boxes.forEach(function (b) { xs.push(b[2], b[0] - w); });
+    xs.forEach(function (x) {
+      if (x < POPUP_GAP || x + w > size.x - POPUP_GAP) { return; }
+      var cuts = [[-Infinity, POPUP_GAP], [size.y - POPUP_GAP, Infinity]];
+      boxes.forEach(function (b) { if (b[0] < x + w && x < b[2]) { cuts.push([b[1], b[3]]); } });
+      cuts.sort(function (a, b) { return a[0] - b[0]; });
+      var reach = cuts[0][1];
+      cuts.slice(1).forEach(function (c) {
+        best = Math.max(best, c[0] - reach);
+        reach = Math.max(reach, c[1]);
+      });
+    });
+    return best;
+  }
+
+  // Width and height limits from the map's size, set before Leaflet lays
+  // the popup out: a popup is never wider or taller than the room it has,
+  // nor taller than the room above its anchor and a little more, so the
+  // map need not move far to show it (the text scrolls instead).
+  function sizePopup(popup, map) {
+    var size = map.getSize(), o = popup.options, boxes = controlBoxes(map);
+    var room = size.x - 2 * POPUP_GAP - POPUP_CHROME.x;
+    o.maxWidth = Math.max(120, Math.min(POPUP_WIDTH[1], room));
+    o.minWidth = Math.min(POPUP_WIDTH[0], o.maxWidth);
+    var w = o.maxWidth + POPUP_CHROME.x;
+    var span = tallestSpan(size, boxes, w);
+    if (span < 160) { span = size.y - 2 * POPUP_GAP; }  // no clear column: the map's height
+    var tall = span;
+    var at = popup.getLatLng();
+    if (at) {
+      var p = map.latLngToContainerPoint(at);
+      var left = Math.max(POPUP_GAP, Math.min(p.x - w / 2, size.x - POPUP_GAP - w));
+      var top = POPUP_GAP;
+      boxes.forEach(function (b) {  // controls above the anchor, over the popup's column
+        if (b[0] < left + w && left < b[2] && b[3] <= p.y) { top = Math.max(top, b[3]); }
+      });
+      tall = Math.min(span, Math.max(0, p.y - top) + POPUP_PAN_MAX * size.y);
+    }
+    o.maxHeight = Math.max(80, tall - POPUP_CHROME.y - POPUP_CHROME.tip);
+  }
+
+  // Moves the map the least it can so that the open popup (and its tip)
+  // lies inside the map and off every control; if no such place exists,
+  // just inside the map.
+  function fitPopup(popup, map) {
+    var node = popup.getElement();
+    if (!node || !map) { return; }
+    var origin = map.getContainer().getBoundingClientRect();
+    var r = node.getBoundingClientRect();
+    var box = [r.left - origin.left, r.top - origin.top, r.right - origin.left,
+               r.bottom - origin.top + POPUP_CHROME.tip];
+    var size = map.getSize(), boxes = controlBoxes(map);
+    var lo = [POPUP_GAP - box[0], POPUP_GAP - box[1]];
+    var hi = [size.x - POPUP_GAP - box[2], size.y - POPUP_GAP - box[3]];
+    var xs = [0, lo[0], hi[0]], ys = [0, lo[1], hi[1]];
+    boxes.forEach(function (b) {
+      xs.push(b[2] - box[0], b[0] - box[2]);
+      ys.push(b[3] - box[1], b[1] - box[3]);
+    });
+    var best = null, inside = null;
+    xs.forEach(function (dx) {
+      ys.forEach(function (dy) {
+        var cost = dx * dx + dy * dy;
+        if (dx < lo[0] || dx > hi[0] || dy < lo[1] || dy > hi[1]) { return; }
+        if (!inside || cost < inside.cost) { inside = {dx: dx, dy: dy, cost: cost}; }
+        var moved = [box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy];
+        if (boxes.some(function (b) { return hits(moved, b); })) { return; }
+        if (!best || cost < best.cost) { best = {dx: dx, dy: dy, cost: cost}; }
+      });
+    });
+    var shift = best || inside;
+    if (!shift) {  // bigger than the map: its top left corner in view
+      shift = {dx: Math.max(lo[0], Math.min(0, hi[0])), dy: lo[1]};
+    }
+    if (Math.abs(shift.dx) >= 1 || Math.abs(shift.dy) >= 1) {
+      map.panBy([-shift.dx, -shift.dy], {duration: 0.25});
+    }
+  }
+
+  /* Popup options for a feature, and the handlers that keep it fitting:
+   * sized when it opens, moved into place once laid out, again when "More"
+   * opens or closes, and when the map changes size. */
+  function fittingPopup(layer) {
+    layer.on('popupopen', function (e) {
+      var popup = e.popup, map = layer._map;
+      var refit = function () {
+        if (popup.isOpen()) { popup.update(); fitPopup(popup, map); }
+      };
+      var more = popup.getElement().querySelector('details');
+      if (more && !more.mapappFits) {
+        more.mapappFits = true;
+        more.addEventListener('toggle', refit);
+      }
+      map.on('resize', refit);
+      layer.once('popupclose', function () { map.off('resize', refit); });
+      fitPopup(popup, map);
+    });
+    return {className: 'mapapp-popup', autoPan: false, maxWidth: POPUP_WIDTH[1],
+            minWidth: POPUP_WIDTH[0]};
+  }
+  // For popups made elsewhere: size to `map`, lay out again, move into place.
+  mapapp.fitPopup = function (popup, map) {
+    sizePopup(popup, map);
+    popup.update();
+    fitPopup(popup, map);
+  };
 
   // -- layers --------------------------------------------------------------
 
@@ -144,13 +300,94 @@
         layer.bindTooltip(tooltip(p), {className: 'mapapp-tooltip', direction: 'top',
                                        sticky: p.kind !== 'point', permanent: named});
         // Built when first opened: a map of many features carries no DOM it does not show.
-        layer.bindPopup(function () { return popup(p); },
-                        {className: 'mapapp-popup', maxWidth: 360, minWidth: 220,
-                         autoPanPadding: [24, 24]});
+        // Sized to the map as it is when opened (see fittingPopup), and
+        // built once: a later layout keeps what the reader unfolded.
+        var body = null;
+        layer.bindPopup(function (source) {
+          sizePopup(source.getPopup(), source._map);
+          return body || (body = popup(p, o.details_note));
+        }, fittingPopup(layer));
       }
     });
     layer.addTo(group);
+    // By id, for a selection made outside the map (mapapp.select).
+    layer.eachLayer(function (l) {
+      var id = l.feature.properties.id;
+      drawn[id] = l;
+      l.on('click', function () {
+        mapapp.selectedId = id;
+        highlight(l._map, id, false);
+      });
+    });
     return layer;
+  };
+
+  // -- selection -----------------------------------------------------------
+
+  var drawn = {};
+  var SELECTION_PANE = 'mapapp-selection';
+
+  // Whether `layer` already shows well inside the map's view.
+  function inView(map, layer) {
+    var view = map.getBounds().pad(-0.15);
+    return layer.getLatLng ? view.contains(layer.getLatLng()) : view.intersects(layer.getBounds());
+  }
+
+  // Brings `layer` into view: a place centred at a zoom that shows its
+  // surroundings, a line or area framed whole.
+  function bringIntoView(map, layer) {
+    if (inView(map, layer)) { return; }
+    if (layer.getLatLng) {
+      map.flyTo(layer.getLatLng(), Math.max(map.getZoom(), 7), {duration: 0.8});
+    } else {
+      map.flyToBounds(layer.getBounds(), {padding: [40, 40], maxZoom: 9, duration: 0.8});
+    }
+  }
+
+  // Marks `id` with a halo under its symbol or line, replacing the last
+  // one (its name is on the map already, its details beside it); with
+  // `move`, brings it into view.
+  function highlight(map, id, move) {
+    var last = mapapp.highlighted;
+    if (last) { last.halo.remove(); }
+    mapapp.highlighted = null;
+    mapapp.focus = null;
+    var layer = drawn[id];
+    if (!layer || !map.hasLayer(layer)) { return; }
+    if (!map.getPane(SELECTION_PANE)) {
+      // Under every layer's features, above the basemap and its names.
+      map.createPane(SELECTION_PANE).style.zIndex = 405;
+      map.getPane(SELECTION_PANE).style.pointerEvents = 'none';
+    }
+    var halo = layer.getLatLng
+      ? L.circleMarker(layer.getLatLng(), {pane: SELECTION_PANE, radius: 14,
+                                           className: 'mapapp-selection', interactive: false})
+      : L.geoJSON(layer.toGeoJSON(), {pane: SELECTION_PANE, interactive: false,
+                                      style: {className: 'mapapp-selection'}});
+    halo.addTo(map);
+    mapapp.highlighted = {halo: halo, layer: layer, id: id};
+    if (move) {
+      // Until the reader moves the map, a resize of the frame re-frames
+      // the choice instead of the first view (see mapapp.setup).
+      mapapp.focus = function () { bringIntoView(map, layer); };
+      mapapp.focus();
+    }
+  }
+
+  /* The feature chosen in the app (on the map, in the details box, a
+   * table row or a shared link), sent by the app in a small layer group:
+   * highlighted, and brought into view when it is a new choice.  The app
+   * sends the call again after a full redraw of the map; the same choice
+   * then keeps the reader's view.  A click on the map marks its feature at
+   * once (mapapp.features), before the app has heard of it.
+   * o = {id: feature id, "" for none} */
+  mapapp.select = function (group, o) {
+    var run = function () {
+      var fresh = o.id !== mapapp.selectedId;
+      mapapp.selectedId = o.id;
+      highlight(group._map, o.id, fresh);
+    };
+    if (group._map) { run(); } else { group.once('add', run); }
   };
 
   /* The offline basemap: land, lakes, rivers, regions and borders, no
@@ -649,8 +886,10 @@
       this.selected = best;
       this.redraw();
       var at = this.latlng(best);
-      L.popup({className: 'mapapp-popup', maxWidth: 320, autoPanPadding: [24, 24]})
+      // Sized and moved as a feature's popup is: inside the map, off its controls.
+      var opened = L.popup({className: 'mapapp-popup', autoPan: false, maxWidth: 320})
         .setLatLng(at).setContent(this.popup(best)).openOn(map);
+      mapapp.fitPopup(opened, map);
       // As a click on the map, for whoever listens (the app hears where).
       map.fire('click', {latlng: at, layerPoint: map.latLngToLayerPoint(at),
                          containerPoint: p, originalEvent: event});
@@ -705,6 +944,41 @@
     }
   };
 
+  /* Present mode: Left and Right always change the lesson's step.
+   *
+   * The map lives in streamlit-folium's iframe, which keeps the keyboard
+   * focus once it has been clicked: Leaflet would pan on the arrows, and
+   * the app's Previous/Next shortcuts, listening on the page around the
+   * frame, would never hear them.  So these keys are taken before Leaflet
+   * sees them (+ and - still zoom) and sent on to that page, which is the
+   * same origin inside Streamlit.  Key-up goes too: a shortcut fires once
+   * per press and waits for its key to come up.
+   * o = {keys: ['ArrowLeft', 'ArrowRight']} */
+  mapapp.lessonKeys = function (_map, o) {
+    var page = null;
+    try {
+      page = window.parent !== window ? window.parent : null;
+      if (page) { page.document.body; }  // throws for another origin
+    } catch (err) {
+      page = null;
+    }
+    if (!page || window.mapappLessonKeys) { return; }
+    window.mapappLessonKeys = true;
+    ['keydown', 'keyup'].forEach(function (type) {
+      window.addEventListener(type, function (event) {
+        if (o.keys.indexOf(event.key) < 0) { return; }
+        event.preventDefault();
+        event.stopPropagation();
+        // Made in the page's own realm, as if typed there.
+        page.document.dispatchEvent(new page.KeyboardEvent(type, {
+          key: event.key, code: event.code, keyCode: event.keyCode, which: event.which,
+          repeat: event.repeat, altKey: event.altKey, ctrlKey: event.ctrlKey,
+          metaKey: event.metaKey, shiftKey: event.shiftKey, bubbles: true, cancelable: true
+        }));
+      }, true);
+    });
+  };
+
   /* Marks the container, adds the SVG fill patterns once, and keeps the
    * view right when the container changes size.
    *
@@ -713,7 +987,8 @@
    * vectors (the basemap) to that first, smaller box.  On every resize the
    * map re-measures itself, redraws its vectors, and re-fits the initial
    * view until the reader has moved the map themselves.
-   * o = {bounds, fly, refit, defs, vars: {name: css value}} */
+   * o = {bounds, at: [lat, lon, zoom] (a link's view, instead of bounds),
+   *      fly, refit, defs, vars: {name: css value}} */
   mapapp.setup = function (map, o) {
     var container = map.getContainer();
     container.classList.add('mapapp-map');
@@ -730,8 +1005,12 @@
     var flown = !o.fly;
     var refit = function () {
       map.invalidateSize({pan: false});
-      if (!touched && o.refit) {
-        if (flown) {
+      if (!touched && mapapp.focus) {
+        mapapp.focus();
+      } else if (!touched && o.refit) {
+        if (o.at) {
+          map.setView([o.at[0], o.at[1]], o.at[2]);
+        } else if (flown) {
           map.fitBounds(o.bounds);
         } else {
           // Once the frame has its size: glide from the previous view.
