@@ -60,7 +60,7 @@ def test_a_control_map_replaces_the_reports_areas_with_its_date_and_source(monke
     assert "as of 2022-11-01" in shown_text(at)
     assert at.query_params["to"] == "2022-11-01"  # the day is kept in the link
     # The header speaks of the report, whatever control map is shown.
-    assert "Front line as of 2022-11-15" in " ".join(t.value for t in at.text)
+    assert "front line as of 2022-11-15, approximate" in " ".join(t.value for t in at.text)
 
 
 def test_a_link_reopens_the_control_map_of_its_day_and_its_feature(monkeypatch, areas_dir):

@@ -53,7 +53,8 @@ def test_a_link_opens_the_sources_and_dates_it_names(monkeypatch, events_dir):
            f"2022-11-15." in [c.value for c in at.caption]
     args = map_args(at)
     assert "mapapp.events(" in args["script"] and "/app/static/data/events-" in args["script"]
-    assert 'mapapp.filterEvents(feature_group_feature_group_0, {"sources":["synthetic"],' \
+    # Beside the selection's group (the first), in a group of its own.
+    assert 'mapapp.filterEvents(feature_group_feature_group_1, {"sources":["synthetic"],' \
            '"from":19297,"to":19311});' in args["feature_group"]
     assert at.query_params["sources"] == "synthetic" and at.query_params["from"] == "2022-11-01"
     table = at.dataframe[1].value
@@ -112,7 +113,8 @@ def test_without_sources_the_report_map_is_as_before(monkeypatch, events_dir):
     data, _ = events_dir
     at = start(monkeypatch, data, {})
     args = map_args(at)
-    assert "mapapp.events(" not in args["script"] and not args["feature_group"]
+    assert "mapapp.events(" not in args["script"]
+    assert "mapapp.filterEvents(" not in args["feature_group"]  # the selection's group only
     assert at.multiselect(key="sources").value == []
 
 

@@ -5,37 +5,18 @@ nothing beside it (vendor files, data) can be what makes it work.
 """
 
 import dataclasses
-import shutil
 
 import pytest
+from browser_support import open_offline_page
 
 from mapapp.classroom.bundle import write_bundle
-from mapapp.classroom.story import load_story
-
-from browser_support import launch_chromium, open_offline_page
 
 pytestmark = pytest.mark.browser
 
 EVIL_TITLE = "<script>alert(1)</script> lesson"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as b:
-        yield b
 
-
-@pytest.fixture(scope="module")
-def story(report_map):
-    return load_story("report-2022-11-16", report_map=report_map)
-
-
-@pytest.fixture(scope="module")
-def lesson(report_map, story, tmp_path_factory):
-    written = write_bundle(report_map, story, tmp_path_factory.mktemp("out") / "lesson.html")
-    moved = tmp_path_factory.mktemp("elsewhere") / "copied-lesson.html"
-    shutil.copyfile(written, moved)
-    return moved
 
 
 def open_page(browser, url, request):

@@ -12,19 +12,17 @@ from __future__ import annotations
 import base64
 import dataclasses
 import io
-import shutil
 
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-from browser_support import ARTIFACTS, launch_chromium, open_offline_page
+from browser_support import ARTIFACTS, open_offline_page
 from PIL import Image
 from pypdf import PdfReader
 
 from mapapp.classroom.bundle import PRINT_MAP_IN, print_payload, write_bundle
 from mapapp.classroom.handout import MAP_DPI, highlight_names
-from mapapp.classroom.story import load_story
 
 # What a reader picks in the print dialog: both orientations, both papers.
 PAPERS = {"a4-portrait": {"format": "A4"},
@@ -33,23 +31,7 @@ MAP_PX = (round(PRINT_MAP_IN[0] * MAP_DPI), round(PRINT_MAP_IN[1] * MAP_DPI))
 EVIL = "<img src=x onerror=alert(1)> & </figure><script>alert(2)</script>"
 
 
-@pytest.fixture(scope="module")
-def story(report_map):
-    return load_story("report-2022-11-16", report_map=report_map)
 
-
-@pytest.fixture(scope="module")
-def lesson(report_map, story, tmp_path_factory):
-    written = write_bundle(report_map, story, tmp_path_factory.mktemp("out") / "lesson.html")
-    moved = tmp_path_factory.mktemp("elsewhere") / "copied-lesson.html"
-    shutil.copyfile(written, moved)  # nothing beside the file can help it print
-    return moved
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as b:
-        yield b
 
 
 def open_lesson(browser, path, request, **kwargs):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ARTIFACTS, launch_chromium, open_offline_page
+from browser_support import ARTIFACTS, open_offline_page
 
 from mapapp import cli
 from mapapp.model import LAYERS
@@ -110,11 +110,6 @@ def page_file(tmp_path_factory):
     assert cli.main(["html", "--layers", ",".join(LAYERS), "-o", str(path)]) == 0
     return path
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as b:
-        yield b
 
 
 def settle(page, map_name: str) -> None:

@@ -12,10 +12,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser_support import ARTIFACTS, launch_chromium, refuse_outside, serve_app
-
-from mapapp.classroom.story import load_story
-from mapapp.sources.report_folder import load_report_map
+from browser_support import ARTIFACTS, refuse_outside, serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -85,21 +82,12 @@ EMPTY_POINT = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def story():
-    return load_story(STORY, report_map=load_report_map())
-
 
 @pytest.fixture(scope="module")
 def app_url():
     with serve_app("streamlit-present.log") as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as browser:
-        yield browser
 
 
 def open_lesson(browser, app_url, size, request):

@@ -15,7 +15,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser_support import ARTIFACTS, launch_chromium, refuse_outside, serve_app
+from browser_support import ARTIFACTS, refuse_outside, serve_app
 from test_app_browser import MAP_FRAME, choose, map_frame, wait_quiet
 
 pytestmark = pytest.mark.browser
@@ -27,11 +27,6 @@ def app_url():
     with serve_app("streamlit-selection.log") as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as browser:
-        yield browser
 
 
 def open_page(browser, url: str, size=(1400, 900)):

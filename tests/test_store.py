@@ -264,8 +264,8 @@ def test_images_draw_imported_events_as_one_collection_with_their_credit(store, 
     dots = list(groups[0].iter("{http://www.w3.org/2000/svg}use"))
     assert len(dots) == len(november)
     assert "Events: Synthetic events (the tests; CC0)" in svg
-    # The legend names each type drawn, under "Event sets".
-    for words in ("Event sets", "Battle", "Explosion or remote violence", "Protest"):
+    # The legend names each type drawn (one row each, no headings: compact).
+    for words in ("Battle", "Explosion or remote violence", "Protest"):
         assert f"<!-- {words} -->" in svg or f">{words}<" in svg, words
     assert cli.main(["export", "--data-dir", str(data), "--source", "synthetic",
                      "--all-presets", "--out-dir", str(tmp_path)]) == 2

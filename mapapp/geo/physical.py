@@ -69,6 +69,9 @@ CITY_MIN_POPULATION = 400_000
 # the region's label point, is named before the report's own places, which
 # can move to another side of their markers.
 FOCUS_REGION_RANK = 1
+# ...and shown from this zoom (a whole-country view on a projector's
+# narrower lesson map), where other regions wait for LABEL_KINDS' zoom.
+FOCUS_REGION_MINZOOM = 5
 FOCUS_KM = 90.0
 LABEL_COUNTRIES = ("UA", "PL", "BY", "MD", "RO", "SK", "HU", "RU", "LT", "LV", "TR", "BG",
                    "GE")
@@ -559,9 +562,12 @@ def _cities(country: str) -> list[dict]:
     return out
 
 
-def map_labels(report_map=None) -> tuple[Label, ...]:
+def map_labels(report_map=None, about=None) -> tuple[Label, ...]:
     """Every label, the report's own places first among equals: a report
-    place replaces a city label of the same name (its marker is there)."""
+    place replaces a city label of the same name (its marker is there).
+    ``about`` (default ``report_map``) is the report whose places and areas
+    say which regions it is about: the whole report, when ``report_map`` is
+    only the part a lesson step draws."""
     places = []
     if report_map is not None:
         for feature in report_map.features:
@@ -583,9 +589,10 @@ def map_labels(report_map=None) -> tuple[Label, ...]:
     base = [label for label in _base_labels()
             if not (label.kind in ("city", "capital") and label.name in named)
             and not (label.kind == "region" and _first_word(label.name) in regions)]
-    if report_map is not None:  # the regions the report is about come first among them
-        base = [replace(label, rank=FOCUS_REGION_RANK)
-                if label.kind == "region" and _about(label, report_map) else label
+    about = report_map if about is None else about
+    if about is not None:  # the regions the report is about come first among them
+        base = [replace(label, rank=FOCUS_REGION_RANK, minzoom=FOCUS_REGION_MINZOOM)
+                if label.kind == "region" and _about(label, about) else label
                 for label in base]
     return tuple(sorted(places + base, key=lambda label: label.rank))
 
@@ -629,10 +636,10 @@ def _about(label: Label, report_map) -> bool:
     return False
 
 
-def labels_geojson(report_map=None) -> dict:
+def labels_geojson(report_map=None, about=None) -> dict:
     """:func:`map_labels` as a GeoJSON FeatureCollection, for the web map."""
     return {"type": "FeatureCollection",
-            "features": [label.as_feature() for label in map_labels(report_map)]}
+            "features": [label.as_feature() for label in map_labels(report_map, about)]}
 
 
 __all__ = [

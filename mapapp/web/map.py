@@ -193,10 +193,12 @@ def labels_payload(report_map: ReportMap, drawn: set[str] | None = None) -> dict
                        key=lambda a: (a[0] - lon) ** 2 + (a[1] - lat) ** 2)
         countries.append(dict(f, properties={**f["properties"], "kind": "country", "rank": 3,
                                              "minzoom": 0, "angle": 0, "anchors": spots}))
+    shown = report_map
     if drawn is not None:
-        report_map = replace(report_map, features=tuple(
+        shown = replace(report_map, features=tuple(
             f for f in report_map.features if f.id in drawn))
-    named = physical.labels_geojson(report_map)
+    # The regions the report is about stay first whichever layers are drawn.
+    named = physical.labels_geojson(shown, about=report_map)
     return {"type": "FeatureCollection", "features": countries + named["features"]}
 
 

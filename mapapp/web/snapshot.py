@@ -31,7 +31,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -143,15 +143,15 @@ def content_bounds(report_map: ReportMap, view: ViewState | None = None) -> Boun
     >>> content_bounds(ReportMap(Report("r", "P", "H", "2022-11-16", 0), (), ""))
     ((44.0, 22.0), (53.0, 41.0))
     """
-    view = as_view(view)
-    placed = [f for f in view.visible(report_map)
-              if f.geometry is not None and not f.geometry.is_empty]
-    boxes = [f.geometry.bounds for f in placed if f.layer != "mentions"] \
-        or [f.geometry.bounds for f in placed]
-    if not boxes:
+    from mapapp.static.figure import frame_box  # matplotlib: only when a snapshot is framed
+
+    view = replace(as_view(view), bounds=None)
+    if not any(f.geometry is not None and not f.geometry.is_empty
+               for f in view.visible(report_map)):
         return INITIAL_BOUNDS
-    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    # The static images' rule for what frames the content (mentions only
+    # when nothing else is shown), with the web map's own margin.
+    west, south, east, north = frame_box(report_map, view)
 
     def widened(low: float, high: float) -> tuple[float, float]:
         span = max((high - low) * (1 + 2 * CONTENT_MARGIN), MIN_CONTENT_SPAN)

@@ -378,7 +378,9 @@ def test_feature_labels_in_an_export_are_the_names_as_given(hostile, hostile_map
     labels = set(_svg_text(out.read_bytes()))
     names = {f.name for f in hostile_map.features if f.id.startswith("hostile-")}
     drawn = labels & names
-    assert len(drawn) >= 10  # many collide and are left out; those drawn are exact
+    # Many collide, with each other and with their markers, and are left out;
+    # those drawn are exact.
+    assert len(drawn) >= 5
     for label in labels:
         if label.startswith(("<", "{", "$", "&", ":", "\\")):
             assert label in names, label

@@ -65,10 +65,14 @@
 
   // -- tooltip and popup ---------------------------------------------------
 
-  function tooltip(p) {
+  // Name, what and status; a name `only` for a tooltip kept on show, which
+  // should cover as little of the map (and of its neighbours) as it can.
+  function tooltip(p, only) {
     var box = el('div', 'mapapp-tip');
     line(box, 'b', 'mapapp-tip-name', p.name);
-    line(box, 'span', 'mapapp-status', p.type_label + ' \u00b7 ' + p.status_label);
+    if (!only) {
+      line(box, 'span', 'mapapp-status', p.type_label + ' \u00b7 ' + p.status_label);
+    }
     return box;
   }
   mapapp.tooltip = tooltip;
@@ -296,9 +300,11 @@
       onEachFeature: function (feature, layer) {
         var p = feature.properties;
         // A highlighted place keeps its name on show (a lesson step points at it).
+        // Its name only, on the side away from the map's edge ('auto').
         var named = !!p.selected && p.kind === 'point';
-        layer.bindTooltip(tooltip(p), {className: 'mapapp-tooltip', direction: 'top',
-                                       sticky: p.kind !== 'point', permanent: named});
+        layer.bindTooltip(tooltip(p, named), {className: 'mapapp-tooltip',
+                                              direction: named ? 'auto' : 'top',
+                                              sticky: p.kind !== 'point', permanent: named});
         // Built when first opened: a map of many features carries no DOM it does not show.
         // Sized to the map as it is when opened (see fittingPopup), and
         // built once: a later layout keeps what the reader unfolded.
