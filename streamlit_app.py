@@ -207,21 +207,27 @@ TABLE_COLUMNS = {
 # a new extent) carries the picker's old value, and Streamlit lets a
 # widget's browser value win over state set from Python.  So each click
 # makes a new picker (a new key), and a stale value for an old one is dropped.
-def note_click(clicked: str, ids: set[str]) -> bool:
-    """Select a feature clicked on the map; whether this run brought a new click."""
+def choose_feature(feature_id: str, *, new_picker: bool = True) -> None:
+    """Select a feature and show its details; chosen anywhere but the picker
+    itself, the picker is made anew (a new key) to show it."""
+    st.session_state["selected"] = feature_id
+    st.session_state["details"] = "feature"
+    if new_picker:
+        st.session_state["_picker"] = st.session_state.get("_picker", 0) + 1
+
+
+def note_click(clicked: str, ids: set[str]) -> None:
+    """Select a feature clicked on the map, once per click (a later run
+    still carries the last click)."""
     if clicked in ids and clicked != st.session_state.get("_last_click"):
         st.session_state["_last_click"] = clicked
-        st.session_state["selected"] = clicked
-        st.session_state["_picker"] = st.session_state.get("_picker", 0) + 1
-        return True
-    return False
+        choose_feature(clicked)
 
 
 def picked(key: str) -> None:
     # A stale browser value for an earlier picker still calls its callback.
     if key == f"picker_{st.session_state.get('_picker', 0)}":
-        st.session_state["selected"] = st.session_state[key]
-        st.session_state["details"] = "feature"
+        choose_feature(st.session_state[key], new_picker=False)
 
 
 def table_picked(key: str) -> None:
@@ -229,9 +235,7 @@ def table_picked(key: str) -> None:
     rows = st.session_state[key]["selection"]["rows"]
     ids = st.session_state.get("_table_ids", [])
     if rows and 0 <= rows[0] < len(ids):
-        st.session_state["selected"] = ids[rows[0]]
-        st.session_state["details"] = "feature"
-        st.session_state["_picker"] = st.session_state.get("_picker", 0) + 1
+        choose_feature(ids[rows[0]])
 
 
 def feature_picker(names: dict[str, str]) -> str | None:
@@ -520,9 +524,8 @@ def main() -> None:
         view = replace(view, at=at_from_leaflet((result or {}).get("center"),
                                                 (result or {}).get("zoom")) or link_at)
         # An event drawn over an area wins, as the popup on the map does.
-        if not (shown is not None and event_sets.note_event_click(result, shown)) and \
-                note_click(event_sets.clicked_feature_id(result), ids):
-            st.session_state["details"] = "feature"
+        if not (shown is not None and event_sets.note_event_click(result, shown)):
+            note_click(event_sets.clicked_feature_id(result), ids)
         if area_credit:
             text.caption(area_credit + ". Assessed by its publisher" + (
                 "; the report's own line and areas are under “The report's own”."

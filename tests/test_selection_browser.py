@@ -10,6 +10,7 @@ request off this machine refused.  Screenshots go to
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from urllib.parse import parse_qs, urlparse
@@ -29,7 +30,10 @@ def app_url():
 
 
 
-def open_page(browser, url: str, size=(1400, 900)):
+@contextlib.contextmanager
+def opened(browser, url: str, size=(1400, 900)):
+    """The app at ``url`` in a fresh browser context of ``size``, once its
+    map has drawn: ``(page, map frame, refused outside requests)``."""
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     outside = refuse_outside(context)
     page = context.new_page()
@@ -40,11 +44,15 @@ def open_page(browser, url: str, size=(1400, 900)):
         ws.on("framereceived", lambda _: page.ws_frames.append(("received", time.monotonic())))
 
     page.on("websocket", watch)
-    page.goto(url, wait_until="domcontentloaded")
-    frame = map_frame(page)
-    frame.locator(".mapapp-f-strike-kyiv").first.wait_for(state="attached", timeout=60_000)
-    page.wait_for_timeout(1500)  # the frame settles and the map reports its view
-    return context, page, frame, outside
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        frame = map_frame(page)
+        frame.locator(".mapapp-f-strike-kyiv").first.wait_for(state="attached",
+                                                              timeout=60_000)
+        page.wait_for_timeout(1500)  # the frame settles and the map reports its view
+        yield page, frame, outside
+    finally:
+        context.close()
 
 
 def map_view(page) -> dict:
@@ -90,8 +98,7 @@ def wait_until(page, check, timeout=30.0) -> bool:
 
 @pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
 def test_the_map_is_the_main_element_on_a_wide_screen(browser, app_url, size):
-    context, page, frame, outside = open_page(browser, app_url, size)
-    try:
+    with opened(browser, app_url, size) as (page, frame, outside):
         area = page.locator(MAP_FRAME).bounding_box()
         main = page.get_by_test_id("stMain").bounding_box()
         details = page.get_by_text("Feature details").first.bounding_box()
@@ -107,13 +114,10 @@ def test_the_map_is_the_main_element_on_a_wide_screen(browser, app_url, size):
         assert abs(inner["height"] - area["height"]) <= 2
         page.screenshot(path=str(ARTIFACTS / f"selection-layout-{size[0]}x{size[1]}.png"))
         assert outside == []
-    finally:
-        context.close()
 
 
 def test_on_a_phone_the_details_fall_below_the_map(browser, app_url):
-    context, page, frame, _ = open_page(browser, app_url, (390, 844))
-    try:
+    with opened(browser, app_url, (390, 844)) as (page, frame, _):
         area = page.locator(MAP_FRAME).bounding_box()
         details = page.get_by_text("Feature details").first.bounding_box()
         assert area["width"] >= 0.9 * 390
@@ -123,15 +127,12 @@ def test_on_a_phone_the_details_fall_below_the_map(browser, app_url):
         layers = frame.locator(".leaflet-control-layers").bounding_box()
         assert layers["width"] * layers["height"] < 0.03 * area["width"] * area["height"]
         page.screenshot(path=str(ARTIFACTS / "selection-layout-390x844.png"))
-    finally:
-        context.close()
 
 
 def test_a_shared_link_reopens_its_feature_highlighted_and_in_view(browser, app_url):
     # The link's own position looks at Kherson; its feature is Lviv, far off.
-    context, page, frame, outside = open_page(
-        browser, app_url + "/?feature=strike-lviv&at=46.6,32.6,8")
-    try:
+    with opened(
+        browser, app_url + "/?feature=strike-lviv&at=46.6,32.6,8") as (page, frame, outside):
         assert wait_until(page, lambda: halo_on(frame, "strike-lviv"))
         assert wait_until(page, lambda: in_map(page, frame, "strike-lviv"))
         # The panel beside the map names it, and the link keeps it.
@@ -142,13 +143,10 @@ def test_a_shared_link_reopens_its_feature_highlighted_and_in_view(browser, app_
                                             - 49.84) < 0.5)
         page.screenshot(path=str(ARTIFACTS / "selection-link.png"))
         assert outside == []
-    finally:
-        context.close()
 
 
 def test_a_link_holds_the_centre_and_zoom(browser, app_url):
-    context, page, frame, _ = open_page(browser, app_url + "/?at=46.75,33.1,9")
-    try:
+    with opened(browser, app_url + "/?at=46.75,33.1,9") as (page, frame, _):
         view = map_view(page)
         assert abs(view["lat"] - 46.75) < 0.02 and abs(view["lng"] - 33.1) < 0.02
         assert view["zoom"] == 9
@@ -156,28 +154,19 @@ def test_a_link_holds_the_centre_and_zoom(browser, app_url):
         frame.locator(".leaflet-control-zoom-in").click()
         assert wait_until(page, lambda: link(page).get("at", "").endswith(",10"))
         at = link(page)["at"]
-        again, page2, _, _ = open_page(browser, f"{app_url}/?at={at}")
-        try:
+        with opened(browser, f"{app_url}/?at={at}") as (page2, _, _):
             assert map_view(page2)["zoom"] == 10
-        finally:
-            again.close()
-    finally:
-        context.close()
 
 
 def test_a_bad_position_in_a_link_is_reported_not_fatal(browser, app_url):
-    context, page, _, _ = open_page(browser, app_url + "/?at=95,33,9")
-    try:
+    with opened(browser, app_url + "/?at=95,33,9") as (page, _, _):
         note = page.locator(".st-key-mapapp_warning_link")
         note.wait_for(timeout=30_000)
         assert "Ignored a map position in the link" in note.inner_text()
-    finally:
-        context.close()
 
 
 def test_a_pick_beside_the_map_highlights_and_frames_it(browser, app_url):
-    context, page, frame, _ = open_page(browser, app_url + "/?at=49.8,24.0,9")
-    try:
+    with opened(browser, app_url + "/?at=49.8,24.0,9") as (page, frame, _):
         assert not in_map(page, frame, "place-henichesk")
         wait_quiet(page)
         panel = page.get_by_test_id("stColumn").filter(has_text="Feature details")
@@ -185,13 +174,10 @@ def test_a_pick_beside_the_map_highlights_and_frames_it(browser, app_url):
         assert wait_until(page, lambda: halo_on(frame, "place-henichesk"))
         assert wait_until(page, lambda: in_map(page, frame, "place-henichesk"))
         page.screenshot(path=str(ARTIFACTS / "selection-pick.png"))
-    finally:
-        context.close()
 
 
 def test_a_table_row_selects_its_feature_on_the_map(browser, app_url):
-    context, page, frame, _ = open_page(browser, app_url)
-    try:
+    with opened(browser, app_url) as (page, frame, _):
         wait_quiet(page)
         grid = page.get_by_test_id("stDataFrame").first
         grid.scroll_into_view_if_needed()
@@ -211,16 +197,11 @@ def test_a_table_row_selects_its_feature_on_the_map(browser, app_url):
         page.locator(MAP_FRAME).scroll_into_view_if_needed()
         assert in_map(page, frame, "explosion-przewodow")
         page.screenshot(path=str(ARTIFACTS / "selection-table.png"))
-    finally:
-        context.close()
 
 
 def test_a_click_on_the_map_highlights_at_once(browser, app_url):
-    context, page, frame, _ = open_page(browser, app_url)
-    try:
+    with opened(browser, app_url) as (page, frame, _):
         frame.locator(".mapapp-f-strike-kharkiv").first.dispatch_event("click")
         # Drawn by the page itself, before the app has rerun.
         assert wait_until(page, lambda: halo_on(frame, "strike-kharkiv"), 5)
         assert wait_until(page, lambda: link(page).get("feature") == "strike-kharkiv")
-    finally:
-        context.close()

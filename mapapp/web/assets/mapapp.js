@@ -354,9 +354,8 @@
   // one (its name is on the map already, its details beside it); with
   // `move`, brings it into view.
   function highlight(map, id, move) {
-    var last = mapapp.highlighted;
-    if (last) { last.halo.remove(); }
-    mapapp.highlighted = null;
+    if (mapapp.halo) { mapapp.halo.remove(); }
+    mapapp.halo = null;
     mapapp.focus = null;
     var layer = drawn[id];
     if (!layer || !map.hasLayer(layer)) { return; }
@@ -370,8 +369,7 @@
                                            className: 'mapapp-selection', interactive: false})
       : L.geoJSON(layer.toGeoJSON(), {pane: SELECTION_PANE, interactive: false,
                                       style: {className: 'mapapp-selection'}});
-    halo.addTo(map);
-    mapapp.highlighted = {halo: halo, layer: layer, id: id};
+    mapapp.halo = halo.addTo(map);
     if (move) {
       // Until the reader moves the map, a resize of the frame re-frames
       // the choice instead of the first view (see mapapp.setup).
