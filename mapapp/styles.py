@@ -94,6 +94,7 @@ POINT_SYMBOLS: dict[str, dict[str, Any]] = {
     "city": {"shape": "circle", "color": PALETTE["blue"], "size": 17, "label": "City"},
     "town": {"shape": "circle", "color": PALETTE["blue"], "size": 15, "label": "Town"},
     "village": {"shape": "circle", "color": PALETTE["blue"], "size": 13, "label": "Village"},
+    "airport": {"shape": "circle", "color": PALETTE["black"], "size": 12, "label": "Airport"},
     "region": {"shape": "circle", "color": PALETTE["sky_blue"], "size": 15, "label": "Region"},
     "river": {"shape": "circle", "color": PALETTE["sky_blue"], "size": 13, "label": "River"},
     "meeting": {"shape": "diamond", "color": PALETTE["bluish_green"], "size": 16, "label": "Meeting"},

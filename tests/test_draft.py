@@ -412,6 +412,20 @@ def test_a_place_named_by_its_kind_is_a_row_without_a_point(index):
     assert next(r for r in given if r["name"] == "Hrakove")["geometry"]["method"] == "edited"
 
 
+def test_an_airport_is_a_place_of_its_own_type_and_a_strike_there_a_strike_point(index):
+    text = ("Missiles struck Boryspil International Airport on Tuesday, officials said. "
+            "Flights from Zhuliany International Airport were cancelled.")
+    draft = draft_report(text, date="2022-11-16", index=index)
+    rows = rows_by_name(draft)
+    struck = rows["Boryspil International Airport"]
+    assert (struck["layer"], struck["type"]) == ("strikes", "missile_strike")
+    assert "airportsdata" in struck["located"]
+    other = rows["Kyiv Zhuliany International Airport"]
+    assert (other["layer"], other["type"]) == ("places", "airport")
+    records = feature_records([dict(r, keep=True) for r in draft.rows], draft.report)
+    assert {r["type"] for r in records} >= {"missile_strike", "airport"}
+
+
 def test_online_lookup_asks_only_for_the_missing_names(index):
     from geopy.exc import GeocoderUnavailable
 

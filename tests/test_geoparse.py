@@ -196,6 +196,21 @@ def test_canadian_abbreviations_and_eras(index):
                                                     index=index)]
 
 
+def test_airports_by_their_names_never_by_a_bare_word(index):
+    text = ("Paratroopers landed at Hostomel Airport near Kyiv. Flights from "
+            "Pearson International Airport in Toronto reached Heathrow Airport.")
+    got = {m.text: m for m in geoparse(text, index=index)}
+    assert {"Hostomel Airport", "Pearson International Airport", "Heathrow Airport"} <= set(got)
+    for name, lat, lon in [("Hostomel Airport", 50.60, 30.19),
+                           ("Pearson International Airport", 43.68, -79.63),
+                           ("Heathrow Airport", 51.47, -0.46)]:
+        assert got[name].kind == "airport" and got[name].source.startswith("airportsdata:")
+        assert km(got[name].lat, got[name].lon, lat, lon) < 3, name  # not a ranch in Texas
+    # "Pearson" or "Heathrow" alone is a surname or a town, never the airport.
+    assert "airport" not in {m.kind for m in geoparse(
+        "Pearson said Heathrow was quiet.", index=index)}
+
+
 @pytest.mark.parametrize("text, word", [
     ("Sen. Smith spoke first.", "Sen"),  # Senegal's code, SEN, only in capitals
     ("A portrait of Mrs. Lincoln hangs there.", "Lincoln"),  # an abbreviated title

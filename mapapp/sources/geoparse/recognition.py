@@ -150,7 +150,9 @@ _ERAS = {"b c.", "a d.", "b c", "a d"}
 _NUMBER_BEFORE = re.compile(r"\d\s*$")
 
 _COUNTRY_OR_CONTINENT = [KIND_CODE["country"], KIND_CODE["continent"]]
-_STRONG_KINDS = [KIND_CODE[k] for k in ("country", "continent", "sea", "river", "lake", "area")]
+# An airport is named by its full name ("Hostomel Airport"), never a bare word.
+_STRONG_KINDS = [KIND_CODE[k] for k in ("country", "continent", "sea", "river", "lake", "area",
+                                        "airport")]
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,12 @@ from mapapp.geo.nameindex import KINDS, NameIndex
 _KIND_PRIOR = np.zeros(len(KINDS))
 for _kind, _value in {"country": 3.0, "continent": 2.5, "region": 1.6, "district": 0.0,
                       "settlement": 0.0, "river": 1.0, "sea": 2.0, "lake": 1.0,
-                      "area": 2.0}.items():
+                      "area": 2.0, "airport": 1.0}.items():
     _KIND_PRIOR[_K[_kind]] = _value
 _REGION_KINDS = np.array([_K["region"], _K["district"], _K["area"]])
 _WATER_KINDS = np.array([_K["river"], _K["sea"], _K["lake"]])
+# Kinds whose point is where the place is, as evidence for its neighbours.
+_POINT_KINDS = (_K["settlement"], _K["district"], _K["region"], _K["airport"])
 _ARTICLE_BEFORE = re.compile(r"\bthe\s+$")
 
 # Weights of the evidence, set on the LGL and TR-News development corpora.
@@ -89,7 +91,7 @@ class _Context:
         kind = index.kind[entry]
         admin1 = str(index.admin1[entry]) if kind != _K["country"] else ""
         point = ((float(index.lat[entry]), float(index.lon[entry]))
-                 if kind in (_K["settlement"], _K["district"], _K["region"]) else None)
+                 if kind in _POINT_KINDS else None)
         self.votes[key] = (str(index.country[entry]), admin1, weight, point)
         if kind == _K["country"]:
             self.named[key] = str(index.country[entry])
@@ -188,7 +190,6 @@ def _support(candidates, groups: dict[str, list[int]], index: NameIndex) -> dict
         prior = _KIND_PRIOR[index.kind[entries]] + _W_POPULATION * np.log10(
             index.population[entries] + 10.0)
         pools.append(entries[np.argsort(-prior)[:_SUPPORT_TOP]])
-    point_kinds = (_K["settlement"], _K["district"], _K["region"])
     out = {}
     for k, entries in zip(keys, firsts):
         total = np.zeros(len(entries))
@@ -196,12 +197,12 @@ def _support(candidates, groups: dict[str, list[int]], index: NameIndex) -> dict
         for other, pool in zip(keys, pools):
             if other == k:
                 continue
-            pool = pool[np.isin(index.kind[pool], point_kinds)]
+            pool = pool[np.isin(index.kind[pool], _POINT_KINDS)]
             if not len(pool):
                 continue
             d = _km(lat, lon, index.lat[pool][None, :], index.lon[pool][None, :])
             total += np.exp(-d.min(axis=1) / _SUPPORT_KM)
-        points = np.isin(index.kind[entries], point_kinds)
+        points = np.isin(index.kind[entries], _POINT_KINDS)
         out[k] = np.where(points, np.minimum(total, _SUPPORT_MAX), 0.0)
     return out
 
