@@ -85,6 +85,39 @@ def test_the_dnipro_river_and_the_city_of_dnipro(index):
               48.45, 34.98) < 10
 
 
+@pytest.mark.parametrize("text, name, kind, source", [
+    ("Kalibr missiles were fired from the Caspian Sea.", "Caspian Sea", "sea", "caspian-sea"),
+    ("Grain ships passed the Bosphorus.", "Bosphorus", "sea", "bosphorus"),
+    ("A blast hit the bridge over the Kerch Strait.", "Kerch Strait", "sea", "kerch-strait"),
+    ("Drones struck ports on the Danube near Izmail.", "Danube", "river", "danube-river"),
+    ("Troops crossed the Oskil near Kupiansk.", "Oskil", "river", "oskil-river"),
+    ("Fighting spread across the Caucasus.", "Caucasus", "area", "caucasus"),
+    ("Russian troops are based in Transnistria.", "Transnistria", "region", "geonames:858889"),
+    ("Protests in Dagestan followed the call-up.", "Dagestan", "region", "geonames:567293"),
+])
+def test_seas_rivers_and_regions_far_from_the_first_report(index, text, name, kind, source):
+    got = {m.text: m for m in geoparse(text, index=index)}
+    assert got[name].kind == kind and got[name].source.endswith(source)
+
+
+def test_listed_water_lies_in_water_and_on_its_river():
+    # Each listed point is an assessment: a sea's must be off Natural Earth's
+    # land, a river's within 25 km of the river as World Data Bank II draws it.
+    import shapely
+
+    from mapapp.geo import physical
+
+    features = json.loads((ROOT / "data" / "gazetteer" / "aliases.json").read_text("utf-8"))
+    for f in features["features"]:
+        point = shapely.Point(f["lon"], f["lat"])
+        box = (f["lon"] - 1.5, f["lat"] - 1.5, f["lon"] + 1.5, f["lat"] + 1.5)
+        if f["kind"] == "sea":
+            assert not physical._read("land", box).geometry.contains(point).any(), f["id"]
+        elif f["kind"] == "river":
+            lines = [shapely.LineString(xy) for _, xy in physical._gshhg("rivers", box)]
+            assert min(line.distance(point) for line in lines) * 111 < 25, f["id"]
+
+
 def test_kherson_the_city_and_the_region(index):
     got = found("Kherson was retaken; the Kherson region east of the river was not.", index)
     assert ("Kherson", "settlement") in got and ("Kherson region", "region") in got

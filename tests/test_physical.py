@@ -113,6 +113,13 @@ def test_regions_the_report_is_about_rank_before_the_others(labels):
     assert "Kherson Oblast" not in labels and labels["Kherson region"].kind == "place"
 
 
+def test_water_the_geoparser_knows_but_the_map_does_not_draw_has_no_label(labels):
+    # Listed with "map_label": false (the Danube, the Baltic Sea): found in a
+    # report, never drawn as a name on the Ukraine map.
+    for name in ("Danube", "Baltic Sea", "Caspian Sea", "Bosphorus", "Desna"):
+        assert name not in labels, name
+
+
 def test_a_river_name_follows_its_river(labels):
     dnister = labels["Dnister"]
     # The lower Dnister runs from north-west to south-east.

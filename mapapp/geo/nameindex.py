@@ -47,7 +47,7 @@ from mapapp.geo.gazetteer import fold
 from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
-BUILD_VERSION = "13"
+BUILD_VERSION = "14"
 _ROOT = Path(__file__).resolve().parents[2]
 ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
 GEOCACHE_DIR = _ROOT / "geocache"
@@ -257,6 +257,24 @@ def _country_point(alpha2: str, record: dict, centres: dict):
     return tuple(record["latlng"][:2]), f"countryinfo:{alpha2}"
 
 
+# ISO 3166-2 writes some names type last ("Dagestan, Respublika", "Madrid,
+# Comunidad de"); a report writes the name alone.
+_TYPE_WORDS = {"respublika", "region", "comunidad", "principado", "mesto", "unitatea",
+               "oblast", "kray", "provincia", "regiao", "autonomna", "autonome"}
+
+
+def _uninverted(name: str) -> list[str]:
+    """The name before ", Type" when the part after the comma is its type.
+
+    >>> _uninverted("Dagestan, Respublika"), _uninverted("Virgin Islands, U.S.")
+    (['Dagestan'], [])
+    """
+    head, _, tail = name.partition(", ")
+    if tail and _TYPE_WORDS & set(fold(tail).split()):
+        return [head]
+    return []
+
+
 def _capitals(cities: list[dict], countries: dict) -> set[int]:
     """GeoNames ids of the national capitals: of the settlements that bear
     the capital's name in its country, the most populous (the United States
@@ -344,7 +362,7 @@ def build_arrays(aliases_file: Path = ALIASES_FILE,
         builder.add(name, kind, lat, lon, country=country, admin1=admin1,
                     population=int(city_pop[inside].sum()),
                     source=f"geonames:{geonameid}",
-                    aliases=[a for a in alternates.split("|") if a])
+                    aliases=[a for a in alternates.split("|") if a] + _uninverted(name))
 
     capitals = _capitals(cities, gnc_countries)
     for record in cities:

@@ -356,7 +356,10 @@ def _aliases_file() -> dict:
 
 
 def _aliases(*kinds: str) -> list[dict]:
-    return [f for f in _aliases_file().get("features", []) if f.get("kind") in kinds]
+    """The listed water of these kinds the map names (the geoparser also
+    knows seas and rivers far from the map, marked ``"map_label": false``)."""
+    return [f for f in _aliases_file().get("features", [])
+            if f.get("kind") in kinds and f.get("map_label", True)]
 
 
 RIVER_ANCHOR_STEP = 0.4  # degrees along a river between the places its name may go
