@@ -404,9 +404,9 @@ _AIRPORT_GENERIC = {"international", "regional", "municipal", "county", "nationa
 
 def airport_names(name: str) -> set[str]:
     """The names a report may give an airport: its full name, each part of
-    a "City / Name Airport" pair, without a bracketed second name, the end of the name after any of its first
-    words ("Pearson International Airport" for Toronto's), and each without
-    "International".
+    a "City / Name Airport" pair, without a bracketed second name, the end
+    of the name after any of its first words ("Pearson International
+    Airport" for Toronto's), and each without "International".
 
     >>> sorted(airport_names("London Heathrow Airport"))
     ['Heathrow Airport', 'London Heathrow Airport']

@@ -134,7 +134,6 @@ SOURCE_WORDS: tuple[tuple[str, str], ...] = (
     ("nominatim", "OpenStreetMap (Nominatim)"),
     ("geocache", "a cited point in mapapp's geocache"),
     ("airportsdata", "the airportsdata list of airports"),
-    ("mapapp's list of cited country centres", "mapapp's list of cited country centres"),
 )
 CONTROL_MAP = "control map "  # Location.source of an imported control map's features
 
