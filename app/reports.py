@@ -24,7 +24,12 @@ def report_folders(data_dir: str) -> dict[str, tuple[str, str]]:
         text.problem("The catalogue of saved reports could not be read.", str(err),
                      key="reports")
         return {}
-    return {s.name: (f"{s.title} ({s.publisher}, {s.published})", s.folder) for s in sources}
+    labels = {s.name: f"{s.title} ({s.publisher}, {s.published})" for s in sources}
+    # Streamlit tells a selectbox's options apart by their labels: two reports
+    # saved with one title must not share one, or picking either opens the first.
+    shared = {label for label in labels.values() if list(labels.values()).count(label) > 1}
+    return {s.name: (labels[s.name] + (f" · {s.name}" if labels[s.name] in shared else ""),
+                     s.folder) for s in sources}
 
 
 def _picked() -> None:

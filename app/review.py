@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app import ASSET_BASE, text
-from mapapp.errors import MapAppError
+from mapapp.errors import MapAppError, SourceExistsError
 from mapapp.geo.geocode import nominatim_client
 from mapapp.geo.nameindex import load_index
 from mapapp.model import LAYER_TYPES, STATUSES
@@ -44,8 +44,10 @@ PREVIEW_HEIGHT = 480
 # The kinds of place the geoparser tells apart, and their marks' colours.
 KIND_COLOURS = {"settlement": "#d1495b", "region": "#edae49", "district": "#edae49",
                 "country": "#00798c", "river": "#3b8bd0", "sea": "#3b8bd0", "lake": "#3b8bd0",
-                "continent": "#8d6a9f", "area": "#8d6a9f", "unknown": "#888888"}
-KIND_LEGEND = (("settlement", "city, town or village"), ("region", "region or district"),
+                "continent": "#8d6a9f", "area": "#8d6a9f", "airport": "#d1495b",
+                "unknown": "#888888"}
+KIND_LEGEND = (("settlement", "city, town, village or airport"),
+               ("region", "region or district"),
                ("country", "country"), ("river", "river, sea or lake"),
                ("continent", "continent or other area"), ("unknown", "not located"))
 DRAFT_LAYERS = ("strikes", "places", "mentions")
@@ -251,6 +253,10 @@ def review_page(data_dir: str) -> None:
         try:
             save_draft(Path(data_dir), name.strip(), report, draft.text, records,
                         file=review["file"], rows_read=len(rows))
+        except SourceExistsError as err:
+            text.problem("The report was not saved.",
+                         f"A source named “{err.name}” exists already: choose another name. "
+                         "Saving never replaces a source.", key="review_save")
         except MapAppError as err:
             text.problem("The report was not saved.", str(err), key="review_save")
         else:

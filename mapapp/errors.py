@@ -58,5 +58,16 @@ class OptionError(MapAppError, ValueError):
     """
 
 
+class SourceExistsError(OptionError):
+    """A new source would take the name of one the data folder has (a saved
+    source or its own report): nothing is ever replaced without asking.
+    ``name`` is the name asked for; the message words it for the command line.
+    """
+
+    def __init__(self, message: str, *, name: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
 class OutputError(MapAppError, IOError):
     """An output file cannot be written (nothing partial is left behind)."""

@@ -111,9 +111,27 @@ def test_saving_never_overwrites_a_source(data):
     at = review(REPORT.replace("Lviv", "Kyiv"))
     at.text_input(key="review_name").set_value("daily-example")
     at.button(key="review_save").click().run()
-    assert any("exists" in t.value for t in at.text)  # the reason, under the error box
+    reason = " ".join(t.value for t in at.text)  # the reason, under the error box
+    assert "“daily-example” exists already" in reason
+    assert "--replace" not in reason and str(data) not in reason  # no command-line advice
     assert at.error and not at.exception
     assert (data / "sources" / "daily-example" / "features.json").read_bytes() == before
+
+
+def test_two_reports_saved_under_one_headline_can_each_be_picked(data):
+    for name in ("first-draft", "second-draft"):
+        at = review(REPORT.replace("Lviv", "Kyiv") if name == "second-draft" else REPORT)
+        at.text_input(key="review_name").set_value(name)
+        at.button(key="review_save").click().run()
+        assert not at.error
+    at.button(key="review_open").click().run()
+    picker = at.selectbox(key="report_pick")
+    # The browser tells options apart by their labels: one per report.
+    labels = [label for label in picker.options if "Kherson Retreat" in label]
+    assert len(labels) == len(set(labels)) == 2
+    assert picker.value == "second-draft" and at.query_params["report"] == "second-draft"
+    picker.set_value("first-draft").run()
+    assert not at.exception and at.query_params["report"] == "first-draft"
 
 
 @pytest.mark.parametrize("text, words", [

@@ -57,7 +57,12 @@ def located(location, geometry=POINT, layer="places", type_="city", **kw):
                            "matched by mapapp's offline geoparser (confidence 0.93; index "
                            "entry geonames:703448)", precision="point"), {},
      ("Found in the report's text by mapapp's offline geoparser, placed with GeoNames gazetteer, "
-     "checked by a person")),
+     "kept by the person who reviewed the draft")),
+    (Location("geoparsed", "the airport's reference point (airportsdata); matched by mapapp's "
+                           "offline geoparser (confidence 0.90; index entry "
+                           "airportsdata:UKKM)", precision="point"), {},
+     ("Found in the report's text by mapapp's offline geoparser, placed with the airportsdata "
+      "list of airports, kept by the person who reviewed the draft")),
     (Location("edited", "entered by the reviewer", precision="point"), {},
      "Placed by hand by the person who reviewed the draft"),
     # Lines and areas: approximate, and of when.

@@ -30,7 +30,7 @@ from mapapp.sources.geoparse.events import (
     report_date,
     sentences,
 )
-from mapapp.sources.report_folder import DATA_DIR, load_report_map
+from mapapp.sources.report_folder import DATA_DIR, draft_map, load_report_map
 from mapapp.store.catalogue import list_sources
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -424,6 +424,22 @@ def test_an_airport_is_a_place_of_its_own_type_and_a_strike_there_a_strike_point
     assert (other["layer"], other["type"]) == ("places", "airport")
     records = feature_records([dict(r, keep=True) for r in draft.rows], draft.report)
     assert {r["type"] for r in records} >= {"missile_strike", "airport"}
+    # An image of it credits the list the airports' points came from.
+    from mapapp.static.figure import credit_parts
+    assert "Geocoding: GeoNames, airportsdata" in credit_parts(draft_map(draft.report, records))
+
+
+def test_the_dateline_a_title_and_another_clause_lend_no_event(index):
+    text = ("KYIV, 3 March 2023 - Russian missiles struck Hostomel Airport overnight, "
+            "Ukraine's air force said. Ukrainian forces crossed the Oskil near Kupiansk, "
+            "while drones hit ports near Izmail, the governor of Odesa region said.")
+    rows = rows_by_name(draft_report(text, index=index))
+    assert rows["Kyiv"]["event"] == "mention only"  # where the report was filed
+    assert rows["Hostomel Airport"]["claimant"] == "Ukraine's air force"
+    assert rows["Kupiansk"]["event"] == "fighting"  # not the drones of the next clause
+    assert (rows["Izmayil"]["event"], rows["Izmayil"]["layer"]) == ("strike", "strikes")
+    assert rows["Izmayil"]["claimant"] == "governor of Odesa region"
+    assert rows["Odeska oblast"]["event"] == "mention only"  # only in the governor's title
 
 
 def test_online_lookup_asks_only_for_the_missing_names(index):

@@ -224,7 +224,8 @@ def located_text(feature: Feature, default_as_of: str = "") -> str:
         return "Not drawn on the map"
     if loc.method == "geoparsed":
         return joined("Found in the report's text by mapapp's offline geoparser",
-                      f"placed with {known}" if known else "", "checked by a person")
+                      f"placed with {known}" if known else "",
+                      "kept by the person who reviewed the draft")
     if loc.method == "edited":
         return "Placed by hand by the person who reviewed the draft"
     if loc.source.lower().startswith(CONTROL_MAP):

@@ -196,7 +196,14 @@ def credit_parts(report_map: ReportMap) -> list[str]:
     source = ", ".join(p for p in (report.publisher, f"“{report.headline}”" if report.headline else "",
                                    report.date) if p)
     cited = [f"Source: {source}"] if report_map.has_report else []  # imported sets credit themselves
-    return [*cited, f"Basemap: {physical.ATTRIBUTION_TEXT}", "Geocoding: GeoNames", "Map: mapapp"]
+    located = " ".join(f.location.source.lower() for f in report_map.features)
+    # Every located dataset a drawn point came from is credited (OpenStreetMap's
+    # licence asks for it); GeoNames always, as the gazetteer of the rest.
+    geocoding = ", ".join(["GeoNames",
+                           *(["airportsdata"] if "airportsdata" in located else []),
+                           *(["© OpenStreetMap contributors"] if "nominatim" in located else [])])
+    return [*cited, f"Basemap: {physical.ATTRIBUTION_TEXT}", f"Geocoding: {geocoding}",
+            "Map: mapapp"]
 
 
 def as_of_note(report_map: ReportMap) -> str:

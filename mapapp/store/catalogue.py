@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mapapp.errors import DataError, OptionError, OutputError
+from mapapp.errors import DataError, OptionError, OutputError, SourceExistsError
 from mapapp.files import write_atomic, write_folder
 from mapapp.model.events import typed
 from mapapp.schema import check_texts, read_json
@@ -212,11 +212,12 @@ def _check_new(data_dir: Path, name: str, *, replace: bool) -> Path:
     a source (without ``replace``) or the data folder's report."""
     target = source_folder(data_dir, name)
     if target.exists() and not replace:
-        raise OptionError(f"source {name!r} exists in {data_dir}; pass --replace to "
-                          "replace it")
+        raise SourceExistsError(f"source {name!r} exists in {data_dir}; pass --replace to "
+                                "replace it", name=name)
     report = report_source(data_dir)
     if report is not None and report.name == name:
-        raise OptionError(f"--source {name!r} is the name of the report; choose another")
+        raise SourceExistsError(f"--source {name!r} is the name of the report; choose another",
+                                name=name)
     return target
 
 

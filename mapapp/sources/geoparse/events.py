@@ -53,7 +53,9 @@ _ROLE_WORD = (r"(?:[A-Z][\w'’.-]*|officials?|authorities|ministry|spokesm[ae]n
               r"spokeswoman|mayor|governor|president|minister|military|army|police|"
               r"intelligence|government|command|forces|staff|sources?|officers?|"
               r"residents?|witness(?:es)?|analysts?|agency|administration|senior|local|"
-              r"regional|city|state|defen[cs]e|foreign|deputy|head|the|of|in|and|for)")
+              r"regional|city|state|defen[cs]e|foreign|deputy|head|the|of|in|and|for|"
+              r"air|force|navy|guard|armed|service|services|office|council|general|"
+              r"operational|border|emergency|region|oblast|district)")
 _AFTER = re.compile(rf"\b(?:{_SPEECH})\s+((?:{_ROLE_WORD}\s+){{0,8}}?{_ROLE_WORD})"
                     r"(?=\s*(?:[,.;:!?”’\"]|$|\bthat\b|\bon\b|\bin a\b))")
 _BEFORE = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,7}}{_ROLE_WORD})\s+(?:{_SPEECH})\b")
@@ -218,7 +220,15 @@ def claimant(sentence: str) -> tuple[str, str]:
     ('city officials', 'asserts')
     >>> claimant("The Russian government denied any responsibility.")
     ('Russian government', 'denies')
+    >>> claimant("Drones hit Izmail, the governor of Odesa region said.")
+    ('governor of Odesa region', 'asserts')
     """
+    who, _span, stance = _claim(sentence)
+    return who, stance
+
+
+def _claim(sentence: str) -> tuple[str, tuple[int, int], str]:
+    """The claimant, the span of the words naming them, and the stance."""
     stance = "denies" if _DENIAL.search(sentence) else "asserts"
     found = []
     for pattern in (_ACCORDING, _AFTER, _BEFORE):
@@ -226,12 +236,33 @@ def claimant(sentence: str) -> tuple[str, str]:
             who = _trim(match.group(1))
             if who and who.split()[0].lower() not in _PRONOUNS and any(
                     c.isalpha() for c in who):
-                found.append((match.start(1), who))
+                found.append((match.start(1), match.end(1), who))
     if not found:
-        return "", stance
+        return "", (0, 0), stance
     # The attribution nearest the sentence's end is the one that governs it
     # in news style ("..., officials said."); the first is a fallback.
-    return max(found, key=lambda t: t[0])[1], stance
+    start, end, who = max(found, key=lambda t: t[0])
+    return who, (start, end), stance
+
+
+# Where one clause of a sentence ends and another, with its own verb, begins
+# ("Troops crossed the Oskil, while drones hit Izmail").
+_CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:while|whereas|but|as|after|before)\s+(?=\S)")
+# A dateline: the place a report is filed from, in capitals, then a dash
+# ("KYIV, 3 March 2023 - "): where the writer is, not where anything happened.
+_DATELINE_AFTER = re.compile(r"(?:,[^\n]{0,30}?)?\s+(?:—|--|–|-)\s")
+
+
+def _clause(sentence: str, at: int) -> tuple[int, int]:
+    """The clause of ``sentence`` holding offset ``at``."""
+    start, end = 0, len(sentence)
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.end() <= at:
+            start = match.end()
+        elif match.start() > at:
+            end = match.start()
+            break
+    return start, end
 
 
 def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
@@ -241,17 +272,26 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     s_start, s_end = spans[containing(spans, start)] if spans else (0, len(text))
     sentence = text[s_start:s_end]
     at = start - s_start
+    who, said_by, stance = _claim(sentence)
+    line_start = text.rfind("\n", 0, start) + 1
+    # A place named only in the claimant's title ("the governor of Odesa
+    # region said") or in the dateline is where nothing happened.
+    named_only = (said_by[0] <= at < said_by[1]
+                  or (not text[line_start:start].strip() and text[start:end].isupper()
+                      and bool(_DATELINE_AFTER.match(text, end))))
+    c_start, c_end = _clause(sentence, at)
     best = None
-    for rank, event in enumerate(EVENTS[:-1]):
-        for match in _CUE_RE[event].finditer(sentence):
+    for rank, event in enumerate(EVENTS[:-1] if not named_only else ()):
+        for match in _CUE_RE[event].finditer(sentence, c_start, c_end):
             if match.start() <= at < match.end():
                 continue  # the place's own name ("Strike" is no village)
+            if said_by[0] <= match.start() < said_by[1]:
+                continue  # "the air force said": a title, not fighting
             distance = min(abs(match.start() - at), abs(match.end() - (at + end - start)))
             key = distance + _RANK_CHARS * rank
             if best is None or key < best[0]:
                 best = (key, event, match.group(0))
     event, cue = (best[1], best[2]) if best else ("mention", "")
-    who, stance = claimant(sentence)
     date, basis = event_date(sentence, report_date)
     return Guess(event=event, cue=cue, claimant=who, stance=stance, date=date,
                  date_basis=basis, sentence=(s_start, s_end))
