@@ -269,6 +269,22 @@ def _first_dates(guesses) -> dict[str, object]:
     return first
 
 
+def _display_name(entry, surfaces: list[str]) -> str:
+    """The name as the report writes it most ("Izmail", "Odesa region"), so
+    the map says what the text says; the gazetteer's ("Przewodów") when the
+    text only drops its accents, for a country or continent, whose mentions
+    may be adjectives ("Russian"), and when the text writes it only in
+    capitals (a dateline's "KYIV")."""
+    if entry is None:
+        return surfaces[0]
+    written = [s for s in surfaces if s[:1].isupper() and not s.isupper()]
+    if entry.kind in ("country", "continent") or not written:
+        return entry.name
+    most = Counter(written).most_common(1)[0][0]
+    # Written without its accents ("Przewodow"), the gazetteer's spelling is kept.
+    return entry.name if fold(most) == fold(entry.name) else most
+
+
 def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
          unlisted: dict[tuple[int, int], str]) -> dict:
     """One candidate: the place, the event most of its mentions speak of
@@ -289,7 +305,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         basis = f"the day of the report's first {EVENT_LABELS[event]} (“{dated.date_basis}”)"
     claimed = next((g for _, g, _ in [chosen, *items] if g.claimant), None)
     entry = index.entry(mention.entry) if mention.entry is not None else None
-    name = entry.name if entry else mention.text
+    name = _display_name(entry, [m.text for m, _, _ in items])
     cue = unlisted.get((mention.start, mention.end), "")
     kind = entry.kind if entry else "settlement" if cue in _KIND_TYPES else "region"
     layer, ftype = _place_type(kind, entry.population if entry else 0)
