@@ -41,6 +41,11 @@ from mapapp.web.payload import script_json
 
 HIGHLIGHT_FILE = Path(__file__).resolve().with_name("highlight.html")
 PREVIEW_HEIGHT = 480
+# The candidates' table shows up to 16 rows before it scrolls.
+TABLE_MAX_HEIGHT = 38 + 35 * 16
+# The marked text's frame: the legend, then lines of about 90 characters at
+# 15px/1.55 (highlight.html), up to a screenful; a longer text scrolls in it.
+MARKED_LEGEND_PX, MARKED_LINE_PX, MARKED_LINE_CHARS, MARKED_MAX_PX = 60, 24, 90, 420
 # The kinds of place the geoparser tells apart, and their marks' colours.
 KIND_COLOURS = {"settlement": "#d1495b", "region": "#edae49", "district": "#edae49",
                 "country": "#00798c", "river": "#3b8bd0", "sea": "#3b8bd0", "lake": "#3b8bd0",
@@ -126,6 +131,16 @@ def highlight_page(draft, rows: list[dict]) -> str:
     return HIGHLIGHT_FILE.read_text(encoding="utf-8").replace("__DATA__", script_json(payload))
 
 
+def marked_text_height(text: str) -> int:
+    """The marked text's frame height: as tall as the text, at most a screenful.
+
+    >>> marked_text_height("Missiles hit Kyiv."), marked_text_height("word " * 5000)
+    (100, 420)
+    """
+    lines = sum(max(1, -(-len(line) // MARKED_LINE_CHARS)) for line in text.splitlines() or [""])
+    return min(MARKED_LEGEND_PX + 16 + MARKED_LINE_PX * lines, MARKED_MAX_PX)
+
+
 def edit_rows(rows: list[dict], table: int) -> list[dict]:
     """The editable table of candidates; the rows as edited."""
     frame = pd.DataFrame([{c: row[c] for c in COLUMNS} for row in rows], columns=COLUMNS)
@@ -133,7 +148,7 @@ def edit_rows(rows: list[dict], table: int) -> list[dict]:
     column = st.column_config
     edited = st.data_editor(
         frame, key=f"review_table_{table}", num_rows="fixed", hide_index=True,
-        width="stretch", height=min(38 + 35 * len(rows), 460),
+        width="stretch", height=min(38 + 35 * len(rows), TABLE_MAX_HEIGHT),
         column_order=COLUMNS,
         disabled=("found_as", "confidence", "located"),
         column_config={
@@ -229,7 +244,7 @@ def review_page(data_dir: str) -> None:
     rows = edit_rows(draft.rows, review["table"])
     with st.expander("The report, with the places marked", expanded=True):
         # Our own page; the report's text is JSON in it, put on the page as text.
-        st.iframe(highlight_page(draft, rows), height=420)
+        st.iframe(highlight_page(draft, rows), height=marked_text_height(draft.text))
 
     st.subheader("Preview")
     try:

@@ -232,3 +232,10 @@ def test_a_folder_without_a_report_of_its_own_offers_its_saved_reports(tmp_path,
     at.selectbox(key="report_pick").set_value("daily-example").run()
     assert not at.exception and at.text[0].value == REPORT.splitlines()[0]
     assert at.query_params["report"] == "daily-example"
+
+
+def test_the_marked_text_is_as_tall_as_the_text_up_to_a_screenful():
+    from app.review import MARKED_MAX_PX, marked_text_height
+
+    short, longer = marked_text_height("Missiles hit Kyiv."), marked_text_height(REPORT)
+    assert short < longer < MARKED_MAX_PX == marked_text_height("word " * 5000)
