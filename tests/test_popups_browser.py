@@ -232,3 +232,18 @@ def test_a_page_with_a_details_panel_points_there_instead(browser, page_file, re
     assert "Missile strike" in with_panel["text"] and "2022-11-15" in with_panel["text"]
     assert alone["tags"] == 1 and alone["note"] is None and "Long text" in alone["text"]
     assert not outside and not errors and not dialogs, (outside, errors, dialogs)
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 720)])
+def test_the_credits_never_cover_the_scale_bar(browser, page_file, request, width, height):
+    page, outside, errors, dialogs = open_offline_page(browser, page_file.as_uri(), request,
+                                                       viewport=(width, height))
+    page.wait_for_selector(".leaflet-control-scale", state="attached", timeout=30_000)
+    page.wait_for_timeout(1000)
+    credits, scale = page.evaluate("""() => ['.leaflet-control-attribution',
+        '.leaflet-control-scale'].map((s) => {
+          const r = document.querySelector(s).getBoundingClientRect();
+          return [r.left, r.top, r.right, r.bottom]; })""")
+    page.screenshot(path=str(ARTIFACTS / f"credits-{width}x{height}.png"))
+    assert credits[0] >= scale[2] or credits[3] <= scale[1], (credits, scale)  # beside or above
+    assert not outside and not errors and not dialogs, (outside, errors, dialogs)
