@@ -94,6 +94,14 @@ def test_the_dnipro_river_and_the_city_of_dnipro(index):
     ("Fighting spread across the Caucasus.", "Caucasus", "area", "caucasus"),
     ("Russian troops are based in Transnistria.", "Transnistria", "region", "geonames:858889"),
     ("Protests in Dagestan followed the call-up.", "Dagestan", "region", "geonames:567293"),
+    # a Russian region by its capital's name, as English reports write it
+    ("Shells fell in Belgorod region.", "Belgorod region", "region", "geonames:578071"),
+    ("Troops advanced in the Kursk region.", "Kursk region", "region", "geonames:538555"),
+    # listed with lower-case words; an island, not Iceland's "Island"
+    ("Shelling hit the Zaporizhzhia nuclear power plant.", "Zaporizhzhia nuclear power plant",
+     "area", "zaporizhzhia-nuclear-power-plant"),
+    ("Ukraine retook Snake Island.", "Snake Island", "area", "snake-island"),
+    ("The Baltic states raised their budgets.", "Baltic states", "area", "baltic-states"),
 ])
 def test_seas_rivers_and_regions_far_from_the_first_report(index, text, name, kind, source):
     got = {m.text: m for m in geoparse(text, index=index)}

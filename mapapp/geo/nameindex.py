@@ -47,7 +47,7 @@ from mapapp.geo.gazetteer import fold
 from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
-BUILD_VERSION = "14"
+BUILD_VERSION = "15"
 _ROOT = Path(__file__).resolve().parents[2]
 ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
 GEOCACHE_DIR = _ROOT / "geocache"
@@ -275,6 +275,22 @@ def _uninverted(name: str) -> list[str]:
     return []
 
 
+def _named_for_capital(region: str, city: str) -> list[str]:
+    """"Kursk Oblast" and "Kursk region" for a region whose name is its
+    largest city's in another form ("Kurskaya oblast'", "Kharkivska
+    oblast"), as English reports write it; nothing for one named otherwise.
+
+    >>> _named_for_capital("Belgorodskaya oblast'", "Belgorod")
+    ['Belgorod Oblast', 'Belgorod region']
+    >>> _named_for_capital("Mazowieckie", "Warsaw")
+    []
+    """
+    stem = fold(city)[:max(4, len(fold(city)) - 2)]
+    if not fold(region).startswith(stem) or fold(region) == fold(city):
+        return []
+    return [f"{city} Oblast", f"{city} region"]
+
+
 def _capitals(cities: list[dict], countries: dict) -> set[int]:
     """GeoNames ids of the national capitals: of the settlements that bear
     the capital's name in its country, the most populous (the United States
@@ -353,6 +369,7 @@ def build_arrays(aliases_file: Path = ALIASES_FILE,
             continue
         inside = np.asarray(inside)
         country = code.split(".")[0]
+        largest = city_rows[int(inside[city_pop[inside].argmax()])][0]
         if level == "1":
             lat, lon = land.get(line) or _hull_centre(city_lon[inside], city_lat[inside])
             kind, admin1 = "region", code
@@ -362,7 +379,8 @@ def build_arrays(aliases_file: Path = ALIASES_FILE,
         builder.add(name, kind, lat, lon, country=country, admin1=admin1,
                     population=int(city_pop[inside].sum()),
                     source=f"geonames:{geonameid}",
-                    aliases=[a for a in alternates.split("|") if a] + _uninverted(name))
+                    aliases=[a for a in alternates.split("|") if a] + _uninverted(name)
+                    + (_named_for_capital(name, largest) if level == "1" else []))
 
     capitals = _capitals(cities, gnc_countries)
     for record in cities:
@@ -499,6 +517,15 @@ def _add_aliases(builder: _Builder, path: Path, demonyms: dict[str, set[str]]) -
                             f"the gazetteer")
         for name in item["names"]:
             builder.name(name, target)
+    # Names a registry gives a place that in English text are words: Iceland's
+    # own "Island" would make every "Snake Island" a mention of Iceland.
+    for n, item in enumerate(document.get("not_names", ())):
+        target = by_source.get(item["target"])
+        if target is None:
+            raise DataError(f"{path}: not_names[{n}] target {item['target']!r} is not in "
+                            f"the gazetteer")
+        for name in item["names"]:
+            builder.postings.get(fold(name), set()).discard(target)
     for n, item in enumerate(document.get("features", ())):
         builder.add(item["name"], item["kind"], item["lat"], item["lon"],
                     country=item.get("country", ""), source=f"mapapp-aliases:{item['id']}",

@@ -207,9 +207,13 @@ def recognise(text: str, index: NameIndex) -> list[Candidate]:
         while last + 1 < n and last + 1 < i + max_words and joins[last]:
             last += 1
         for j in range(last, i - 1, -1):
-            if not _is_capitalised(words[j]) and not words[j][:1].isdigit():
-                continue
             key = " ".join(keys[i:j + 1])
+            # A name ends on a capital ("Sea of Azov"), unless the project
+            # lists it with lower-case words ("Zaporizhzhia nuclear power
+            # plant", "Baltic states").
+            if (not _is_capitalised(words[j]) and not words[j][:1].isdigit()
+                    and not (key in index and index.curated[index.lookup(key)].any())):
+                continue
             end = tokens[j].end()
             if text[end:end + 1] == "." and key + "." in index:
                 match, key, end = j, key + ".", end + 1
