@@ -69,6 +69,11 @@ def test_a_name_written_as_a_persons_is_not_a_place(index):
     ("Moscow, Idaho is home to the University of Idaho.", "Moscow", "US"),
     ("Talks in Moscow ended as Russia massed troops.", "Moscow", "RU"),
     ("Investigators returned to Bucha, near Kyiv, in Ukraine.", "Bucha", "UA"),
+    # the Russian port, not a Kherson village that once had its name
+    (("Russian forces pressed on Avdiivka, Vuhledar, Marinka, Chasiv Yar, Pokrovsk, Toretsk "
+      "and Vovchansk, while Ukrainian troops held Robotyne and a bridgehead at Krynky. Drones "
+      "struck the Engels air base in Saratov region, an oil depot in Novorossiysk and the "
+      "fleet in Sevastopol."), "Novorossiysk", "RU"),
 ])
 def test_context_chooses_the_place(index, text, name, country):
     mention = next(m for m in geoparse(text, index=index) if m.text == name)

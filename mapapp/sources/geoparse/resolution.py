@@ -49,6 +49,8 @@ _W_NAMED = 2.0  # in a country the document names (by its name or demonym)
 # One such pair settles every mention of the name in the document, so the
 # bonus is the largest over its mentions, not their mean.
 _W_PAIR = 6.0
+_HAMLET = 1_000  # people
+_W_HAMLET_ALIAS = 2.0
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,11 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cu
     score += np.where(index.curated[entries], 1.5, 0.0)
     names = [index.names[int(e)] for e in entries]
     score += np.array([1.0 if n == surface else 0.0 for n in names])
+    # A hamlet reached by one of its other names (often an old one: a
+    # village once called "Novorossiysk") is seldom what a report means.
+    hamlet_alias = np.array([fold(n) != key for n in names]) & (population < _HAMLET) & (
+        kinds == _K["settlement"])
+    score -= np.where(hamlet_alias, _W_HAMLET_ALIAS, 0.0)
     if cue == "region":
         score += np.where(np.isin(kinds, _REGION_KINDS), 4.0, 0.0)
     elif cue == "water":
