@@ -510,21 +510,22 @@ def _add_aliases(builder: _Builder, path: Path, demonyms: dict[str, set[str]]) -
                       if builder.kind[i] == region})
     by_source.update({f"country:{code}": i for i, code in enumerate(builder.country)
                       if builder.kind[i] == KIND_CODE["country"]})
-    for n, item in enumerate(document.get("aliases", ())):
-        target = by_source.get(item["target"])
-        if target is None:
-            raise DataError(f"{path}: aliases[{n}] target {item['target']!r} is not in "
-                            f"the gazetteer")
-        for name in item["names"]:
+
+    def targets(section: str):
+        for n, item in enumerate(document.get(section, ())):
+            target = by_source.get(item["target"])
+            if target is None:
+                raise DataError(f"{path}: {section}[{n}] target {item['target']!r} is not in "
+                                f"the gazetteer")
+            yield target, item["names"]
+
+    for target, names in targets("aliases"):
+        for name in names:
             builder.name(name, target)
     # Names a registry gives a place that in English text are words: Iceland's
     # own "Island" would make every "Snake Island" a mention of Iceland.
-    for n, item in enumerate(document.get("not_names", ())):
-        target = by_source.get(item["target"])
-        if target is None:
-            raise DataError(f"{path}: not_names[{n}] target {item['target']!r} is not in "
-                            f"the gazetteer")
-        for name in item["names"]:
+    for target, names in targets("not_names"):
+        for name in names:
             builder.postings.get(fold(name), set()).discard(target)
     for n, item in enumerate(document.get("features", ())):
         builder.add(item["name"], item["kind"], item["lat"], item["lon"],
