@@ -84,3 +84,21 @@ def test_a_read_only_cache_folder_still_gives_an_index(counted_builds, tmp_path,
     (tmp_path / "file-not-folder").write_text("x")
     index = fresh_load()
     assert len(builds) == 1 and len(index.lookup("lviv"))
+
+
+def test_listed_names_are_added_or_taken_away_and_a_bad_target_is_named(tmp_path):
+    builder = nameindex._Builder()
+    iceland = builder.add("Iceland", "country", 65.0, -18.0, country="IS",
+                          source="countryinfo:IS", aliases=["Island"])
+    aliases = tmp_path / "aliases.json"
+    aliases.write_text('{"aliases": [{"target": "country:IS", "names": ["Republic of Iceland"]}], '
+                       '"not_names": [{"target": "country:IS", "names": ["Island"]}]}',
+                       encoding="utf-8")
+    nameindex._add_aliases(builder, aliases, {})
+    assert iceland not in builder.postings.get("island", set())
+    assert iceland in builder.postings["iceland"] and iceland in builder.postings[
+        "republic of iceland"]
+    aliases.write_text('{"not_names": [{"target": "country:XX", "names": ["Island"]}]}',
+                       encoding="utf-8")
+    with pytest.raises(nameindex.DataError, match=r"not_names\[0\] target 'country:XX'"):
+        nameindex._add_aliases(builder, aliases, {})
