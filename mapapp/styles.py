@@ -3,7 +3,8 @@
 Colours are the Okabe–Ito palette (safe for the common colour-vision
 deficiencies), and no distinction rests on colour alone:
 
-* point **type** is a shape: strike = star, strike wave = burst,
+* point **type** is a shape: strike = star, drone strike = four-pointed
+  star, strike wave = burst,
   explosion = triangle, place = circle (size by rank), mention = diamond or
   square;
 * point **status** is the outline and fill (see :data:`STATUS_STYLES`):
@@ -89,6 +90,7 @@ FALLBACK_STATUS = "unclear"
 # Point symbols per feature type: shape, fill colour, size in px.
 POINT_SYMBOLS: dict[str, dict[str, Any]] = {
     "missile_strike": {"shape": "star", "color": PALETTE["vermilion"], "size": 26, "label": "Missile strike"},
+    "drone_strike": {"shape": "star4", "color": PALETTE["vermilion"], "size": 24, "label": "Drone strike"},
     "strike_wave": {"shape": "burst", "color": PALETTE["vermilion"], "size": 26, "label": "Strike wave"},
     "explosion": {"shape": "triangle", "color": PALETTE["orange"], "size": 24, "label": "Explosion"},
     "city": {"shape": "circle", "color": PALETTE["blue"], "size": 17, "label": "City"},
@@ -256,6 +258,8 @@ def _shape_element(shape: str, size: float, attrs: str) -> str:
         pts = _star_points(c, c + r * 0.08, r, r * 0.45, 5)
     elif shape == "burst":
         pts = _star_points(c, c, r, r * 0.55, 8)
+    elif shape == "star4":
+        pts = _star_points(c, c, r, r * 0.4, 4)
     else:
         raise ValueError(f"unknown shape {shape!r}")
     return f'<polygon points="{pts}" {attrs}/>'

@@ -437,7 +437,7 @@ def test_the_dateline_a_title_and_another_clause_lend_no_event(index):
     assert rows["Kyiv"]["event"] == "mention only"  # where the report was filed
     assert rows["Hostomel Airport"]["claimant"] == "Ukraine's air force"
     assert rows["Kupiansk"]["event"] == "fighting"  # not the drones of the next clause
-    assert (rows["Izmail"]["event"], rows["Izmail"]["layer"]) == ("strike", "strikes")
+    assert (rows["Izmail"]["event"], rows["Izmail"]["type"]) == ("strike", "drone_strike")
     assert rows["Izmail"]["claimant"] == "governor of Odesa region"
     assert rows["Odesa region"]["event"] == "mention only"  # only in the governor's title
 

@@ -76,8 +76,8 @@ IMAGE_NAME_KINDS = ("sea", "river", "lake", "region", "capital")
 # Label priority: strikes first, then cities, then the rest of the places,
 # then distant mentions (lower numbers are placed first).
 LABEL_PRIORITY: dict[str, int] = {
-    "missile_strike": 0, "explosion": 0, "strike_wave": 0,
-    "city": 1, "town": 2, "village": 3, "region": 4, "river": 4,
+    "missile_strike": 0, "drone_strike": 0, "explosion": 0, "strike_wave": 0,
+    "city": 1, "town": 2, "airport": 2, "village": 3, "region": 4, "river": 4,
     "meeting": 5, "statement": 5, "country": 5,
 }
 # Candidate label spots around a point, as (dx, dy) directions, best first.
@@ -747,6 +747,8 @@ def _marker_path(shape: str):
         return star(5, 0.45, 0.08)
     if shape == "burst":
         return star(8, 0.55)
+    if shape == "star4":
+        return star(4, 0.4)
     raise ValueError(f"unknown shape {shape!r}")
 
 

@@ -52,6 +52,8 @@ LOCATED_BY = {
 }
 _EVENT_LAYER = {"explosion": ("strikes", "explosion"), "strike": ("strikes", "missile_strike"),
                 "meeting": ("mentions", "meeting")}
+# A strike whose cue is a drone is drawn as one.
+_DRONE = re.compile(r"drones?", re.IGNORECASE)
 # The order events win in when one place has several mentions.
 _SUMMARIES = {
     "explosion": "An explosion at {name}.",
@@ -313,6 +315,8 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         ftype = _KIND_TYPES[cue]
     if guess.event in _EVENT_LAYER and kind in ("settlement", "district", "airport"):
         layer, ftype = _EVENT_LAYER[guess.event]
+        if ftype == "missile_strike" and _DRONE.fullmatch(guess.cue):
+            ftype = "drone_strike"  # "drones hit Izmail"
     claimant = claimed.claimant if claimed else ""
     stance = claimed.stance if claimed else "asserts"
     confidence = max(m.confidence for m, _, _ in items)
