@@ -261,9 +261,18 @@ def test_airports_by_their_names_never_by_a_bare_word(index):
     ("Sen. Smith spoke first.", "Sen"),  # Senegal's code, SEN, only in capitals
     ("A portrait of Mrs. Lincoln hangs there.", "Lincoln"),  # an abbreviated title
     ("The police took Clark to the jail.", "Clark"),  # Clark County is written so
+    ("Firms such as Google have applied.", "Google"),  # once a name of Topeka
+    ("Most of the deaths occurred downtown.", "Most"),  # a Czech town, and a common word
+    ("Homes were buried, the Xinhua news agency reported.", "Xinhua"),
+    ("The blast was heard, the official news agency IRNA reported.", "IRNA"),
 ])
 def test_words_that_are_not_places_here(index, text, word):
     assert word not in [m.text for m in geoparse(text, index=index)]
+
+
+def test_a_large_town_named_by_a_common_word_is_still_found(index):
+    text = "A truck attack in Nice killed 86. Reading and Mobile held vigils."
+    assert [m.text for m in geoparse(text, index=index)] == ["Nice", "Reading", "Mobile"]
 
 
 def test_streets_are_found_whole_and_left_unplaced(index):

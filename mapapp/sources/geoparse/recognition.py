@@ -333,6 +333,10 @@ def _population(index: NameIndex, entries: np.ndarray, kinds: np.ndarray, key: s
     return int(sizes.max())
 
 
+_VERY_COMMON = 5.5  # Zipf: "most", "first", "good"
+_AGENCY_AFTER = re.compile(r"\s+(?:news\s+|press\s+)?agency\b", re.IGNORECASE)
+_AGENCY_BEFORE = re.compile(r"\bagency\s+$", re.IGNORECASE)
+
 # A headline capitalises its words: three in four of its longer words.
 _HEADLINE_SHARE = 0.75
 _HEADLINE_MIN_WORDS = 3
@@ -409,8 +413,17 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate
     if key in lower and not strong_kind:
         score -= 0.6  # written in lower case elsewhere in this text: a word
     zipf = index.zipf.get(key, 0.0) if j == i else 0.0
-    if zipf >= 4.0 and not strong:
+    # A large town does not make a common word a place when the word is only
+    # another of its names (Topeka once called itself "Google") or one of the
+    # commonest words ("Most", the Czech town, at a sentence's start); "Nice"
+    # and "Reading" stay.
+    by_size_only = strong and not strong_kind and not strong_kind_curated
+    if zipf >= 4.0 and (not strong or (by_size_only and (
+            zipf >= _VERY_COMMON or not any(fold(index.names[int(e)]) == key for e in entries)))):
         score -= 0.25 + 0.25 * (zipf - 4.0)  # "Bank", "Valley", "Justice"
+    # A news agency's name ("the Xinhua news agency", "agency IRNA") is no place.
+    if _AGENCY_AFTER.match(text, end) or _AGENCY_BEFORE.search(before):
+        score = 0.0
     # A verb before a large place's name ("said Montreal Mayor", "rules
     # introduced by Ottawa") makes no person of it; a title does.
     if prev_adjacent and prev_key in _PERSON_BEFORE and not (strong and prev_key in _PERSON_VERBS):
