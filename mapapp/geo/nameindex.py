@@ -369,18 +369,18 @@ def build_arrays(aliases_file: Path = ALIASES_FILE,
             continue
         inside = np.asarray(inside)
         country = code.split(".")[0]
-        largest = city_rows[int(inside[city_pop[inside].argmax()])][0]
+        aliases = [a for a in alternates.split("|") if a] + _uninverted(name)
         if level == "1":
             lat, lon = land.get(line) or _hull_centre(city_lon[inside], city_lat[inside])
             kind, admin1 = "region", code
+            largest = city_rows[int(inside[city_pop[inside].argmax()])][0]
+            aliases += _named_for_capital(name, largest)
         else:
             lat, lon = float(city_lat[inside].mean()), float(city_lon[inside].mean())
             kind, admin1 = "district", ".".join(code.split(".")[:2])
         builder.add(name, kind, lat, lon, country=country, admin1=admin1,
                     population=int(city_pop[inside].sum()),
-                    source=f"geonames:{geonameid}",
-                    aliases=[a for a in alternates.split("|") if a] + _uninverted(name)
-                    + (_named_for_capital(name, largest) if level == "1" else []))
+                    source=f"geonames:{geonameid}", aliases=aliases)
 
     capitals = _capitals(cities, gnc_countries)
     for record in cities:

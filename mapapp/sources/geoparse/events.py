@@ -250,7 +250,8 @@ def _claim(sentence: str) -> tuple[str, tuple[int, int], str]:
 _CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:while|whereas|but|as|after|before)\s+(?=\S)")
 # A dateline: the place a report is filed from, in capitals, then a dash
 # ("KYIV, 3 March 2023 - "): where the writer is, not where anything happened.
-_DATELINE_AFTER = re.compile(r"(?:,[^\n]{0,30}?)?\s+(?:—|--|–|-)\s")
+DATELINE_TAIL = r"(?:,[^\n]{0,30}?)?\s+(?:—|--|–|-)\s"  # recognition finds datelines by it
+_DATELINE_AFTER = re.compile(DATELINE_TAIL)
 
 
 def _clause(sentence: str, at: int) -> tuple[int, int]:

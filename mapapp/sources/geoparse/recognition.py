@@ -22,6 +22,7 @@ import numpy as np
 
 from mapapp.geo.gazetteer import fold
 from mapapp.geo.nameindex import KIND_CODE, NameIndex
+from mapapp.sources.geoparse.events import DATELINE_TAIL
 
 # A word: letters, with apostrophes (L'viv) and dots inside (U.S) but not a
 # possessive "'s" at its end.  Hyphens split words, so "Kherson-based" still
@@ -49,7 +50,7 @@ _STREET = re.compile(rf"(?<![\w'’.])(?:{_NAME_WORD} ){{1,4}}{_STREET_WORD}(?!\
 # headline, perhaps with its state and agency, then a dash ("BANTAM — ",
 # "COLUMBUS, Ohio (AP) — ").
 _DATELINE = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3})"
-                       r"(?=(?:,[^\n]{0,30}?)?\s+(?:—|--|–|-)\s)")
+                       rf"(?={DATELINE_TAIL})")
 _DATELINE_SCORE = 0.9
 # Words that may stand capitalised before a name without being part of it
 # or a first name ("At Main Street", "Another Gainesville business").

@@ -127,10 +127,10 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cu
     score += np.where(index.curated[entries], 1.5, 0.0)
     names = [index.names[int(e)] for e in entries]
     score += np.array([1.0 if n == surface else 0.0 for n in names])
+    alternate = np.array([fold(n) != key for n in names])  # reached by another of its names
     # A hamlet reached by one of its other names (often an old one: a
     # village once called "Novorossiysk") is seldom what a report means.
-    hamlet_alias = np.array([fold(n) != key for n in names]) & (population < _HAMLET) & (
-        kinds == _K["settlement"])
+    hamlet_alias = alternate & (population < _HAMLET) & (kinds == _K["settlement"])
     score -= np.where(hamlet_alias, _W_HAMLET_ALIAS, 0.0)
     if cue == "region":
         score += np.where(np.isin(kinds, _REGION_KINDS), 4.0, 0.0)
@@ -142,7 +142,6 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cu
         # a word after it says "region".  A region whose own name it is
         # ("New York", "Quebec") competes on its own.
         towns = index.admin1[entries[kinds == _K["settlement"]]]
-        alternate = np.array([fold(n) != key for n in names])
         score -= np.where((kinds == _K["region"]) & alternate
                           & np.isin(index.admin1[entries], towns), 3.0, 0.0)
     if article:
