@@ -91,6 +91,9 @@ FALLBACK_STATUS = "unclear"
 POINT_SYMBOLS: dict[str, dict[str, Any]] = {
     "missile_strike": {"shape": "star", "color": PALETTE["vermilion"], "size": 26, "label": "Missile strike"},
     "drone_strike": {"shape": "star4", "color": PALETTE["vermilion"], "size": 24, "label": "Drone strike"},
+    "air_strike": {"shape": "triangle_down", "color": PALETTE["vermilion"], "size": 22, "label": "Air strike or bombing"},
+    "shelling": {"shape": "cross", "color": PALETTE["vermilion"], "size": 22, "label": "Shelling or artillery"},
+    "strike": {"shape": "hexagon", "color": PALETTE["vermilion"], "size": 24, "label": "Strike, weapon not stated"},
     "strike_wave": {"shape": "burst", "color": PALETTE["vermilion"], "size": 26, "label": "Strike wave"},
     "explosion": {"shape": "triangle", "color": PALETTE["orange"], "size": 24, "label": "Explosion"},
     "city": {"shape": "circle", "color": PALETTE["blue"], "size": 17, "label": "City"},
@@ -229,6 +232,23 @@ def _fmt(v: float) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".")
 
 
+def _cross_unit() -> list[tuple[float, float]]:
+    """An X (a plus turned 45 degrees) reaching 1 from its centre, arms 0.6
+    wide: shelling's mark, in SVG's y-down and matplotlib's y-up alike."""
+    a = 0.3
+    plus = [(a, 1), (a, a), (1, a), (1, -a), (a, -a), (a, -1), (-a, -1), (-a, -a),
+            (-1, -a), (-1, a), (-a, a), (-a, 1)]
+    k = math.sqrt(0.5) / math.hypot(1, a)  # turn 45 degrees, tips back to radius 1
+    return [((x - y) * k, (x + y) * k) for x, y in plus]
+
+
+CROSS_UNIT = _cross_unit()
+
+
+def _cross_points(c: float, r: float) -> str:
+    return " ".join(f"{_fmt(c + r * x)},{_fmt(c + r * y)}" for x, y in CROSS_UNIT)
+
+
 def _star_points(cx: float, cy: float, r_out: float, r_in: float, n: int) -> str:
     pts = []
     for i in range(2 * n):
@@ -249,17 +269,23 @@ def _shape_element(shape: str, size: float, attrs: str) -> str:
         return f'<rect x="{_fmt(c - s / 2)}" y="{_fmt(c - s / 2)}" width="{_fmt(s)}" height="{_fmt(s)}" {attrs}/>'
     if shape == "diamond":
         pts = f"{_fmt(c)},{_fmt(c - r)} {_fmt(c + r)},{_fmt(c)} {_fmt(c)},{_fmt(c + r)} {_fmt(c - r)},{_fmt(c)}"
-    elif shape == "triangle":
+    elif shape in ("triangle", "triangle_down"):
         h = r * 1.5
         top = c - r
         half = h / math.sqrt(3)
         pts = f"{_fmt(c)},{_fmt(top)} {_fmt(c + half)},{_fmt(top + h)} {_fmt(c - half)},{_fmt(top + h)}"
+        if shape == "triangle_down":  # the same triangle, mirrored top to bottom
+            pts = f"{_fmt(c)},{_fmt(2 * c - top)} {_fmt(c + half)},{_fmt(2 * c - top - h)} {_fmt(c - half)},{_fmt(2 * c - top - h)}"
+    elif shape == "cross":
+        pts = _cross_points(c, r)
     elif shape == "star":
         pts = _star_points(c, c + r * 0.08, r, r * 0.45, 5)
     elif shape == "burst":
         pts = _star_points(c, c, r, r * 0.55, 8)
     elif shape == "star4":
         pts = _star_points(c, c, r, r * 0.4, 4)
+    elif shape == "hexagon":  # a six-point star whose inner points lie on its edges
+        pts = _star_points(c, c, r, r * math.cos(math.pi / 6), 6)
     else:
         raise ValueError(f"unknown shape {shape!r}")
     return f'<polygon points="{pts}" {attrs}/>'

@@ -14,6 +14,7 @@ import pytest
 from mapapp import cli
 from mapapp.errors import DataError, OptionError
 from mapapp.geo.nameindex import load_index
+from mapapp.model import LAYER_TYPES
 from mapapp.sources.geoparse.draft import (
     checksum,
     draft_report,
@@ -400,7 +401,7 @@ def test_a_place_named_by_its_kind_is_a_row_without_a_point(index):
     draft = draft_report(UNLISTED, date="2022-11-16", index=index)
     row = rows_by_name(draft)["Hrakove"]
     assert (row["lat"], row["keep"], row["located"]) == (None, False, "not located")
-    assert (row["layer"], row["type"]) == ("strikes", "missile_strike")  # shelling at a village
+    assert (row["layer"], row["type"]) == ("strikes", "shelling")
     start, end = row["evidence"][0]
     assert UNLISTED[start:end] == "Hrakove"
     # Kept without a point, it is refused by name; given one, it is the reviewer's.
@@ -440,6 +441,34 @@ def test_the_dateline_a_title_and_another_clause_lend_no_event(index):
     assert (rows["Izmail"]["event"], rows["Izmail"]["type"]) == ("strike", "drone_strike")
     assert rows["Izmail"]["claimant"] == "governor of Odesa region"
     assert rows["Odesa region"]["event"] == "mention only"  # only in the governor's title
+
+
+@pytest.mark.parametrize("sentence, place, ftype, summary", [
+    ("Russian missiles struck Lviv overnight.", "Lviv", "missile_strike",
+     "A missile strike at Lviv."),
+    ("Shahed drones hit Odesa.", "Odesa", "drone_strike", "A drone strike at Odesa."),
+    ("Russian artillery shelled Nikopol again.", "Nikopol", "shelling", "Shelling at Nikopol."),
+    ("Glide bombs hit Kharkiv, officials said.", "Kharkiv", "air_strike",
+     "An air strike at Kharkiv."),
+    ("Russia attacked Sumy on Monday.", "Sumy", "strike", "A strike at Sumy."),
+    # The weapon nearest the place, in its own clause only.
+    ("Drones were shot down near Kyiv, while artillery hit Kherson.", "Kyiv", "drone_strike",
+     "A drone strike at Kyiv."),
+    ("Drones were shot down near Kyiv, while artillery hit Kherson.", "Kherson", "shelling",
+     "Shelling at Kherson."),
+])
+def test_a_strike_is_drawn_by_the_weapon_its_clause_names(index, sentence, place, ftype,
+                                                          summary):
+    row = rows_by_name(draft_report(sentence, date="2023-03-01", index=index))[place]
+    assert (row["event"], row["layer"], row["type"]) == ("strike", "strikes", ftype)
+    assert row["summary"] == summary
+    assert ftype in LAYER_TYPES["strikes"]  # a type every map, legend and export draws
+
+
+def test_a_bomb_shelter_is_no_strike(index):
+    rows = rows_by_name(draft_report("People in Kyiv spent the night in bomb shelters.",
+                                     date="2023-03-01", index=index))
+    assert rows["Kyiv"]["event"] == "mention only"
 
 
 def test_online_lookup_asks_only_for_the_missing_names(index):

@@ -201,6 +201,29 @@ def test_marker_svg_draws_the_status_dash(status):
     assert svg.startswith("<svg") and "<polygon" in svg
 
 
+@pytest.mark.parametrize("type_", sorted(styles.POINT_SYMBOLS))
+def test_every_point_symbol_draws_on_the_web_and_in_images(type_):
+    from mapapp.static.figure import _marker_path
+
+    shape = styles.point_symbol(type_)["shape"]
+    svg = styles.marker_svg(type_, "confirmed")
+    assert svg.startswith("<svg") and ("<polygon" in svg or "<circle" in svg or "<rect" in svg)
+    path = _marker_path(shape)
+    # Both drawings fill about the same box: a shape is not drawn tiny in one.
+    (x0, y0), (x1, y1) = path.get_extents().get_points()
+    assert 1.6 <= x1 - x0 <= 2.6 and 1.4 <= y1 - y0 <= 2.6
+
+
+def test_an_air_strike_points_down_where_an_explosion_points_up():
+    from mapapp.static.figure import _marker_path
+
+    up, down = _marker_path("triangle").vertices, _marker_path("triangle_down").vertices
+    assert up[0][1] == 1 and down[0][1] == -1  # apex up; apex down
+    svg = styles.marker_svg("air_strike", "confirmed")
+    first_y = float(svg.split('points="')[1].split()[0].split(",")[1])
+    assert first_y > styles.point_symbol("air_strike")["size"] / 2  # SVG's y grows downward
+
+
 def test_front_lines_differ_by_dash_not_only_colour():
     now, before = styles.LINE_STYLES["front_line"], styles.LINE_STYLES["former_front_line"]
     assert now["dashArray"] is None and before["dashArray"]

@@ -18,7 +18,8 @@ LAYER_LABELS: dict[str, str] = {
 
 # Which feature types each layer admits.
 LAYER_TYPES: dict[str, tuple[str, ...]] = {
-    "strikes": ("missile_strike", "drone_strike", "explosion", "strike_wave"),
+    "strikes": ("missile_strike", "drone_strike", "air_strike", "shelling", "strike",
+                "explosion", "strike_wave"),
     "front_lines": ("front_line", "former_front_line"),
     "control_areas": ("russian_held", "held_before_2022", "contested", "returned_to_ukraine",
                       "change_taken", "change_returned", "change_contested", "other_map_held"),

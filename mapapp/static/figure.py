@@ -76,7 +76,8 @@ IMAGE_NAME_KINDS = ("sea", "river", "lake", "region", "capital")
 # Label priority: strikes first, then cities, then the rest of the places,
 # then distant mentions (lower numbers are placed first).
 LABEL_PRIORITY: dict[str, int] = {
-    "missile_strike": 0, "drone_strike": 0, "explosion": 0, "strike_wave": 0,
+    "missile_strike": 0, "drone_strike": 0, "air_strike": 0, "shelling": 0, "strike": 0,
+    "explosion": 0, "strike_wave": 0,
     "city": 1, "town": 2, "airport": 2, "village": 3, "region": 4, "river": 4,
     "meeting": 5, "statement": 5, "country": 5,
 }
@@ -743,12 +744,18 @@ def _marker_path(shape: str):
         return Path([[0, 1.25], [1.25, 0], [0, -1.25], [-1.25, 0], [0, 0]], closed=True)
     if shape == "triangle":
         return Path([[0, 1], [0.866, -0.5], [-0.866, -0.5], [0, 0]], closed=True)
+    if shape == "triangle_down":
+        return Path([[0, -1], [0.866, 0.5], [-0.866, 0.5], [0, 0]], closed=True)
+    if shape == "cross":
+        return Path([list(p) for p in styles.CROSS_UNIT] + [[0, 0]], closed=True)
     if shape == "star":
         return star(5, 0.45, 0.08)
     if shape == "burst":
         return star(8, 0.55)
     if shape == "star4":
         return star(4, 0.4)
+    if shape == "hexagon":
+        return star(6, np.cos(np.pi / 6))
     raise ValueError(f"unknown shape {shape!r}")
 
 

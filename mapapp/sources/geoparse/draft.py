@@ -50,10 +50,14 @@ LOCATED_BY = {
     "mapapp-aliases": "mapapp's own list of rivers, seas and regions (approximate, assessed)",
     "geocache": "mapapp's geocache (a cited point)",
 }
-_EVENT_LAYER = {"explosion": ("strikes", "explosion"), "strike": ("strikes", "missile_strike"),
+_EVENT_LAYER = {"explosion": ("strikes", "explosion"), "strike": ("strikes", "strike"),
                 "meeting": ("mentions", "meeting")}
-# A strike whose cue is a drone is drawn as one.
-_DRONE = re.compile(r"drones?", re.IGNORECASE)
+# A strike is drawn by the weapon its clause names; "struck" alone stays a
+# strike with the weapon not stated, for the reviewer to settle.
+_WEAPON_TYPES = {"missile": "missile_strike", "drone": "drone_strike", "shelling": "shelling",
+                 "air": "air_strike"}
+_WEAPON_SUMMARIES = {"missile": "A missile strike at {name}.", "drone": "A drone strike at {name}.",
+                     "shelling": "Shelling at {name}.", "air": "An air strike at {name}."}
 # The order events win in when one place has several mentions.
 _SUMMARIES = {
     "explosion": "An explosion at {name}.",
@@ -300,6 +304,8 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     event = (min(votes, key=lambda e: (-votes[e], EVENTS.index(e))) if votes else "mention")
     chosen = next(item for item in items if item[1].event == event)
     guess = chosen[1]
+    # Another mention of the place may name the weapon this one leaves out.
+    weapon = next((g.weapon for _, g, _ in [chosen, *items] if g.event == event and g.weapon), "")
     dated = next((g for _, g, _ in [chosen, *items] if g.date), None)
     basis = f"“{dated.date_basis}” in the text" if dated else ""
     if dated is None and event != "mention" and event in first_dated:
@@ -315,8 +321,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         ftype = _KIND_TYPES[cue]
     if guess.event in _EVENT_LAYER and kind in ("settlement", "district", "airport"):
         layer, ftype = _EVENT_LAYER[guess.event]
-        if ftype == "missile_strike" and _DRONE.fullmatch(guess.cue):
-            ftype = "drone_strike"  # "drones hit Izmail"
+        ftype = _WEAPON_TYPES.get(weapon, ftype)
     claimant = claimed.claimant if claimed else ""
     stance = claimed.stance if claimed else "asserts"
     confidence = max(m.confidence for m, _, _ in items)
@@ -337,7 +342,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         "stance": stance,
         "lat": mention.lat,
         "lon": mention.lon,
-        "summary": _SUMMARIES[guess.event].format(name=name),
+        "summary": _WEAPON_SUMMARIES.get(weapon, _SUMMARIES[guess.event]).format(name=name),
         "paragraphs": ", ".join(map(str, cited)),
         "confidence": round(confidence, 2),
         "located": located_text(mention.source, confidence) if entry else "not located",

@@ -30,8 +30,9 @@ EVENT_LABELS = {
 }
 _CUES = {
     "explosion": r"explo(?:sions?|ded?)|blasts?",
-    "strike": (r"missiles?|rockets?|drones?|(?:air)?strikes?|struck|shell(?:ed|ing)|"
-               r"bomb(?:ed|ing|ard\w*)|barrage|volley|shot down|air defen[cs]es?|attack(?:s|ed)?"),
+    "strike": (r"missiles?|rockets?|drones?|(?:air ?)?strikes?|struck|shell(?:ed|ing)|"
+               r"artillery|mortars?|bomb(?:ed|ing|s|ard\w*)?(?!\s+shelters?)|barrage|volley|shot down|"
+               r"air defen[cs]es?|attack(?:s|ed)?"),
     "withdrawal": (r"withdr[ae]w\w*|withdrawn|retreat\w*|pull(?:ed|ing)? (?:out|back)|"
                    r"left the|abandon\w*"),
     "relocation": (r"relocat\w*|headquarters|command (?:post|centre|center|node)|"
@@ -43,6 +44,16 @@ _CUES = {
 }
 _CUE_RE = {event: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
            for event, pattern in _CUES.items()}
+# What a strike was made with, when its clause says: the feature type it is
+# drawn as depends on it, and "struck" or "attacked" alone says nothing.
+WEAPONS: tuple[str, ...] = ("missile", "drone", "shelling", "air")
+_WEAPON_RE = {weapon: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for weapon, pattern in {
+    "missile": r"missiles?|rockets?|cruise|ballistic|Iskanders?|Kalibrs?|Kinzhals?|S-300s?",
+    "drone": r"drones?|Shaheds?|UAVs?|kamikaze",
+    "shelling": r"shell(?:s|ed|ing)?|artillery|mortars?|howitzers?|bombard\w*|MLRS|Grads?",
+    "air": r"air ?strikes?|air raids? (?:hit|struck|on)|bomb(?:s|ed|ing|ers?)?(?!\s+shelters?)|"
+           r"glide bombs?|warplanes?|(?<!anti-)aircraft|jets?",
+}.items()}
 
 # Who says so: "X said", "said X", "according to X", "X denied".
 _SPEECH = (r"said|says|say|told|tells|reported|reports|claimed|claims|announced|announces|"
@@ -98,6 +109,7 @@ class Guess:
     date: str                 # ISO date or "start/end" interval, "" if the text gives none
     date_basis: str           # the words the date rests on
     sentence: tuple[int, int]  # the sentence's offsets
+    weapon: str = ""          # for a strike, one of WEAPONS when its clause names one
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -294,9 +306,22 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
                 best = (key, event, match.group(0))
     event, cue = (best[1], best[2]) if best else ("mention", "")
     date, basis = event_date(sentence, report_date)
+    weapon = _weapon(sentence, at, c_start, c_end) if event == "strike" else ""
     return Guess(event=event, cue=cue, claimant=who, stance=stance, date=date,
-                 date_basis=basis, sentence=(s_start, s_end))
+                 date_basis=basis, sentence=(s_start, s_end), weapon=weapon)
 
 
-__all__ = ["EVENTS", "EVENT_LABELS", "Guess", "claimant", "containing", "event_date",
+def _weapon(sentence: str, at: int, start: int, end: int) -> str:
+    """The weapon named nearest offset ``at`` in ``sentence[start:end]``
+    ("" if none): in "missiles and drones struck Lviv" the drones."""
+    best = None
+    for weapon, pattern in _WEAPON_RE.items():
+        for match in pattern.finditer(sentence, start, end):
+            distance = min(abs(match.start() - at), abs(match.end() - at))
+            if best is None or distance < best[0]:
+                best = (distance, weapon)
+    return best[1] if best else ""
+
+
+__all__ = ["EVENTS", "EVENT_LABELS", "WEAPONS", "Guess", "claimant", "containing", "event_date",
            "guess_event", "paragraphs", "report_date", "sentences"]
