@@ -49,9 +49,9 @@ MARKED_LEGEND_PX, MARKED_LINE_PX, MARKED_LINE_CHARS, MARKED_MAX_PX = 60, 24, 90,
 # The kinds of place the geoparser tells apart, and their marks' colours.
 KIND_COLOURS = {"settlement": "#d1495b", "region": "#edae49", "district": "#edae49",
                 "country": "#00798c", "river": "#3b8bd0", "sea": "#3b8bd0", "lake": "#3b8bd0",
-                "continent": "#8d6a9f", "area": "#8d6a9f", "airport": "#d1495b",
+                "continent": "#8d6a9f", "area": "#8d6a9f", "airport": "#d1495b", "site": "#d1495b",
                 "unknown": "#888888"}
-KIND_LEGEND = (("settlement", "city, town, village or airport"),
+KIND_LEGEND = (("settlement", "city, town, village, airport or site"),
                ("region", "region or district"),
                ("country", "country"), ("river", "river, sea or lake"),
                ("continent", "continent or other area"), ("unknown", "not located"))

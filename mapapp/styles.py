@@ -100,6 +100,7 @@ POINT_SYMBOLS: dict[str, dict[str, Any]] = {
     "town": {"shape": "circle", "color": PALETTE["blue"], "size": 15, "label": "Town"},
     "village": {"shape": "circle", "color": PALETTE["blue"], "size": 13, "label": "Village"},
     "airport": {"shape": "circle", "color": PALETTE["black"], "size": 12, "label": "Airport"},
+    "site": {"shape": "pentagon", "color": PALETTE["black"], "size": 15, "label": "Site (plant, dam, bridge)"},
     "region": {"shape": "circle", "color": PALETTE["sky_blue"], "size": 15, "label": "Region"},
     "river": {"shape": "circle", "color": PALETTE["sky_blue"], "size": 13, "label": "River"},
     "meeting": {"shape": "diamond", "color": PALETTE["bluish_green"], "size": 16, "label": "Meeting"},
@@ -284,6 +285,8 @@ def _shape_element(shape: str, size: float, attrs: str) -> str:
         pts = _star_points(c, c, r, r * 0.55, 8)
     elif shape == "star4":
         pts = _star_points(c, c, r, r * 0.4, 4)
+    elif shape == "pentagon":  # a five-point star whose inner points lie on its edges
+        pts = _star_points(c, c + r * 0.1, r, r * math.cos(math.pi / 5), 5)
     elif shape == "hexagon":  # a six-point star whose inner points lie on its edges
         pts = _star_points(c, c, r, r * math.cos(math.pi / 6), 6)
     else:

@@ -465,6 +465,16 @@ def test_a_strike_is_drawn_by_the_weapon_its_clause_names(index, sentence, place
     assert ftype in LAYER_TYPES["strikes"]  # a type every map, legend and export draws
 
 
+def test_a_site_is_a_place_of_its_own_type_and_a_strike_there_a_strike_point(index):
+    text = ("Shelling hit the Zaporizhzhia nuclear power plant on Friday, the IAEA said. "
+            "Ukrainian forces retook Snake Island in June.")
+    rows = rows_by_name(draft_report(text, date="2023-03-01", index=index))
+    plant, island = rows["Zaporizhzhia Nuclear Power Plant"], rows["Snake Island"]
+    assert (plant["layer"], plant["type"], plant["keep"]) == ("strikes", "shelling", True)
+    assert (island["layer"], island["type"], island["keep"]) == ("places", "site", True)
+    assert "sites" in island["located"]
+
+
 def test_a_bomb_shelter_is_no_strike(index):
     rows = rows_by_name(draft_report("People in Kyiv spent the night in bomb shelters.",
                                      date="2023-03-01", index=index))

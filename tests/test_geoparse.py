@@ -104,8 +104,15 @@ def test_the_dnipro_river_and_the_city_of_dnipro(index):
     ("Troops advanced in the Kursk region.", "Kursk region", "region", "geonames:538555"),
     # listed with lower-case words; an island, not Iceland's "Island"
     ("Shelling hit the Zaporizhzhia nuclear power plant.", "Zaporizhzhia nuclear power plant",
-     "area", "zaporizhzhia-nuclear-power-plant"),
-    ("Ukraine retook Snake Island.", "Snake Island", "area", "snake-island"),
+     "site", "zaporizhzhia-nuclear-power-plant"),
+    ("Ukraine retook Snake Island.", "Snake Island", "site", "snake-island"),
+    # sites: a plant, a dam, a bridge, named in full; the bare town stays a town
+    ("The Kakhovka dam was destroyed overnight.", "Kakhovka dam", "site", "kakhovka-dam"),
+    ("Defenders held out in the Azovstal steel plant.", "Azovstal steel plant", "site",
+     "azovstal"),
+    ("A blast damaged the Crimean Bridge.", "Crimean Bridge", "site", "crimean-bridge"),
+    ("Troops left the Chernobyl nuclear power plant.", "Chernobyl nuclear power plant", "site",
+     "chornobyl-nuclear-power-plant"),
     ("The Baltic states raised their budgets.", "Baltic states", "area", "baltic-states"),
 ])
 def test_seas_rivers_and_regions_far_from_the_first_report(index, text, name, kind, source):
@@ -129,6 +136,32 @@ def test_listed_water_lies_in_water_and_on_its_river():
         elif f["kind"] == "river":
             lines = [shapely.LineString(xy) for _, xy in physical._gshhg("rivers", box)]
             assert min(line.distance(point) for line in lines) * 111 < 25, f["id"]
+
+
+# Each listed site's point is an assessment; the town GeoNames puts beside it
+# checks it (a typing slip would put it tens or hundreds of km away).
+SITE_NEIGHBOURS = {"kakhovka-dam": ("Nova Kakhovka", 5), "azovstal": ("Mariupol", 8),
+                   "chornobyl-nuclear-power-plant": ("Chornobyl", 20),
+                   "crimean-bridge": ("Kerch", 10), "antonivskyi-bridge": ("Kherson", 12),
+                   "zaporizhzhia-nuclear-power-plant": ("Enerhodar", 8),
+                   "snake-island": ("Vylkove", 60)}
+
+
+def test_listed_sites_lie_beside_their_towns(index):
+    features = json.loads((ROOT / "data" / "gazetteer" / "aliases.json").read_text("utf-8"))
+    sites = {f["id"]: f for f in features["features"] if f["kind"] == "site"}
+    assert set(sites) == set(SITE_NEIGHBOURS)
+    for fid, (town, within) in SITE_NEIGHBOURS.items():
+        entries = [index.entry(i) for i in index.lookup(fold(town))]
+        near = min(km(sites[fid]["lat"], sites[fid]["lon"], e.lat, e.lon) for e in entries
+                   if e.kind == "settlement" and e.country == "UA")
+        assert near < within, fid
+
+
+def test_a_town_named_alone_is_not_its_site(index):
+    got = {m.text: m for m in geoparse("Shelling hit Nova Kakhovka and Enerhodar.",
+                                       index=index)}
+    assert got["Nova Kakhovka"].kind == got["Enerhodar"].kind == "settlement"
 
 
 def test_kherson_the_city_and_the_region(index):

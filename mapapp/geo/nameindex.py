@@ -47,14 +47,14 @@ from mapapp.geo.gazetteer import fold
 from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
-BUILD_VERSION = "15"
+BUILD_VERSION = "16"
 _ROOT = Path(__file__).resolve().parents[2]
 ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
 GEOCACHE_DIR = _ROOT / "geocache"
 
 # Kinds, in the order the resolver prefers them when all else is equal.
 KINDS = ("country", "region", "district", "settlement", "continent", "river", "sea",
-         "lake", "area", "airport")
+         "lake", "area", "airport", "site")
 KIND_CODE = {kind: i for i, kind in enumerate(KINDS)}
 
 

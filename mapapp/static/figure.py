@@ -78,7 +78,7 @@ IMAGE_NAME_KINDS = ("sea", "river", "lake", "region", "capital")
 LABEL_PRIORITY: dict[str, int] = {
     "missile_strike": 0, "drone_strike": 0, "air_strike": 0, "shelling": 0, "strike": 0,
     "explosion": 0, "strike_wave": 0,
-    "city": 1, "town": 2, "airport": 2, "village": 3, "region": 4, "river": 4,
+    "city": 1, "town": 2, "airport": 2, "site": 2, "village": 3, "region": 4, "river": 4,
     "meeting": 5, "statement": 5, "country": 5,
 }
 # Candidate label spots around a point, as (dx, dy) directions, best first.
@@ -754,6 +754,8 @@ def _marker_path(shape: str):
         return star(8, 0.55)
     if shape == "star4":
         return star(4, 0.4)
+    if shape == "pentagon":
+        return star(5, np.cos(np.pi / 5), 0.1)
     if shape == "hexagon":
         return star(6, np.cos(np.pi / 6))
     raise ValueError(f"unknown shape {shape!r}")

@@ -47,7 +47,8 @@ LOCATED_BY = {
     "countryinfo": "the country's centre as countryinfo gives it (whole degrees)",
     "mapapp-centre": "mapapp's list of cited country centres",
     "airportsdata": "the airport's reference point (airportsdata)",
-    "mapapp-aliases": "mapapp's own list of rivers, seas and regions (approximate, assessed)",
+    "mapapp-aliases": ("mapapp's own list of rivers, seas, regions and sites "
+                       "(approximate, assessed)"),
     "geocache": "mapapp's geocache (a cited point)",
 }
 _EVENT_LAYER = {"explosion": ("strikes", "explosion"), "strike": ("strikes", "strike"),
@@ -145,7 +146,7 @@ def _place_type(kind: str, population: int) -> tuple[str, str]:
         return "mentions", "country"
     if kind in ("region", "district"):
         return "places", "region"
-    if kind in ("river", "airport"):
+    if kind in ("river", "airport", "site"):
         return "places", kind
     if kind == "settlement":
         return "places", ("city" if population >= 100_000 else
@@ -319,7 +320,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     layer, ftype = _place_type(kind, entry.population if entry else 0)
     if entry is None and cue in _KIND_TYPES:
         ftype = _KIND_TYPES[cue]
-    if guess.event in _EVENT_LAYER and kind in ("settlement", "district", "airport"):
+    if guess.event in _EVENT_LAYER and kind in ("settlement", "district", "airport", "site"):
         layer, ftype = _EVENT_LAYER[guess.event]
         ftype = _WEAPON_TYPES.get(weapon, ftype)
     claimant = claimed.claimant if claimed else ""

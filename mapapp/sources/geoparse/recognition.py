@@ -151,9 +151,10 @@ _ERAS = {"b c.", "a d.", "b c", "a d"}
 _NUMBER_BEFORE = re.compile(r"\d\s*$")
 
 _COUNTRY_OR_CONTINENT = [KIND_CODE["country"], KIND_CODE["continent"]]
-# An airport is named by its full name ("Hostomel Airport"), never a bare word.
+# An airport or a site is named by its full name ("Hostomel Airport", "the
+# Kakhovka dam"), never a bare word.
 _STRONG_KINDS = [KIND_CODE[k] for k in ("country", "continent", "sea", "river", "lake", "area",
-                                        "airport")]
+                                        "airport", "site")]
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from mapapp.geo.nameindex import KINDS, NameIndex
 _KIND_PRIOR = np.zeros(len(KINDS))
 for _kind, _value in {"country": 3.0, "continent": 2.5, "region": 1.6, "district": 0.0,
                       "settlement": 0.0, "river": 1.0, "sea": 2.0, "lake": 1.0,
-                      "area": 2.0, "airport": 1.0}.items():
+                      "area": 2.0, "airport": 1.0, "site": 1.0}.items():
     _KIND_PRIOR[_K[_kind]] = _value
 _REGION_KINDS = np.array([_K["region"], _K["district"], _K["area"]])
 _WATER_KINDS = np.array([_K["river"], _K["sea"], _K["lake"]])
 # Kinds whose point is where the place is, as evidence for its neighbours.
-_POINT_KINDS = (_K["settlement"], _K["district"], _K["region"], _K["airport"])
+_POINT_KINDS = (_K["settlement"], _K["district"], _K["region"], _K["airport"], _K["site"])
 _ARTICLE_BEFORE = re.compile(r"\bthe\s+$")
 
 # Weights of the evidence, set on the LGL and TR-News development corpora.
