@@ -118,6 +118,15 @@ def test_source_words(source, words):
     assert source_words(source) == words
 
 
+def test_every_source_the_geoparser_locates_by_has_a_readers_words():
+    # The draft writes a long note on how each point was found; the map's
+    # details name its source in short. A source added to one must be in both.
+    from mapapp.sources.geoparse.draft import LOCATED_BY, located_text
+
+    for key in LOCATED_BY:
+        assert source_words(located_text(f"{key}:1", 0.9)), key
+
+
 def test_untrusted_source_names_stay_as_given():
     # Plain text to be shown as plain text: never escaped or dropped here.
     text = located(Location("cited", EVIL, precision="point"))

@@ -134,6 +134,8 @@ SOURCE_WORDS: tuple[tuple[str, str], ...] = (
     ("nominatim", "OpenStreetMap (Nominatim)"),
     ("geocache", "a cited point in mapapp's geocache"),
     ("airportsdata", "the airportsdata list of airports"),
+    ("countryinfo", "the country's centre in the countryinfo package"),
+    ("cited country centres", "mapapp's list of cited country centres"),
 )
 CONTROL_MAP = "control map "  # Location.source of an imported control map's features
 
