@@ -390,6 +390,7 @@ def main() -> None:
         return
     # The data folder's report, or one saved from the review page.
     report_dir, report_name = reports.choose(data_dir, link)
+    review.scroll_to_top()
     st.sidebar.button("New report from text", key="review_start", on_click=review.start_review,
                       help="Paste or upload a report: mapapp finds its places offline, you "
                            "review them, and it becomes a map of its own")

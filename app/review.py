@@ -40,6 +40,7 @@ from mapapp.web.map import build_map
 from mapapp.web.payload import script_json
 
 HIGHLIGHT_FILE = Path(__file__).resolve().with_name("highlight.html")
+SCROLL_TOP_FILE = Path(__file__).resolve().with_name("scroll_top.html")
 PREVIEW_HEIGHT = 480
 # The candidates' table shows up to 16 rows before it scrolls.
 TABLE_MAX_HEIGHT = 38 + 35 * 16
@@ -78,7 +79,15 @@ def leave_review() -> None:
 
 def open_saved(name: str) -> None:
     """Show a source just saved on the map."""
-    st.session_state.update(mode="explore", report=name, selected=None, _review=None)
+    st.session_state.update(mode="explore", report=name, selected=None, _review=None,
+                            _scroll_top=True)
+
+
+def scroll_to_top() -> None:
+    """Take the page back to its top once, after "Show it on the map"."""
+    if st.session_state.pop("_scroll_top", False):
+        with st.sidebar:
+            st.iframe(SCROLL_TOP_FILE, height=1)
 
 
 def _report_text(pasted: str, upload) -> tuple[str, str]:

@@ -18,6 +18,10 @@ from mapapp.sources.report_folder import DATA_DIR
 pytestmark = pytest.mark.browser
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# How far the page is scrolled, whichever of Streamlit's containers scrolls.
+SCROLLED = ("Math.max(window.scrollY, ...[...document.querySelectorAll("
+            "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"]')]"
+            ".map(e => e.scrollTop))")
 # Markup, a template and mathtext in the report itself: all must show as typed.
 TRAPS = ("<img src=x onerror=alert(1)>", "{{ 7*7 }}", "$x^2$", "</script><b>bold</b>")
 REPORT = f"""Missiles Hit Ukrainian Cities After Kherson Retreat
@@ -84,7 +88,10 @@ def test_a_pasted_report_is_marked_previewed_saved_and_mapped(app_url, data, req
         name.press("Tab")
         page.wait_for_timeout(500)
         page.get_by_role("button", name="Save as a new source").click()
-        page.get_by_role("button", name="Show it on the map").click(timeout=60_000)
+        show = page.get_by_role("button", name="Show it on the map")
+        show.scroll_into_view_if_needed(timeout=60_000)
+        assert page.evaluate(SCROLLED) > 300  # the button is far below the page's top
+        show.click()
         page.wait_for_function("location.href.includes('report=daily-example')",
                                timeout=60_000)
         page.wait_for_function(
@@ -93,6 +100,8 @@ def test_a_pasted_report_is_marked_previewed_saved_and_mapped(app_url, data, req
         mapped.locator(".mapapp-f-missile-lviv").first.wait_for(state="attached",
                                                                 timeout=60_000)
         assert page.get_by_text("Missiles Hit Ukrainian Cities After Kherson Retreat").count()
+        # The new map opens at the page's top, not where the button was.
+        page.wait_for_function(f"({SCROLLED}) < 5", timeout=10_000)
         assert (data / "sources" / "daily-example" / "report.txt").read_text(
             encoding="utf-8") == REPORT
         assert not dialogs and not errors and not page.outside_requests
