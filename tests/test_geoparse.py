@@ -74,6 +74,10 @@ def test_a_name_written_as_a_persons_is_not_a_place(index):
       "and Vovchansk, while Ukrainian troops held Robotyne and a bridgehead at Krynky. Drones "
       "struck the Engels air base in Saratov region, an oil depot in Novorossiysk and the "
       "fleet in Sevastopol."), "Novorossiysk", "RU"),
+    # ... even when Russia is never named and every other place is Ukrainian
+    (("Ukrainian forces shelled positions near Kherson. Ukrainian sea drones hit a warship at "
+      "Novorossiysk overnight, officials in Odesa said."), "Novorossiysk", "RU"),
+    ("Protesters marched in Washington and in Baltimore.", "Washington", "US"),
 ])
 def test_context_chooses_the_place(index, text, name, country):
     mention = next(m for m in geoparse(text, index=index) if m.text == name)

@@ -47,7 +47,7 @@ from mapapp.geo.gazetteer import fold
 from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
-BUILD_VERSION = "16"
+BUILD_VERSION = "17"
 _ROOT = Path(__file__).resolve().parents[2]
 ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
 GEOCACHE_DIR = _ROOT / "geocache"
@@ -133,6 +133,24 @@ class _Builder:
         # we fold them; leaving them out halves the index.
         if key and _LATIN_KEY.match(key):
             self.postings.setdefault(key, set()).add(entry)
+
+    def drop_taken_names(self, hamlet: int = 1_000, city: int = 100_000) -> None:
+        """Take from hamlets their other names that are a city's own name.
+
+        GeoNames keeps old names: a Kherson village of 700 was once
+        "Novorossiysk".  A report that writes "Novorossiysk" means the Black
+        Sea port, but a report full of Ukrainian places would pull the name to
+        the village; a name a large city bears as its own is never a hamlet's.
+        """
+        settlement = KIND_CODE["settlement"]
+        for key, entries in self.postings.items():
+            if len(entries) < 2 or not any(
+                    self.kind[e] == settlement and self.population[e] >= city
+                    and fold(self.names[e]) == key for e in entries):
+                continue
+            entries.difference_update([
+                e for e in list(entries) if self.kind[e] == settlement
+                and self.population[e] < hamlet and fold(self.names[e]) != key])
 
     def arrays(self) -> dict[str, np.ndarray]:
         keys = sorted(self.postings)
@@ -405,6 +423,7 @@ def build_arrays(aliases_file: Path = ALIASES_FILE,
     _add_airports(builder)
     _add_aliases(builder, aliases_file, demonyms)
     _add_geocache(builder, geocache_dir)
+    builder.drop_taken_names()
     arrays = builder.arrays()
     arrays.update(_common_words())
     return arrays
