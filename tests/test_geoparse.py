@@ -78,6 +78,8 @@ def test_a_name_written_as_a_persons_is_not_a_place(index):
     (("Ukrainian forces shelled positions near Kherson. Ukrainian sea drones hit a warship at "
       "Novorossiysk overnight, officials in Odesa said."), "Novorossiysk", "RU"),
     ("Protesters marched in Washington and in Baltimore.", "Washington", "US"),
+    # who acts is not where: Ukraine's Pokrovsk, not Yakutia's
+    ("Russian forces advanced towards Pokrovsk.", "Pokrovsk", "UA"),
 ])
 def test_context_chooses_the_place(index, text, name, country):
     mention = next(m for m in geoparse(text, index=index) if m.text == name)

@@ -49,6 +49,15 @@ _W_NAMED = 2.0  # in a country the document names (by its name or demonym)
 # One such pair settles every mention of the name in the document, so the
 # bonus is the largest over its mentions, not their mean.
 _W_PAIR = 6.0
+# "Russian forces", "Ukraine's drones", "American troops": a country named as
+# who acts, not as where. In war news the actor's country is seldom the
+# place of the report's other names ("Russian forces advanced on Pokrovsk"),
+# so such a mention casts no vote for its country.
+_ACTOR_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:(?:armed|air|special|security|military|naval|border|defen[cs]e|"
+    r"occupation|occupying)\s+)?(?:forces?|troops|army|military|soldiers|missiles?|drones?|"
+    r"navy|jets|warplanes|artillery|invasion|invaders|occupiers|commanders?|units|"
+    r"fighters|marines|paratroopers|tanks|shelling|strikes?|attacks?)\b", re.IGNORECASE)
 _HAMLET = 1_000  # people
 _W_HAMLET_ALIAS = 2.0
 
@@ -256,6 +265,10 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
             pair[n] = ("", str(index.country[countries[0]]))
 
     support = _support(candidates, groups, index)
+    # A country every mention of which names who acts ("Russian forces").
+    actors = {key: all(bool(np.all(index.kind[candidates[n].entries] == _K["country"]))
+                       and _ACTOR_AFTER.match(text, candidates[n].end) for n in members)
+              for key, members in groups.items()}
     context = _Context()
     # First guesses: each group's best entry without context, weighted by
     # how unambiguous it is, seed the document's context.
@@ -291,7 +304,8 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
             weight = 1.0 - math.exp(-max(margin, 0.0))
             probs = np.exp(total - ordered[0])
             choice[key] = (int(first.entries[best]), float(probs[best] / probs.sum()))
-            new_context.add(index, int(first.entries[best]), weight * len(members), key)
+            if not actors[key]:
+                new_context.add(index, int(first.entries[best]), weight * len(members), key)
         context = new_context
 
     resolved = []
