@@ -80,6 +80,8 @@ def test_a_name_written_as_a_persons_is_not_a_place(index):
     ("Protesters marched in Washington and in Baltimore.", "Washington", "US"),
     # who acts is not where: Ukraine's Pokrovsk, not Yakutia's
     ("Russian forces advanced towards Pokrovsk.", "Pokrovsk", "UA"),
+    # a town's own name, not a country's name in another language ("Uman" for Oman)
+    ("Russian forces attacked Uman on Tuesday.", "Uman", "UA"),
 ])
 def test_context_chooses_the_place(index, text, name, country):
     mention = next(m for m in geoparse(text, index=index) if m.text == name)

@@ -47,7 +47,7 @@ from mapapp.geo.gazetteer import fold
 from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
-BUILD_VERSION = "17"
+BUILD_VERSION = "18"
 _ROOT = Path(__file__).resolve().parents[2]
 ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
 GEOCACHE_DIR = _ROOT / "geocache"
@@ -134,23 +134,30 @@ class _Builder:
         if key and _LATIN_KEY.match(key):
             self.postings.setdefault(key, set()).add(entry)
 
-    def drop_taken_names(self, hamlet: int = 1_000, city: int = 100_000) -> None:
-        """Take from hamlets their other names that are a city's own name.
+    def drop_taken_names(self, hamlet: int = 1_000, city: int = 100_000,
+                         town: int = 50_000) -> None:
+        """Take from hamlets and countries their other names that are a
+        city's own name.
 
         GeoNames keeps old names: a Kherson village of 700 was once
         "Novorossiysk".  A report that writes "Novorossiysk" means the Black
         Sea port, but a report full of Ukrainian places would pull the name to
         the village; a name a large city bears as its own is never a hamlet's.
+        Likewise a country's name in another language or its code ("Uman" for
+        Oman, "MUS" for Mauritius) is not what an English report means by a
+        town's own name (Uman, Muş).
         """
-        settlement = KIND_CODE["settlement"]
+        settlement, country = KIND_CODE["settlement"], KIND_CODE["country"]
         for key, entries in self.postings.items():
-            if len(entries) < 2 or not any(
-                    self.kind[e] == settlement and self.population[e] >= city
-                    and fold(self.names[e]) == key for e in entries):
+            own = [self.population[e] for e in entries
+                   if self.kind[e] == settlement and fold(self.names[e]) == key]
+            if len(entries) < 2 or not own or max(own) < town:
                 continue
             entries.difference_update([
-                e for e in list(entries) if self.kind[e] == settlement
-                and self.population[e] < hamlet and fold(self.names[e]) != key])
+                e for e in list(entries) if fold(self.names[e]) != key and (
+                    self.kind[e] == country
+                    or (max(own) >= city and self.kind[e] == settlement
+                        and self.population[e] < hamlet))])
 
     def arrays(self) -> dict[str, np.ndarray]:
         keys = sorted(self.postings)
