@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 import numpy as np
 import pytest
@@ -16,7 +17,8 @@ def counted_builds(tmp_path, monkeypatch):
     """A cache in ``tmp_path``; builds counted, each a copy of the real
     index (so the test does not spend 12 s per build)."""
     nameindex.load_index()  # the real cache exists
-    source = next(nameindex.cache_dir().glob("nameindex-*.npz"))
+    fingerprint = nameindex._fingerprint(nameindex.ALIASES_FILE, nameindex.GEOCACHE_DIR)
+    source = nameindex.cache_dir() / f"nameindex-{fingerprint}.npz"
     with np.load(source, allow_pickle=False) as data:
         arrays = {name: data[name] for name in data.files}
     builds = []
@@ -75,6 +77,25 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(counted_builds, tmp_path, damage
     assert len(builds) == 2  # rebuilt
     assert len(index.lookup("kyiv"))
     assert cached.read_bytes() == good  # and written again, whole
+
+
+def test_only_the_most_recently_used_indexes_are_kept(counted_builds, tmp_path):
+    # Each update builds a new 60 MB index: the old ones must not pile up.
+    old = []
+    for n in range(5):
+        stale = tmp_path / f"nameindex-old{n}.npz"
+        stale.write_bytes(b"PK")
+        os.utime(stale, (1_000_000 + n, 1_000_000 + n))
+        old.append(stale)
+    fresh_load()
+    kept = sorted(p.name for p in tmp_path.glob("nameindex-*.npz"))
+    assert len(kept) == nameindex.KEEP_INDEXES
+    assert [p.name for p in old[-2:]] == [k for k in kept if "old" in k]  # newest stale ones
+    # Loading an index from the cache makes it recent again.
+    (current,) = [p for p in tmp_path.glob("nameindex-*.npz") if "old" not in p.name]
+    os.utime(current, (1, 1))
+    fresh_load()
+    assert current.stat().st_mtime > old[-1].stat().st_mtime
 
 
 def test_a_read_only_cache_folder_still_gives_an_index(counted_builds, tmp_path,

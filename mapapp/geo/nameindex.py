@@ -26,6 +26,7 @@ warm load is a few array reads and one dictionary build:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -47,7 +48,7 @@ from mapapp.geo.gazetteer import fold
 from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
-BUILD_VERSION = "18"
+BUILD_VERSION = "19"
 _ROOT = Path(__file__).resolve().parents[2]
 ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
 GEOCACHE_DIR = _ROOT / "geocache"
@@ -102,6 +103,9 @@ class _Builder:
         self.postings: dict[str, set[int]] = {}
         self.continents: dict[str, int] = {}
         self.capital: set[int] = set()
+        # (folded name, entry) pairs the project lists as the place's own
+        # English name ("Odessa" for Odesa): as good as its main name.
+        self.own: set[tuple[str, int]] = set()
 
     def add(self, name: str, kind: str, lat: float, lon: float, *, population: int = 0,
             country: str = "", admin1: str = "", source: str, aliases=()) -> int:
@@ -123,7 +127,8 @@ class _Builder:
                 self.name(alias, entry)
         return entry
 
-    def name(self, alias: str, entry: int) -> None:
+    def name(self, alias: str, entry: int) -> str:
+        """File ``entry`` under ``alias``; the key it is filed under."""
         key = fold(alias)
         # An abbreviation keeps its final dot ("Ga.", "U.S."), so that the
         # word "La" or "Us" does not stand for a state or a country.
@@ -133,6 +138,7 @@ class _Builder:
         # we fold them; leaving them out halves the index.
         if key and _LATIN_KEY.match(key):
             self.postings.setdefault(key, set()).add(entry)
+        return key
 
     def drop_taken_names(self, hamlet: int = 1_000, city: int = 100_000,
                          town: int = 50_000) -> None:
@@ -179,6 +185,9 @@ class _Builder:
             # Places the project located or named itself (geocache, aliases).
             "curated": np.asarray([s.startswith(("geocache:", "mapapp-aliases:"))
                                    for s in self.source]),
+            "own_keys": np.frombuffer("\n".join(k for k, _ in sorted(self.own)).encode("utf-8"),
+                                      dtype=np.uint8),
+            "own_ids": np.asarray([e for _, e in sorted(self.own)], dtype=np.int32),
             "country": np.asarray(self.country, dtype="U2"),
             "admin1": np.asarray(self.admin1, dtype="U24"),
             "source": np.frombuffer("\n".join(self.source).encode("utf-8"), dtype=np.uint8),
@@ -547,7 +556,7 @@ def _add_aliases(builder: _Builder, path: Path, demonyms: dict[str, set[str]]) -
 
     for target, names in targets("aliases"):
         for name in names:
-            builder.name(name, target)
+            builder.own.add((builder.name(name, target), target))
     # Names a registry gives a place that in English text are words: Iceland's
     # own "Island" would make every "Snake Island" a mention of Iceland.
     for target, names in targets("not_names"):
@@ -609,6 +618,11 @@ class NameIndex:
         self.population = arrays["population"]
         self.capital = arrays["capital"]  # national capitals: "Washington" is the city
         self.curated = arrays["curated"]
+        # folded name -> entries whose own English name it is (as listed by the project)
+        self.own: dict[str, set[int]] = {}
+        own_keys = arrays["own_keys"].tobytes().decode("utf-8").split("\n")
+        for key, i in zip(own_keys, arrays["own_ids"].tolist()):
+            self.own.setdefault(key, set()).add(i)
         self.country = arrays["country"]
         self.admin1 = arrays["admin1"]
         common = arrays["common_words"].tobytes().decode("utf-8").split("\n")
@@ -654,7 +668,10 @@ def load_index(aliases_file: Path = ALIASES_FILE,
     path = cache_dir() / f"nameindex-{_fingerprint(aliases_file, geocache_dir)}.npz"
     if path.exists():
         try:
-            return NameIndex(_load_arrays(path))
+            index = NameIndex(_load_arrays(path))
+            with contextlib.suppress(OSError):
+                os.utime(path)  # its time is when it was last used (see _prune)
+            return index
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             pass  # a damaged cache is rebuilt, not trusted
     arrays = build_arrays(aliases_file, geocache_dir)
@@ -662,9 +679,25 @@ def load_index(aliases_file: Path = ALIASES_FILE,
         buffer = io.BytesIO()
         np.savez(buffer, **arrays)
         write_atomic(path, buffer.getvalue())
+        _prune(path.parent)
     except OSError:
         pass  # a read-only home still gets a working (unsaved) index
     return NameIndex(arrays)
+
+
+# Indexes kept in the cache: each update of mapapp or of its gazetteer files
+# builds a new one (about 60 MB), and two checkouts or a test run may share
+# the folder; older ones are removed.
+KEEP_INDEXES = 3
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the ``KEEP_INDEXES`` most recently used indexes."""
+    built = sorted(folder.glob("nameindex-*.npz"), key=lambda p: p.stat().st_mtime,
+                   reverse=True)
+    for old in built[KEEP_INDEXES:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 __all__ = ["KINDS", "KIND_CODE", "Entry", "NameIndex", "build_arrays", "cache_dir", "load_index"]

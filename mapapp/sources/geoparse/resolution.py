@@ -135,7 +135,9 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cu
     # from GeoNames, so a parsed report lands on the points the map draws.
     score += np.where(index.curated[entries], 1.5, 0.0)
     names = [index.names[int(e)] for e in entries]
-    score += np.array([1.0 if n == surface else 0.0 for n in names])
+    own = index.own.get(key, ())
+    score += np.array([1.0 if n == surface or int(e) in own else 0.0
+                       for n, e in zip(names, entries)])
     alternate = np.array([fold(n) != key for n in names])  # reached by another of its names
     # A hamlet reached by one of its other names (often an old one: a
     # village once called "Novorossiysk") is seldom what a report means.
