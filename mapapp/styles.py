@@ -103,6 +103,7 @@ POINT_SYMBOLS: dict[str, dict[str, Any]] = {
     "site": {"shape": "pentagon", "color": PALETTE["black"], "size": 15, "label": "Site (plant, dam, bridge)"},
     "region": {"shape": "circle", "color": PALETTE["sky_blue"], "size": 15, "label": "Region"},
     "river": {"shape": "circle", "color": PALETTE["sky_blue"], "size": 13, "label": "River"},
+    "water": {"shape": "circle", "color": PALETTE["sky_blue"], "size": 15, "label": "Sea, lake or strait"},
     "meeting": {"shape": "diamond", "color": PALETTE["bluish_green"], "size": 16, "label": "Meeting"},
     "statement": {"shape": "square", "color": PALETTE["bluish_green"], "size": 14, "label": "Statement"},
     "country": {"shape": "diamond", "color": PALETTE["reddish_purple"], "size": 16, "label": "Country"},

@@ -475,6 +475,13 @@ def test_a_site_is_a_place_of_its_own_type_and_a_strike_there_a_strike_point(ind
     assert "sites" in island["located"]
 
 
+def test_a_sea_is_water_left_for_the_reviewer_to_keep(index):
+    rows = rows_by_name(draft_report("Kalibr missiles were fired from the Caspian Sea.",
+                                     date="2023-03-01", index=index))
+    sea = rows["Caspian Sea"]
+    assert (sea["layer"], sea["type"], sea["keep"]) == ("places", "water", False)
+
+
 def test_a_bomb_shelter_is_no_strike(index):
     rows = rows_by_name(draft_report("People in Kyiv spent the night in bomb shelters.",
                                      date="2023-03-01", index=index))

@@ -23,7 +23,7 @@ LAYER_TYPES: dict[str, tuple[str, ...]] = {
     "front_lines": ("front_line", "former_front_line"),
     "control_areas": ("russian_held", "held_before_2022", "contested", "returned_to_ukraine",
                       "change_taken", "change_returned", "change_contested", "other_map_held"),
-    "places": ("city", "town", "village", "airport", "site", "region", "river"),
+    "places": ("city", "town", "village", "airport", "site", "region", "river", "water"),
     "mentions": ("meeting", "statement", "country"),
 }
 

@@ -79,6 +79,7 @@ LABEL_PRIORITY: dict[str, int] = {
     "missile_strike": 0, "drone_strike": 0, "air_strike": 0, "shelling": 0, "strike": 0,
     "explosion": 0, "strike_wave": 0,
     "city": 1, "town": 2, "airport": 2, "site": 2, "village": 3, "region": 4, "river": 4,
+    "water": 4,
     "meeting": 5, "statement": 5, "country": 5,
 }
 # Candidate label spots around a point, as (dx, dy) directions, best first.

@@ -151,7 +151,9 @@ def _place_type(kind: str, population: int) -> tuple[str, str]:
     if kind == "settlement":
         return "places", ("city" if population >= 100_000 else
                           "town" if population >= 10_000 else "village")
-    return "places", "region"  # seas, lakes and continents: areas, not points
+    if kind in ("sea", "lake"):
+        return "places", "water"
+    return "places", "region"  # continents and other areas
 
 
 def _status(claimant: str, stance: str) -> str:
