@@ -52,6 +52,7 @@ from mapapp.view import (
 )
 from mapapp.web.map import build_map, event_filter_group, selection_group
 from mapapp.web.resources import install_static
+from mapapp.web.snapshot import content_bounds
 
 # The map's frame before the page's stylesheet sizes it to the window (app.css).
 MAP_HEIGHT = 620
@@ -74,7 +75,8 @@ def prepare_static_files() -> None:
     install_static(STATIC_DIR)
 
 
-def get_map(report_map, view: ViewState, url: str | None = None, event_types=(), at=None):
+def get_map(report_map, view: ViewState, url: str | None = None, event_types=(), at=None,
+            frame=INITIAL_BOUNDS):
     """A fresh folium map for this run.
 
     Not cached on purpose: st_folium mutates the Map it is given, and a cached
@@ -84,10 +86,10 @@ def get_map(report_map, view: ViewState, url: str | None = None, event_types=(),
     marked by a small group added to the map already drawn
     (:func:`selection_group`), so a click does not rebuild and re-zoom it;
     for the same reason ``at``, where a link opened the map, stays the same
-    for the whole visit.
+    for the whole visit.  Without it the map opens on ``frame``.
     """
     return build_map(report_map, **view.feature_filter(), basemap=view.basemap,
-                     asset_base=ASSET_BASE, at=at, details_note=DETAILS_NOTE,
+                     asset_base=ASSET_BASE, at=at, bounds=frame, details_note=DETAILS_NOTE,
                      carto_api_key=os.environ.get("MAPAPP_CARTO_API_KEY") or None,
                      events_url=url, event_types=event_types)
 
@@ -502,9 +504,13 @@ def main() -> None:
     with map_col, st.container(key="mapapp_mapbox"):
         try:
             link_at = st.session_state.get("_link_at")
-            folium_map = (get_map(report_map, view, at=link_at) if shown is None else
-                          get_map(report_map, view, url,
-                                  tuple(events["type"].astype(str).unique()), at=link_at))
+            # The report's own places, whatever is shown of them and of
+            # other maps: a report about Kyiv's suburbs opens on them.
+            frame = content_bounds(report_only)
+            folium_map = (get_map(report_map, view, at=link_at, frame=frame) if shown is None
+                          else get_map(report_map, view, url,
+                                       tuple(events["type"].astype(str).unique()), at=link_at,
+                                       frame=frame))
         except MapAppError as err:
             text.problem("The map could not be drawn.", str(err), key="map")
             st.stop()
@@ -546,7 +552,7 @@ def main() -> None:
     # Until the browser reports the map's extent, st_folium echoes the
     # Python-side content bounds: those mean nothing to the reader.
     bounds = bounds_from_leaflet((result or {}).get("bounds"),
-                                 ignore=folium_map.get_bounds()) or INITIAL_BOUNDS
+                                 ignore=folium_map.get_bounds()) or frame
     image_key = version + (view.areas, str(map_day), control_maps.changes_key())
     show_export_panel(report_map, image_key, view, bounds,
                       events if shown is not None else None, data_dir,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -132,6 +133,22 @@ def test_two_reports_saved_under_one_headline_can_each_be_picked(data):
     assert picker.value == "second-draft" and at.query_params["report"] == "second-draft"
     picker.set_value("first-draft").run()
     assert not at.exception and at.query_params["report"] == "first-draft"
+
+
+def test_a_saved_report_opens_framed_on_its_own_places(data):
+    at = review("KYIV, 3 March 2023 - Russian missiles struck Irpin and Bucha overnight, "
+                "and drones hit Brovary, officials said.\n")
+    at.text_input(key="review_name").set_value("kyiv-suburbs")
+    at.button(key="review_save").click().run()
+    at.button(key="review_open").click().run()
+    assert not at.exception and not at.error
+    script = json.loads(next(c for c in at.get("component_instance") if c.proto.component_name
+                             == "streamlit_folium.st_folium").proto.json_args)["script"]
+    bounds = re.search(r"mapapp\.setup\(\w+, \{\"bounds\":(\[\[[^]]+\],\[[^]]+\]\])", script)
+    (south, west), (north, east) = json.loads(bounds.group(1))
+    # Around Kyiv (50.45 N, 30.52 E), two degrees or so across; not all of Ukraine.
+    assert south < 50.45 < north and west < 30.52 < east
+    assert north - south < 3 and east - west < 3
 
 
 @pytest.mark.parametrize("text, words", [
