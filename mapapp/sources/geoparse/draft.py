@@ -86,7 +86,7 @@ COLUMNS = ("keep", "name", "found_as", "event", "layer", "type", "status", "even
            "claimant", "lat", "lon", "summary", "paragraphs", "confidence", "located")
 
 
-# "the village of Hrakove": a place named by what it is, whether or not the
+# "the village of Dovhenke": a place named by what it is, whether or not the
 # gazetteer knows it (the reviewer, or an online lookup, can locate it).
 _NAMED_BY_KIND = re.compile(
     r"\b(village|town|city|settlement|hamlet|port|region|oblast|district|province) of "
@@ -231,7 +231,7 @@ def locate_online(rows: list[dict], client) -> list[str]:
     """
     from mapapp.geo.places import Place
 
-    # The report's own countries, most named first: "Hrakove" is the one in
+    # The report's own countries, most named first: "Dovhenke" is the one in
     # Ukraine when the report is about Ukraine.
     named = Counter(r["country"] for r in rows if r["lat"] is not None and r["country"])
     countries = [c for c, _ in named.most_common(5)]
