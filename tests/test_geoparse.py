@@ -82,6 +82,9 @@ def test_a_name_written_as_a_persons_is_not_a_place(index):
     ("Russian forces advanced towards Pokrovsk.", "Pokrovsk", "UA"),
     # a town's own name, not a country's name in another language ("Uman" for Oman)
     ("Russian forces attacked Uman on Tuesday.", "Uman", "UA"),
+    # a country's own name, not a Ukrainian village's old one, in a report about Ukraine
+    (("Drones hit ports on the Danube near Izmail, Ukraine said. In Moldova, authorities "
+      "found debris near the border."), "Moldova", "MD"),
 ])
 def test_context_chooses_the_place(index, text, name, country):
     mention = next(m for m in geoparse(text, index=index) if m.text == name)

@@ -51,7 +51,7 @@ from mapapp.geo.gazetteer import fold
 from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
-BUILD_VERSION = "20"
+BUILD_VERSION = "21"
 _ROOT = Path(__file__).resolve().parents[2]
 ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
 GEOCACHE_DIR = _ROOT / "geocache"
@@ -158,6 +158,13 @@ class _Builder:
         """
         settlement, country = KIND_CODE["settlement"], KIND_CODE["country"]
         for key, entries in self.postings.items():
+            # A country's own name is never a town's old one ("Moldova", once
+            # the name of a village near Izmail).
+            if len(entries) > 1 and any(self.kind[e] == country and fold(self.names[e]) == key
+                                        for e in entries):
+                entries.difference_update([
+                    e for e in list(entries) if self.kind[e] == settlement
+                    and self.population[e] < city and fold(self.names[e]) != key])
             own = [self.population[e] for e in entries
                    if self.kind[e] == settlement and fold(self.names[e]) == key]
             if len(entries) < 2 or not own or max(own) < town:
