@@ -251,6 +251,13 @@ def _cross_points(c: float, r: float) -> str:
     return " ".join(f"{_fmt(c + r * x)},{_fmt(c + r * y)}" for x, y in CROSS_UNIT)
 
 
+def _polygon_points(cx: float, cy: float, r: float, n: int) -> str:
+    """A regular polygon of ``n`` corners, one at the top."""
+    return " ".join(f"{_fmt(cx + r * math.cos(-math.pi / 2 + i * 2 * math.pi / n))},"
+                    f"{_fmt(cy + r * math.sin(-math.pi / 2 + i * 2 * math.pi / n))}"
+                    for i in range(n))
+
+
 def _star_points(cx: float, cy: float, r_out: float, r_in: float, n: int) -> str:
     pts = []
     for i in range(2 * n):
@@ -286,10 +293,10 @@ def _shape_element(shape: str, size: float, attrs: str) -> str:
         pts = _star_points(c, c, r, r * 0.55, 8)
     elif shape == "star4":
         pts = _star_points(c, c, r, r * 0.4, 4)
-    elif shape == "pentagon":  # a five-point star whose inner points lie on its edges
-        pts = _star_points(c, c + r * 0.1, r, r * math.cos(math.pi / 5), 5)
-    elif shape == "hexagon":  # a six-point star whose inner points lie on its edges
-        pts = _star_points(c, c, r, r * math.cos(math.pi / 6), 6)
+    elif shape == "pentagon":
+        pts = _polygon_points(c, c + r * 0.1, r, 5)
+    elif shape == "hexagon":
+        pts = _polygon_points(c, c, r, 6)
     else:
         raise ValueError(f"unknown shape {shape!r}")
     return f'<polygon points="{pts}" {attrs}/>'

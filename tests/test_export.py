@@ -321,3 +321,27 @@ def test_render_bytes_checks_the_text_it_is_given(report_map):
         render_bytes(report_map, fmt="svg", spec=resolve_spec(size=SMALL), title="Alarm\x07")
     with pytest.raises(OptionError, match=r"^subtitle: .*\(U\+0085\) at position 1"):
         render_bytes(report_map, fmt="png", spec=resolve_spec(size=SMALL), subtitle="\x85")
+
+
+@pytest.mark.parametrize("fmt, size", [("png", "social"), ("png", None), ("pdf", None),
+                                       ("svg", None)])
+def test_every_point_type_draws_in_every_status(fmt, size):
+    # Agg cannot stroke a dashed outline through a straight-angle corner: a
+    # hexagon drawn as a star with its inner points on its edges failed
+    # with "Exceeded cell block limit" once its status was "reported".
+    from dataclasses import replace
+
+    from shapely.geometry import Point
+
+    from mapapp.model import LAYER_TYPES, STATUSES
+    from tests.webmap_fixtures import feature, synthetic_map
+
+    points = [feature(f"{t}-{s}", layer, t, Point(30 + n % 10 * 0.6, 46 + n // 10 * 0.4),
+                      status=s)
+              for n, (layer, t, s) in enumerate(
+                  (layer, t, s) for layer in ("strikes", "places", "mentions")
+                  for t in LAYER_TYPES[layer] for s in STATUSES)]
+    base = synthetic_map()
+    data = render_bytes(replace(base, features=tuple(points)), fmt=fmt,
+                        spec=PRESETS[size] if size else resolve_spec(size=SMALL))
+    assert len(data) > 1000

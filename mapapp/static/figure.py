@@ -755,10 +755,17 @@ def _marker_path(shape: str):
         return star(8, 0.55)
     if shape == "star4":
         return star(4, 0.4)
+    def polygon(n, lift=0.0):
+        # n corners only: a star whose inner points lie on its edges has
+        # straight-angle corners, which Agg cannot stroke dashed.
+        a = np.pi / 2 + np.arange(n) * 2 * np.pi / n
+        return Path(np.column_stack([np.cos(a), np.sin(a) - lift]).tolist() + [[0, 0]],
+                    closed=True)
+
     if shape == "pentagon":
-        return star(5, np.cos(np.pi / 5), 0.1)
+        return polygon(5, 0.1)
     if shape == "hexagon":
-        return star(6, np.cos(np.pi / 6))
+        return polygon(6)
     raise ValueError(f"unknown shape {shape!r}")
 
 
