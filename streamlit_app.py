@@ -328,15 +328,19 @@ def show_export_panel(report_map, version: tuple, view: ViewState, bounds, event
                                 "As on screen: the extent you are looking at now.")
         named = [get_source(Path(data_dir), n).title
                  for n in ((view.areas,) if view.areas else ()) + view.sources]
-        title = st.text_input("Title", key="export_title",
-                              value=default_title(report_map) or " · ".join(named))
         dated = default_subtitle(report_map)
         if events is not None and len(events):  # the events' own days, as the CLI says them
             lo, hi = event_span(events)
             dated = " · ".join(p for p in (dated, f"events {view.start or lo} to "
                                                   f"{view.end or hi}") if p)
-        subtitle = st.text_input("Subtitle", value=dated,
-                                 key="export_subtitle")
+        # The boxes keep what the user typed, until another report or set
+        # changes what they should say by default.
+        defaults = (default_title(report_map) or " · ".join(named), dated)
+        if st.session_state.get("_export_defaults") != defaults:
+            st.session_state.update(export_title=defaults[0], export_subtitle=defaults[1],
+                                    _export_defaults=defaults)
+        title = st.text_input("Title", key="export_title")
+        subtitle = st.text_input("Subtitle", key="export_subtitle")
         # The position in the link is not the image's business.
         settings = (fmt, preset, title, subtitle, theme, replace(view, at=None),
                     bounds if framing == "screen" else None)

@@ -77,8 +77,16 @@ def test_a_pasted_report_becomes_a_saved_source_on_the_map(data):
     assert at.query_params["report"] == "daily-example"
     assert at.text[0].value == "Missiles Hit Ukrainian Cities After Kherson Retreat"
     assert at.selectbox(key="report_pick").value == "daily-example"
+    assert at.text_input(key="export_title").value == (
+        "Missiles Hit Ukrainian Cities After Kherson Retreat")
     picker = next(b for b in at.selectbox if b.label == "Feature details")
     assert "Lviv (strike points)" in picker.options
+    # Another report picked: the image's title and subtitle follow it.
+    own = next(o for o in at.selectbox(key="report_pick").options if o != "daily-example")
+    at.selectbox(key="report_pick").set_value(own).run()
+    assert at.text_input(key="export_title").value != (
+        "Missiles Hit Ukrainian Cities After Kherson Retreat")
+    assert "The Daily Example" not in at.text_input(key="export_subtitle").value
 
 
 def test_a_saved_report_opens_from_a_link_and_in_present_mode(data):
