@@ -491,6 +491,20 @@ def test_a_sea_is_water_left_for_the_reviewer_to_keep(index):
     assert (sea["layer"], sea["type"], sea["keep"]) == ("places", "water", False)
 
 
+def test_a_drafted_summary_follows_the_reviewers_event_and_a_written_one_stays(index):
+    text = "Russian artillery shelled Nikopol, while troops fought near Robotyne, Ukraine said."
+    draft = draft_report(text, date="2023-08-29", index=index)
+    rows = {r["name"]: dict(r, keep=True) for r in draft.rows}
+    assert rows["Nikopol"]["summary"] == "Shelling at Nikopol."
+    rows["Nikopol"].update(event="mention only", layer="places", type="town")
+    rows["Robotyne"]["summary"] = "Our own words on Robotyne."
+    records = {r["name"]: r for r in feature_records(
+        [r for r in rows.values() if r["lat"] is not None], draft.report)}
+    assert records["Nikopol"]["summary"] == "Nikopol is mentioned in the report."
+    assert records["Robotyne"]["summary"] == "Our own words on Robotyne."
+    assert records["Robotyne"]["claims"][0]["says"].startswith("Says there was fighting at")
+
+
 def test_a_bomb_shelter_is_no_strike(index):
     rows = rows_by_name(draft_report("People in Kyiv spent the night in bomb shelters.",
                                      date="2023-03-01", index=index))

@@ -60,6 +60,7 @@ _WEAPON_TYPES = {"missile": "missile_strike", "drone": "drone_strike", "shelling
                  "air": "air_strike"}
 _WEAPON_SUMMARIES = {"missile": "A missile strike at {name}.", "drone": "A drone strike at {name}.",
                      "shelling": "Shelling at {name}.", "air": "An air strike at {name}."}
+_TYPE_WEAPONS = {ftype: weapon for weapon, ftype in _WEAPON_TYPES.items()}
 # The order events win in when one place has several mentions.
 _SUMMARIES = {
     "explosion": "An explosion at {name}.",
@@ -155,6 +156,18 @@ def _place_type(kind: str, population: int) -> tuple[str, str]:
     if kind in ("sea", "lake"):
         return "places", "water"
     return "places", "region"  # continents and other areas
+
+
+def _summary(written: str, what: str, ftype: str, name: str) -> str:
+    """The row's summary; one still as drafted follows the reviewer's
+    "What happened" and type (a drafted "Shelling at X." for a row changed to
+    a mention would contradict it), one they wrote stays."""
+    drafted = {t.format(name=name) for t in (*_SUMMARIES.values(), *_WEAPON_SUMMARIES.values())}
+    if written and written not in drafted:
+        return written
+    event = next((e for e, label in EVENT_LABELS.items() if label == what), "mention")
+    weapon = _TYPE_WEAPONS.get(ftype) if event == "strike" else None
+    return _WEAPON_SUMMARIES.get(weapon, _SUMMARIES[event]).format(name=name)
 
 
 def _status(claimant: str, stance: str) -> str:
@@ -427,12 +440,13 @@ def _record(row: dict, report: dict, where: str) -> dict:
     what = text("event") or "mention only"
     says = (f"Mentions {name}." if what == "mention only"
             else _SAYS[stance if stance in _SAYS else "asserts"].format(
-                what=f"a {what}" if what[0] not in "aeiou" else f"an {what}", name=name))
+                what=what if what == "fighting" else f"a {what}" if what[0] not in "aeiou"
+                else f"an {what}", name=name))
     prefix = {"strikes": ftype.split("_")[0], "mentions": "mention"}.get(layer, "place")
     return {
         "id": f"{prefix}-{slug(name) or 'place'}",
         "layer": layer, "type": ftype, "name": name,
-        "summary": text("summary") or _SUMMARIES["mention"].format(name=name),
+        "summary": _summary(text("summary"), what, ftype, name),
         "status": status,
         "event_date": text("event_date") or report["date"],
         "geometry": geometry,

@@ -37,7 +37,7 @@ _CUES = {
                    r"left the|abandon\w*"),
     "relocation": (r"relocat\w*|headquarters|command (?:post|centre|center|node)|"
                    r"moved (?:its|their|the) \w+ to|administrative (?:centre|center|capital)"),
-    "fighting": (r"fight\w*|clash\w*|battles?|offensive|counter-?offensive|assaults?|"
+    "fighting": (r"fight\w*|fought|clash\w*|battles?|offensive|counter-?offensive|assaults?|"
                  r"advanc\w*|liberat\w*|recaptur\w*|captur\w*|took control|troops|forces"),
     "front_line": r"front[- ]?lines?|east bank|west bank|left bank|right bank|positions",
     "meeting": r"met|meet(?:s|ing)?|summit|talks|visit(?:s|ed)?|conference",
