@@ -105,3 +105,33 @@ def test_a_pasted_report_is_marked_previewed_saved_and_mapped(app_url, data, req
         assert (data / "sources" / "daily-example" / "report.txt").read_text(
             encoding="utf-8") == REPORT
         assert not dialogs and not errors and not page.outside_requests
+
+
+def test_the_marked_texts_legend_stays_above_the_text_scrolled_under_it(browser, request,
+                                                                         tmp_path):
+    # Struck-through marks are translucent, which lifts them above an
+    # unlayered sticky legend: scrolled under it, they showed through.
+    from browser_support import open_offline_page
+
+    from app.review import highlight_page
+    from mapapp.geo.nameindex import load_index
+    from mapapp.sources.geoparse.draft import draft_report
+
+    text = "\n\n".join(f"Russian forces attacked Bakhmut, Ukrainian officials said ({n})."
+                       for n in range(30))
+    draft = draft_report(text, date="2024-02-14", index=load_index())
+    page_file = tmp_path / "marked.html"
+    page_file.write_text(highlight_page(draft, draft.rows), encoding="utf-8")
+    page, outside, errors, _ = open_offline_page(browser, page_file.as_uri(), request,
+                                                 viewport=(900, 300))
+    dropped = page.locator("mark.dropped")
+    assert dropped.count() > 3  # "Russian", "Ukrainian": not kept
+    dropped.nth(3).evaluate("mark => mark.scrollIntoView()")
+    box = page.locator("#legend").bounding_box()
+    covered = page.evaluate("""([x, y, w, h]) => {
+        const legend = document.getElementById('legend'), out = [];
+        for (let dx = 5; dx < w; dx += 7) for (const dy of [h / 3, h / 2, 2 * h / 3]) {
+            const e = document.elementFromPoint(x + dx, y + dy);
+            if (e && !legend.contains(e)) out.push(e.textContent); }
+        return out; }""", [box["x"], box["y"], box["width"], box["height"]])
+    assert covered == [] and not errors and not outside
