@@ -154,26 +154,25 @@ class _Builder:
         the village; a name a large city bears as its own is never a hamlet's.
         Likewise a country's name in another language or its code ("Uman" for
         Oman, "MUS" for Mauritius) is not what an English report means by a
-        town's own name (Uman, Muş).
+        town's own name (Uman, Muş), and a country's own name is never a
+        town's old one ("Moldova", once the name of a village near Izmail).
         """
         settlement, country = KIND_CODE["settlement"], KIND_CODE["country"]
+        own_key = [fold(name) for name in self.names]  # each entry's main name, folded
+
         for key, entries in self.postings.items():
-            # A country's own name is never a town's old one ("Moldova", once
-            # the name of a village near Izmail).
-            if len(entries) > 1 and any(self.kind[e] == country and fold(self.names[e]) == key
-                                        for e in entries):
-                entries.difference_update([
-                    e for e in list(entries) if self.kind[e] == settlement
-                    and self.population[e] < city and fold(self.names[e]) != key])
-            own = [self.population[e] for e in entries
-                   if self.kind[e] == settlement and fold(self.names[e]) == key]
-            if len(entries) < 2 or not own or max(own) < town:
+            if len(entries) < 2:
                 continue
+            own = [e for e in entries if own_key[e] == key]
+            country_own = any(self.kind[e] == country for e in own)
+            largest = max((self.population[e] for e in own if self.kind[e] == settlement),
+                          default=0)
             entries.difference_update([
-                e for e in list(entries) if fold(self.names[e]) != key and (
-                    self.kind[e] == country
-                    or (max(own) >= city and self.kind[e] == settlement
-                        and self.population[e] < hamlet))])
+                e for e in entries if own_key[e] != key and (
+                    ((country_own and self.population[e] < city)
+                     or (largest >= city and self.population[e] < hamlet))
+                    if self.kind[e] == settlement
+                    else self.kind[e] == country and largest >= town)])
 
     def arrays(self) -> dict[str, np.ndarray]:
         keys = sorted(self.postings)

@@ -166,7 +166,12 @@ def _summary(written: str, what: str, ftype: str, name: str) -> str:
     if written and written not in drafted:
         return written
     event = next((e for e, label in EVENT_LABELS.items() if label == what), "mention")
-    weapon = _TYPE_WEAPONS.get(ftype) if event == "strike" else None
+    return _drafted_summary(event, _TYPE_WEAPONS.get(ftype, "") if event == "strike" else "",
+                            name)
+
+
+def _drafted_summary(event: str, weapon: str, name: str) -> str:
+    """What happened at ``name`` in our words: the weapon's when a strike names one."""
     return _WEAPON_SUMMARIES.get(weapon, _SUMMARIES[event]).format(name=name)
 
 
@@ -359,7 +364,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         "stance": stance,
         "lat": mention.lat,
         "lon": mention.lon,
-        "summary": _WEAPON_SUMMARIES.get(weapon, _SUMMARIES[guess.event]).format(name=name),
+        "summary": _drafted_summary(guess.event, weapon, name),
         "paragraphs": ", ".join(map(str, cited)),
         "confidence": round(confidence, 2),
         "located": located_text(mention.source, confidence) if entry else "not located",
