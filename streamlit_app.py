@@ -44,7 +44,6 @@ from mapapp.store.catalogue import get_source, list_sources
 from mapapp.store.query import EventFilter, select
 from mapapp.view import (
     BASEMAPS,
-    INITIAL_BOUNDS,
     ViewState,
     at_from_leaflet,
     bounds_from_leaflet,
@@ -75,8 +74,8 @@ def prepare_static_files() -> None:
     install_static(STATIC_DIR)
 
 
-def get_map(report_map, view: ViewState, url: str | None = None, event_types=(), at=None,
-            frame=INITIAL_BOUNDS):
+def get_map(report_map, view: ViewState, url: str | None = None, event_types=(), at=None, *,
+            frame):
     """A fresh folium map for this run.
 
     Not cached on purpose: st_folium mutates the Map it is given, and a cached
