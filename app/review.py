@@ -56,7 +56,7 @@ KIND_LEGEND = (("settlement", "city, town, village, airport or site"),
                ("region", "region or district"),
                ("country", "country"), ("river", "river, sea or lake"),
                ("continent", "continent or other area"), ("unknown", "not located"))
-DRAFT_LAYERS = ("strikes", "places", "mentions")
+DRAFT_LAYERS = ("fighting", "strikes", "places", "mentions")
 LABELS = {"keep": "Keep", "name": "Place", "found_as": "Found as", "event": "What happened",
           "layer": "Layer", "type": "Type", "status": "How sure", "event_date": "Event date",
           "claimant": "Who says so", "lat": "Latitude", "lon": "Longitude",

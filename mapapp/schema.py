@@ -540,8 +540,8 @@ def _check_geometry_ref(geometry: Any, layer: str, fail) -> None:
         raise fail("geometry.source", "coordinates need the source they were taken from")
     if geometry.get("method", "cited") not in COORDINATE_METHODS:
         raise fail("geometry.method", f"must be one of {', '.join(COORDINATE_METHODS)}")
-    expected_layer = {"place": ("strikes", "places", "mentions"),
-                      "coordinates": ("strikes", "places", "mentions"),
+    points = ("fighting", "strikes", "places", "mentions")
+    expected_layer = {"place": points, "coordinates": points,
                       "line": ("front_lines",), "area": ("control_areas",)}[kind]
     if layer not in expected_layer:
         raise fail("geometry", f"a {kind} geometry does not belong in layer {layer!r}")

@@ -4,7 +4,7 @@ Colours are the Okabe–Ito palette (safe for the common colour-vision
 deficiencies), and no distinction rests on colour alone:
 
 * point **type** is a shape: strike = star, drone strike = four-pointed
-  star, strike wave = burst,
+  star, strike wave = burst, ground fighting = crossed swords,
   explosion = triangle, place = circle (size by rank), mention = diamond or
   square;
 * point **status** is the outline and fill (see :data:`STATUS_STYLES`):
@@ -95,6 +95,8 @@ POINT_SYMBOLS: dict[str, dict[str, Any]] = {
     "shelling": {"shape": "cross", "color": PALETTE["vermilion"], "size": 22, "label": "Shelling or artillery"},
     "strike": {"shape": "hexagon", "color": PALETTE["vermilion"], "size": 24, "label": "Strike, weapon not stated"},
     "strike_wave": {"shape": "burst", "color": PALETTE["vermilion"], "size": 26, "label": "Strike wave"},
+    # Crossed swords, the map sign for a battle; a darker red than strikes.
+    "fighting": {"shape": "swords", "color": "#8c2d04", "size": 26, "label": "Ground fighting or advance"},
     "explosion": {"shape": "triangle", "color": PALETTE["orange"], "size": 24, "label": "Explosion"},
     "city": {"shape": "circle", "color": PALETTE["blue"], "size": 17, "label": "City"},
     "town": {"shape": "circle", "color": PALETTE["blue"], "size": 15, "label": "Town"},
@@ -183,7 +185,8 @@ FALLBACK_AREA: dict[str, Any] = {"color": "#555555", "weight": 1.5, "opacity": 0
                                  "fillColor": "#999999", "fillOpacity": 0.1, "pattern": None, "label": "Area"}
 
 # Points of later layers sit on top (Leaflet zIndexOffset).
-LAYER_Z_OFFSET: dict[str, int] = {"strikes": 1000, "places": 0, "mentions": -500}
+LAYER_Z_OFFSET: dict[str, int] = {"strikes": 1000, "fighting": 800, "places": 0,
+                                  "mentions": -500}
 
 _CLASS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -247,8 +250,32 @@ def _cross_unit() -> list[tuple[float, float]]:
 CROSS_UNIT = _cross_unit()
 
 
-def _cross_points(c: float, r: float) -> str:
-    return " ".join(f"{_fmt(c + r * x)},{_fmt(c + r * y)}" for x, y in CROSS_UNIT)
+def _swords_unit() -> list[tuple[float, float]]:
+    """Two swords crossed, points up, as one outline filling the box from
+    -1 to 1 (y up: matplotlib's way; SVG flips it).  Both renderers draw
+    this one outline, so the web map and the images show the same sign."""
+    from shapely import affinity
+    from shapely.geometry import Polygon
+
+    blade, guard = 0.13, 0.36
+    half = [(0, 1.0), (blade, 0.78), (blade, -0.42), (guard, -0.42), (guard, -0.56),
+            (0.075, -0.56), (0.075, -0.82), (0.14, -0.82), (0.14, -1.0)]
+    sword = Polygon(half + [(-x, y) for x, y in reversed(half[1:])])
+    both = affinity.rotate(sword, 45, origin=(0, 0)).union(
+        affinity.rotate(sword, -45, origin=(0, 0)))
+    # Corners only: a straight-angle corner cannot be stroked dashed (Agg).
+    ring = list(both.simplify(0).exterior.coords)[:-1]
+    lift = (min(y for _, y in ring) + max(y for _, y in ring)) / 2
+    reach = max(max(abs(x), abs(y - lift)) for x, y in ring)
+    return [(x / reach, (y - lift) / reach) for x, y in ring]
+
+
+SWORDS_UNIT = _swords_unit()
+
+
+def _unit_points(unit: list[tuple[float, float]], c: float, r: float) -> str:
+    """A unit outline (y up) as SVG points (y down) in a box centred on ``c``."""
+    return " ".join(f"{_fmt(c + r * x)},{_fmt(c - r * y)}" for x, y in unit)
 
 
 def _polygon_points(cx: float, cy: float, r: float, n: int) -> str:
@@ -286,7 +313,9 @@ def _shape_element(shape: str, size: float, attrs: str) -> str:
         if shape == "triangle_down":  # the same triangle, mirrored top to bottom
             pts = f"{_fmt(c)},{_fmt(2 * c - top)} {_fmt(c + half)},{_fmt(2 * c - top - h)} {_fmt(c - half)},{_fmt(2 * c - top - h)}"
     elif shape == "cross":
-        pts = _cross_points(c, r)
+        pts = _unit_points(CROSS_UNIT, c, r)
+    elif shape == "swords":
+        pts = _unit_points(SWORDS_UNIT, c, r)
     elif shape == "star":
         pts = _star_points(c, c + r * 0.08, r, r * 0.45, 5)
     elif shape == "burst":

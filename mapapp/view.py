@@ -38,7 +38,8 @@ BASEMAPS: dict[str, str] = {
 INITIAL_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((44.0, 22.0), (53.0, 41.0))
 
 # Far-away mentions would pull the view out to Indonesia: listed, off by default.
-DEFAULT_LAYERS: tuple[str, ...] = ("control_areas", "front_lines", "strikes", "places")
+DEFAULT_LAYERS: tuple[str, ...] = ("control_areas", "front_lines", "fighting", "strikes",
+                                   "places")
 
 # Names a view may choose: the report's, and those of imported event sets
 # (a data export narrows both kinds of row).

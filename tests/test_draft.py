@@ -18,10 +18,12 @@ from mapapp.model import LAYER_TYPES
 from mapapp.sources.geoparse.draft import (
     checksum,
     draft_report,
+    draft_story,
     feature_records,
     guess_headline,
     locate_online,
     save_draft,
+    slug,
 )
 from mapapp.sources.geoparse.events import (
     claimant,
@@ -150,10 +152,13 @@ def test_a_draft_has_one_row_per_place_with_its_guesses(draft):
     assert rows["Kharkiv"]["status"] == "disputed"  # the Kremlin denies it
     assert not rows["Poland"]["keep"]  # a country is context, not a point to draw
     assert all(row["keep"] for name, row in rows.items() if name in ("Lviv", "Kherson"))
-    # Evidence spans are offsets into the text as given.
+    # Evidence spans are offsets into the text as given, one per mention
+    # (a country's row holds "Poland" and "Polish").
+    mentions = {(m.start, m.end): m.text for m in draft.mentions}
+    assert rows["Poland"]["found_as"] == "Poland"
     for row in draft.rows:
         for start, end in row["evidence"]:
-            assert REPORT[start:end] == row["found_as"] or row["found_as"] in REPORT[start:end]
+            assert REPORT[start:end] == mentions[(start, end)]
 
 
 def test_the_report_record_keeps_the_texts_checksum_not_its_text(draft):
@@ -476,12 +481,42 @@ def test_a_strike_is_drawn_by_the_weapon_its_clause_names(index, sentence, place
 
 def test_a_site_is_a_place_of_its_own_type_and_a_strike_there_a_strike_point(index):
     text = ("Shelling hit the Zaporizhzhia nuclear power plant on Friday, the IAEA said. "
-            "Ukrainian forces retook Snake Island in June.")
+            "Snake Island lies in the Black Sea. Ukrainian forces retook the Antonivskyi "
+            "Bridge in November.")
     rows = rows_by_name(draft_report(text, date="2023-03-01", index=index))
     plant, island = rows["Zaporizhzhia Nuclear Power Plant"], rows["Snake Island"]
     assert (plant["layer"], plant["type"], plant["keep"]) == ("strikes", "shelling", True)
     assert (island["layer"], island["type"], island["keep"]) == ("places", "site", True)
     assert "sites" in island["located"]
+    bridge = rows["Antonivskyi Bridge"]
+    assert (bridge["layer"], bridge["type"], bridge["keep"]) == ("fighting", "fighting", True)
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("Heavy fighting continued around Bakhmut, Ukraine's army said.", "Bakhmut"),
+    ("Russian forces stormed Robotyne in southern Ukraine.", "Robotyne"),
+    ("Ukrainian troops recaptured Klishchiivka, the general staff said.", "Klishchiivka"),
+    ("Ukrainian forces crossed the Oskil near Kupiansk.", "Kupiansk"),
+    ("Russia said its troops had taken Avdiivka.", "Avdiivka"),
+])
+def test_ground_fighting_is_drafted_on_a_layer_of_its_own(index, sentence, place):
+    draft = draft_report(sentence, date="2023-09-17", index=index)
+    row = rows_by_name(draft)[place]
+    assert (row["event"], row["layer"], row["type"]) == ("fighting", "fighting", "fighting")
+    assert row["summary"] == f"Fighting at or near {place}."
+    record, = feature_records([dict(row, keep=True)], draft.report)  # the schema takes it
+    assert record["id"] == f"fighting-{slug(place)}"
+    story = draft_story(draft.report, [record])
+    assert story["steps"][1]["layers"] == ["fighting"]  # a lesson step shows the fight
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("Russian forces are stationed in Henichesk.", "Henichesk"),
+    ("Ukrainian troops in Zaporizhzhia waited for orders.", "Zaporizhzhia"),
+])
+def test_forces_merely_being_somewhere_is_no_fighting(index, sentence, place):
+    row = rows_by_name(draft_report(sentence, date="2023-09-17", index=index))[place]
+    assert (row["event"], row["layer"]) == ("mention only", "places")
 
 
 def test_a_sea_is_water_left_for_the_reviewer_to_keep(index):
@@ -542,3 +577,51 @@ def test_online_lookup_asks_only_for_the_missing_names(index):
                                                          sleep=clock.sleep))
     assert problems and "Dovhenke" in problems[0]
     assert rows_by_name(draft)["Dovhenke"]["lat"] is None
+
+
+@pytest.mark.parametrize("text, capital", [
+    ("Russian missiles struck Odesa overnight, the governor said. Moscow made no comment.",
+     "Moscow"),
+    ("Moscow denied striking Odesa, which drones hit again on Monday.", "Moscow"),
+    ("Russian forces shelled Kherson, Kyiv said.", "Kyiv"),
+    ("Drones hit Odesa overnight. Washington's envoy called for calm.", "Washington"),
+])
+def test_a_capital_speaking_for_its_government_is_no_place_of_the_report(index, text, capital):
+    rows = rows_by_name(draft_report(text, date="2023-03-01", index=index))
+    row = rows[capital]
+    assert (row["event"], row["keep"]) == ("mention only", False)
+    assert any(r["layer"] == "strikes" and r["keep"] for r in rows.values())
+
+
+def test_a_capital_struck_as_well_as_speaking_stays_a_strike(index):
+    text = "Moscow denied the attack. Drones hit Moscow overnight, the city's mayor said."
+    row = rows_by_name(draft_report(text, date="2023-03-01", index=index))["Moscow"]
+    assert (row["event"], row["layer"], row["keep"]) == ("strike", "strikes", True)
+
+
+@pytest.mark.parametrize("sentence, who", [
+    ("The governor of the Dnipropetrovsk region, Serhiy Lysak, said drones struck Nikopol.",
+     "governor of the Dnipropetrovsk region, Serhiy Lysak"),
+    ("Serhiy Lysak, the governor of the Dnipropetrovsk region, said drones struck Nikopol.",
+     "Serhiy Lysak, governor of the Dnipropetrovsk region"),
+])
+def test_a_title_and_a_name_in_commas_are_the_claimant_and_lend_no_event(index, sentence, who):
+    rows = rows_by_name(draft_report(sentence, date="2023-03-01", index=index))
+    assert rows["Nikopol"]["claimant"] == who
+    assert rows["Nikopol"]["type"] == "drone_strike"
+    assert rows["Dnipropetrovsk region"]["event"] == "mention only"  # only in the title
+
+
+def test_where_weapons_were_launched_from_is_no_strike(index):
+    text = "Drones launched from the Black Sea struck Odesa, the air force said."
+    rows = rows_by_name(draft_report(text, date="2023-03-01", index=index))
+    assert rows["Black Sea"]["event"] == "mention only"
+    assert rows["Odesa"]["type"] == "drone_strike"
+
+
+def test_one_country_is_one_row_whichever_source_placed_each_mention(index):
+    text = "Ukrainian forces stormed Robotyne in southern Ukraine, Ukraine's army said."
+    draft = draft_report(text, date="2023-08-29", index=index)
+    assert {m.source.split(":")[0] for m in draft.mentions if m.kind == "country"} >= {
+        "countryinfo", "geocache"}  # the case this guards: two sources' Ukraine
+    assert [r["name"] for r in draft.rows].count("Ukraine") == 1

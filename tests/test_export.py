@@ -339,7 +339,7 @@ def test_every_point_type_draws_in_every_status(fmt, size):
     points = [feature(f"{t}-{s}", layer, t, Point(30 + n % 10 * 0.6, 46 + n // 10 * 0.4),
                       status=s)
               for n, (layer, t, s) in enumerate(
-                  (layer, t, s) for layer in ("strikes", "places", "mentions")
+                  (layer, t, s) for layer in ("fighting", "strikes", "places", "mentions")
                   for t in LAYER_TYPES[layer] for s in STATUSES)]
     base = synthetic_map()
     data = render_bytes(replace(base, features=tuple(points)), fmt=fmt,

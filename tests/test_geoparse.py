@@ -245,6 +245,33 @@ def test_confidence_is_lower_for_an_ambiguous_name(index):
     assert 0 < unsure < sure <= 1
 
 
+def test_one_place_from_two_sources_does_not_split_its_confidence(index):
+    # Nikopol is in GeoNames and in our geocache a few hundred metres apart;
+    # Bulgaria's small Nikopol is the only rival.
+    nikopol = geoparse("Russian artillery shelled Nikopol.", index=index)[-1]
+    assert nikopol.source.endswith("Nikopol") or nikopol.source.startswith("geonames")
+    assert km(nikopol.lat, nikopol.lon, 47.57, 34.39) < 10
+    assert nikopol.confidence > 0.75  # 0.65 when its two points were rivals
+
+
+@pytest.mark.parametrize("text, district, city", [
+    ("A missile hit Kharkiv's Kyivskyi district overnight.", "Kyivskyi", (49.98, 36.25)),
+    ("Drones struck Odesa's Prymorskyi district.", "Prymorskyi", (46.48, 30.74)),
+    ("A strike hit the Shevchenkivskyi district of Dnipro.", "Shevchenkivskyi", (48.47, 35.04)),
+    ("Shelling hit the Shevchenkivskyi district in Kharkiv.", "Shevchenkivskyi", (49.98, 36.25)),
+    ("Russian shelling hit Kherson's Dniprovskyi district.", "Dniprovskyi", (46.64, 32.61)),
+    # The gazetteer's own district, where it is the city's.
+    ("Debris fell in the Shevchenkivskyi district of Kyiv.", "Shevchenkivskyi", (50.45, 30.52)),
+    # A district of the holder's region, not of its city, keeps its point.
+    ("Shelling hit Kharkiv's Kupiansk district.", "Kupiansk", (49.71, 37.62)),
+])
+def test_a_district_of_the_city_named_beside_it_is_in_that_city(index, text, district, city):
+    # Every large city has a Shevchenkivskyi district; the gazetteer knows
+    # Kyiv's and a village called Kyivskyi, 150 km from Kharkiv.
+    mention = next(m for m in geoparse(text, index=index) if m.text == district)
+    assert km(mention.lat, mention.lon, *city) < 15
+
+
 def test_given_spans_are_resolved_and_unknown_ones_get_nulls(index):
     text = "Kyiv and Xqzzyville"
     got = geoparse(text, index=index, spans=[(0, 4), (9, 19)])

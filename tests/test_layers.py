@@ -174,8 +174,10 @@ def _shapes(layer):
 
 
 def test_point_layers_use_disjoint_shapes():
-    strikes, places, mentions = _shapes("strikes"), _shapes("places"), _shapes("mentions")
-    assert not strikes & places and not strikes & mentions and not places & mentions
+    layers = ("fighting", "strikes", "places", "mentions")
+    for n, one in enumerate(layers):
+        for other in layers[n + 1:]:
+            assert not _shapes(one) & _shapes(other), (one, other)
 
 
 def test_strike_and_explosion_differ_in_shape():

@@ -576,7 +576,7 @@ def map_labels(report_map=None, about=None) -> tuple[Label, ...]:
         for feature in report_map.features:
             geom = feature.geometry
             if geom is not None and geom.geom_type == "Point" and feature.layer in (
-                    "strikes", "places"):
+                    "fighting", "strikes", "places"):
                 label = replace(_label(feature.name, geom.x, geom.y, "place"), fid=feature.id)
                 if feature.type == "region":
                     # An area: its name may go anywhere in it, and is placed

@@ -151,7 +151,7 @@ PRECISION_WORDS: dict[str, tuple[str, str]] = {
 }
 
 # Layers whose points are events somewhere in the place named, not the place.
-EVENT_LAYERS = ("strikes",)
+EVENT_LAYERS = ("strikes", "fighting")
 
 
 def source_words(source: str) -> str:

@@ -6,11 +6,13 @@ Every record, filter, style table and link is checked against these.
 from __future__ import annotations
 
 # Map layers, in drawing order (areas under lines under points).
-LAYERS: tuple[str, ...] = ("control_areas", "front_lines", "strikes", "places", "mentions")
+LAYERS: tuple[str, ...] = ("control_areas", "front_lines", "fighting", "strikes", "places",
+                           "mentions")
 
 LAYER_LABELS: dict[str, str] = {
     "strikes": "Strike points",
     "front_lines": "Front lines",
+    "fighting": "Ground fighting",
     "control_areas": "Control areas",
     "places": "Other places",
     "mentions": "Mentioned far away",
@@ -21,6 +23,9 @@ LAYER_TYPES: dict[str, tuple[str, ...]] = {
     "strikes": ("missile_strike", "drone_strike", "air_strike", "shelling", "strike",
                 "explosion", "strike_wave"),
     "front_lines": ("front_line", "former_front_line"),
+    # Fighting on the ground at a place: clashes, assaults, advances and
+    # captures, which a front-line report is mostly about.
+    "fighting": ("fighting",),
     "control_areas": ("russian_held", "held_before_2022", "contested", "returned_to_ukraine",
                       "change_taken", "change_returned", "change_contested", "other_map_held"),
     "places": ("city", "town", "village", "airport", "site", "region", "river", "water"),

@@ -747,8 +747,9 @@ def _marker_path(shape: str):
         return Path([[0, 1], [0.866, -0.5], [-0.866, -0.5], [0, 0]], closed=True)
     if shape == "triangle_down":
         return Path([[0, -1], [0.866, 0.5], [-0.866, 0.5], [0, 0]], closed=True)
-    if shape == "cross":
-        return Path([list(p) for p in styles.CROSS_UNIT] + [[0, 0]], closed=True)
+    if shape in ("cross", "swords"):
+        unit = styles.CROSS_UNIT if shape == "cross" else styles.SWORDS_UNIT
+        return Path([list(p) for p in unit] + [[0, 0]], closed=True)
     if shape == "star":
         return star(5, 0.45, 0.08)
     if shape == "burst":
@@ -1262,7 +1263,7 @@ class _Renderer:
 
         t, c = self.t, self.colors
         self.points: list[tuple[Any, float, float, _PointStyle]] = []
-        z_layer = {"mentions": 6, "places": 7, "strikes": 8}
+        z_layer = {"mentions": 6, "places": 7, "fighting": 7.5, "strikes": 8}
         for s in self.shown:
             f = s.feature
             lit = f.id in self.highlight

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from mapapp.errors import DataError, GeocodeError
 from mapapp.geo.gazetteer import fold
-from mapapp.geo.nameindex import NameIndex, load_index
+from mapapp.geo.nameindex import KIND_CODE, NameIndex, load_index
 from mapapp.model import LAYER_TYPES, STATUSES
 from mapapp.schema import check_feature, check_report
 from mapapp.sources.geoparse import Mention, geoparse
@@ -53,7 +53,7 @@ LOCATED_BY = {
     "geocache": "mapapp's geocache (a cited point)",
 }
 _EVENT_LAYER = {"explosion": ("strikes", "explosion"), "strike": ("strikes", "strike"),
-                "meeting": ("mentions", "meeting")}
+                "fighting": ("fighting", "fighting"), "meeting": ("mentions", "meeting")}
 # A strike is drawn by the weapon its clause names; "struck" alone stays a
 # strike with the weapon not stated, for the reviewer to settle.
 _WEAPON_TYPES = {"missile": "missile_strike", "drone": "drone_strike", "shelling": "shelling",
@@ -216,14 +216,25 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     groups: dict[tuple, list] = {}
     for mention in mentions:
         guess = guess_event(text, mention.start, mention.end, report_date=published,
-                            sentence_spans=spans)
+                            sentence_spans=spans, capital=mention.entry is not None
+                            and bool(index.capital[mention.entry]))
         paragraph = containing(blocks, mention.start) + 1
-        key = (mention.entry,) if mention.entry is not None else ("?", fold(mention.text))
-        groups.setdefault(key, []).append((mention, guess, paragraph))
+        groups.setdefault(_place_key(index, mention), []).append((mention, guess, paragraph))
     first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
     rows = [_row(items, index, record, first_dated, unlisted) for items in groups.values()]
     return Draft(report=record, text=text, rows=rows, mentions=mentions,
                  dated=bool(date) or bool(report_date(text)))
+
+
+def _place_key(index: NameIndex, mention: Mention) -> tuple:
+    """Which row a mention belongs to: its index entry, but one row per
+    country whichever source's point it took ("Ukrainian" may resolve to
+    countryinfo's Ukraine and "Ukraine" to the geocache's)."""
+    if mention.entry is None:
+        return ("?", fold(mention.text))
+    if index.kind[mention.entry] == KIND_CODE["country"]:
+        return ("country", str(index.country[mention.entry]))
+    return (mention.entry,)
 
 
 def _unlisted(text: str, mentions: list[Mention]) -> dict[tuple[int, int], str]:
@@ -347,8 +358,10 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     claimant = claimed.claimant if claimed else ""
     stance = claimed.stance if claimed else "asserts"
     confidence = max(m.confidence for m, _, _ in items)
+    # A capital only ever named as its government's voice is no place of the
+    # report's: "Moscow made no comment" must not pull the map to Moscow.
     keep = (entry is not None and kind not in ("country", "continent", "sea")
-            and confidence >= KEEP_CONFIDENCE)
+            and confidence >= KEEP_CONFIDENCE and not all(g.voice for _, g, _ in items))
     cited = sorted({p for _, _, p in items})
     return {
         "keep": keep,
@@ -447,7 +460,8 @@ def _record(row: dict, report: dict, where: str) -> dict:
             else _SAYS[stance if stance in _SAYS else "asserts"].format(
                 what=what if what == "fighting" else f"a {what}" if what[0] not in "aeiou"
                 else f"an {what}", name=name))
-    prefix = {"strikes": ftype.split("_")[0], "mentions": "mention"}.get(layer, "place")
+    prefix = {"strikes": ftype.split("_")[0], "fighting": "fighting",
+              "mentions": "mention"}.get(layer, "place")
     return {
         "id": f"{prefix}-{slug(name) or 'place'}",
         "layer": layer, "type": ftype, "name": name,
@@ -480,7 +494,7 @@ def _box(lons: list[float], lats: list[float], pad: float) -> list[list[float]]:
 
 def draft_story(report: dict, records: list[dict]) -> dict:
     """A lesson for a drafted report: its places at once, then one step per
-    strike or explosion (at most eight), framed around it."""
+    strike, explosion or fight (at most eight), framed around it."""
     points = [(r["geometry"]["coordinates"], r) for r in records if r["geometry"]]
     core = _core(points)
     steps = [{
@@ -492,10 +506,11 @@ def draft_story(report: dict, records: list[dict]) -> dict:
         "highlight": [],
         "question": "Which of these places are near each other, and which far apart?",
     }]
-    for (lon, lat), record in [p for p in points if p[1]["layer"] == "strikes"][:8]:
+    events = [p for p in points if p[1]["layer"] in ("strikes", "fighting")]
+    for (lon, lat), record in events[:8]:
         steps.append({
             "id": record["id"], "title": record["name"], "text": record["summary"],
-            "bounds": _box([lon], [lat], 1.5), "layers": ["strikes"],
+            "bounds": _box([lon], [lat], 1.5), "layers": [record["layer"]],
             "highlight": [record["id"]],
             "question": f"Who says what happened at {record['name']}, and how sure are they?",
         })

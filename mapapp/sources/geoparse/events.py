@@ -37,8 +37,13 @@ _CUES = {
                    r"left the|abandon\w*"),
     "relocation": (r"relocat\w*|headquarters|command (?:post|centre|center|node)|"
                    r"moved (?:its|their|the) \w+ to|administrative (?:centre|center|capital)"),
-    "fighting": (r"fight\w*|fought|clash\w*|battles?|offensive|counter-?offensive|assaults?|"
-                 r"advanc\w*|liberat\w*|recaptur\w*|captur\w*|took control|troops|forces"),
+    # What forces did on the ground: "Russian forces" alone says nothing
+    # happened (they may only be where they are, or what struck a city).
+    "fighting": (r"fight\w*|fought|clash\w*|battles?|offensive|counter-?offensive|assault\w*|"
+                 r"advanc\w*|liberat\w*|recaptur\w*|captur\w*|took control|seiz\w*|"
+                 r"storm(?:ed|ing)|encircl\w*|repel\w*|repuls\w*|pushed|crossed|entered|"
+                 r"broke through|breakthrough|gains?|gained|retook|retaken|"
+                 r"took(?! place| part| off| to| in\b)|(?:had|has|have|was|were|been) taken"),
     "front_line": r"front[- ]?lines?|east bank|west bank|left bank|right bank|positions",
     "meeting": r"met|meet(?:s|ing)?|summit|talks|visit(?:s|ed)?|conference",
 }
@@ -70,9 +75,32 @@ _ROLE_WORD = (r"(?:[A-Z][\w'’.-]*|officials?|authorities|ministry|spokesm[ae]n
 _AFTER = re.compile(rf"\b(?:{_SPEECH})\s+((?:{_ROLE_WORD}\s+){{0,8}}?{_ROLE_WORD})"
                     r"(?=\s*(?:[,.;:!?”’\"]|$|\bthat\b|\bon\b|\bin a\b))")
 _BEFORE = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,7}}{_ROLE_WORD})\s+(?:{_SPEECH})\b")
+# A title and a name set off by commas, in either order: "the governor of
+# the Dnipropetrovsk region, Serhiy Lysak, said" / "Serhiy Lysak, the
+# governor of the region, said".  One of the two must hold an office word.
+_APPOSED = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,8}}{_ROLE_WORD}),[ ]((?:{_ROLE_WORD}[ ]){{0,8}}"
+                      rf"{_ROLE_WORD}),\s+(?:{_SPEECH})\b")
+_OFFICE = re.compile(r"\b(?:officials?|authorities|ministry|minister|spokes\w+|mayor|governor|"
+                     r"president|army|military|police|intelligence|government|command|staff|"
+                     r"head|chief|general|council|administration|agency|service)\b")
 # "According to" is followed by the source and then punctuation: any words.
 _ACCORDING = re.compile(r"\baccording to\s+((?:[\w'’.-]+\s+){0,7}?[\w'’.-]*\w)(?=[,;:!?]|\.?$|\.\s)",
                         re.IGNORECASE)
+# A capital that speaks or acts as its government: "Moscow denied it",
+# "Kyiv has not commented", "Washington's envoy".  Nothing happened there.
+_VOICE_AFTER = re.compile(
+    r"(?:['’]s\s+(?:\w+\s+)?(?:government|officials?|envoys?|ambassadors?|diplomats?|"
+    r"leadership|position|response|claims?|allies|war|invasion|forces|troops|army|military)\b"
+    r"|,?\s+(?:(?:has|have|had|did|does|was|is|also)\s+(?:not\s+|also\s+|yet\s+|long\s+)?)?"
+    r"(?:said|says|say|denied|denies|deny|claimed|claims|warned|warns|accused|accuses|"
+    r"insisted|insists|rejected|rejects|responded|responds|replied|announced|made no|"
+    r"makes no|commented|comment|declined|condemned|condemns|blamed|blames|vowed|vows|"
+    r"threatened|threatens|dismissed|dismisses|demanded|demands|urged|urges|"
+    r"retaliated|retaliate|insist|reject|blame)\b)", re.IGNORECASE)
+# Where weapons came from is not where they struck: "drones launched from
+# the Black Sea struck Odesa" is a strike at Odesa only.
+_ORIGIN_BEFORE = re.compile(r"\b(?:launched|fired|flying|flew|took off|coming|came|sent)\s+"
+                            r"from\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?$", re.IGNORECASE)
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "who", "which", "this", "that"}
 _STOP_EDGE = {"the", "of", "in", "and", "for", "a", "an", "on", "as", "also"}
 
@@ -110,6 +138,7 @@ class Guess:
     date_basis: str           # the words the date rests on
     sentence: tuple[int, int]  # the sentence's offsets
     weapon: str = ""          # for a strike, one of WEAPONS when its clause names one
+    voice: bool = False       # a capital standing for its government ("Moscow denied")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -249,6 +278,10 @@ def _claim(sentence: str) -> tuple[str, tuple[int, int], str]:
             if who and who.split()[0].lower() not in _PRONOUNS and any(
                     c.isalpha() for c in who):
                 found.append((match.start(1), match.end(1), who))
+    for match in _APPOSED.finditer(sentence):
+        title, name = _trim(match.group(1)), _trim(match.group(2))
+        if title and name and _OFFICE.search(f"{title} {name}"):
+            found.append((match.start(1), match.end(2), f"{title}, {name}"))
     if not found:
         return "", (0, 0), stance
     # The attribution nearest the sentence's end is the one that governs it
@@ -279,8 +312,10 @@ def _clause(sentence: str, at: int) -> tuple[int, int]:
 
 
 def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
-                sentence_spans: list[tuple[int, int]] | None = None) -> Guess:
-    """The :class:`Guess` for the mention at ``text[start:end]``."""
+                sentence_spans: list[tuple[int, int]] | None = None,
+                capital: bool = False) -> Guess:
+    """The :class:`Guess` for the mention at ``text[start:end]``; ``capital``
+    when it names a national capital, which may stand for its government."""
     spans = sentence_spans if sentence_spans is not None else sentences(text)
     s_start, s_end = spans[containing(spans, start)] if spans else (0, len(text))
     sentence = text[s_start:s_end]
@@ -289,7 +324,9 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     line_start = text.rfind("\n", 0, start) + 1
     # A place named only in the claimant's title ("the governor of Odesa
     # region said") or in the dateline is where nothing happened.
-    named_only = (said_by[0] <= at < said_by[1]
+    voice = capital and bool(_VOICE_AFTER.match(text, end))
+    origin = bool(_ORIGIN_BEFORE.search(sentence, max(0, at - 60), at))
+    named_only = (voice or origin or said_by[0] <= at < said_by[1]
                   or (not text[line_start:start].strip() and text[start:end].isupper()
                       and bool(_DATELINE_AFTER.match(text, end))))
     c_start, c_end = _clause(sentence, at)
@@ -308,7 +345,7 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     date, basis = event_date(sentence, report_date)
     weapon = _weapon(sentence, at, c_start, c_end) if event == "strike" else ""
     return Guess(event=event, cue=cue, claimant=who, stance=stance, date=date,
-                 date_basis=basis, sentence=(s_start, s_end), weapon=weapon)
+                 date_basis=basis, sentence=(s_start, s_end), weapon=weapon, voice=voice)
 
 
 def _weapon(sentence: str, at: int, start: int, end: int) -> str:

@@ -58,6 +58,12 @@ _ACTOR_AFTER = re.compile(
     r"occupation|occupying)\s+)?(?:forces?|troops|army|military|soldiers|missiles?|drones?|"
     r"navy|jets|warplanes|artillery|invasion|invaders|occupiers|commanders?|units|"
     r"fighters|marines|paratroopers|tanks|shelling|strikes?|attacks?)\b", re.IGNORECASE)
+_SAME_PLACE_KM = 25.0  # two sources' points for one place lie closer than this
+_DISTRICT = r"(?:city\s+)?(?:district|raion|rayon|neighbou?rhood|borough|quarter)"
+_POSSESSIVE = re.compile(r"['’]s\s+(?:the\s+)?")
+_DISTRICT_AFTER = re.compile(rf"\s+{_DISTRICT}\b", re.IGNORECASE)
+_DISTRICT_OF = re.compile(rf"\s+{_DISTRICT}\s+(?:of|in)\s+(?:the\s+(?:city|town)\s+of\s+)?",
+                          re.IGNORECASE)
 _HAMLET = 1_000  # people
 _W_HAMLET_ALIAS = 2.0
 
@@ -183,6 +189,57 @@ def _pair_bonus(index: NameIndex, entries: np.ndarray, pair_admin1: str,
     return np.zeros(len(entries))
 
 
+def _same_place(index: NameIndex, entries: np.ndarray, best: int) -> np.ndarray:
+    """Which candidates are the winner itself under another source: the
+    same kind in the same country, and for all but countries within
+    :data:`_SAME_PLACE_KM`.  Their belief is the winner's: Nikopol in
+    GeoNames and in our geocache is one city, not two rivals sharing it."""
+    winner = entries[best]
+    same = (index.kind[entries] == index.kind[winner]) & (
+        index.country[entries] == index.country[winner])
+    if index.kind[winner] != _K["country"]:
+        same &= great_circle_km(index.lat[winner], index.lon[winner], index.lat[entries],
+                                index.lon[entries]) <= _SAME_PLACE_KM
+    return same
+
+
+def _districts_held(text: str, candidates) -> dict[int, int]:
+    """Mentions named as a district of the place beside them ("Kharkiv's
+    Kyivskyi district", "the Shevchenkivskyi district of Dnipro"): the
+    district's mention -> the holder's."""
+    held = {}
+    for n in range(len(candidates) - 1):
+        a, b = candidates[n], candidates[n + 1]
+        between = text[a.end:b.start]
+        if _POSSESSIVE.fullmatch(between) and _DISTRICT_AFTER.match(text, b.end):
+            held[n + 1] = n
+        elif _DISTRICT_OF.fullmatch(between):
+            held[n] = n + 1
+    return held
+
+
+def _inside(index: NameIndex, entries: np.ndarray, entry: int, p: float, holder: int,
+            holder_p: float) -> tuple[int, float]:
+    """The entry for a district of ``holder``: the chosen one if it lies in
+    the holder's first-level region or near it, else the likeliest one that
+    does, else the holder itself.  Cities' districts share names across
+    Ukraine (every large city has a Shevchenkivskyi district), and the
+    gazetteer holds only some: Kharkiv's Kyivskyi district is in Kharkiv,
+    not at a village called Kyivskyi 150 km away."""
+    if index.kind[holder] not in (_K["settlement"], _K["region"], _K["district"]):
+        return entry, p
+    inside = (index.admin1[entries] == index.admin1[holder]) | (great_circle_km(
+        index.lat[holder], index.lon[holder], index.lat[entries],
+        index.lon[entries]) <= _SAME_PLACE_KM)
+    if index.admin1[holder] == "":
+        inside &= index.country[entries] == index.country[holder]
+    if entry in entries[inside]:
+        return entry, p
+    if inside.any():
+        return int(entries[inside][np.argmax(index.population[entries[inside]])]), min(p, holder_p)
+    return holder, min(p, holder_p)
+
+
 def _group(candidate) -> str:
     return f"{candidate.key}|{candidate.cue}"
 
@@ -298,14 +355,18 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
             margin = ordered[0] - ordered[1] if len(ordered) > 1 else 5.0
             weight = 1.0 - math.exp(-max(margin, 0.0))
             probs = np.exp(total - ordered[0])
-            choice[key] = (int(first.entries[best]), float(probs[best] / probs.sum()))
+            same = _same_place(index, first.entries, best)
+            choice[key] = (int(first.entries[best]), float(probs[same].sum() / probs.sum()))
             if not actors[key]:
                 new_context.add(index, int(first.entries[best]), weight * len(members), key)
         context = new_context
 
     resolved = []
-    for c in candidates:
+    held = _districts_held(text, candidates)
+    for n, c in enumerate(candidates):
         entry, p = choice[_group(c)]
+        if n in held:
+            entry, p = _inside(index, c.entries, entry, p, *choice[_group(candidates[held[n]])])
         resolved.append(Resolved(start=c.start, end=c.end, text=c.text, entry=entry,
                                  confidence=round(float(c.score) * p, 3)))
     return resolved
