@@ -625,3 +625,12 @@ def test_one_country_is_one_row_whichever_source_placed_each_mention(index):
     assert {m.source.split(":")[0] for m in draft.mentions if m.kind == "country"} >= {
         "countryinfo", "geocache"}  # the case this guards: two sources' Ukraine
     assert [r["name"] for r in draft.rows].count("Ukraine") == 1
+
+
+def test_a_sentence_naming_nobody_takes_the_source_of_its_paragraphs_next_sentence(index):
+    text = ("Drones hit Odesa overnight. Two people were hurt, the governor said.\n\n"
+            "Shelling hit Nikopol on Monday.\n\nA missile struck Lviv. Moscow denied it.")
+    rows = rows_by_name(draft_report(text, publisher="Desk", date="2023-03-01", index=index))
+    assert (rows["Odesa"]["claimant"], rows["Odesa"]["status"]) == ("governor", "reported")
+    assert rows["Nikopol"]["claimant"] == "Desk"  # its paragraph names nobody
+    assert (rows["Lviv"]["claimant"], rows["Lviv"]["status"]) == ("Moscow", "disputed")

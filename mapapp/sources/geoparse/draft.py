@@ -19,7 +19,7 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mapapp.errors import DataError, GeocodeError
@@ -33,6 +33,7 @@ from mapapp.sources.geoparse.events import (
     EVENTS,
     containing,
     guess_event,
+    neighbour_claim,
     paragraphs,
     report_date,
     sentences,
@@ -219,6 +220,9 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
                             sentence_spans=spans, capital=mention.entry is not None
                             and bool(index.capital[mention.entry]))
         paragraph = containing(blocks, mention.start) + 1
+        if not guess.claimant and guess.event != "mention":
+            who, stance = neighbour_claim(text, spans, guess.sentence, blocks[paragraph - 1])
+            guess = replace(guess, claimant=who, stance=stance) if who else guess
         groups.setdefault(_place_key(index, mention), []).append((mention, guess, paragraph))
     first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
     rows = [_row(items, index, record, first_dated, unlisted) for items in groups.values()]

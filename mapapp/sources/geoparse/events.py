@@ -290,6 +290,26 @@ def _claim(sentence: str) -> tuple[str, tuple[int, int], str]:
     return who, (start, end), stance
 
 
+def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int, int],
+                    paragraph: tuple[int, int]) -> tuple[str, str]:
+    """Who a sentence that names nobody is attributed to by its paragraph:
+    news puts the source in the next sentence ("Drones hit Odesa. Two
+    people were hurt, the governor said."), or in the one before.  Returns
+    the claimant and stance ("" when neither neighbour names anyone).
+
+    >>> text = "Drones hit Odesa overnight. Two people were hurt, the governor said."
+    >>> neighbour_claim(text, sentences(text), (0, 27), (0, len(text)))
+    ('governor', 'asserts')
+    """
+    n = spans.index(sentence)
+    for other in (n + 1, n - 1):
+        if 0 <= other < len(spans) and paragraph[0] <= spans[other][0] < paragraph[1]:
+            who, _span, stance = _claim(text[spans[other][0]:spans[other][1]])
+            if who:
+                return who, stance
+    return "", "asserts"
+
+
 # Where one clause of a sentence ends and another, with its own verb, begins
 # ("Troops crossed the Oskil, while drones hit Izmail").
 _CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:while|whereas|but|as|after|before)\s+(?=\S)")
