@@ -585,12 +585,28 @@ def test_online_lookup_asks_only_for_the_missing_names(index):
     ("Moscow denied striking Odesa, which drones hit again on Monday.", "Moscow"),
     ("Russian forces shelled Kherson, Kyiv said.", "Kyiv"),
     ("Drones hit Odesa overnight. Washington's envoy called for calm.", "Washington"),
+    # Standing for its government without speaking: no word says where.
+    ("Missiles struck Odesa days after Moscow suffered a setback.", "Moscow"),
+    ("Drones hit Odesa as allies urged Kyiv to talk.", "Kyiv"),
 ])
 def test_a_capital_speaking_for_its_government_is_no_place_of_the_report(index, text, capital):
     rows = rows_by_name(draft_report(text, date="2023-03-01", index=index))
     row = rows[capital]
     assert (row["event"], row["keep"]) == ("mention only", False)
     assert any(r["layer"] == "strikes" and r["keep"] for r in rows.values())
+
+
+@pytest.mark.parametrize("text, capital", [
+    ("Kyiv was struck overnight, the mayor said.", "Kyiv"),
+    ("Explosions rocked Kyiv overnight.", "Kyiv"),
+    ("Kyiv, Kharkiv and Lviv were hit by missiles.", "Kyiv"),
+    ("Drones attacked Moscow's Vnukovo district overnight.", "Moscow"),
+    ("Missiles hit residential buildings in Kyiv.", "Kyiv"),
+])
+def test_a_capital_where_the_words_say_something_happened_there_is_a_place(index, text,
+                                                                            capital):
+    row = rows_by_name(draft_report(text, date="2023-03-01", index=index))[capital]
+    assert row["layer"] == "strikes" and row["keep"]
 
 
 def test_a_capital_struck_as_well_as_speaking_stays_a_strike(index):

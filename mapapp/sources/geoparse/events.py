@@ -87,7 +87,24 @@ _OFFICE = re.compile(r"\b(?:officials?|authorities|ministry|minister|spokes\w+|m
 _ACCORDING = re.compile(r"\baccording to\s+((?:[\w'’.-]+\s+){0,7}?[\w'’.-]*\w)(?=[,;:!?]|\.?$|\.\s)",
                         re.IGNORECASE)
 # A capital that speaks or acts as its government: "Moscow denied it",
-# "Kyiv has not commented", "Washington's envoy".  Nothing happened there.
+# "Kyiv has not commented", "Washington's envoy", "engage Moscow", "days
+# after Moscow suffered a setback".  Nothing happened there.  A capital is
+# the city itself only where the words around it say where: "in Kyiv",
+# "drones hit Moscow", "Kyiv's metro", "Kyiv was struck", "Kyiv, Kharkiv".
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|at|to|from|near|over|on|into|onto|outside|around|across|towards?|through|"
+    r"above|inside|within|of|hit|hits|struck|strikes?|attack(?:ed|s|ing)?|target(?:ed|s|ing)?|"
+    r"shell(?:ed|ing)|bomb(?:ed|ing)|rocked|shook|pound(?:ed|ing)|against|visit(?:ed|ing|s)?|"
+    r"entered|reached|left|fled|evacuated|and)\s+(?:the\s+)?"
+    r"(?:(?:city|capital|centre|center|outskirts|suburbs?|streets?|skies|sky|heart|"
+    r"downtown|central|western|eastern|northern|southern|north|south|east|west)\s+(?:of\s+)?)*$",
+    re.IGNORECASE)
+_PLACE_AFTER = re.compile(
+    r"(?i:\s*(?:['’]s\s+)?(?:region|oblast|city|mayor|metro|airports?|centre|center|residents?|"
+    r"people|streets?|suburbs?|outskirts|districts?|skies|power|apartments?|buildings?|"
+    r"railway|station|infrastructure|(?:was|were|has been|had been|is|came)\s+"
+    r"(?:hit|struck|attacked|shelled|targeted|rocked|shaken|bombed|pounded|under))\b)"
+    r"|\s*(?:,|\band\b)\s+[A-Z]")
 _VOICE_AFTER = re.compile(
     r"(?:['’]s\s+(?:\w+\s+)?(?:government|officials?|envoys?|ambassadors?|diplomats?|"
     r"leadership|position|response|claims?|allies|war|invasion|forces|troops|army|military)\b"
@@ -344,7 +361,8 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     line_start = text.rfind("\n", 0, start) + 1
     # A place named only in the claimant's title ("the governor of Odesa
     # region said") or in the dateline is where nothing happened.
-    voice = capital and bool(_VOICE_AFTER.match(text, end))
+    voice = capital and (bool(_VOICE_AFTER.match(text, end)) or not (
+        _PLACE_BEFORE.search(sentence, max(0, at - 40), at) or _PLACE_AFTER.match(text, end)))
     origin = bool(_ORIGIN_BEFORE.search(sentence, max(0, at - 60), at))
     named_only = (voice or origin or said_by[0] <= at < said_by[1]
                   or (not text[line_start:start].strip() and text[start:end].isupper()
