@@ -96,7 +96,10 @@ POINT_SYMBOLS: dict[str, dict[str, Any]] = {
     "strike": {"shape": "hexagon", "color": PALETTE["vermilion"], "size": 24, "label": "Strike, weapon not stated"},
     "strike_wave": {"shape": "burst", "color": PALETTE["vermilion"], "size": 26, "label": "Strike wave"},
     # Crossed swords, the map sign for a battle; a darker red than strikes.
-    "fighting": {"shape": "swords", "color": "#8c2d04", "size": 26, "label": "Ground fighting or advance"},
+    # Hollow, its thin blades take a finer dotted outline and a stronger
+    # tint: the usual thick dots would merge into a blot.
+    "fighting": {"shape": "swords", "color": "#8c2d04", "size": 26, "label": "Ground fighting or advance",
+                 "hollow_stroke": 1.6, "hollow_tint": 0.35},
     "explosion": {"shape": "triangle", "color": PALETTE["orange"], "size": 24, "label": "Explosion"},
     "city": {"shape": "circle", "color": PALETTE["blue"], "size": 17, "label": "City"},
     "town": {"shape": "circle", "color": PALETTE["blue"], "size": 15, "label": "Town"},
@@ -345,9 +348,9 @@ def marker_svg(type_: str, status: str, *, selected: bool = False,
     # Hollow: a faint tint of the type colour inside a thick dotted outline
     # in that colour, so the symbol still reads on a pale basemap.
     stroke = sym["color"] if hollow else INK
-    width = HOLLOW_STROKE if hollow else 1.5
+    width = sym.get("hollow_stroke", HOLLOW_STROKE) if hollow else 1.5
     fill = sym["color"]
-    fill_opacity = HOLLOW_TINT if hollow else st["fill_opacity"]
+    fill_opacity = sym.get("hollow_tint", HOLLOW_TINT) if hollow else st["fill_opacity"]
     attrs = (f'fill="{fill}" fill-opacity="{fill_opacity}" stroke="{stroke}" stroke-width="{width}" '
              f'stroke-linejoin="round" stroke-linecap="round"')
     if st["dash"]:
@@ -473,5 +476,5 @@ def event_swatch_svg(type_: str) -> str:
 def css_vars() -> dict[str, str]:
     """Colours the stylesheet (``mapapp/web/assets/map.css``) takes from
     here, as CSS custom properties ``--mapapp-<name>``."""
-    return {"sea": SEA, "land": LAND, "water": RIVER,
+    return {"sea": SEA, "land": LAND, "water": RIVER, "ink": INK,
             "hatch-fill": AREA_STYLES["russian_held"]["fillColor"]}

@@ -345,3 +345,37 @@ def test_every_point_type_draws_in_every_status(fmt, size):
     data = render_bytes(replace(base, features=tuple(points)), fmt=fmt,
                         spec=PRESETS[size] if size else resolve_spec(size=SMALL))
     assert len(data) > 1000
+
+
+def test_spread_apart_moves_only_markers_that_overlap():
+    import numpy as np
+
+    from mapapp.static.figure import SPREAD_OVERLAP, spread_apart
+
+    xy = np.array([[0.0, 0.0], [3.0, 1.0], [3.0, 1.0], [200.0, 0.0]])
+    radius = np.array([10.0, 12.0, 8.0, 10.0])
+    moved = spread_apart(xy, radius)
+    assert (moved[3] == xy[3]).all()  # clear of the others: stays
+    for i in range(3):
+        for j in range(i + 1, 3):
+            gap = np.hypot(*(moved[i] - moved[j]))
+            assert gap >= (radius[i] + radius[j]) * SPREAD_OVERLAP - 1e-6
+    assert np.hypot(*(moved[:3].mean(axis=0) - xy[:3].mean(axis=0))) < 1.0  # no drift
+
+
+def test_an_image_moves_neighbouring_markers_apart_on_leaders(tmp_path):
+    from dataclasses import replace
+
+    from shapely.geometry import Point
+
+    from tests.webmap_fixtures import feature, synthetic_map
+
+    base = synthetic_map()
+    near = (feature("robotyne", "fighting", "fighting", Point(35.834, 47.446)),
+            feature("novoprokopivka", "fighting", "fighting", Point(35.836, 47.411)))
+    far = (feature("robotyne", "fighting", "fighting", Point(35.834, 47.446)),)
+    spec = resolve_spec(size=SMALL)
+    svg_near = render_bytes(replace(base, features=base.features + near), fmt="svg", spec=spec)
+    svg_far = render_bytes(replace(base, features=base.features + far), fmt="svg", spec=spec)
+    assert b"mapapp-marker-leader" in svg_near
+    assert b"mapapp-marker-leader" not in svg_far

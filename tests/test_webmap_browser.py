@@ -12,7 +12,7 @@ from mapapp.web import map as webmap
 from mapapp.web import resources as assets
 
 from browser_support import launch_chromium, open_offline_page
-from webmap_fixtures import EVIL, synthetic_map
+from webmap_fixtures import EVIL, feature, synthetic_map
 
 pytestmark = pytest.mark.browser
 
@@ -101,3 +101,43 @@ def test_online_basemap_only_asks_for_tiles(browser, tmp_path, request):
     assert outside, "expected tile requests"
     assert all(TILE_HOSTS.match(url) for url in outside), outside
     assert errors == []
+
+
+def _marker_boxes(page):
+    return page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.mapapp-marker.mapapp-layer-fighting svg')).map(n => {
+          const r = n.getBoundingClientRect();
+          return [r.left + r.width / 2, r.top + r.height / 2, r.width / 2];
+        })""")
+
+
+def test_markers_a_few_km_apart_are_moved_clear_of_each_other(browser, tmp_path, request):
+    # Robotyne and Novoprokopivka, 4 km apart: one blot at the scale of a front.
+    from dataclasses import replace
+
+    from shapely.geometry import Point
+
+    base = synthetic_map()
+    villages = (feature("robotyne", "fighting", "fighting", Point(35.834, 47.446)),
+                feature("novoprokopivka", "fighting", "fighting", Point(35.836, 47.411)))
+    report = replace(base, features=base.features + villages)
+    html = webmap.save_html(webmap.build_map(report, inline_assets=True), tmp_path / "map.html")
+    page, outside, errors, _dialogs = open_map(browser, html, request)
+    assert_drawn(page)
+    page.wait_for_selector(".mapapp-marker-leader", state="attached", timeout=10_000)
+    (x1, y1, r1), (x2, y2, r2) = _marker_boxes(page)
+    assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 >= 0.8 * (r1 + r2)
+    assert page.locator(".mapapp-marker-spot").count() == 2  # each true place is marked
+    # Names go beside the moved markers, one each.
+    names = page.locator(".mapapp-label-place").all_inner_texts()
+    assert "Robotyne" in names and "Novoprokopivka" in names
+
+    # Close in, the villages are far apart on screen: nothing is moved.
+    page.evaluate("() => { const m = Object.values(window).find(v => v instanceof L.Map);"
+                  " m.setView([47.43, 35.835], 13, {animate: false}); }")
+    page.wait_for_timeout(500)
+    assert page.locator(".mapapp-marker-leader").count() == 0
+    transforms = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.mapapp-marker.mapapp-layer-fighting svg')).map(n => n.style.transform)""")
+    assert transforms == ["", ""]
+    assert errors == [] and outside == []

@@ -805,7 +805,8 @@ def _point_style(type_: str, status: str, t: _Type, colors: dict[str, str], *, n
     size = float(size_px or sym["size"]) * t.scale * MARKER_SCALE
     # Outlines a little lighter than the web map's, as the markers are smaller.
     if hollow:
-        edge, lw, alpha = color, styles.HOLLOW_STROKE * t.scale * 0.9, styles.HOLLOW_TINT
+        edge, alpha = color, sym.get("hollow_tint", styles.HOLLOW_TINT)
+        lw = sym.get("hollow_stroke", styles.HOLLOW_STROKE) * t.scale * 0.9
     else:
         edge, lw, alpha = colors["ink"], 1.5 * t.scale * 0.8, st["fill_opacity"]
     # The web map's dashes are in its pixels at the marker's own size: keep them in proportion.
@@ -825,6 +826,45 @@ def _draw_marker(ax, x, y, ps: _PointStyle, zorder: float, halo: str | None = No
     if halo:
         art.set_path_effects([patheffects.withStroke(linewidth=ps.lw + 2.2 * (ps.size / 20), foreground=halo)])
     return art
+
+
+# Markers closer than this share of their radii are moved apart.
+SPREAD_OVERLAP = 0.85
+
+
+def spread_apart(xy: np.ndarray, radius: np.ndarray, *, rounds: int = 60) -> np.ndarray:
+    """Marker centres (pixels) moved apart until no two overlap by more than
+    :data:`SPREAD_OVERLAP` allows: each overlapping pair is pushed apart
+    along the line between them, half each; markers on one spot fan out at
+    the golden angle.  Markers clear of all others do not move.
+
+    >>> spread_apart(np.array([[0.0, 0.0], [4.0, 0.0], [100.0, 0.0]]), np.array([10.0] * 3))
+    array([[ -6.5,   0. ],
+           [ 10.5,   0. ],
+           [100. ,   0. ]])
+    """
+    pos = np.asarray(xy, dtype=float).copy()
+    n = len(pos)
+    if n < 2:
+        return pos
+    need = (radius[:, None] + radius[None, :]) * SPREAD_OVERLAP
+    fan = np.arange(n) * math.pi * (3 - math.sqrt(5))
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)
+    for _ in range(rounds):
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist = np.hypot(delta[..., 0], delta[..., 1])
+        pairs = np.argwhere(upper & (dist < need - 1e-6))
+        if not len(pairs):
+            break
+        push = np.zeros_like(pos)
+        for i, j in pairs:
+            d = dist[i, j]
+            unit = delta[i, j] / d if d > 1e-6 else np.array([math.cos(fan[j]), math.sin(fan[j])])
+            half = (need[i, j] - d) / 2
+            push[i] += unit * half
+            push[j] -= unit * half
+        pos += push
+    return pos
 
 
 def _line_kwargs(type_: str, t: _Type, colors: dict[str, str]) -> dict[str, Any]:
@@ -1287,12 +1327,8 @@ class _Renderer:
                     self.ax.add_line(Line2D(xy[:, 0], xy[:, 1], zorder=4, gid=f"mapapp-line-{f.type}", **kw))
             else:
                 for pt_ in getattr(s.geom, "geoms", [s.geom]):
-                    ps = _point_style(f.type, f.status, t, c)
-                    if lit:
-                        _draw_highlight_ring(self.ax, pt_.x, pt_.y, ps, t, c, z_layer.get(f.layer, 6) - 0.05)
-                    _draw_marker(self.ax, pt_.x, pt_.y, ps, z_layer.get(f.layer, 6), halo=c["halo"],
-                                 gid="mapapp-marker")
-                    self.points.append((f, pt_.x, pt_.y, ps))
+                    self.points.append((f, pt_.x, pt_.y, _point_style(f.type, f.status, t, c)))
+        self._draw_points(z_layer)
         # Every marker is an obstacle for labels, and so are the front lines:
         # a name across the line would hide where it runs.
         guard = []
@@ -1309,6 +1345,35 @@ class _Renderer:
             px, py = self.ax.transData.transform((x, y))
             r = ps.size / 2 * self.fig.dpi / 72 * 1.05
             self.obstacles.append((px - r, py - r, px + r, py + r))
+
+    def _draw_points(self, z_layer: dict[str, float]) -> None:
+        """The point markers, each moved clear of the others where they would
+        overlap (villages a few km apart on a front), on a thin leader from
+        a dot at its true place.  Names then go beside the moved marker."""
+        from matplotlib.lines import Line2D
+
+        if not self.points:
+            return
+        t, c = self.t, self.colors
+        to_px = self.ax.transData
+        true_px = to_px.transform([(x, y) for _, x, y, _ in self.points])
+        radius = np.array([ps.size / 2 * self.fig.dpi / 72 for *_, ps in self.points])
+        moved_px = spread_apart(true_px, radius)
+        moved = to_px.inverted().transform(moved_px)
+        points = []
+        for (f, x, y, ps), (mx, my), shift in zip(self.points, moved,
+                                                  np.hypot(*(moved_px - true_px).T)):
+            z = z_layer.get(f.layer, 6)
+            if shift > 0.5:
+                self.ax.add_line(Line2D([x, mx], [y, my], color=c["ink"], linewidth=0.6 * t.scale,
+                                        zorder=z - 0.1, gid="mapapp-marker-leader"))
+                self.ax.scatter([x], [y], s=(1.6 * t.scale) ** 2, c=[c["ink"]], zorder=z - 0.1,
+                                linewidths=0, gid="mapapp-marker-spot")
+            if f.id in self.highlight:
+                _draw_highlight_ring(self.ax, mx, my, ps, t, c, z - 0.05)
+            _draw_marker(self.ax, mx, my, ps, z, halo=c["halo"], gid="mapapp-marker")
+            points.append((f, float(mx), float(my), ps))
+        self.points = points
 
     # ---- legend
     def _legend_layouts(self, max_width_pt: float, size: float = 0.85) -> list[dict[str, Any]]:

@@ -365,11 +365,12 @@
       map.getPane(SELECTION_PANE).style.pointerEvents = 'none';
     }
     var halo = layer.getLatLng
-      ? L.circleMarker(layer.getLatLng(), {pane: SELECTION_PANE, radius: 14,
+      ? L.circleMarker(drawnAt(map, layer), {pane: SELECTION_PANE, radius: 14,
                                            className: 'mapapp-selection', interactive: false})
       : L.geoJSON(layer.toGeoJSON(), {pane: SELECTION_PANE, interactive: false,
                                       style: {className: 'mapapp-selection'}});
     mapapp.halo = halo.addTo(map);
+    mapapp.haloId = id;
     if (move) {
       // Until the reader moves the map, a resize of the frame re-frames
       // the choice instead of the first view (see mapapp.setup).
@@ -432,6 +433,90 @@
   // Where the report's own markers are, in the map's pixels: labels keep
   // off them.  Placed from their positions (the DOM may still be moving at
   // the end of a zoom), sized from their icons.
+  // -- markers moved apart ------------------------------------------------
+
+  /* Report markers that would overlap at this zoom (villages a few km apart
+   * on a front, or two features at one town) are moved apart on screen,
+   * each on a thin leader from a dot at its true place; names then go
+   * beside the moved marker.  The shift is screen pixels, worked out again
+   * at every zoom: the features' coordinates, popups and links keep their
+   * true places.  The same rule as mapapp.static.figure.spread_apart. */
+  var SPREAD_OVERLAP = 0.85;
+  var GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
+
+  function spreadApart(pos, radius) {
+    var n = pos.length;
+    for (var round = 0; round < 60; round++) {
+      var push = pos.map(function () { return [0, 0]; });
+      var any = false;
+      for (var i = 0; i < n; i++) {
+        for (var j = i + 1; j < n; j++) {
+          var need = (radius[i] + radius[j]) * SPREAD_OVERLAP;
+          var dx = pos[i][0] - pos[j][0], dy = pos[i][1] - pos[j][1];
+          var d = Math.sqrt(dx * dx + dy * dy);
+          if (d >= need - 1e-6) { continue; }
+          any = true;
+          var ux = d > 1e-6 ? dx / d : Math.cos(j * GOLDEN_ANGLE);
+          var uy = d > 1e-6 ? dy / d : Math.sin(j * GOLDEN_ANGLE);
+          var half = (need - d) / 2;
+          push[i][0] += ux * half; push[i][1] += uy * half;
+          push[j][0] -= ux * half; push[j][1] -= uy * half;
+        }
+      }
+      if (!any) { break; }
+      pos = pos.map(function (p, k) { return [p[0] + push[k][0], p[1] + push[k][1]]; });
+    }
+    return pos;
+  }
+  mapapp.spreadApart = spreadApart;
+
+  // The shift (screen pixels) each drawn feature's marker has now.
+  function markerShift(layer) { return layer.mapappShift || [0, 0]; }
+
+  // Where a point feature's marker is drawn now (its place, shifted).
+  function drawnAt(map, layer) {
+    var shift = markerShift(layer);
+    if (!shift[0] && !shift[1]) { return layer.getLatLng(); }
+    return map.layerPointToLatLng(map.latLngToLayerPoint(layer.getLatLng()).add(shift));
+  }
+
+  mapapp.spreadMarkers = function (map) {
+    var markers = [];
+    map.eachLayer(function (layer) {
+      if (layer instanceof L.Marker && layer.feature && layer.getElement && layer.getElement()
+          && layer.getElement().offsetWidth) {
+        markers.push(layer);
+      }
+    });
+    var leaders = map.mapappLeaders || (map.mapappLeaders = L.layerGroup().addTo(map));
+    leaders.clearLayers();
+    var at = markers.map(function (m) {
+      var p = map.latLngToLayerPoint(m.getLatLng());
+      return [p.x, p.y];
+    });
+    var radius = markers.map(function (m) { return m.getElement().offsetWidth / 2; });
+    var moved = spreadApart(at, radius);
+    markers.forEach(function (m, k) {
+      var dx = moved[k][0] - at[k][0], dy = moved[k][1] - at[k][1];
+      var shifted = Math.sqrt(dx * dx + dy * dy) > 0.5;
+      m.mapappShift = shifted ? [dx, dy] : [0, 0];
+      var node = m.getElement().firstElementChild;
+      if (node) { node.style.transform = shifted ? 'translate(' + dx + 'px, ' + dy + 'px)' : ''; }
+      if (shifted) {
+        var to = map.layerPointToLatLng(L.point(moved[k][0], moved[k][1]));
+        L.polyline([m.getLatLng(), to], {pane: 'markerPane', interactive: false,
+                                         className: 'mapapp-marker-leader'}).addTo(leaders);
+        L.circleMarker(m.getLatLng(), {pane: 'markerPane', radius: 2, interactive: false,
+                                       className: 'mapapp-marker-spot'}).addTo(leaders);
+      }
+    });
+    // The selection's ring goes round the marker where it is drawn.
+    var chosen = mapapp.halo && drawn[mapapp.haloId];
+    if (chosen && chosen.getLatLng && mapapp.halo.setLatLng) {
+      mapapp.halo.setLatLng(drawnAt(map, chosen));
+    }
+  };
+
   function markerBoxes(map, pane, shown) {
     var boxes = [];
     // The map's own controls (zoom, layers, legend, scale) cover what is under them.
@@ -454,7 +539,7 @@
       if (layer.feature && layer.feature.properties && !(tip && tip.options.permanent)) {
         shown[layer.feature.properties.id] = true;
       }
-      var at = map.latLngToContainerPoint(layer.getLatLng());
+      var at = map.latLngToContainerPoint(layer.getLatLng()).add(markerShift(layer));
       var w = node.offsetWidth / 2 + 2;
       var h = node.offsetHeight / 2 + 2;
       boxes.push([at.x - w, at.y - h, at.x + w, at.y + h]);
@@ -503,6 +588,7 @@
       }
       spots.forEach(function (spot, n) {
         var at = map.latLngToContainerPoint([spot[1], spot[0]]);
+        if (p.fid && drawn[p.fid] && n === 0) { at = at.add(markerShift(drawn[p.fid])); }
         if (at.x < 0 || at.y < 0 || at.x > size.x || at.y > size.y) { return; }
         // A point's name goes beside it; elsewhere in its area (a region's
         // other places) it is written over the middle.
@@ -565,7 +651,12 @@
       }
       var classes = 'mapapp-label mapapp-label-' + p.kind + ' mapapp-label-' + choice.side;
       if (p.kind === 'country') { classes += ' mapapp-country-label'; }
-      L.marker([spot[1], spot[0]], {
+      var where = L.latLng(spot[1], spot[0]);
+      if (p.fid && drawn[p.fid] && choice.side !== 'centre') {  // beside its moved marker
+        where = map.containerPointToLatLng(
+          map.latLngToContainerPoint(where).add(markerShift(drawn[p.fid])));
+      }
+      L.marker(where, {
         icon: L.divIcon({html: span, className: classes, iconSize: null}),
         interactive: false, keyboard: false, pane: o.pane
       }).addTo(group);
@@ -578,6 +669,7 @@
     }
 
     function place() {
+      mapapp.spreadMarkers(map);
       group.clearLayers();
       var zoom = map.getZoom();
       var size = map.getSize();
