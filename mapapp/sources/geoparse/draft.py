@@ -31,6 +31,7 @@ from mapapp.sources.geoparse import Mention, geoparse
 from mapapp.sources.geoparse.events import (
     EVENT_LABELS,
     EVENTS,
+    SIDES,
     containing,
     guess_event,
     neighbour_claim,
@@ -62,6 +63,10 @@ _WEAPON_TYPES = {"missile": "missile_strike", "drone": "drone_strike", "shelling
 _WEAPON_SUMMARIES = {"missile": "A missile strike at {name}.", "drone": "A drone strike at {name}.",
                      "shelling": "Shelling at {name}.", "air": "An air strike at {name}."}
 _TYPE_WEAPONS = {ftype: weapon for weapon, ftype in _WEAPON_TYPES.items()}
+# Fighting by what the clause says forces did, and whose they were.
+_FIGHT_SUMMARIES = {("took", True): "{side} forces took {name}.",
+                    ("took", False): "{name} was taken or retaken.",
+                    ("attacked", True): "{side} forces attacked or advanced at or near {name}."}
 # The order events win in when one place has several mentions.
 _SUMMARIES = {
     "explosion": "An explosion at {name}.",
@@ -159,20 +164,27 @@ def _place_type(kind: str, population: int) -> tuple[str, str]:
     return "places", "region"  # continents and other areas
 
 
-def _summary(written: str, what: str, ftype: str, name: str) -> str:
+def _summary(written: str, what: str, ftype: str, name: str, side: str = "",
+             action: str = "") -> str:
     """The row's summary; one still as drafted follows the reviewer's
     "What happened" and type (a drafted "Shelling at X." for a row changed to
     a mention would contradict it), one they wrote stays."""
-    drafted = {t.format(name=name) for t in (*_SUMMARIES.values(), *_WEAPON_SUMMARIES.values())}
+    drafted = {t.format(name=name, side=s)
+               for t in (*_SUMMARIES.values(), *_WEAPON_SUMMARIES.values(),
+                         *_FIGHT_SUMMARIES.values()) for s in SIDES}
     if written and written not in drafted:
         return written
     event = next((e for e, label in EVENT_LABELS.items() if label == what), "mention")
     return _drafted_summary(event, _TYPE_WEAPONS.get(ftype, "") if event == "strike" else "",
-                            name)
+                            name, side=side, action=action)
 
 
-def _drafted_summary(event: str, weapon: str, name: str) -> str:
-    """What happened at ``name`` in our words: the weapon's when a strike names one."""
+def _drafted_summary(event: str, weapon: str, name: str, *, side: str = "",
+                     action: str = "") -> str:
+    """What happened at ``name`` in our words: the weapon's when a strike
+    names one; for fighting, who took or attacked it when the clause says."""
+    if event == "fighting" and (action, bool(side)) in _FIGHT_SUMMARIES:
+        return _FIGHT_SUMMARIES[(action, bool(side))].format(name=name, side=side)
     return _WEAPON_SUMMARIES.get(weapon, _SUMMARIES[event]).format(name=name)
 
 
@@ -228,6 +240,9 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     rows = [_row(items, index, record, first_dated, unlisted) for items in groups.values()]
     return Draft(report=record, text=text, rows=rows, mentions=mentions,
                  dated=bool(date) or bool(report_date(text)))
+
+
+_WHOLE_KINDS = (KIND_CODE["country"], KIND_CODE["continent"])
 
 
 def _place_key(index: NameIndex, mention: Mention) -> tuple:
@@ -334,6 +349,11 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     (the stronger on a tie), who says so and when.  A place the index
     lacks is what the word before it says ("village of")."""
     mention, _, _ = items[0]
+    if mention.entry is not None and index.kind[mention.entry] in _WHOLE_KINDS:
+        # A country is never where a strike or a fight is drawn: "Russia's
+        # troops took Avdiivka" is about Avdiivka (and who says so).
+        items = [(m, replace(g, event="mention", cue="", weapon="", side="", action=""), p)
+                 for m, g, p in items]
     votes: dict[str, int] = {}
     for _, g, _ in items:
         if g.event != "mention":
@@ -343,6 +363,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     guess = chosen[1]
     # Another mention of the place may name the weapon this one leaves out.
     weapon = next((g.weapon for _, g, _ in [chosen, *items] if g.event == event and g.weapon), "")
+    fight = next((g for _, g, _ in [chosen, *items] if g.event == event and g.action), guess)
     dated = next((g for _, g, _ in [chosen, *items] if g.date), None)
     basis = f"“{dated.date_basis}” in the text" if dated else ""
     if dated is None and event != "mention" and event in first_dated:
@@ -381,7 +402,10 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         "stance": stance,
         "lat": mention.lat,
         "lon": mention.lon,
-        "summary": _drafted_summary(guess.event, weapon, name),
+        "summary": _drafted_summary(guess.event, weapon, name, side=fight.side,
+                                    action=fight.action),
+        "side": fight.side,
+        "action": fight.action,
         "paragraphs": ", ".join(map(str, cited)),
         "confidence": round(confidence, 2),
         "located": located_text(mention.source, confidence) if entry else "not located",
@@ -469,7 +493,7 @@ def _record(row: dict, report: dict, where: str) -> dict:
     return {
         "id": f"{prefix}-{slug(name) or 'place'}",
         "layer": layer, "type": ftype, "name": name,
-        "summary": _summary(text("summary"), what, ftype, name),
+        "summary": _summary(text("summary"), what, ftype, name, text("side"), text("action")),
         "status": status,
         "event_date": text("event_date") or report["date"],
         "geometry": geometry,

@@ -60,6 +60,17 @@ _WEAPON_RE = {weapon: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for weapo
            r"glide bombs?|warplanes?|(?<!anti-)aircraft|jets?",
 }.items()}
 
+# For fighting: whose forces the clause names (before the cue, or "by
+# Russian forces" after it), and whether they took a place or attacked it.
+SIDES = ("Russian", "Ukrainian")
+_SIDE_RE = re.compile(r"\b(?:(Russia|Russian|Moscow|Kremlin)|(Ukraine|Ukrainian|Kyiv))(?:['’]s)?\b")
+_SIDE_AFTER = re.compile(r"\s+by\s+(?:the\s+)?(?:(Russian)|(Ukrainian))\b")
+_TOOK = re.compile(r"(?:re)?captur\w*|took|retook|retaken|taken|seiz\w*|liberat\w*|entered",
+                   re.IGNORECASE)
+_ATTACKED = re.compile(r"assault\w*|storm\w*|advanc\w*|offensive|counter-?offensive|pushed|"
+                       r"crossed|broke through|breakthrough|gains?|gained|encircl\w*",
+                       re.IGNORECASE)
+
 # Who says so: "X said", "said X", "according to X", "X denied".
 _SPEECH = (r"said|says|say|told|tells|reported|reports|claimed|claims|announced|announces|"
            r"confirmed|confirms|stated|wrote|warned|added|denied|denies|rejected|accused")
@@ -156,6 +167,8 @@ class Guess:
     sentence: tuple[int, int]  # the sentence's offsets
     weapon: str = ""          # for a strike, one of WEAPONS when its clause names one
     voice: bool = False       # a capital standing for its government ("Moscow denied")
+    side: str = ""            # for fighting, "Russian" or "Ukrainian" when the clause says who
+    action: str = ""          # for fighting: "took", "attacked", or "" for fighting as such
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -378,12 +391,36 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
             distance = min(abs(match.start() - at), abs(match.end() - (at + end - start)))
             key = distance + _RANK_CHARS * rank
             if best is None or key < best[0]:
-                best = (key, event, match.group(0))
+                best = (key, event, match.group(0), match.span())
     event, cue = (best[1], best[2]) if best else ("mention", "")
     date, basis = event_date(sentence, report_date)
     weapon = _weapon(sentence, at, c_start, c_end) if event == "strike" else ""
+    side, action = _fight(sentence, best[3], c_start, c_end) if event == "fighting" else ("", "")
     return Guess(event=event, cue=cue, claimant=who, stance=stance, date=date,
-                 date_basis=basis, sentence=(s_start, s_end), weapon=weapon, voice=voice)
+                 date_basis=basis, sentence=(s_start, s_end), weapon=weapon, voice=voice,
+                 side=side, action=action)
+
+
+def _fight(sentence: str, cue: tuple[int, int], start: int, end: int) -> tuple[str, str]:
+    """Whose forces fought and what they did, from the fighting cue at
+    ``cue`` in the clause ``sentence[start:end]``: the side named last
+    before the cue ("Russia said its troops took"), or after it as the
+    agent ("taken by Russian forces").
+
+    >>> s = "Ukrainian forces repelled Russian assaults near Robotyne."
+    >>> _fight(s, (34, 42), 0, len(s))
+    ('Russian', 'attacked')
+    """
+    words = sentence[cue[0]:cue[1]]
+    action = ("took" if _TOOK.search(words) else "attacked" if _ATTACKED.search(words)
+              else "")
+    before = list(_SIDE_RE.finditer(sentence, start, cue[0]))
+    if before:
+        return SIDES[0 if before[-1].group(1) else 1], action
+    agent = _SIDE_AFTER.match(sentence, cue[1], end)
+    if agent:
+        return SIDES[0 if agent.group(1) else 1], action
+    return "", action
 
 
 def _weapon(sentence: str, at: int, start: int, end: int) -> str:
