@@ -508,6 +508,11 @@ def test_a_site_is_a_place_of_its_own_type_and_a_strike_there_a_strike_point(ind
     ("Marinka was captured by Russian forces in December.", "Marinka",
      "Russian forces took Marinka."),
     ("Vuhledar was taken after months of battles.", "Vuhledar", "Vuhledar was taken or retaken."),
+    ("Russian-held Robotyne in Ukraine was stormed by Ukrainian troops.", "Robotyne",
+     "Ukrainian forces attacked or advanced at or near Robotyne."),
+    # A country's bare name is where the troops are, not whose they are.
+    ("Russian troops in eastern Ukraine advanced on Avdiivka.", "Avdiivka",
+     "Russian forces attacked or advanced at or near Avdiivka."),
 ])
 def test_ground_fighting_is_drafted_on_a_layer_of_its_own(index, sentence, place, summary):
     draft = draft_report(sentence, date="2023-09-17", index=index)

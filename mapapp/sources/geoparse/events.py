@@ -60,10 +60,15 @@ _WEAPON_RE = {weapon: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for weapo
            r"glide bombs?|warplanes?|(?<!anti-)aircraft|jets?",
 }.items()}
 
-# For fighting: whose forces the clause names (before the cue, or "by
-# Russian forces" after it), and whether they took a place or attacked it.
+# For fighting: whose forces the clause names ("by Russian forces" after
+# the cue, else the side named last before it), and whether they took a
+# place or attacked it.  A country's bare name is where, not who ("troops
+# in eastern Ukraine"), unless it speaks of its own ("Russia said its").
 SIDES = ("Russian", "Ukrainian")
-_SIDE_RE = re.compile(r"\b(?:(Russia|Russian|Moscow|Kremlin)|(Ukraine|Ukrainian|Kyiv))(?:['’]s)?\b")
+_SPEAKS_OF_ITS = r"(?=\s+(?:said|says|claimed|claims|announced)\s+(?:that\s+)?its\b)"
+_SIDE_RE = re.compile(
+    rf"\b(?:(Russian(?!-)|(?:Russia|Moscow|Kremlin)['’]s|Russia{_SPEAKS_OF_ITS})"
+    rf"|(Ukrainian(?!-)|(?:Ukraine|Kyiv)['’]s|Ukraine{_SPEAKS_OF_ITS}))")
 _SIDE_AFTER = re.compile(r"\s+by\s+(?:the\s+)?(?:(Russian)|(Ukrainian))\b")
 _TOOK = re.compile(r"(?:re)?captur\w*|took|retook|retaken|taken|seiz\w*|liberat\w*|entered",
                    re.IGNORECASE)
@@ -373,7 +378,8 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     who, said_by, stance = _claim(sentence)
     line_start = text.rfind("\n", 0, start) + 1
     # A place named only in the claimant's title ("the governor of Odesa
-    # region said") or in the dateline is where nothing happened.
+    # region said"), in the dateline, as where weapons were launched from,
+    # or a capital standing for its government, is where nothing happened.
     voice = capital and (bool(_VOICE_AFTER.match(text, end)) or not (
         _PLACE_BEFORE.search(sentence, max(0, at - 40), at) or _PLACE_AFTER.match(text, end)))
     origin = bool(_ORIGIN_BEFORE.search(sentence, max(0, at - 60), at))
@@ -414,12 +420,12 @@ def _fight(sentence: str, cue: tuple[int, int], start: int, end: int) -> tuple[s
     words = sentence[cue[0]:cue[1]]
     action = ("took" if _TOOK.search(words) else "attacked" if _ATTACKED.search(words)
               else "")
-    before = list(_SIDE_RE.finditer(sentence, start, cue[0]))
-    if before:
-        return SIDES[0 if before[-1].group(1) else 1], action
     agent = _SIDE_AFTER.match(sentence, cue[1], end)
     if agent:
         return SIDES[0 if agent.group(1) else 1], action
+    before = list(_SIDE_RE.finditer(sentence, start, cue[0]))
+    if before:
+        return SIDES[0 if before[-1].group(1) else 1], action
     return "", action
 
 
