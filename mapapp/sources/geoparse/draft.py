@@ -383,10 +383,10 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     claimant = claimed.claimant if claimed else ""
     stance = claimed.stance if claimed else "asserts"
     confidence = max(m.confidence for m, _, _ in items)
-    # A capital only ever named as its government's voice is no place of the
-    # report's: "Moscow made no comment" must not pull the map to Moscow.
+    # A place only ever named aside is no place of the report's: "Moscow made
+    # no comment" or a "KYIV -" dateline must not pull the map there.
     keep = (entry is not None and kind not in ("country", "continent", "sea")
-            and confidence >= KEEP_CONFIDENCE and not all(g.voice for _, g, _ in items))
+            and confidence >= KEEP_CONFIDENCE and not all(g.aside for _, g, _ in items))
     cited = sorted({p for _, _, p in items})
     return {
         "keep": keep,

@@ -171,7 +171,10 @@ class Guess:
     date_basis: str           # the words the date rests on
     sentence: tuple[int, int]  # the sentence's offsets
     weapon: str = ""          # for a strike, one of WEAPONS when its clause names one
-    voice: bool = False       # a capital standing for its government ("Moscow denied")
+    # Named only aside: as a capital standing for its government ("Moscow
+    # denied"), in a claimant's title, in the dateline, or as where weapons
+    # were launched from.
+    aside: bool = False
     side: str = ""            # for fighting, "Russian" or "Ukrainian" when the clause says who
     action: str = ""          # for fighting: "took", "attacked", or "" for fighting as such
 
@@ -403,7 +406,7 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     weapon = _weapon(sentence, at, c_start, c_end) if event == "strike" else ""
     side, action = _fight(sentence, best[3], c_start, c_end) if event == "fighting" else ("", "")
     return Guess(event=event, cue=cue, claimant=who, stance=stance, date=date,
-                 date_basis=basis, sentence=(s_start, s_end), weapon=weapon, voice=voice,
+                 date_basis=basis, sentence=(s_start, s_end), weapon=weapon, aside=named_only,
                  side=side, action=action)
 
 
