@@ -58,6 +58,15 @@ def test_noise_and_text_without_places_give_nothing(index, text):
     assert geoparse(text, index=index) == []
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Drones hit Odesa. Near Bakhmut, a Ukrainian brigade said fighting went on.", "Bakhmut"),
+    ("Drones hit Odesa. Around Avdiivka, shelling continued.", "Avdiivka"),
+    ("Drones hit Odesa. Outside Pokrovsk, troops dug in.", "Pokrovsk"),
+])
+def test_a_place_after_a_capitalised_preposition_is_no_persons_name(index, text, name):
+    assert name in [m.text for m in geoparse(text, index=index)]
+
+
 def test_a_name_written_as_a_persons_is_not_a_place(index):
     text = "Sheriff Tom Jones said the case was closed. Jones added that Lincoln police helped."
     assert "Jones" not in [m.text for m in geoparse(text, index=index)]

@@ -59,6 +59,8 @@ _FUNCTION_WORDS = {
     "with", "near", "via", "his", "her", "their", "its", "our", "my", "this", "that", "off",
     "onto", "into", "between", "corner", "both", "when", "while", "as", "if", "then",
     "another", "over", "under", "after", "before", "during", "since", "until", "about",
+    "around", "outside", "inside", "across", "along", "through", "towards", "toward",
+    "beyond", "behind", "beside", "past", "amid", "throughout", "within",
 }
 
 # Words that follow a place name and make it a region, district or water.
@@ -459,7 +461,9 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named) -> Ca
     # alone ("Raquel Henry", "George Bush": a hamlet called Bush does not
     # count) makes a person or an organisation; not in a headline, where
     # every word is capitalised.
+    # A capitalised preposition ("Near Bakhmut, ...") opens a sentence.
     if (prev_adjacent and _is_capitalised(prev_word) and not (sentence_start and i == 1)
+            and prev_key not in _FUNCTION_WORDS
             and not _names_place(index, prev_key) and prev_key not in _NEVER
             and prev_key not in _INSTITUTION_WORDS and not _headline(text, start)):
         person = True
