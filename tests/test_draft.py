@@ -666,3 +666,79 @@ def test_a_sentence_naming_nobody_takes_the_source_of_its_paragraphs_next_senten
     assert (rows["Odesa"]["claimant"], rows["Odesa"]["status"]) == ("governor", "reported")
     assert rows["Nikopol"]["claimant"] == "Desk"  # its paragraph names nobody
     assert (rows["Lviv"]["claimant"], rows["Lviv"]["status"]) == ("Moscow", "disputed")
+
+
+# -- a front-line report, as a newcomer wrote one ------------------------------
+
+FRONT = """KYIV, 12 February 2024 - Fighting flared along the front over the weekend.
+Ukraine's general staff said its troops repelled Russian assaults near Robotyne on Saturday.
+The Russian defence ministry claimed its units had stormed Krynky on the Dnipro.
+Near Bakhmut, a Ukrainian brigade said it had pushed Russian troops back and recaptured Klishchiivka.
+Russian units shelled Chasiv Yar through the night, according to local officials, and the army said an attack towards Vuhledar was beaten off.
+Kyiv denied the Russian claim about Krynky, while Moscow did not comment on Robotyne.
+"""
+
+
+@pytest.fixture(scope="module")
+def front(index):
+    return draft_report(FRONT, publisher="Test Wire", index=index)
+
+
+def test_a_front_line_reports_claimants_are_the_nearest_attribution(front):
+    rows = rows_by_name(front)
+    assert rows["Chasiv Yar"]["claimant"] == "local officials"  # not the later "army"
+    assert rows["Vuhledar"]["claimant"] == "army"
+    assert rows["Klishchiivka"]["claimant"] == "Ukrainian brigade"
+    assert rows["Klishchiivka"]["summary"] == "Ukrainian forces took Klishchiivka."
+
+
+def test_an_attack_beaten_off_is_ground_fighting(front):
+    row = rows_by_name(front)["Vuhledar"]
+    assert (row["event"], row["layer"]) == ("fighting", "fighting")
+
+
+def test_a_denial_in_another_sentence_disputes_the_claim_and_is_kept(front):
+    rows = rows_by_name(front)
+    krynky, robotyne = rows["Krynky"], rows["Robotyne"]
+    assert (krynky["status"], krynky["claimant"]) == ("disputed", "Russian defence ministry")
+    # Robotyne is in the other clause of the denying sentence: not denied.
+    assert robotyne["status"] == "claimed"
+    records = {r["name"]: r for r in feature_records(
+        [dict(r, keep=True) for r in (krynky, robotyne)], front.report)}
+    assert [(c["by"], c["stance"]) for c in records["Krynky"]["claims"]] == [
+        ("Russian defence ministry", "asserts"), ("Kyiv", "denies")]
+    assert records["Krynky"]["claims"][1]["paragraph"] == 6
+    assert len(records["Robotyne"]["claims"]) == 1
+
+
+def test_a_dateline_capital_that_also_speaks_starts_unticked(front):
+    assert not rows_by_name(front)["Kyiv"]["keep"]
+
+
+def test_a_river_is_named_as_one(front):
+    assert "Dnipro River" in rows_by_name(front)
+
+
+STRIKES = """ODESA, 3 March 2024 - Russia launched missiles and drones at Ukrainian cities overnight.
+In Kharkiv's Kyivskyi district, two missiles struck a residential block, the mayor said.
+A drone slammed into a building in the Shevchenkivskyi district of Dnipro, officials said.
+The air force said it shot down drones launched from the Kursk region and from Primorsko-Akhtarsk in Russia.
+Kyiv called the attack a deliberate terror campaign.
+"""
+
+
+def test_a_district_the_gazetteer_lacks_is_named_with_its_city(index):
+    draft = draft_report(STRIKES, publisher="Test Wire", index=index)
+    rows = rows_by_name(draft)
+    kharkiv = rows["Kharkiv (Kyivskyi district)"]
+    dnipro = rows["Dnipro (Shevchenkivskyi district)"]
+    assert (kharkiv["type"], dnipro["type"]) == ("missile_strike", "drone_strike")
+    assert "Shevchenkivskyi district, which the gazetteer lacks" in dnipro["located"]
+    assert not any(name.startswith("Shevchenkivskyi") for name in rows)
+
+
+def test_every_launch_site_of_a_list_and_a_capital_calling_names_are_mentions(index):
+    rows = rows_by_name(draft_report(STRIKES, publisher="Test Wire", index=index))
+    assert (rows["Primorsko-Akhtarsk"]["event"], rows["Primorsko-Akhtarsk"]["keep"]) == (
+        "mention only", False)
+    assert (rows["Kyiv"]["event"], rows["Kyiv"]["keep"]) == ("mention only", False)

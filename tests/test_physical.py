@@ -183,3 +183,20 @@ def test_an_image_draws_the_rivers_and_their_names(tmp_path):
 ])
 def test_borders_are_those_of_the_projects_edition(where, lon, lat, near):
     assert (km_to(shapely.get_parts(physical.borders()), lon, lat) < 10) is near, where
+
+
+def test_a_report_town_replaces_its_city_label_and_a_river_point_does_not():
+    from dataclasses import replace
+
+    from tests.webmap_fixtures import feature, synthetic_map
+
+    base = synthetic_map()
+    report = replace(base, features=base.features + (
+        feature("kharkiv", "strikes", "missile_strike", Point(36.25, 49.98),
+                name="Kharkiv (Kyivskyi district)"),
+        feature("dnipro-river", "places", "river", Point(32.9, 46.7), name="Dnipro"),
+    ))
+    kinds = {(label.name, label.kind) for label in physical.map_labels(report)}
+    assert ("Kharkiv (Kyivskyi district)", "place") in kinds
+    assert ("Kharkiv", "city") not in kinds  # its marker is there, named
+    assert ("Dnipro", "city") in kinds  # a river named "Dnipro" is not the city

@@ -32,6 +32,7 @@ import functools
 import importlib.util
 import json
 import math
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -572,6 +573,7 @@ def map_labels(report_map=None, about=None) -> tuple[Label, ...]:
     say which regions it is about: the whole report, when ``report_map`` is
     only the part a lesson step draws."""
     places = []
+    named = set()  # the towns the report's markers stand on
     if report_map is not None:
         for feature in report_map.features:
             geom = feature.geometry
@@ -583,8 +585,10 @@ def map_labels(report_map=None, about=None) -> tuple[Label, ...]:
                     # early, with the regions the report is about.
                     label = replace(label, anchors=_region_anchors(feature.name),
                                     rank=FOCUS_REGION_RANK)
+                elif feature.type not in _NOT_A_TOWN:
+                    # "Kharkiv (Kyivskyi district)" stands on Kharkiv.
+                    named.add(_DISTRICT_NOTE.sub("", feature.name))
                 places.append(label)
-    named = {label.name for label in places}
     # A region the report names as a place of its own ("Kherson region") is
     # labelled there once, not twice.
     regions = {_first_word(f.name) for f in report_map.features
@@ -598,6 +602,12 @@ def map_labels(report_map=None, about=None) -> tuple[Label, ...]:
                 if label.kind == "region" and _about(label, about) else label
                 for label in base]
     return tuple(sorted(places + base, key=lambda label: label.rank))
+
+
+# A report's point that is no town (a river drawn as a point at the place it
+# matters, a sea) leaves a town of its name labelled.
+_NOT_A_TOWN = ("region", "river", "water", "country")
+_DISTRICT_NOTE = re.compile(r"\s*\([^()]*\)$")
 
 
 def _region_anchors(name: str) -> tuple[tuple[float, float], ...]:

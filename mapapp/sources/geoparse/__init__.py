@@ -34,6 +34,9 @@ class Mention:
     # The name index's entry (its name, country, population), for drafts;
     # not part of the command line's JSON contract.
     entry: int | None = field(default=None, repr=False, compare=False)
+    # Named as a district of ``entry``, which stands for it: the gazetteer
+    # lacks the district ("Kharkiv's Kyivskyi district" is at Kharkiv).
+    within: bool = field(default=False, repr=False, compare=False)
 
     def as_json(self) -> dict:
         return {name: getattr(self, name) for name in CONTRACT_FIELDS}
@@ -52,7 +55,7 @@ def _mentions(resolved, index: NameIndex) -> list[Mention]:
             start=r.start, end=r.end, text=r.text,
             lat=round(float(index.lat[r.entry]), 5), lon=round(float(index.lon[r.entry]), 5),
             kind=KINDS[index.kind[r.entry]], confidence=r.confidence,
-            source=index.sources[r.entry], entry=int(r.entry)))
+            source=index.sources[r.entry], entry=int(r.entry), within=r.within))
     return out
 
 

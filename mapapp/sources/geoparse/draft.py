@@ -332,15 +332,20 @@ def _display_name(entry, surfaces: list[str]) -> str:
     the map says what the text says; the gazetteer's ("Przewodów") when the
     text only drops its accents, for a country or continent, whose mentions
     may be adjectives ("Russian"), and when the text writes it only in
-    capitals (a dateline's "KYIV")."""
+    capitals (a dateline's "KYIV"); a river says it is one ("Dnipro River")."""
     if entry is None:
         return surfaces[0]
     written = [s for s in surfaces if s[:1].isupper() and not s.isupper()]
     if entry.kind in ("country", "continent") or not written:
-        return entry.name
-    most = Counter(written).most_common(1)[0][0]
-    # Written without its accents ("Przewodow"), the gazetteer's spelling is kept.
-    return entry.name if fold(most) == fold(entry.name) else most
+        name = entry.name
+    else:
+        most = Counter(written).most_common(1)[0][0]
+        # Written without its accents ("Przewodow"), the gazetteer's spelling is kept.
+        name = entry.name if fold(most) == fold(entry.name) else most
+    # "the Dnipro" is the river: on the map, a point named "Dnipro" reads as the city.
+    if entry.kind == "river" and "river" not in fold(name):
+        name += " River"
+    return name
 
 
 def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
@@ -371,7 +376,13 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         basis = f"the day of the report's first {EVENT_LABELS[event]} (“{dated.date_basis}”)"
     claimed = next((g for _, g, _ in [chosen, *items] if g.claimant), None)
     entry = index.entry(mention.entry) if mention.entry is not None else None
-    name = _display_name(entry, [m.text for m, _, _ in items])
+    # A district the gazetteer lacks is drawn at the city the text puts it
+    # in, and named so: "Dnipro (Shevchenkivskyi district)".
+    districts = sorted({m.text for m, _, _ in items if m.within})
+    name = _display_name(entry, [m.text for m, _, _ in items if not m.within]
+                         or [entry.name])
+    if districts:
+        name = f"{name} ({' and '.join(districts)} district{'s' if len(districts) > 1 else ''})"
     cue = unlisted.get((mention.start, mention.end), "")
     kind = entry.kind if entry else "settlement" if cue in _KIND_TYPES else "region"
     layer, ftype = _place_type(kind, entry.population if entry else 0)
@@ -382,6 +393,10 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         ftype = _WEAPON_TYPES.get(weapon, ftype)
     claimant = claimed.claimant if claimed else ""
     stance = claimed.stance if claimed else "asserts"
+    # Another sentence where someone else denies it ("Kyiv denied the Russian
+    # claim about Krynky"): the sides disagree, and both claims are kept.
+    denial = next(((g.claimant, p) for _, g, p in items if stance == "asserts"
+                   and g.stance == "denies" and g.claimant and g.claimant != claimant), None)
     confidence = max(m.confidence for m, _, _ in items)
     # A place only ever named aside is no place of the report's: "Moscow made
     # no comment" or a "KYIV -" dateline must not pull the map there.
@@ -395,7 +410,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         "event": EVENT_LABELS[guess.event],
         "layer": layer,
         "type": ftype,
-        "status": _status(claimant, stance),
+        "status": "disputed" if denial else _status(claimant, stance),
         "event_date": dated.date if dated else report["date"],
         "date_basis": basis or "the report's date (the text gives none)",
         "claimant": claimant or report["publisher"],
@@ -406,9 +421,14 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
                                     action=fight.action),
         "side": fight.side,
         "action": fight.action,
+        "denied_by": denial[0] if denial else "",
+        "denied_in": denial[1] if denial else 0,
         "paragraphs": ", ".join(map(str, cited)),
         "confidence": round(confidence, 2),
-        "located": located_text(mention.source, confidence) if entry else "not located",
+        "located": (located_text(mention.source, confidence) + (
+            f"; the text names the {' and '.join(districts)} district, which the gazetteer "
+            f"lacks, so the point is the city's" if districts else "")
+            if entry else "not located"),
         "source": mention.source,
         "country": entry.country if entry else "",
         "evidence": [[m.start, m.end] for m, _, _ in items],
@@ -485,9 +505,8 @@ def _record(row: dict, report: dict, where: str) -> dict:
     stance = text("stance") or "asserts"
     what = text("event") or "mention only"
     says = (f"Mentions {name}." if what == "mention only"
-            else _SAYS[stance if stance in _SAYS else "asserts"].format(
-                what=what if what == "fighting" else f"a {what}" if what[0] not in "aeiou"
-                else f"an {what}", name=name))
+            else _SAYS[stance if stance in _SAYS else "asserts"].format(what=_what(what),
+                                                                        name=name))
     prefix = {"strikes": ftype.split("_")[0], "fighting": "fighting",
               "mentions": "mention"}.get(layer, "place")
     return {
@@ -499,9 +518,26 @@ def _record(row: dict, report: dict, where: str) -> dict:
         "geometry": geometry,
         "paragraphs": cited,
         "claims": [{"by": claimant, "says": says, "paragraph": cited[0],
-                    "stance": stance if stance in ("asserts", "denies") else "asserts"}],
+                    "stance": stance if stance in ("asserts", "denies") else "asserts"},
+                   *_denial(row, what, name, claimant, cited)],
         "evidence": [list(span) for span in row.get("evidence") or []],
     }
+
+
+def _what(what: str) -> str:
+    """An event's label as a claim says it: "fighting", "a strike", "an explosion"."""
+    return what if what == "fighting" else f"a {what}" if what[0] not in "aeiou" else f"an {what}"
+
+
+def _denial(row: dict, what: str, name: str, claimant: str, cited: list[int]) -> list[dict]:
+    """The drafted denial of a row's event by another claimant, as a claim
+    (none if the row has none, or the reviewer made the denier its claimant)."""
+    by = str(row.get("denied_by") or "").strip()
+    if not by or by == claimant or what == "mention only":
+        return []
+    paragraph = row.get("denied_in") or cited[0]
+    return [{"by": by, "says": _SAYS["denies"].format(what=_what(what), name=name),
+             "paragraph": paragraph if paragraph in cited else cited[0], "stance": "denies"}]
 
 
 def _core(points: list[tuple[list[float], dict]]) -> list[tuple[list[float], dict]]:

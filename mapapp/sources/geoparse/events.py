@@ -69,6 +69,10 @@ _SPEAKS_OF_ITS = r"(?=\s+(?:said|says|claimed|claims|announced)\s+(?:that\s+)?it
 _SIDE_RE = re.compile(
     rf"\b(?:(Russian(?!-)|(?:Russia|Moscow|Kremlin)['’]s|Russia{_SPEAKS_OF_ITS})"
     rf"|(Ukrainian(?!-)|(?:Ukraine|Kyiv)['’]s|Ukraine{_SPEAKS_OF_ITS}))")
+_BARE_ATTACK = re.compile(r"attack(?:s|ed)?", re.IGNORECASE)
+_REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|beaten (?:off|back)|beat (?:off|back)|"
+                       r"fended off|held off|thwarted)\b", re.IGNORECASE)
+_NEXT_TO_CUE = re.compile(r"\s+(?:[\w-]+\s+)?")  # "Russian assaults", "Russian ground assaults"
 _SIDE_AFTER = re.compile(r"\s+by\s+(?:the\s+)?(?:(Russian)|(Ukrainian))\b")
 _TOOK = re.compile(r"(?:re)?captur\w*|took|retook|retaken|taken|seiz\w*|liberat\w*|entered",
                    re.IGNORECASE)
@@ -87,7 +91,9 @@ _ROLE_WORD = (r"(?:[A-Z][\w'’.-]*|officials?|authorities|ministry|spokesm[ae]n
               r"residents?|witness(?:es)?|analysts?|agency|administration|senior|local|"
               r"regional|city|state|defen[cs]e|foreign|deputy|head|the|of|in|and|for|"
               r"air|force|navy|guard|armed|service|services|office|council|general|"
-              r"operational|border|emergency|region|oblast|district)")
+              r"operational|border|emergency|region|oblast|district|brigades?|battalions?|"
+              r"regiments?|commanders?|units?|corps|division|marines|soldiers|troops|"
+              r"spokesperson|press|team|a|an)")
 _AFTER = re.compile(rf"\b(?:{_SPEECH})\s+((?:{_ROLE_WORD}\s+){{0,8}}?{_ROLE_WORD})"
                     r"(?=\s*(?:[,.;:!?”’\"]|$|\bthat\b|\bon\b|\bin a\b))")
 _BEFORE = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,7}}{_ROLE_WORD})\s+(?:{_SPEECH})\b")
@@ -97,6 +103,7 @@ _BEFORE = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,7}}{_ROLE_WORD})\s+(?:{_SPEECH})
 _APPOSED = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,8}}{_ROLE_WORD}),[ ]((?:{_ROLE_WORD}[ ]){{0,8}}"
                       rf"{_ROLE_WORD}),\s+(?:{_SPEECH})\b")
 _OFFICE = re.compile(r"\b(?:officials?|authorities|ministry|minister|spokes\w+|mayor|governor|"
+                     r"brigade|commander|"
                      r"president|army|military|police|intelligence|government|command|staff|"
                      r"head|chief|general|council|administration|agency|service)\b")
 # "According to" is followed by the source and then punctuation: any words.
@@ -111,7 +118,7 @@ _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|to|from|near|over|on|into|onto|outside|around|across|towards?|through|"
     r"above|inside|within|of|hit|hits|struck|strikes?|attack(?:ed|s|ing)?|target(?:ed|s|ing)?|"
     r"shell(?:ed|ing)|bomb(?:ed|ing)|rocked|shook|pound(?:ed|ing)|against|visit(?:ed|ing|s)?|"
-    r"entered|reached|left|fled|evacuated|and)\s+(?:the\s+)?"
+    r"entered|reached|left|fled|evacuated|(?-i:[A-Z])[\w'’-]+,?\s+and)\s+(?:the\s+)?"
     r"(?:(?:city|capital|centre|center|outskirts|suburbs?|streets?|skies|sky|heart|"
     r"downtown|central|western|eastern|northern|southern|north|south|east|west)\s+(?:of\s+)?)*$",
     re.IGNORECASE)
@@ -129,11 +136,15 @@ _VOICE_AFTER = re.compile(
     r"insisted|insists|rejected|rejects|responded|responds|replied|announced|made no|"
     r"makes no|commented|comment|declined|condemned|condemns|blamed|blames|vowed|vows|"
     r"threatened|threatens|dismissed|dismisses|demanded|demands|urged|urges|"
-    r"retaliated|retaliate|insist|reject|blame)\b)", re.IGNORECASE)
+    r"retaliated|retaliate|insist|reject|blame|called|calls|described|describes|branded|"
+    r"brands|labell?ed|hailed|welcomed|welcomes|praised|criticised|criticized)\b)",
+    re.IGNORECASE)
 # Where weapons came from is not where they struck: "drones launched from
 # the Black Sea struck Odesa" is a strike at Odesa only.
 _ORIGIN_BEFORE = re.compile(r"\b(?:launched|fired|flying|flew|took off|coming|came|sent)\s+"
-                            r"from\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?$", re.IGNORECASE)
+                            r"from\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?"
+                            r"(?:[\w'’-]+(?:\s+[\w'’-]+){0,3},?\s+(?:and|or)\s+(?:from\s+)?"
+                            r"(?:the\s+)?)?$", re.IGNORECASE)
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "who", "which", "this", "that"}
 _STOP_EDGE = {"the", "of", "in", "and", "for", "a", "an", "on", "as", "also"}
 
@@ -306,8 +317,11 @@ def claimant(sentence: str) -> tuple[str, str]:
     return who, stance
 
 
-def _claim(sentence: str) -> tuple[str, tuple[int, int], str]:
-    """The claimant, the span of the words naming them, and the stance."""
+def _claim(sentence: str, at: int | None = None) -> tuple[str, tuple[int, int], str]:
+    """The claimant, the span of the words naming them, and the stance; of
+    several attributions, the one nearest offset ``at`` (a place's name)
+    when given ("X was shelled, according to local officials, and the army
+    said Y" : local officials for X, the army for Y)."""
     stance = "denies" if _DENIAL.search(sentence) else "asserts"
     found = []
     for pattern in (_ACCORDING, _AFTER, _BEFORE):
@@ -323,8 +337,11 @@ def _claim(sentence: str) -> tuple[str, tuple[int, int], str]:
     if not found:
         return "", (0, 0), stance
     # The attribution nearest the sentence's end is the one that governs it
-    # in news style ("..., officials said."); the first is a fallback.
-    start, end, who = max(found, key=lambda t: t[0])
+    # in news style ("..., officials said."), unless a place is given.
+    if at is None or len(found) == 1:
+        start, end, who = max(found, key=lambda t: t[0])
+    else:
+        start, end, who = min(found, key=lambda t: (max(t[0] - at, at - t[1], 0), -t[0]))
     return who, (start, end), stance
 
 
@@ -378,7 +395,7 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     s_start, s_end = spans[containing(spans, start)] if spans else (0, len(text))
     sentence = text[s_start:s_end]
     at = start - s_start
-    who, said_by, stance = _claim(sentence)
+    who, said_by, stance = _claim(sentence, at)
     line_start = text.rfind("\n", 0, start) + 1
     # A place named only in the claimant's title ("the governor of Odesa
     # region said"), in the dateline, as where weapons were launched from,
@@ -390,6 +407,8 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
                   or (not text[line_start:start].strip() and text[start:end].isupper()
                       and bool(_DATELINE_AFTER.match(text, end))))
     c_start, c_end = _clause(sentence, at)
+    if stance == "denies" and not _DENIAL.search(sentence, c_start, c_end):
+        stance = "asserts"  # "Kyiv denied X, while Moscow said nothing of Y": not Y
     best = None
     for rank, event in enumerate(EVENTS[:-1] if not named_only else ()):
         for match in _CUE_RE[event].finditer(sentence, c_start, c_end):
@@ -402,6 +421,9 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
             if best is None or key < best[0]:
                 best = (key, event, match.group(0), match.span())
     event, cue = (best[1], best[2]) if best else ("mention", "")
+    if (event == "strike" and _BARE_ATTACK.fullmatch(cue)
+            and _REPELLED.search(sentence, max(c_start, at - 60), min(c_end, at + 60))):
+        event = "fighting"  # "an attack towards Vuhledar was beaten off": on the ground
     date, basis = event_date(sentence, report_date)
     weapon = _weapon(sentence, at, c_start, c_end) if event == "strike" else ""
     side, action = _fight(sentence, best[3], c_start, c_end) if event == "fighting" else ("", "")
@@ -412,9 +434,10 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
 
 def _fight(sentence: str, cue: tuple[int, int], start: int, end: int) -> tuple[str, str]:
     """Whose forces fought and what they did, from the fighting cue at
-    ``cue`` in the clause ``sentence[start:end]``: the side named last
-    before the cue ("Russia said its troops took"), or after it as the
-    agent ("taken by Russian forces").
+    ``cue`` in the clause ``sentence[start:end]``: the agent after it
+    ("taken by Russian forces"), else a side just before it ("Russian
+    assaults"), else the clause's first side, its subject ("a Ukrainian
+    brigade said it had pushed Russian troops back and recaptured").
 
     >>> s = "Ukrainian forces repelled Russian assaults near Robotyne."
     >>> _fight(s, (34, 42), 0, len(s))
@@ -427,8 +450,10 @@ def _fight(sentence: str, cue: tuple[int, int], start: int, end: int) -> tuple[s
     if agent:
         return SIDES[0 if agent.group(1) else 1], action
     before = list(_SIDE_RE.finditer(sentence, start, cue[0]))
-    if before:
+    if before and _NEXT_TO_CUE.fullmatch(sentence, before[-1].end(), cue[0]):
         return SIDES[0 if before[-1].group(1) else 1], action
+    if before:
+        return SIDES[0 if before[0].group(1) else 1], action
     return "", action
 
 

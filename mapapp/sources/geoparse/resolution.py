@@ -77,6 +77,7 @@ class Resolved:
     text: str
     entry: int | None
     confidence: float
+    within: bool = False  # the entry is the place the text says holds it (a district's city)
 
 
 @dataclass(frozen=True)
@@ -365,10 +366,12 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
     held = _districts_held(text, candidates)
     for n, c in enumerate(candidates):
         entry, p = choice[_group(c)]
-        if n in held:
-            entry, p = _inside(index, c.entries, entry, p, *choice[_group(candidates[held[n]])])
+        holder = choice[_group(candidates[held[n]])] if n in held else None
+        if holder is not None:
+            entry, p = _inside(index, c.entries, entry, p, *holder)
         resolved.append(Resolved(start=c.start, end=c.end, text=c.text, entry=entry,
-                                 confidence=round(float(c.score) * p, 3)))
+                                 confidence=round(float(c.score) * p, 3),
+                                 within=holder is not None and entry == holder[0]))
     return resolved
 
 
