@@ -23,7 +23,8 @@ from app import ASSET_BASE, text
 from mapapp.errors import MapAppError, SourceExistsError
 from mapapp.geo.geocode import nominatim_client
 from mapapp.geo.nameindex import load_index
-from mapapp.model import LAYER_TYPES, STATUSES
+from mapapp.model import LAYER_LABELS, LAYER_TYPES, STATUSES
+from mapapp.model.describe import type_label
 from mapapp.sources.geoparse.draft import (
     COLUMNS,
     draft_report,
@@ -57,8 +58,10 @@ KIND_LEGEND = (("settlement", "city, town, village, airport or site"),
                ("country", "country"), ("river", "river, sea or lake"),
                ("continent", "continent or other area"), ("unknown", "not located"))
 DRAFT_LAYERS = ("fighting", "strikes", "places", "mentions")
+# Columns the table shows but the reviewer does not edit.
+SHOWN_ONLY = ("found_as", "date_basis", "confidence", "located")
 LABELS = {"keep": "Keep", "name": "Place", "found_as": "Found as", "event": "What happened",
-          "layer": "Layer", "type": "Type", "status": "How sure", "event_date": "Event date",
+          "layer": "Layer", "type": "Type", "status": "How sure", "event_date": "Event date", "date_basis": "Date from",
           "claimant": "Who says so", "lat": "Latitude", "lon": "Longitude",
           "summary": "Summary (our words)", "paragraphs": "Paragraphs",
           "confidence": "Confidence", "located": "How it was located"}
@@ -119,7 +122,26 @@ def find_places(pasted: str, upload, publisher: str, date: dt.date | None,
         _review={"draft": draft, "file": file, "table": made}, _review_made=made,
         _review_saved=None, review_headline=draft.report["headline"],
         review_publisher=draft.report["publisher"], review_date=draft.report["date"],
-        review_name=slug(draft.report["headline"])[:40].strip("-") or "new-report")
+        review_name=source_name(draft.report["headline"]),
+        _review_auto_name=source_name(draft.report["headline"]))
+
+
+def source_name(headline: str) -> str:
+    """A source's folder name drafted from its headline.
+
+    >>> source_name("Russia Strikes Cities; Kherson Retreat"), source_name("")
+    ('russia-strikes-cities-kherson-retreat', 'new-report')
+    """
+    return slug(headline)[:40].strip("-") or "new-report"
+
+
+def follow_headline() -> None:
+    """A source name still as drafted follows the edited headline; one the
+    reviewer typed stays."""
+    state = st.session_state
+    if state.get("review_name") == state.get("_review_auto_name"):
+        state["review_name"] = state["_review_auto_name"] = source_name(
+            state.get("review_headline", ""))
 
 
 def highlight_page(draft, rows: list[dict]) -> str:
@@ -153,13 +175,13 @@ def marked_text_height(text: str) -> int:
 def edit_rows(rows: list[dict], table: int) -> list[dict]:
     """The editable table of candidates; the rows as edited."""
     frame = pd.DataFrame([{c: row[c] for c in COLUMNS} for row in rows], columns=COLUMNS)
-    types = sorted({t for layer in DRAFT_LAYERS for t in LAYER_TYPES[layer]})
+    types = list(dict.fromkeys(t for layer in DRAFT_LAYERS for t in LAYER_TYPES[layer]))
     column = st.column_config
     edited = st.data_editor(
         frame, key=f"review_table_{table}", num_rows="fixed", hide_index=True,
         width="stretch", height=min(38 + 35 * len(rows), TABLE_MAX_HEIGHT),
         column_order=COLUMNS,
-        disabled=("found_as", "confidence", "located"),
+        disabled=SHOWN_ONLY,
         column_config={
             "keep": column.CheckboxColumn(LABELS["keep"], help="Draw this place on the map"),
             "name": column.TextColumn(LABELS["name"], required=True, max_chars=300),
@@ -167,13 +189,18 @@ def edit_rows(rows: list[dict], table: int) -> list[dict]:
                                           help="The words in the report"),
             "event": column.SelectboxColumn(LABELS["event"], options=list(EVENT_LABELS.values()),
                                             required=True),
+            # The map's words for layers and types, not the data's names.
             "layer": column.SelectboxColumn(LABELS["layer"], options=list(DRAFT_LAYERS),
-                                            required=True),
-            "type": column.SelectboxColumn(LABELS["type"], options=types, required=True),
+                                            required=True, format_func=LAYER_LABELS.get,
+                                            width="medium"),
+            "type": column.SelectboxColumn(LABELS["type"], options=types, required=True,
+                                           format_func=type_label, width="medium"),
             "status": column.SelectboxColumn(LABELS["status"], options=list(STATUSES),
                                              required=True),
             "event_date": column.TextColumn(LABELS["event_date"],
                                             help="YYYY-MM-DD, or start/end"),
+            "date_basis": column.TextColumn(LABELS["date_basis"], width="medium",
+                                            help="What in the text the event date rests on"),
             "claimant": column.TextColumn(LABELS["claimant"], max_chars=300),
             "lat": column.NumberColumn(LABELS["lat"], min_value=-90.0, max_value=90.0,
                                        format="%.4f"),
@@ -189,7 +216,7 @@ def edit_rows(rows: list[dict], table: int) -> list[dict]:
     out = []
     for row, new in zip(rows, edited.to_dict("records")):
         # Keep what the table does not show: evidence, the first point, the stance.
-        out.append({**row, **{c: new[c] for c in COLUMNS if c not in ("found_as", "located")}})
+        out.append({**row, **{c: new[c] for c in COLUMNS if c not in SHOWN_ONLY}})
     return out
 
 
@@ -239,7 +266,8 @@ def review_page(data_dir: str) -> None:
 
     st.subheader("Report")
     a, b, c = st.columns([3, 2, 1])
-    headline = a.text_input("Headline", key="review_headline", max_chars=300)
+    headline = a.text_input("Headline", key="review_headline", max_chars=300,
+                            on_change=follow_headline)
     publisher = b.text_input("Publisher", key="review_publisher", max_chars=300)
     report_day = c.text_input("Date", key="review_date", help="YYYY-MM-DD")
     report = {**draft.report, "headline": headline.strip(), "publisher": publisher.strip(),

@@ -264,3 +264,16 @@ def test_the_marked_text_is_as_tall_as_the_text_up_to_a_screenful():
 
     short, longer = marked_text_height("Missiles hit Kyiv."), marked_text_height(REPORT)
     assert short < longer < MARKED_MAX_PX == marked_text_height("word " * 5000)
+
+
+def test_the_source_name_follows_the_headline_until_the_reviewer_types_one(data):
+    at = review()
+    assert at.text_input(key="review_name").value == "missiles-hit-ukrainian-cities-after-kher"
+    at.text_input(key="review_headline").set_value("Night of Strikes").run()
+    assert at.text_input(key="review_name").value == "night-of-strikes"
+    at.text_input(key="review_name").set_value("my-own-name").run()
+    at.text_input(key="review_headline").set_value("Another Headline").run()
+    assert at.text_input(key="review_name").value == "my-own-name"
+    # Where each row's event date comes from is in the table.
+    rows = {r["name"]: r for r in editor_rows(at)}
+    assert rows["Lviv"]["date_basis"] == "“Tuesday” in the text"

@@ -90,7 +90,8 @@ _PARTIES = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kremlin|Moscow|Kyi
 _OFFICIALS = re.compile(r"\b(?:mayor|governor|officials?|authorities|police|emergency|rescue)",
                         re.IGNORECASE)
 COLUMNS = ("keep", "name", "found_as", "event", "layer", "type", "status", "event_date",
-           "claimant", "lat", "lon", "summary", "paragraphs", "confidence", "located")
+           "date_basis", "claimant", "lat", "lon", "summary", "paragraphs", "confidence",
+           "located")
 
 
 # "the village of Dovhenke": a place named by what it is, whether or not the
