@@ -379,3 +379,13 @@ def test_an_image_moves_neighbouring_markers_apart_on_leaders(tmp_path):
     svg_far = render_bytes(replace(base, features=base.features + far), fmt="svg", spec=spec)
     assert b"mapapp-marker-leader" in svg_near
     assert b"mapapp-marker-leader" not in svg_far
+
+
+def test_the_names_of_events_of_every_kind_are_placed_first_and_bold():
+    # A fight's name was drawn as a village's (regular, placed late) once.
+    from mapapp.model import LAYER_TYPES
+    from mapapp.static.figure import LABEL_PRIORITY
+
+    for layer in ("strikes", "fighting"):
+        for ftype in LAYER_TYPES[layer]:
+            assert LABEL_PRIORITY.get(ftype) == 0, ftype

@@ -77,7 +77,7 @@ IMAGE_NAME_KINDS = ("sea", "river", "lake", "region", "capital")
 # then distant mentions (lower numbers are placed first).
 LABEL_PRIORITY: dict[str, int] = {
     "missile_strike": 0, "drone_strike": 0, "air_strike": 0, "shelling": 0, "strike": 0,
-    "explosion": 0, "strike_wave": 0,
+    "explosion": 0, "strike_wave": 0, "fighting": 0,
     "city": 1, "town": 2, "airport": 2, "site": 2, "village": 3, "region": 4, "river": 4,
     "water": 4,
     "meeting": 5, "statement": 5, "country": 5,
