@@ -200,3 +200,11 @@ def test_a_report_town_replaces_its_city_label_and_a_river_point_does_not():
     assert ("Kharkiv (Kyivskyi district)", "place") in kinds
     assert ("Kharkiv", "city") not in kinds  # its marker is there, named
     assert ("Dnipro", "city") in kinds  # a river named "Dnipro" is not the city
+
+
+def test_ukrainian_cities_are_labelled_in_the_official_spelling_and_districts_are_not(labels):
+    # As the regions ("Zaporizhzhia Oblast") and the report's places are written.
+    for name in ("Zaporizhzhia", "Kryvyi Rih", "Mykolaiv", "Donetsk", "Odesa"):
+        assert name in labels, name
+    for name in ("Zaporizhzhya", "Kryvyy Rih", "Mykolayiv", "Saltivka"):
+        assert name not in labels, name

@@ -66,6 +66,10 @@ LABEL_KINDS = {
     "region": (6, 4), "city": (7, 5),
 }
 CITY_MIN_POPULATION = 400_000
+CITY_DISTRICT_KM = 20.0  # a "city" this near a larger one is one of its districts
+_UKRAINIAN_ONLY = re.compile("[іїєґІЇЄҐ]")
+_CYRILLIC = re.compile("[а-яА-ЯіїєґІЇЄҐ]")
+_RUSSIAN_ONLY = re.compile("[ыэъёЫЭЪЁ]")
 # A region the report's areas cover, or with one of its places this near
 # the region's label point, is named before the report's own places, which
 # can move to another side of their markers.
@@ -561,9 +565,50 @@ def _cities(country: str) -> list[dict]:
     for record in records:
         is_capital = record["name"] == capital and not seen_capital
         seen_capital = seen_capital or is_capital
-        if is_capital or int(record.get("population") or 0) >= CITY_MIN_POPULATION:
-            out.append({**record, "capital": is_capital})
+        if not (is_capital or int(record.get("population") or 0) >= CITY_MIN_POPULATION):
+            continue
+        # A district GeoNames counts as a city (Kharkiv's Saltivka) is not
+        # named on top of its city.
+        if any(_km(record, bigger) < CITY_DISTRICT_KM for bigger in out):
+            continue
+        name = _official_spelling(record) if country == "UA" else record["name"]
+        out.append({**record, "name": name, "capital": is_capital})
     return out
+
+
+def _km(a: dict, b: dict) -> float:
+    from mapapp.geo.nameindex import great_circle_km
+
+    return float(great_circle_km(float(a["latitude"]), float(a["longitude"]),
+                                 float(b["latitude"]), float(b["longitude"])))
+
+
+def _official_spelling(city: dict) -> str:
+    """A Ukrainian city's name in Ukraine's official Latin spelling (KMU
+    2010), as the regions and the report's places are written: its
+    Ukrainian name among GeoNames' alternates, romanised, where that is
+    the same name ("Zaporizhzhya" -> "Zaporizhzhia", "Kryvyy Rih" -> "Kryvyi
+    Rih"); GeoNames' own otherwise (its alternates include nicknames).
+
+    >>> _official_spelling({"name": "Mykolayiv", "alternatenames": ["Миколаїв"]})
+    'Mykolaiv'
+    >>> _official_spelling({"name": "Odesa", "alternatenames": ["Котюбіїв"]})
+    'Odesa'
+    """
+    import difflib
+
+    from mapapp.geo.nameindex import romanise_uk
+
+    own = city["name"]
+    cyrillic = [name for name in city.get("alternatenames") or ()
+                if _CYRILLIC.search(name) and not _RUSSIAN_ONLY.search(name)]
+    if any(romanise_uk(name) == own for name in cyrillic):
+        return own  # already the official spelling ("Донецьк": Donetsk)
+    spellings = [romanise_uk(name) for name in cyrillic if _UKRAINIAN_ONLY.search(name)]
+    best = max(spellings, default=own,
+               key=lambda s: difflib.SequenceMatcher(None, s.lower(), own.lower()).ratio())
+    close = difflib.SequenceMatcher(None, best.lower(), own.lower()).ratio() >= 0.8
+    return best if close else own
 
 
 def map_labels(report_map=None, about=None) -> tuple[Label, ...]:
