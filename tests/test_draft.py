@@ -742,3 +742,52 @@ def test_every_launch_site_of_a_list_and_a_capital_calling_names_are_mentions(in
     assert (rows["Primorsko-Akhtarsk"]["event"], rows["Primorsko-Akhtarsk"]["keep"]) == (
         "mention only", False)
     assert (rows["Kyiv"]["event"], rows["Kyiv"]["keep"]) == ("mention only", False)
+
+
+# -- cases a second reader found ----------------------------------------------
+
+@pytest.mark.parametrize("text, place, status, claimant, summary", [
+    # A denial in a later clause looks back at the claim.
+    ("Russia said its forces captured Krynky, while Kyiv denied it.", "Krynky", "disputed",
+     "Russia", "Russian forces took Krynky."),
+    ("Russian troops took Avdiivka in Ukraine, but Ukraine's army denied it.", "Avdiivka",
+     "disputed", "Desk", "Russian forces took Avdiivka."),
+    # The source's side is not the fighters' unless it speaks of its own.
+    ("A Ukrainian commander said Russian troops had captured Avdiivka.", "Avdiivka", "claimed",
+     "Ukrainian commander", "Russian forces took Avdiivka."),
+    ("Ukraine said its troops retook Klishchiivka.", "Klishchiivka", "claimed", "Ukraine",
+     "Ukrainian forces took Klishchiivka."),
+    ("Ukrainian forces repelled 20 Russian attacks near Robotyne in Ukraine.", "Robotyne",
+     "reported", "Desk", "Russian forces attacked or advanced at or near Robotyne."),
+    ("Russian forces took Toretsk in Ukraine.", "Toretsk", "reported", "Desk",
+     "Russian forces took Toretsk."),
+])
+def test_who_took_what_and_who_denies_it(index, text, place, status, claimant, summary):
+    row = rows_by_name(draft_report(text, publisher="Desk", date="2024-02-20", index=index))[place]
+    assert (row["status"], row["claimant"], row["summary"]) == (status, claimant, summary)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Two people were taken to hospital in Kharkiv after the strike.", "Kharkiv"),
+    ("Residents of Kharkiv took shelter in the metro.", "Kharkiv"),
+])
+def test_taken_to_hospital_and_took_shelter_are_no_capture(index, text, place):
+    row = rows_by_name(draft_report(text, date="2024-02-20", index=index))[place]
+    assert row["layer"] != "fighting"
+
+
+@pytest.mark.parametrize("text, place, layer", [
+    ("Russian missiles struck Kyiv, said the mayor.", "Kyiv", "strikes"),
+    ("Missiles fired from occupied Crimea hit Odesa.", "Crimea", "places"),
+    ("Drones launched from Russia's Kursk region struck Sumy.", "Kursk region", "places"),
+])
+def test_a_struck_capital_stays_a_place_and_launch_areas_with_adjectives_are_not(
+        index, text, place, layer):
+    row = rows_by_name(draft_report(text, date="2024-02-20", index=index))[place]
+    assert row["layer"] == layer and row["keep"] == (layer == "strikes")
+
+
+def test_an_office_word_in_capitals_still_makes_a_title(index):
+    text = "Serhiy Lysak, the Governor of Dnipropetrovsk, said drones hit Nikopol."
+    rows = rows_by_name(draft_report(text, date="2024-02-20", index=index))
+    assert rows["Nikopol"]["claimant"] == "Serhiy Lysak, Governor of Dnipropetrovsk"

@@ -258,7 +258,6 @@ def test_one_place_from_two_sources_does_not_split_its_confidence(index):
     # Nikopol is in GeoNames and in our geocache a few hundred metres apart;
     # Bulgaria's small Nikopol is the only rival.
     nikopol = geoparse("Russian artillery shelled Nikopol.", index=index)[-1]
-    assert nikopol.source.endswith("Nikopol") or nikopol.source.startswith("geonames")
     assert km(nikopol.lat, nikopol.lon, 47.57, 34.39) < 10
     assert nikopol.confidence > 0.75  # 0.65 when its two points were rivals
 
@@ -538,3 +537,17 @@ def test_cli_refuses_a_missing_file_and_clashing_base_names(tmp_path):
 def test_text_over_the_size_limit_is_refused():
     with pytest.raises(DataError, match="over the 10-byte limit"):
         decode_text(b"Kyiv " * 3, name="big.txt", limit=10)
+
+
+def test_two_villages_of_one_name_and_source_do_not_pool_their_confidence(index):
+    import numpy as np
+
+    from mapapp.sources.geoparse.resolution import _same_place
+
+    pair = index.lookup("bukhalove")  # two villages 10 km apart, both from postal codes
+    assert len(pair) == 2 and len({index.sources[int(e)] for e in pair}) == 1
+    assert _same_place(index, pair, 0).tolist() == [True, False]
+    nikopol = index.lookup("nikopol")  # GeoNames' and the geocache's Nikopol are one city
+    best = int(np.flatnonzero([index.sources[int(e)] == "geocache:Nikopol" for e in nikopol])[0])
+    pooled = _same_place(index, nikopol, best)
+    assert sum(pooled) == 2

@@ -138,6 +138,6 @@ def test_markers_a_few_km_apart_are_moved_clear_of_each_other(browser, tmp_path,
     page.wait_for_timeout(500)
     assert page.locator(".mapapp-marker-leader").count() == 0
     transforms = page.evaluate("""() => Array.from(document.querySelectorAll(
-        '.mapapp-marker.mapapp-layer-fighting svg')).map(n => n.style.transform)""")
+        '.mapapp-marker.mapapp-layer-fighting svg')).map(n => n.style.translate)""")
     assert transforms == ["", ""]
     assert errors == [] and outside == []

@@ -396,8 +396,9 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     stance = claimed.stance if claimed else "asserts"
     # Another sentence where someone else denies it ("Kyiv denied the Russian
     # claim about Krynky"): the sides disagree, and both claims are kept.
-    denial = next(((g.claimant, p) for _, g, p in items if stance == "asserts"
-                   and g.stance == "denies" and g.claimant and g.claimant != claimant), None)
+    denial = next(((by, p) for _, g, p in items if stance == "asserts" and event != "mention"
+                   for by in (g.claimant if g.stance == "denies" else "", g.denied_by)
+                   if by and by != claimant), None)
     confidence = max(m.confidence for m, _, _ in items)
     # A place only ever named aside is no place of the report's: "Moscow made
     # no comment" or a "KYIV -" dateline must not pull the map there.
@@ -427,8 +428,9 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         "paragraphs": ", ".join(map(str, cited)),
         "confidence": round(confidence, 2),
         "located": (located_text(mention.source, confidence) + (
-            f"; the text names the {' and '.join(districts)} district, which the gazetteer "
-            f"lacks, so the point is the city's" if districts else "")
+            f"; the text names the {' and '.join(districts)} "
+            f"district{'s' if len(districts) > 1 else ''}, which the gazetteer lacks, so the "
+            f"point is the city's" if districts else "")
             if entry else "not located"),
         "source": mention.source,
         "country": entry.country if entry else "",

@@ -28,6 +28,9 @@ EVENT_LABELS = {
     "relocation": "relocation or command post", "fighting": "fighting",
     "front_line": "front line", "meeting": "meeting", "mention": "mention only",
 }
+# "took shelter", "taken to hospital": nothing was captured.
+_NOT_TAKEN = (r"\s+(?:place|part|off|to|in|into|shelter|cover|office|power|aim|note|refuge|"
+              r"hostage|prisoner|away|over as|steps|action|measures)\b")
 _CUES = {
     "explosion": r"explo(?:sions?|ded?)|blasts?",
     "strike": (r"missiles?|rockets?|drones?|(?:air ?)?strikes?|struck|shell(?:ed|ing)|"
@@ -41,9 +44,9 @@ _CUES = {
     # happened (they may only be where they are, or what struck a city).
     "fighting": (r"fight\w*|fought|clash\w*|battles?|offensive|counter-?offensive|assault\w*|"
                  r"advanc\w*|liberat\w*|recaptur\w*|captur\w*|took control|seiz\w*|"
-                 r"storm(?:ed|ing)|encircl\w*|repel\w*|repuls\w*|pushed|crossed|entered|"
-                 r"broke through|breakthrough|gains?|gained|retook|retaken|"
-                 r"took(?! place| part| off| to| in\b)|(?:had|has|have|was|were|been) taken"),
+                 r"storm(?:ed|ing)|encircl\w*|repel\w*|repuls\w*|pushed|crossed|"
+                 r"entered(?!\s+into\b)|broke through|breakthrough|gains?|gained|retook|"
+                 rf"retaken|took(?!{_NOT_TAKEN})|(?:had|has|have|was|were|been) taken(?!{_NOT_TAKEN})"),
     "front_line": r"front[- ]?lines?|east bank|west bank|left bank|right bank|positions",
     "meeting": r"met|meet(?:s|ing)?|summit|talks|visit(?:s|ed)?|conference",
 }
@@ -60,9 +63,8 @@ _WEAPON_RE = {weapon: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for weapo
            r"glide bombs?|warplanes?|(?<!anti-)aircraft|jets?",
 }.items()}
 
-# For fighting: whose forces the clause names ("by Russian forces" after
-# the cue, else the side named last before it), and whether they took a
-# place or attacked it.  A country's bare name is where, not who ("troops
+# For fighting: whose forces the clause names (see _fight), and whether
+# they took a place or attacked it.  A country's bare name is where, not who ("troops
 # in eastern Ukraine"), unless it speaks of its own ("Russia said its").
 SIDES = ("Russian", "Ukrainian")
 _SPEAKS_OF_ITS = r"(?=\s+(?:said|says|claimed|claims|announced)\s+(?:that\s+)?its\b)"
@@ -76,13 +78,16 @@ _NEXT_TO_CUE = re.compile(r"\s+(?:[\w-]+\s+)?")  # "Russian assaults", "Russian 
 _SIDE_AFTER = re.compile(r"\s+by\s+(?:the\s+)?(?:(Russian)|(Ukrainian))\b")
 _TOOK = re.compile(r"(?:re)?captur\w*|took|retook|retaken|taken|seiz\w*|liberat\w*|entered",
                    re.IGNORECASE)
-_ATTACKED = re.compile(r"assault\w*|storm\w*|advanc\w*|offensive|counter-?offensive|pushed|"
+_ATTACKED = re.compile(r"attack\w*|assault\w*|storm\w*|advanc\w*|offensive|counter-?offensive|pushed|"
                        r"crossed|broke through|breakthrough|gains?|gained|encircl\w*",
                        re.IGNORECASE)
 
 # Who says so: "X said", "said X", "according to X", "X denied".
 _SPEECH = (r"said|says|say|told|tells|reported|reports|claimed|claims|announced|announces|"
            r"confirmed|confirms|stated|wrote|warned|added|denied|denies|rejected|accused")
+# "... said it had pushed", "said its troops": the source speaks of its own.
+_OF_ITS_OWN = re.compile(rf"\s*,?\s+(?:\w+\s+){{0,2}}?(?:{_SPEECH})\s+(?:that\s+)?"
+                         r"(?:it|they|its|their|we|our)\b", re.IGNORECASE)
 _DENIAL = re.compile(r"\b(?:denied|denies|rejected|dismissed)\b", re.IGNORECASE)
 _NAME_WORD = r"[A-Z][\w'’.-]*"
 _ROLE_WORD = (r"(?:[A-Z][\w'’.-]*|officials?|authorities|ministry|spokesm[ae]n|"
@@ -105,7 +110,8 @@ _APPOSED = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,8}}{_ROLE_WORD}),[ ]((?:{_ROLE_
 _OFFICE = re.compile(r"\b(?:officials?|authorities|ministry|minister|spokes\w+|mayor|governor|"
                      r"brigade|commander|"
                      r"president|army|military|police|intelligence|government|command|staff|"
-                     r"head|chief|general|council|administration|agency|service)\b")
+                     r"head|chief|general|council|administration|agency|service)\b",
+                     re.IGNORECASE)
 # "According to" is followed by the source and then punctuation: any words.
 _ACCORDING = re.compile(r"\baccording to\s+((?:[\w'’.-]+\s+){0,7}?[\w'’.-]*\w)(?=[,;:!?]|\.?$|\.\s)",
                         re.IGNORECASE)
@@ -141,10 +147,14 @@ _VOICE_AFTER = re.compile(
     re.IGNORECASE)
 # Where weapons came from is not where they struck: "drones launched from
 # the Black Sea struck Odesa" is a strike at Odesa only.
+# ("fired from occupied Crimea", "launched from Russia's Kursk region and
+# from Primorsko-Akhtarsk")
+_ORIGIN_ADJ = (r"(?:(?:occupied|annexed|Russian-occupied|Russian|Russia['’]s|Belarusian|"
+               r"Belarus['’]s|northern|southern|eastern|western|central)\s+)?")
 _ORIGIN_BEFORE = re.compile(r"\b(?:launched|fired|flying|flew|took off|coming|came|sent)\s+"
-                            r"from\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?"
+                            rf"from\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?{_ORIGIN_ADJ}"
                             r"(?:[\w'’-]+(?:\s+[\w'’-]+){0,3},?\s+(?:and|or)\s+(?:from\s+)?"
-                            r"(?:the\s+)?)?$", re.IGNORECASE)
+                            rf"(?:the\s+)?{_ORIGIN_ADJ})?$", re.IGNORECASE)
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "who", "which", "this", "that"}
 _STOP_EDGE = {"the", "of", "in", "and", "for", "a", "an", "on", "as", "also"}
 
@@ -188,6 +198,7 @@ class Guess:
     aside: bool = False
     side: str = ""            # for fighting, "Russian" or "Ukrainian" when the clause says who
     action: str = ""          # for fighting: "took", "attacked", or "" for fighting as such
+    denied_by: str = ""       # another source in the sentence that denies it
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -317,32 +328,63 @@ def claimant(sentence: str) -> tuple[str, str]:
     return who, stance
 
 
-def _claim(sentence: str, at: int | None = None) -> tuple[str, tuple[int, int], str]:
-    """The claimant, the span of the words naming them, and the stance; of
-    several attributions, the one nearest offset ``at`` (a place's name)
-    when given ("X was shelled, according to local officials, and the army
-    said Y" : local officials for X, the army for Y)."""
-    stance = "denies" if _DENIAL.search(sentence) else "asserts"
+def _attributions(sentence: str) -> list[tuple[int, int, str, str]]:
+    """Every attribution in ``sentence``: the span naming the source, who,
+    and its own stance ("denies" when its verb is a denial)."""
     found = []
     for pattern in (_ACCORDING, _AFTER, _BEFORE):
         for match in pattern.finditer(sentence):
             who = _trim(match.group(1))
             if who and who.split()[0].lower() not in _PRONOUNS and any(
                     c.isalpha() for c in who):
-                found.append((match.start(1), match.end(1), who))
+                found.append((match.start(1), match.end(1), who, match.group(0)))
     for match in _APPOSED.finditer(sentence):
         title, name = _trim(match.group(1)), _trim(match.group(2))
         if title and name and _OFFICE.search(f"{title} {name}"):
-            found.append((match.start(1), match.end(2), f"{title}, {name}"))
+            found.append((match.start(1), match.end(2), f"{title}, {name}", match.group(0)))
+    return [(s, e, who, "denies" if _DENIAL.search(words) else "asserts")
+            for s, e, who, words in found]
+
+
+def _claim(sentence: str, at: int | None = None,
+           clause: tuple[int, int] | None = None) -> tuple[str, tuple[int, int], str]:
+    """The claimant, the span of the words naming them, and the stance.
+
+    Of several attributions, for a place at offset ``at`` in ``clause``:
+    one in the place's own clause, the nearest ("X was shelled, according
+    to local officials, and the army said Y": local officials for X, the
+    army for Y); one in another clause lends its source but not its denial
+    ("Kyiv denied A, while Moscow said nothing of B": B is not denied).
+    Without a place, the one nearest the sentence's end, which governs it
+    in news style ("..., officials said.")."""
+    found = _attributions(sentence)
     if not found:
-        return "", (0, 0), stance
-    # The attribution nearest the sentence's end is the one that governs it
-    # in news style ("..., officials said."), unless a place is given.
-    if at is None or len(found) == 1:
-        start, end, who = max(found, key=lambda t: t[0])
-    else:
-        start, end, who = min(found, key=lambda t: (max(t[0] - at, at - t[1], 0), -t[0]))
+        # A denial without a source we can name ("it has been denied").
+        return "", (0, 0), "denies" if _DENIAL.search(sentence) else "asserts"
+    if at is None or clause is None:
+        start, end, who, stance = max(found, key=lambda t: t[0])
+        return who, (start, end), stance
+    inside = [t for t in found if clause[0] <= t[0] < clause[1] or clause[0] < t[1] <= clause[1]]
+    # Another clause's denial is no source for this one ("Russian troops took
+    # Avdiivka, but Ukraine's army denied it"): see other_denial.
+    near = inside or [t for t in found if t[3] == "asserts"]
+    if not near:
+        return "", (0, 0), "asserts"
+    start, end, who, stance = min(near, key=lambda t: (max(t[0] - at, at - t[1], 0), -t[0]))
     return who, (start, end), stance
+
+
+def other_denial(sentence: str, who: str, after: int = 0) -> str:
+    """Who else in ``sentence`` denies it ("Russia said it took Krynky,
+    while Kyiv denied it"): the first denying source other than ``who``
+    from offset ``after`` (the end of the place's clause) on.  A denial
+    looks back: one in an earlier clause denies that clause's claim.
+
+    >>> other_denial("Russia said it took Krynky, while Kyiv denied it.", "Russia")
+    'Kyiv'
+    """
+    return next((w for s, _e, w, stance in _attributions(sentence)
+                 if stance == "denies" and w != who and s >= after), "")
 
 
 def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int, int],
@@ -395,20 +437,19 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     s_start, s_end = spans[containing(spans, start)] if spans else (0, len(text))
     sentence = text[s_start:s_end]
     at = start - s_start
-    who, said_by, stance = _claim(sentence, at)
+    c_start, c_end = _clause(sentence, at)
+    who, said_by, stance = _claim(sentence, at, (c_start, c_end))
     line_start = text.rfind("\n", 0, start) + 1
     # A place named only in the claimant's title ("the governor of Odesa
     # region said"), in the dateline, as where weapons were launched from,
     # or a capital standing for its government, is where nothing happened.
-    voice = capital and (bool(_VOICE_AFTER.match(text, end)) or not (
-        _PLACE_BEFORE.search(sentence, max(0, at - 40), at) or _PLACE_AFTER.match(text, end)))
+    # Words before it that say where ("struck Kyiv, said the mayor") win.
+    voice = capital and not _PLACE_BEFORE.search(sentence, max(0, at - 40), at) and (
+        bool(_VOICE_AFTER.match(text, end)) or not _PLACE_AFTER.match(text, end))
     origin = bool(_ORIGIN_BEFORE.search(sentence, max(0, at - 60), at))
     named_only = (voice or origin or said_by[0] <= at < said_by[1]
                   or (not text[line_start:start].strip() and text[start:end].isupper()
                       and bool(_DATELINE_AFTER.match(text, end))))
-    c_start, c_end = _clause(sentence, at)
-    if stance == "denies" and not _DENIAL.search(sentence, c_start, c_end):
-        stance = "asserts"  # "Kyiv denied X, while Moscow said nothing of Y": not Y
     best = None
     for rank, event in enumerate(EVENTS[:-1] if not named_only else ()):
         for match in _CUE_RE[event].finditer(sentence, c_start, c_end):
@@ -426,18 +467,24 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
         event = "fighting"  # "an attack towards Vuhledar was beaten off": on the ground
     date, basis = event_date(sentence, report_date)
     weapon = _weapon(sentence, at, c_start, c_end) if event == "strike" else ""
-    side, action = _fight(sentence, best[3], c_start, c_end) if event == "fighting" else ("", "")
+    side, action = (_fight(sentence, best[3], c_start, c_end, said_by) if event == "fighting"
+                    else ("", ""))
     return Guess(event=event, cue=cue, claimant=who, stance=stance, date=date,
                  date_basis=basis, sentence=(s_start, s_end), weapon=weapon, aside=named_only,
-                 side=side, action=action)
+                 side=side, action=action,
+                 denied_by=other_denial(sentence, who, c_end) if stance == "asserts" else "")
 
 
-def _fight(sentence: str, cue: tuple[int, int], start: int, end: int) -> tuple[str, str]:
+def _fight(sentence: str, cue: tuple[int, int], start: int, end: int,
+           said_by: tuple[int, int] = (0, 0)) -> tuple[str, str]:
     """Whose forces fought and what they did, from the fighting cue at
     ``cue`` in the clause ``sentence[start:end]``: the agent after it
     ("taken by Russian forces"), else a side just before it ("Russian
     assaults"), else the clause's first side, its subject ("a Ukrainian
-    brigade said it had pushed Russian troops back and recaptured").
+    brigade said it had pushed Russian troops back and recaptured").  The
+    source's side (``said_by``) is the fighters' only when it speaks of its
+    own: "a Ukrainian commander said Russian troops had captured" is
+    Russian, "Ukraine said its troops retook" Ukrainian.
 
     >>> s = "Ukrainian forces repelled Russian assaults near Robotyne."
     >>> _fight(s, (34, 42), 0, len(s))
@@ -449,9 +496,13 @@ def _fight(sentence: str, cue: tuple[int, int], start: int, end: int) -> tuple[s
     agent = _SIDE_AFTER.match(sentence, cue[1], end)
     if agent:
         return SIDES[0 if agent.group(1) else 1], action
-    before = list(_SIDE_RE.finditer(sentence, start, cue[0]))
+    sides = list(_SIDE_RE.finditer(sentence, start, cue[0]))
+    before = [m for m in sides if not said_by[0] <= m.start() < said_by[1]]
     if before and _NEXT_TO_CUE.fullmatch(sentence, before[-1].end(), cue[0]):
         return SIDES[0 if before[-1].group(1) else 1], action
+    speaker = [m for m in sides if said_by[0] <= m.start() < said_by[1]]
+    if speaker and _OF_ITS_OWN.match(sentence, said_by[1]):
+        return SIDES[0 if speaker[0].group(1) else 1], action
     if before:
         return SIDES[0 if before[0].group(1) else 1], action
     return "", action

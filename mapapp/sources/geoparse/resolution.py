@@ -191,13 +191,16 @@ def _pair_bonus(index: NameIndex, entries: np.ndarray, pair_admin1: str,
 
 
 def _same_place(index: NameIndex, entries: np.ndarray, best: int) -> np.ndarray:
-    """Which candidates are the winner itself under another source: the
-    same kind in the same country, and for all but countries within
-    :data:`_SAME_PLACE_KM`.  Their belief is the winner's: Nikopol in
-    GeoNames and in our geocache is one city, not two rivals sharing it."""
+    """Which candidates are the winner itself under another source: from
+    another source, the same kind in the same country, and for all but
+    countries within :data:`_SAME_PLACE_KM`.  Their belief is the winner's:
+    Nikopol in GeoNames and in our geocache is one city, not two rivals
+    sharing it.  Two villages of one name 10 km apart in one source stay two."""
     winner = entries[best]
+    kind_of_source = np.array([index.sources[int(e)].split(":", 1)[0] for e in entries])
     same = (index.kind[entries] == index.kind[winner]) & (
-        index.country[entries] == index.country[winner])
+        index.country[entries] == index.country[winner]) & (
+        (kind_of_source != kind_of_source[best]) | (entries == winner))
     if index.kind[winner] != _K["country"]:
         same &= great_circle_km(index.lat[winner], index.lon[winner], index.lat[entries],
                                 index.lon[entries]) <= _SAME_PLACE_KM

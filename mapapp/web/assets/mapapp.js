@@ -430,9 +430,6 @@
     return false;
   }
 
-  // Where the report's own markers are, in the map's pixels: labels keep
-  // off them.  Placed from their positions (the DOM may still be moving at
-  // the end of a zoom), sized from their icons.
   // -- markers moved apart ------------------------------------------------
 
   /* Report markers that would overlap at this zoom (villages a few km apart
@@ -500,8 +497,10 @@
       var dx = moved[k][0] - at[k][0], dy = moved[k][1] - at[k][1];
       var shifted = Math.sqrt(dx * dx + dy * dy) > 0.5;
       m.mapappShift = shifted ? [dx, dy] : [0, 0];
+      // The CSS translate property, not transform: a lesson's highlighted
+      // marker keeps its transform: scale(1.5).
       var node = m.getElement().firstElementChild;
-      if (node) { node.style.transform = shifted ? 'translate(' + dx + 'px, ' + dy + 'px)' : ''; }
+      if (node) { node.style.translate = shifted ? dx + 'px ' + dy + 'px' : ''; }
       if (shifted) {
         var to = map.layerPointToLatLng(L.point(moved[k][0], moved[k][1]));
         L.polyline([m.getLatLng(), to], {pane: 'markerPane', interactive: false,
@@ -517,6 +516,10 @@
     }
   };
 
+  // Where the report's own markers are, in the map's pixels: labels keep
+  // off them.  Placed from their positions (the DOM may still be moving at
+  // the end of a zoom) and moved as spreadMarkers moved them, sized from
+  // their icons.
   function markerBoxes(map, pane, shown) {
     var boxes = [];
     // The map's own controls (zoom, layers, legend, scale) cover what is under them.
