@@ -84,7 +84,7 @@ def test_unticking_a_layer_removes_it_from_the_map(first_run):
     script = map_script(at)
     assert "strike-kyiv" not in script and "explosion-przewodow" not in script
     assert "front-dnipro-2022-11-15" in script
-    assert at.query_params["layers"] == "control_areas,front_lines,places"
+    assert at.query_params["layers"] == "control_areas,front_lines,fighting,places"
     at.checkbox(key="layer_strikes").check().run()
     assert "strike-kyiv" in map_script(at)
     assert "layers" not in at.query_params

@@ -94,8 +94,9 @@ def test_switching_a_layer_off_removes_it(page, app_url):
                              && !d.querySelector('.mapapp-f-strike-kyiv')
                              && !d.querySelector('.mapapp-layer-strikes')); }""" % MAP_FRAME,
         timeout=30_000)
-    page.wait_for_url(lambda url: "layers=control_areas%2Cfront_lines%2Cplaces" in url
-                      or "layers=control_areas,front_lines,places" in url, timeout=10_000)
+    page.wait_for_url(lambda url: "layers=control_areas%2Cfront_lines%2Cfighting%2Cplaces" in url
+                      or "layers=control_areas,front_lines,fighting,places" in url,
+                      timeout=10_000)
 
 
 def frames_between(page, start, end, kind=None):
