@@ -389,3 +389,10 @@ def test_the_names_of_events_of_every_kind_are_placed_first_and_bold():
     for layer in ("strikes", "fighting"):
         for ftype in LAYER_TYPES[layer]:
             assert LABEL_PRIORITY.get(ftype) == 0, ftype
+
+
+def test_an_image_names_large_cities_for_orientation(report_map):
+    # The web map names Dnipro, Zaporizhzhia and Kryvyi Rih; an image did not.
+    svg = render_bytes(report_map, fmt="svg", spec=PRESETS["social"])
+    assert b'id="mapapp-name-city' in svg
+    assert b"Zaporizhzhia" in svg or b"Kryvyi Rih" in svg or b"Dnipro" in svg

@@ -70,7 +70,7 @@ THEME_COLORS: dict[str, dict[str, str]] = {
 
 # The names from mapapp.geo.physical an image writes (the report's own places
 # are labelled with their markers), in the web map's order.
-IMAGE_NAME_KINDS = ("sea", "river", "lake", "region", "capital")
+IMAGE_NAME_KINDS = ("sea", "river", "lake", "region", "capital", "city")
 
 
 # Label priority: strikes first, then cities, then the rest of the places,
@@ -1585,7 +1585,8 @@ class _Renderer:
 
     def _names(self) -> list:
         """The basemap's names an image writes, most important first: seas,
-        the reservoir, the regions the report is about, capitals, rivers."""
+        the reservoir, the regions the report is about, capitals, large
+        cities (for orientation), rivers."""
         return [label for label in physical.map_labels(self.rm)
                 if label.kind in IMAGE_NAME_KINDS and not (
                     # An image has room for the regions the report is about, not all of them.
@@ -1605,7 +1606,7 @@ class _Renderer:
                      style="italic" if water else "normal")
         color = c["water_label"] if water else c["region_label"] if label.kind == "region" \
             else c["text"]
-        beside = label.kind == "capital"
+        beside = label.kind in ("capital", "city")
         words = label.name.rsplit(" ", 1)[0] if short and " " in label.name else label.name
         txt = add_text(self.ax, x, y, words.upper() if label.kind == "region" else words,
                        fontproperties=prop, color=color, zorder=9.5,
@@ -1632,7 +1633,7 @@ class _Renderer:
         return out
 
     def _draw_place_names(self, names: list, placed: list, frame: tuple) -> None:
-        """Seas, rivers, the reservoir, regions and capitals, where they fit:
+        """Seas, rivers, the reservoir, regions, capitals and cities, where they fit:
         each at its point or the first of its other places that is free, never
         over another name, a marker, a front line or the legend."""
         t, c, ax = self.t, self.colors, self.ax
@@ -1648,8 +1649,9 @@ class _Renderer:
                 if self._free(box, frame, placed):
                     placed.append(box)
                     self._halo(txt, t.base * 0.2)
-                    if label.kind == "capital":
-                        ax.scatter([x], [y], s=(2.2 * t.scale) ** 2, facecolors=c["paper"],
+                    if label.kind in ("capital", "city"):  # a capital's dot is a ring
+                        ax.scatter([x], [y], s=(2.2 * t.scale) ** 2,
+                                   facecolors=c["paper"] if label.kind == "capital" else c["text"],
                                    edgecolors=c["text"], linewidths=0.6 * t.scale, zorder=9.5,
                                    gid="mapapp-name-dot")
                     break
