@@ -35,8 +35,11 @@ def feature(features, feature_id):
 # -- the real data ----------------------------------------------------------
 
 def test_every_layer_has_features(report_map):
+    # All but ground fighting: the first report's fighting, round Bakhmut,
+    # is an analyst's assessment of the east, kept as the place it names.
+    # Drafted reports hold that layer (tests/test_draft.py).
     for layer in LAYERS:
-        assert report_map.in_layer(layer), layer
+        assert bool(report_map.in_layer(layer)) == (layer != "fighting"), layer
 
 
 def test_every_feature_carries_its_provenance(report_map):

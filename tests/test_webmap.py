@@ -80,8 +80,11 @@ def test_controls_scale_fullscreen_and_fit_bounds(offline_html):
 
 
 def test_layer_control_uses_layer_labels(offline_html):
-    for label in LAYER_LABELS.values():
-        assert f'"{label}"' in offline_html
+    # The first report names no ground fighting at a place: a control for
+    # only the layers the map has.
+    for layer, label in LAYER_LABELS.items():
+        assert (f'"{label}"' in offline_html) == bool(RM.in_layer(layer)), layer
+    assert not RM.in_layer("fighting")
 
 
 def test_legend_lists_only_shown_layers_and_statuses():

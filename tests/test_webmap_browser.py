@@ -135,8 +135,8 @@ def test_markers_a_few_km_apart_are_moved_clear_of_each_other(browser, tmp_path,
     # Close in, the villages are far apart on screen: nothing is moved.
     page.evaluate("() => { const m = Object.values(window).find(v => v instanceof L.Map);"
                   " m.setView([47.43, 35.835], 13, {animate: false}); }")
-    page.wait_for_timeout(500)
-    assert page.locator(".mapapp-marker-leader").count() == 0
+    page.wait_for_function("document.querySelectorAll('.mapapp-marker-leader').length === 0",
+                           timeout=10_000)
     transforms = page.evaluate("""() => Array.from(document.querySelectorAll(
         '.mapapp-marker.mapapp-layer-fighting svg')).map(n => n.style.translate)""")
     assert transforms == ["", ""]
