@@ -197,13 +197,17 @@ def _same_place(index: NameIndex, entries: np.ndarray, best: int) -> np.ndarray:
     Nikopol in GeoNames and in our geocache is one city, not two rivals
     sharing it.  Two villages of one name 10 km apart in one source stay two."""
     winner = entries[best]
-    kind_of_source = np.array([index.sources[int(e)].split(":", 1)[0] for e in entries])
     same = (index.kind[entries] == index.kind[winner]) & (
-        index.country[entries] == index.country[winner]) & (
-        (kind_of_source != kind_of_source[best]) | (entries == winner))
-    if index.kind[winner] != _K["country"]:
-        same &= great_circle_km(index.lat[winner], index.lon[winner], index.lat[entries],
-                                index.lon[entries]) <= _SAME_PLACE_KM
+        index.country[entries] == index.country[winner])
+    same[best] = False
+    for n in np.flatnonzero(same):  # few: the winner's namesakes of its kind and country
+        other = int(entries[n])
+        same[n] = (index.sources[other].split(":", 1)[0]
+                   != index.sources[int(winner)].split(":", 1)[0]) and (
+            index.kind[winner] == _K["country"] or great_circle_km(
+                index.lat[winner], index.lon[winner], index.lat[other],
+                index.lon[other]) <= _SAME_PLACE_KM)
+    same[best] = True
     return same
 
 
@@ -329,7 +333,8 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
     # First guesses: each group's best entry without context, weighted by
     # how unambiguous it is, seed the document's context.
     choice: dict[str, tuple[int, float]] = {}
-    for _ in range(_PASSES):
+    for n_pass in range(_PASSES):
+        last = n_pass == _PASSES - 1  # only the last pass's confidence is kept
         new_context = _Context()
         for key, members in groups.items():
             first = candidates[members[0]]
@@ -359,8 +364,9 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
             margin = ordered[0] - ordered[1] if len(ordered) > 1 else 5.0
             weight = 1.0 - math.exp(-max(margin, 0.0))
             probs = np.exp(total - ordered[0])
-            same = _same_place(index, first.entries, best)
-            choice[key] = (int(first.entries[best]), float(probs[same].sum() / probs.sum()))
+            share = (probs[_same_place(index, first.entries, best)].sum() if last and len(probs) > 1
+                     else probs[best])
+            choice[key] = (int(first.entries[best]), float(share / probs.sum()))
             if not actors[key]:
                 new_context.add(index, int(first.entries[best]), weight * len(members), key)
         context = new_context
