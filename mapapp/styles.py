@@ -274,6 +274,9 @@ def _swords_unit() -> list[tuple[float, float]]:
 
 
 SWORDS_UNIT = _swords_unit()
+# Shapes drawn from a unit outline (y up), the same one on the web and in images.
+UNIT_OUTLINES: dict[str, list[tuple[float, float]]] = {"cross": CROSS_UNIT,
+                                                       "swords": SWORDS_UNIT}
 
 
 def _unit_points(unit: list[tuple[float, float]], c: float, r: float) -> str:
@@ -315,10 +318,8 @@ def _shape_element(shape: str, size: float, attrs: str) -> str:
         pts = f"{_fmt(c)},{_fmt(top)} {_fmt(c + half)},{_fmt(top + h)} {_fmt(c - half)},{_fmt(top + h)}"
         if shape == "triangle_down":  # the same triangle, mirrored top to bottom
             pts = f"{_fmt(c)},{_fmt(2 * c - top)} {_fmt(c + half)},{_fmt(2 * c - top - h)} {_fmt(c - half)},{_fmt(2 * c - top - h)}"
-    elif shape == "cross":
-        pts = _unit_points(CROSS_UNIT, c, r)
-    elif shape == "swords":
-        pts = _unit_points(SWORDS_UNIT, c, r)
+    elif shape in UNIT_OUTLINES:
+        pts = _unit_points(UNIT_OUTLINES[shape], c, r)
     elif shape == "star":
         pts = _star_points(c, c + r * 0.08, r, r * 0.45, 5)
     elif shape == "burst":

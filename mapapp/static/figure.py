@@ -747,9 +747,8 @@ def _marker_path(shape: str):
         return Path([[0, 1], [0.866, -0.5], [-0.866, -0.5], [0, 0]], closed=True)
     if shape == "triangle_down":
         return Path([[0, -1], [0.866, 0.5], [-0.866, 0.5], [0, 0]], closed=True)
-    if shape in ("cross", "swords"):
-        unit = styles.CROSS_UNIT if shape == "cross" else styles.SWORDS_UNIT
-        return Path([list(p) for p in unit] + [[0, 0]], closed=True)
+    if shape in styles.UNIT_OUTLINES:
+        return Path([list(p) for p in styles.UNIT_OUTLINES[shape]] + [[0, 0]], closed=True)
     if shape == "star":
         return star(5, 0.45, 0.08)
     if shape == "burst":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -31,6 +32,14 @@ EVENT_LABELS = {
 # "took shelter", "taken to hospital": nothing was captured.
 _NOT_TAKEN = (r"\s+(?:place|part|off|to|in|into|shelter|cover|office|power|aim|note|refuge|"
               r"hostage|prisoner|away|over as|steps|action|measures)\b")
+# What forces did on the ground: took a place, or attacked or advanced.
+# The fighting cue is these and the words for fighting as such; a fight's
+# action (see _fight) is read from the same words.
+_TOOK_WORDS = (r"liberat\w*|recaptur\w*|captur\w*|took control|seiz\w*|entered(?!\s+into\b)|"
+               rf"retook|retaken|took(?!{_NOT_TAKEN})|(?:had|has|have|was|were|been) "
+               rf"taken(?!{_NOT_TAKEN})")
+_ATTACK_WORDS = (r"offensive|counter-?offensive|assault\w*|advanc\w*|storm(?:ed|ing)|"
+                 r"encircl\w*|pushed|crossed|broke through|breakthrough|gains?|gained")
 _CUES = {
     "explosion": r"explo(?:sions?|ded?)|blasts?",
     "strike": (r"missiles?|rockets?|drones?|(?:air ?)?strikes?|struck|shell(?:ed|ing)|"
@@ -42,11 +51,8 @@ _CUES = {
                    r"moved (?:its|their|the) \w+ to|administrative (?:centre|center|capital)"),
     # What forces did on the ground: "Russian forces" alone says nothing
     # happened (they may only be where they are, or what struck a city).
-    "fighting": (r"fight\w*|fought|clash\w*|battles?|offensive|counter-?offensive|assault\w*|"
-                 r"advanc\w*|liberat\w*|recaptur\w*|captur\w*|took control|seiz\w*|"
-                 r"storm(?:ed|ing)|encircl\w*|repel\w*|repuls\w*|pushed|crossed|"
-                 r"entered(?!\s+into\b)|broke through|breakthrough|gains?|gained|retook|"
-                 rf"retaken|took(?!{_NOT_TAKEN})|(?:had|has|have|was|were|been) taken(?!{_NOT_TAKEN})"),
+    "fighting": (rf"fight\w*|fought|clash\w*|battles?|repel\w*|repuls\w*|{_ATTACK_WORDS}|"
+                 rf"{_TOOK_WORDS}"),
     "front_line": r"front[- ]?lines?|east bank|west bank|left bank|right bank|positions",
     "meeting": r"met|meet(?:s|ing)?|summit|talks|visit(?:s|ed)?|conference",
 }
@@ -76,11 +82,9 @@ _REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|beaten (?:off|back)|beat (?:off
                        r"fended off|held off|thwarted)\b", re.IGNORECASE)
 _NEXT_TO_CUE = re.compile(r"\s+(?:[\w-]+\s+)?")  # "Russian assaults", "Russian ground assaults"
 _SIDE_AFTER = re.compile(r"\s+by\s+(?:the\s+)?(?:(Russian)|(Ukrainian))\b")
-_TOOK = re.compile(r"(?:re)?captur\w*|took|retook|retaken|taken|seiz\w*|liberat\w*|entered",
-                   re.IGNORECASE)
-_ATTACKED = re.compile(r"attack\w*|assault\w*|storm\w*|advanc\w*|offensive|counter-?offensive|pushed|"
-                       r"crossed|broke through|breakthrough|gains?|gained|encircl\w*",
-                       re.IGNORECASE)
+_TOOK = re.compile(_TOOK_WORDS, re.IGNORECASE)
+# "... repelled Russian attacks": a strike's word, read as fighting there.
+_ATTACKED = re.compile(rf"attack\w*|{_ATTACK_WORDS}", re.IGNORECASE)
 
 # Who says so: "X said", "said X", "according to X", "X denied".
 _SPEECH = (r"said|says|say|told|tells|reported|reports|claimed|claims|announced|announces|"
@@ -328,9 +332,11 @@ def claimant(sentence: str) -> tuple[str, str]:
     return who, stance
 
 
-def _attributions(sentence: str) -> list[tuple[int, int, str, str]]:
+@functools.lru_cache(maxsize=256)
+def _attributions(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
     """Every attribution in ``sentence``: the span naming the source, who,
-    and its own stance ("denies" when its verb is a denial)."""
+    and its own stance ("denies" when its verb is a denial).  Kept for the
+    sentence's other places, and for the denial a place's claim looks for."""
     found = []
     for pattern in (_ACCORDING, _AFTER, _BEFORE):
         for match in pattern.finditer(sentence):
@@ -342,8 +348,8 @@ def _attributions(sentence: str) -> list[tuple[int, int, str, str]]:
         title, name = _trim(match.group(1)), _trim(match.group(2))
         if title and name and _OFFICE.search(f"{title} {name}"):
             found.append((match.start(1), match.end(2), f"{title}, {name}", match.group(0)))
-    return [(s, e, who, "denies" if _DENIAL.search(words) else "asserts")
-            for s, e, who, words in found]
+    return tuple((s, e, who, "denies" if _DENIAL.search(words) else "asserts")
+                 for s, e, who, words in found)
 
 
 def _claim(sentence: str, at: int | None = None,
