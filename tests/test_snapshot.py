@@ -293,6 +293,38 @@ def test_the_snapshot_is_framed_on_what_it_shows(report_map):
     assert {"Sea of Azov", "Dnipro"} <= set(shot.names)
 
 
+# A resize of the map's box that the page observes only after the snapshot
+# has framed the map (as on a busy machine): the view before and after.
+LATE_RESIZE_JS = """async () => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const view = () => [map.getCenter().lat, map.getCenter().lng, map.getZoom()];
+  const before = view();
+  const box = map.getContainer();
+  box.style.width = (box.offsetWidth - 1) + 'px';
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  box.style.width = '';
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  if (map._animatingZoom) { await new Promise(r => map.once('zoomend', r)); }
+  return {before: before, after: view()};
+}"""
+
+
+@pytest.mark.browser
+def test_a_late_resize_keeps_the_snapshot_frame(report_map):
+    """The page re-fits its first view when its box changes size (for
+    Streamlit's late layout); once the snapshot has framed the map, a
+    resize observed late keeps that frame rather than putting the first
+    view back (this made the content frame land on the legend at times)."""
+    require_chromium()
+    views = []
+    snap.capture(report_map, spec=resolve_spec(size="900x700"),
+                 view=ViewState(layers=["front_lines", "control_areas"]),
+                 inspect=lambda page: views.append(page.evaluate(LATE_RESIZE_JS)))
+    [seen] = views
+    assert seen["after"][2] == seen["before"][2], seen
+    assert seen["after"][:2] == pytest.approx(seen["before"][:2], abs=0.05), seen
+
+
 def test_the_page_opens_on_the_requested_bounds(report_map):
     initial = str([list(c) for c in INITIAL_BOUNDS])  # as folium writes it: [[44.0, 22.0], ...]
     setup = '"bounds":' + initial.replace(" ", "")  # as the setup payload has it

@@ -1086,6 +1086,7 @@
    * vectors (the basemap) to that first, smaller box.  On every resize the
    * map re-measures itself, redraws its vectors, and re-fits the initial
    * view until the reader has moved the map themselves.
+   * Firing 'mapapp:hold' on the map ends the re-fitting.
    * o = {bounds, at: [lat, lon, zoom] (a link's view, instead of bounds),
    *      fly, refit, defs, vars: {name: css value}} */
   mapapp.setup = function (map, o) {
@@ -1101,6 +1102,10 @@
     ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
       container.addEventListener(name, function () { touched = true; }, {passive: true});
     });
+    // A caller that frames the map itself (the snapshot) holds the view, as
+    // a reader's move would: a resize observed after its fit must not put
+    // the first view back over it.
+    map.on('mapapp:hold', function () { touched = true; });
     var flown = !o.fly;
     var refit = function () {
       map.invalidateSize({pan: false});

@@ -85,6 +85,10 @@
     var map = theMap();
     if (!map) { return false; }
     var container = map.getContainer();
+    // The snapshot frames the map itself (frame, below): the page's own
+    // re-fit of its first view on a resize (the dressing below makes one)
+    // must not start a zoom that lands after that frame.
+    map.fire('mapapp:hold');
     var s = typeScale();
     document.body.classList.add('mapapp-snapshot');
     document.body.style.setProperty('--s', String(s));
@@ -161,17 +165,35 @@
     });
   }
 
+  function fit(map, o) {
+    map.invalidateSize({pan: false, animate: false});
+    var bounds = L.latLngBounds(o.bounds);
+    var padding = o.legend ? clearOfLegend(map, bounds)
+      : {paddingTopLeft: [0, 0], paddingBottomRight: [0, 0]};
+    map.fitBounds(bounds, Object.assign({animate: false}, padding));
+    return map.getCenter().toString() + '@' + map.getZoom();
+  }
+
+  // Fits the map to o.bounds and checks, two frames on, that the fit is
+  // still the view: Leaflet starts a zoom a frame after it is asked for, so
+  // a move the page asked for just before (a re-fit on resize) can land
+  // over ours.  Then it is waited for and the fit made again.
+  function fitted(map, o, tries) {
+    var view = fit(map, o);
+    return frames(2).then(function () {
+      var now = map.getCenter().toString() + '@' + map.getZoom();
+      if (now === view || tries <= 1) { return null; }
+      return settled(map).then(function () { return fitted(map, o, tries - 1); });
+    });
+  }
+
   function frame(o) {
     var map = theMap();
     if (!map) { return Promise.resolve(null); }
+    map.fire('mapapp:hold');
     return settled(map).then(function () {
+      if (o.bounds) { return fitted(map, o, 3); }
       map.invalidateSize({pan: false, animate: false});
-      if (o.bounds) {
-        var bounds = L.latLngBounds(o.bounds);
-        var padding = o.legend ? clearOfLegend(map, bounds)
-          : {paddingTopLeft: [0, 0], paddingBottomRight: [0, 0]};
-        map.fitBounds(bounds, Object.assign({animate: false}, padding));
-      }
       return frames(2);
     }).then(function () {
       // Names are placed again for the final layout (controls gone,
