@@ -510,6 +510,15 @@ def test_a_site_is_a_place_of_its_own_type_and_a_strike_there_a_strike_point(ind
     ("Vuhledar was taken after months of battles.", "Vuhledar", "Vuhledar was taken or retaken."),
     ("Russian-held Robotyne in Ukraine was stormed by Ukrainian troops.", "Robotyne",
      "Ukrainian forces attacked or advanced at or near Robotyne."),
+    # A side that held the place is not the one that fought for it.
+    ("Robotyne, which Russian forces had held since 2022, was retaken in southern Ukraine.",
+     "Robotyne", "Ukrainian forces took Robotyne."),
+    ("Kupiansk in Ukraine, which Ukrainian forces had held, was captured.", "Kupiansk",
+     "Russian forces took Kupiansk."),
+    ("Robotyne in Ukraine, held by Russian troops for a year, was recaptured.", "Robotyne",
+     "Ukrainian forces took Robotyne."),
+    ("Russian forces, which had held the bank for months, captured Krynky in Ukraine.",
+     "Krynky", "Russian forces took Krynky."),
     # A country's bare name is where the troops are, not whose they are.
     ("Russian troops in eastern Ukraine advanced on Avdiivka.", "Avdiivka",
      "Russian forces attacked or advanced at or near Avdiivka."),

@@ -67,6 +67,21 @@ def test_a_place_after_a_capitalised_preposition_is_no_persons_name(index, text,
     assert name in [m.text for m in geoparse(text, index=index)]
 
 
+@pytest.mark.parametrize("text", [
+    "Fighting went on in Ukraine. Robotyne, which Russian forces had held, was retaken.",
+    "Fighting went on in Ukraine. Robotyne was retaken by Ukrainian troops.",
+    "Fighting went on in Ukraine. Robotyne in the south was retaken.",
+])
+def test_a_village_of_the_reports_country_may_open_a_sentence(index, text):
+    """A sentence's first word is capitalised whatever it is, and "X was"
+    opens many sentences about people; a village of the country the report
+    names is a place there all the same."""
+    assert "Robotyne" in [m.text for m in geoparse(text, index=index)]
+    # Without Ukraine named, the hamlet at a sentence's start stays a word.
+    elsewhere = text.replace("in Ukraine", "on Monday").replace("Ukrainian ", "")
+    assert "Robotyne" not in [m.text for m in geoparse(elsewhere, index=index)]
+
+
 def test_a_name_written_as_a_persons_is_not_a_place(index):
     text = "Sheriff Tom Jones said the case was closed. Jones added that Lincoln police helped."
     assert "Jones" not in [m.text for m in geoparse(text, index=index)]

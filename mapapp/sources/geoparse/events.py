@@ -82,6 +82,14 @@ _REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|beaten (?:off|back)|beat (?:off
                        r"fended off|held off|thwarted)\b", re.IGNORECASE)
 _NEXT_TO_CUE = re.compile(r"\s+(?:[\w-]+\s+)?")  # "Russian assaults", "Russian ground assaults"
 _SIDE_AFTER = re.compile(r"\s+by\s+(?:the\s+)?(?:(Russian)|(Ukrainian))\b")
+# A side that held the place, not one that fought for it: "which Russian
+# forces had held", "held by Russian troops" (the words before the side, and
+# after it).  Its fight, if no other side is named, is the other side's.
+_HOLDING = r"(?:held|occupied|controlled|seized|captured|holds|occupies|controls)"
+_HELD_BY = re.compile(rf"\b{_HOLDING}\s+(?:\w+\s+){{0,2}}?by\s+(?:the\s+)?$", re.IGNORECASE)
+_HOLDS = re.compile(rf"\s+(?:forces|troops|units|soldiers|army)?\s*(?:had|has|have)?\s*"
+                    rf"(?:long\s+|since\s+)?{_HOLDING}\b", re.IGNORECASE)
+_WHICH = re.compile(r"\b(?:which|that|where|whom)\s+(?:the\s+)?$", re.IGNORECASE)
 _TOOK = re.compile(_TOOK_WORDS, re.IGNORECASE)
 # "... repelled Russian attacks": a strike's word, read as fighting there.
 _ATTACKED = re.compile(rf"attack\w*|{_ATTACK_WORDS}", re.IGNORECASE)
@@ -503,6 +511,8 @@ def _fight(sentence: str, cue: tuple[int, int], start: int, end: int,
     if agent:
         return SIDES[0 if agent.group(1) else 1], action
     sides = list(_SIDE_RE.finditer(sentence, start, cue[0]))
+    holders = [m for m in sides if _holds(sentence, m, start)]
+    sides = [m for m in sides if m not in holders]
     before = [m for m in sides if not said_by[0] <= m.start() < said_by[1]]
     if before and _NEXT_TO_CUE.fullmatch(sentence, before[-1].end(), cue[0]):
         return SIDES[0 if before[-1].group(1) else 1], action
@@ -511,7 +521,20 @@ def _fight(sentence: str, cue: tuple[int, int], start: int, end: int,
         return SIDES[0 if speaker[0].group(1) else 1], action
     if before:
         return SIDES[0 if before[0].group(1) else 1], action
+    if holders and len({bool(m.group(1)) for m in holders}) == 1:
+        return SIDES[1 if holders[0].group(1) else 0], action  # the holder's enemy
     return "", action
+
+
+def _holds(sentence: str, side: re.Match, start: int) -> bool:
+    """Whether the ``side`` named in a clause starting at ``start`` is the
+    one holding the place: "held by Russian forces", "which Russian forces
+    had held" (but not "Russian forces took it", nor "Russian forces, which
+    had held Kupiansk, took it", whose subject is the taker)."""
+    head = sentence[max(start, side.start() - 40):side.start()]
+    if _HELD_BY.search(head):
+        return True
+    return bool(_WHICH.search(head) and _HOLDS.match(sentence, side.end()))
 
 
 def _weapon(sentence: str, at: int, start: int, end: int) -> str:

@@ -179,6 +179,8 @@ class Candidate:
     # a title or a first name before it ("Mr. Jones", "Andrew Trapani"):
     # evidence enough to take even a large city's name for a person's
     person_before: bool = False
+    # a place of a country the text names ("Robotyne" in a report on Ukraine)
+    local: bool = False
 
 
 def _tokens(text: str) -> list[re.Match]:
@@ -301,7 +303,7 @@ def _with_forms(text: str, found: list[Candidate], index: NameIndex) -> list[Can
 
 
 _SAID_AFTER = re.compile(r"^[’']?s?\s*(?:,[^,]{0,40},\s*)?(?:said|says|told|added|wrote|"
-                         r"explained|noted|asked|argued|replied|who|was|is|has|had)\b")
+                         r"explained|noted|asked|argued|replied|who|(was|is|has|had))\b")
 
 
 def _people(found: list[Candidate], text: str) -> list[Candidate]:
@@ -320,7 +322,10 @@ def _people(found: list[Candidate], text: str) -> list[Candidate]:
     for c in found:
         if c.key in people and not c.landmark:
             continue
-        if c.score and not c.strong and _SAID_AFTER.match(text[c.end:c.end + 60]):
+        said = c.score and not c.strong and _SAID_AFTER.match(text[c.end:c.end + 60])
+        # "Robotyne was retaken": a village of the country the text is about
+        # is the subject of "was" as often as a person is.
+        if said and not (c.local and said.group(1)):
             continue
         out.append(c)
     return out
@@ -384,6 +389,11 @@ def _kind_word_end(text: str, token: re.Match) -> int:
     if token.group().lower() in ("co", "twp") and text[end:end + 1] == ".":
         end += 1
     return end
+
+
+# What follows a place opening a sentence: an apposition or a clause about it.
+_PLACE_SUBJECT_AFTER = re.compile(r",|\s+(?:in|near|was|were|is|has|had|lies|remains|remained|fell|"
+                                  r"came under)\b")
 
 
 def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named) -> Candidate:
@@ -484,7 +494,11 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named) -> Ca
         score += _PARTY_BONUS
     if person:
         score -= 0.35 if strong_kind else 0.6
-    if sentence_start and not strong:
+    # A sentence's first word is capitalised whatever it is.  A village of a
+    # country the text names, followed by what follows a place ("Robotyne,
+    # which ...", "Robotyne was retaken", in a report on Ukraine), is a place.
+    local = bool(np.isin(index.country[entries], named).any())
+    if sentence_start and not strong and not (local and _PLACE_SUBJECT_AFTER.match(text, end)):
         score -= 0.1
     if surface.isupper() and not key.endswith(".") \
             and len(key.replace(" ", "")) <= 3 \
@@ -501,7 +515,7 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named) -> Ca
     return Candidate(start=start, end=end, text=text[start:end], key=key, entries=entries,
                      score=score, cue=cue, sentence_start=sentence_start, person=person,
                      strong=strong, landmark=strong_kind or strong_kind_curated,
-                     person_before=person_before)
+                     person_before=person_before, local=local)
 
 
 __all__ = ["Candidate", "recognise"]
