@@ -746,6 +746,18 @@ def test_a_district_the_gazetteer_lacks_is_named_with_its_city(index):
     assert not any(name.startswith("Shevchenkivskyi") for name in rows)
 
 
+@pytest.mark.parametrize("text", [
+    "Drones struck Kharkiv overnight in Ukraine. Debris fell in Kharkiv's Kyivskyi district.",
+    "A drone hit the Kyivskyi district of Kharkiv in Ukraine. Kharkiv was hit again on Friday.",
+])
+def test_a_city_also_named_on_its_own_is_the_whole_citys_row(index, text):
+    """The district names the row only when the text names the city just
+    as the district's ("Kharkiv's", "of Kharkiv")."""
+    rows = rows_by_name(draft_report(text, date="2024-03-03", index=index))
+    assert rows["Kharkiv"]["layer"] == "strikes"
+    assert not any("district" in name for name in rows)
+
+
 def test_every_launch_site_of_a_list_and_a_capital_calling_names_are_mentions(index):
     rows = rows_by_name(draft_report(STRIKES, publisher="Test Wire", index=index))
     assert (rows["Primorsko-Akhtarsk"]["event"], rows["Primorsko-Akhtarsk"]["keep"]) == (

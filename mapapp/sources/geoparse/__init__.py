@@ -37,6 +37,9 @@ class Mention:
     # Named as a district of ``entry``, which stands for it: the gazetteer
     # lacks the district ("Kharkiv's Kyivskyi district" is at Kharkiv).
     within: bool = field(default=False, repr=False, compare=False)
+    # Names the city of a district named beside it ("Kharkiv's" Kyivskyi
+    # district): not the whole city on its own.
+    holds: bool = field(default=False, repr=False, compare=False)
 
     def as_json(self) -> dict:
         return {name: getattr(self, name) for name in CONTRACT_FIELDS}
@@ -55,7 +58,8 @@ def _mentions(resolved, index: NameIndex) -> list[Mention]:
             start=r.start, end=r.end, text=r.text,
             lat=round(float(index.lat[r.entry]), 5), lon=round(float(index.lon[r.entry]), 5),
             kind=KINDS[index.kind[r.entry]], confidence=r.confidence,
-            source=index.sources[r.entry], entry=int(r.entry), within=r.within))
+            source=index.sources[r.entry], entry=int(r.entry), within=r.within,
+            holds=r.holds))
     return out
 
 

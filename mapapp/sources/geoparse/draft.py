@@ -378,11 +378,13 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     claimed = next((g for _, g, _ in [chosen, *items] if g.claimant), None)
     entry = index.entry(mention.entry) if mention.entry is not None else None
     # A district the gazetteer lacks is drawn at the city the text puts it
-    # in, and named so: "Dnipro (Shevchenkivskyi district)".
+    # in, and named so: "Dnipro (Shevchenkivskyi district)", unless the text
+    # also names the city on its own (not only as the district's, "Dnipro's"):
+    # then the row is the whole city's.
     districts = sorted({m.text for m, _, _ in items if m.within})
     name = _display_name(entry, [m.text for m, _, _ in items if not m.within]
                          or [entry.name])
-    if districts:
+    if districts and all(m.within or m.holds for m, _, _ in items):
         name = f"{name} ({' and '.join(districts)} district{'s' if len(districts) > 1 else ''})"
     cue = unlisted.get((mention.start, mention.end), "")
     kind = entry.kind if entry else "settlement" if cue in _KIND_TYPES else "region"

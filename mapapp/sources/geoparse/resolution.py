@@ -78,6 +78,7 @@ class Resolved:
     entry: int | None
     confidence: float
     within: bool = False  # the entry is the place the text says holds it (a district's city)
+    holds: bool = False  # names the city of a district beside it ("Kharkiv's" Kyivskyi district)
 
 
 @dataclass(frozen=True)
@@ -373,6 +374,7 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
 
     resolved = []
     held = _districts_held(text, candidates)
+    holders = set(held.values())
     for n, c in enumerate(candidates):
         entry, p = choice[_group(c)]
         holder = choice[_group(candidates[held[n]])] if n in held else None
@@ -380,7 +382,8 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
             entry, p = _inside(index, c.entries, entry, p, *holder)
         resolved.append(Resolved(start=c.start, end=c.end, text=c.text, entry=entry,
                                  confidence=round(float(c.score) * p, 3),
-                                 within=holder is not None and entry == holder[0]))
+                                 within=holder is not None and entry == holder[0],
+                                 holds=n in holders))
     return resolved
 
 
