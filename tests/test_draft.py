@@ -758,6 +758,14 @@ def test_a_city_also_named_on_its_own_is_the_whole_citys_row(index, text):
     assert not any("district" in name for name in rows)
 
 
+def test_a_russian_spelling_is_drafted_under_the_official_name(index):
+    text = "Russia's defence ministry said it repelled Ukrainian attacks near Rabotino in Ukraine."
+    row = rows_by_name(draft_report(text, date="2023-09-17", index=index))[
+        "Robotyne (Rabotino)"]
+    assert row["layer"] == "fighting"
+    assert "the text spells it Rabotino, matched to Robotyne by its letters" in row["located"]
+
+
 def test_every_launch_site_of_a_list_and_a_capital_calling_names_are_mentions(index):
     rows = rows_by_name(draft_report(STRIKES, publisher="Test Wire", index=index))
     assert (rows["Primorsko-Akhtarsk"]["event"], rows["Primorsko-Akhtarsk"]["keep"]) == (

@@ -82,6 +82,23 @@ def test_a_village_of_the_reports_country_may_open_a_sentence(index, text):
     assert "Robotyne" not in [m.text for m in geoparse(elsewhere, index=index)]
 
 
+@pytest.mark.parametrize("written, official", [
+    ("Rabotino", "Robotyne"), ("Novoprokopovka", "Novoprokopivka"),
+    ("Kleshcheyevka", "Klishchiivka"), ("Pyatikhatki", "Pyatykhatky"),
+])
+def test_a_village_spelled_the_russian_way_is_found(index, written, official):
+    """The index has Ukrainian villages by their Ukrainian names; a Russian
+    ministry's spelling finds them when the text is about Ukraine."""
+    text = f"Russia said its forces repelled attacks near {written} in Ukraine."
+    [place] = [m for m in geoparse(text, index=index) if m.text == written]
+    assert index.names[place.entry] == official and place.kind == "settlement"
+    # Not in a text that never names Ukraine, and never a surname.
+    assert written not in [m.text for m in geoparse(text.replace(" in Ukraine", ""),
+                                                    index=index)]
+    assert "Petrenko" not in [m.text for m in geoparse(
+        "Petrenko said forces in Ukraine repelled attacks.", index=index)]
+
+
 def test_a_name_written_as_a_persons_is_not_a_place(index):
     text = "Sheriff Tom Jones said the case was closed. Jones added that Lincoln police helped."
     assert "Jones" not in [m.text for m in geoparse(text, index=index)]

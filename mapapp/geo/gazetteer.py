@@ -65,6 +65,61 @@ def loosen(key: str) -> str:
     return re.sub(r"i{2,}", "i", key)
 
 
+# Russian and Ukrainian romanisations of one village: Russian "g" is
+# Ukrainian "h", digraphs stand for one sound, and the vowels differ
+# ("Rabotino" / "Robotyne", "Kleshcheyevka" / "Klishchiivka").
+_DIGRAPHS = (("shch", "S"), ("sch", "S"), ("kh", "h"), ("zh", "Z"), ("ch", "C"), ("sh", "X"),
+             ("ts", "c"), ("g", "h"))
+
+
+def consonants(key: str) -> str:
+    """The consonants of a folded one-word name, with the spellings the two
+    romanisations differ by blurred: a last resort key for a village the
+    text spells the Russian way.
+
+    >>> consonants(fold("Rabotino")) == consonants(fold("Robotyne"))
+    True
+    >>> consonants(fold("Krasnogorovka")), consonants(fold("Klishchiivka"))
+    ('krsnhrvk', 'klSvk')
+    """
+    for digraph, sound in _DIGRAPHS:
+        key = key.replace(digraph, sound)
+    key = re.sub(r"[aeiouyj\W\d]", "", key)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+# Russian endings and letters as Ukrainian romanisation writes them.
+_UKRAINIAN_FORMS = ((r"(?:ov|ev|yev)ka$", "ivka"), (r"ino$", "yne"), (r"skoye$|skoe$", "ske"),
+                    (r"(?:oye|oe)$", "e"), (r"aya$", "a"), (r"ovo$", "ove"), (r"evo$", "eve"),
+                    (r"g", "h"), (r"ye", "ie"))
+
+
+def ukrainian_guess(key: str) -> str:
+    """A Russian romanisation (folded) written the Ukrainian way, then
+    loosened, to rank villages of one :func:`consonants` key.
+
+    >>> ukrainian_guess("rabotino"), ukrainian_guess("novomikhailovka")
+    ('rabotine', 'novomikhailivka')
+    """
+    for pattern, replacement in _UKRAINIAN_FORMS:
+        key = re.sub(pattern, replacement, key)
+    return loosen(key)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (for short names).
+
+    >>> edit_distance("rabotine", "robotine")
+    1
+    """
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
+
+
 @dataclass(frozen=True)
 class GazetteerMatch:
     """A point found offline, with what it was matched to."""

@@ -47,7 +47,7 @@ import numpy as np
 
 from mapapp.errors import DataError
 from mapapp.files import write_atomic
-from mapapp.geo.gazetteer import fold
+from mapapp.geo.gazetteer import consonants, edit_distance, fold, loosen, ukrainian_guess
 from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
@@ -741,6 +741,7 @@ class NameIndex:
         self.zipf = dict(zip(common, arrays["common_zipf"].tolist()))
         # The longest name in words bounds the recogniser's look-ahead.
         self.max_words = max(k.count(" ") + 1 for k in keys) if keys else 1
+        self._spellings: dict[str, dict[str, list[int]]] = {}  # spelled_like's, made on use
         # A damaged or foreign cache file may still unzip: its columns must agree.
         columns = (self.sources, self.kind, self.lat, self.lon, self.population, self.capital,
                    self.curated, self.country, self.admin1)
@@ -759,6 +760,31 @@ class NameIndex:
         if row is None:
             return self._ids[:0]
         return self._ids[self._offsets[row]:self._offsets[row + 1]]
+
+    def spelled_like(self, key: str, country: str) -> np.ndarray:
+        """Settlements of ``country`` (one-word names) that the one-word
+        folded ``key`` may be another romanisation of ("Rabotino" for
+        Robotyne): same :func:`consonants`, and the nearest in letters once
+        Russian endings are written the Ukrainian way (ties kept; none if
+        even the nearest is far).  For names the index does not know."""
+        if country not in self._spellings:
+            buckets: dict[str, list[int]] = {}
+            ids = np.nonzero((self.country == country) & (self.kind == KIND_CODE["settlement"]))[0]
+            for i in ids.tolist():
+                name = fold(self.names[i])
+                if " " not in name:
+                    buckets.setdefault(consonants(name), []).append(i)
+            self._spellings[country] = buckets
+        bucket = self._spellings[country].get(consonants(key), [])
+        if not bucket:
+            return self._ids[:0]
+        guess = ukrainian_guess(key)
+        far = [edit_distance(guess, loosen(fold(self.names[i]))) for i in bucket]
+        best = min(far)
+        if best > max(1, len(guess) // 4):
+            return self._ids[:0]
+        return np.asarray(sorted(i for i, d in zip(bucket, far) if d == best),
+                          dtype=self._ids.dtype)
 
     def entry(self, i: int) -> Entry:
         i = int(i)

@@ -384,6 +384,12 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     districts = sorted({m.text for m, _, _ in items if m.within})
     name = _display_name(entry, [m.text for m, _, _ in items if not m.within]
                          or [entry.name])
+    # Written in a spelling the index lacks ("Rabotino"): the gazetteer's name
+    # leads, the text's follows, so the map agrees with its other sources.
+    respelled = name if (entry is not None and entry.kind == "settlement"
+                         and " " not in fold(name) and fold(name) not in index) else ""
+    if respelled:
+        name = f"{entry.name} ({respelled})"
     if districts and all(m.within or m.holds for m, _, _ in items):
         name = f"{name} ({' and '.join(districts)} district{'s' if len(districts) > 1 else ''})"
     cue = unlisted.get((mention.start, mention.end), "")
@@ -432,7 +438,9 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         "located": (located_text(mention.source, confidence) + (
             f"; the text names the {' and '.join(districts)} "
             f"district{'s' if len(districts) > 1 else ''}, which the gazetteer lacks, so the "
-            f"point is the city's" if districts else "")
+            f"point is the city's" if districts else "") + (
+            f"; the text spells it {respelled}, matched to {entry.name} by its letters"
+            if respelled else "")
             if entry else "not located"),
         "source": mention.source,
         "country": entry.country if entry else "",

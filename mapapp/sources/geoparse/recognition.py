@@ -228,6 +228,16 @@ def recognise(text: str, index: NameIndex) -> list[Candidate]:
             if key in index:
                 match = j
                 break
+        if match is None and "UA" in named and _RUSSIAN_ENDING.search(keys[i]) \
+                and keys[i] not in lower and keys[i] not in _NEVER:
+            # A village the report spells the Russian way ("Rabotino"): the
+            # index has its Ukrainian name only.
+            entries = index.spelled_like(keys[i], "UA")
+            if len(entries):
+                found.append(_weigh(text, tokens, words, keys, i, i, keys[i], tokens[i].end(),
+                                    index, lower, named, entries=entries))
+                i += 1
+                continue
         if match is None or (match == i and key in _NEVER):
             i += 1
             continue
@@ -396,9 +406,15 @@ _PLACE_SUBJECT_AFTER = re.compile(r",|\s+(?:in|near|was|were|is|has|had|lies|rem
                                   r"came under)\b")
 
 
-def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named) -> Candidate:
+# Endings of Russian village names ("Rabotino", "Novomikhailovka",
+# "Krasnoye", "Pyatikhatki"), not of surnames ("Petrenko", "Zelenski").
+_RUSSIAN_ENDING = re.compile(r"(?:[oe]vka|ino|[oe]vo|o[y]?e|aya|[^s]ki|ny)$")
+
+
+def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named,
+           entries=None) -> Candidate:
     start = tokens[i].start()
-    entries = index.lookup(key)
+    entries = index.lookup(key) if entries is None else entries
     kinds = index.kind[entries]
     population = _population(index, entries, kinds, key)
     # Places the project located itself (geocache, aliases) are known to matter.
