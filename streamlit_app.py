@@ -44,6 +44,7 @@ from mapapp.store.catalogue import get_source, list_sources
 from mapapp.store.query import EventFilter, select
 from mapapp.view import (
     BASEMAPS,
+    DEFAULT_LAYERS,
     ViewState,
     at_from_leaflet,
     bounds_from_leaflet,
@@ -145,11 +146,13 @@ def show_link_notes() -> None:
 
 
 def sidebar_view(source_names: tuple[str, ...] = (), *, report: bool = True,
-                 area_names: tuple[str, ...] = ()) -> tuple[ViewState, object, object]:
+                 area_names: tuple[str, ...] = (),
+                 drawn_layers: frozenset[str] | None = None) -> tuple[ViewState, object, object]:
     """The view the sidebar's widgets set, a place under the event sets for
     their date range and one under the control map for its date (drawn
     once they are loaded).  Without a ``report``, its layers, filters and
-    lesson are left out."""
+    lesson are left out.  Only ``drawn_layers`` (the layers this data can
+    draw; all when None) get a box."""
     sb = st.sidebar
     sources: tuple[str, ...] = ()
     dates_box = None
@@ -167,8 +170,7 @@ def sidebar_view(source_names: tuple[str, ...] = (), *, report: bool = True,
                            format_func=BASEMAPS.get, label_visibility="collapsed")
         return ViewState(basemap=basemap, sources=sources, areas=areas), dates_box, map_box
     sb.header("Layers")
-    layers = tuple(layer for layer in LAYERS
-                   if sb.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
+    layers = tuple(layer for layer in LAYERS if layer_box(sb, layer, drawn_layers))
     sb.header("Filters")
     # Twelve types make a tall box: folded away unless a link narrowed them.
     narrowed = len(st.session_state.get("types", ALL_TYPES)) < len(ALL_TYPES)
@@ -190,6 +192,19 @@ def sidebar_view(source_names: tuple[str, ...] = (), *, report: bool = True,
     return ViewState(layers=layers, types=tuple(t for t in ALL_TYPES if t in types),
                      statuses=tuple(s for s in STATUSES if s in statuses), basemap=basemap,
                      sources=sources, areas=areas), dates_box, map_box
+
+
+def layer_box(sb, layer: str, drawn_layers: frozenset[str] | None) -> bool:
+    """Whether ``layer`` is on: its box, if this data can draw it.  A layer
+    it cannot (a report with no ground fighting) gets no box, so the list
+    says what the map holds; its choice is kept for the link and for a map
+    that has it (set anew each run, as Streamlit drops the state of a
+    widget that was not drawn)."""
+    key = f"layer_{layer}"
+    if drawn_layers is None or layer in drawn_layers:
+        return sb.checkbox(LAYER_LABELS[layer], key=key)
+    st.session_state[key] = on = bool(st.session_state.get(key, layer in DEFAULT_LAYERS))
+    return on
 
 
 # The features table: long texts get room (a row's full text is also in
@@ -457,8 +472,11 @@ def main() -> None:
     init_widgets_from_link(link, None if link.get("areas") else
                            {f.id for f in report_map.features}, source_names,
                            every_set=not report_map.has_report, area_names=area_names)
+    # Control maps may add areas to a report that has none.
+    drawn = frozenset({f.layer for f in report_map.features}
+                      | ({"control_areas"} if area_names else set()))
     view, dates_box, map_box = sidebar_view(source_names, report=report_map.has_report,
-                                            area_names=area_names)
+                                            area_names=area_names, drawn_layers=drawn)
     events = shown = wanted = url = None
     key: tuple = ()
     if view.sources:

@@ -137,6 +137,29 @@ def test_a_shared_link_reopens_the_view():
     assert "area-russian-held-2022-11-15" not in script
 
 
+def test_only_layers_the_map_can_draw_get_a_box(tmp_path, monkeypatch):
+    """The first report has no ground fighting: no box for it, and a link's
+    choice about it is kept through reruns (the address does not change)."""
+    at = start({"layers": "front_lines,strikes"})
+    keys = {box.key for box in at.checkbox}
+    assert "layer_fighting" not in keys and {"layer_strikes", "layer_places"} <= keys
+    at.checkbox(key="layer_places").check().run()
+    at.checkbox(key="layer_places").uncheck().run()
+    assert at.query_params["layers"] == "front_lines,strikes"
+    # A report with a fight has the box, on by default.
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "features.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    bakhmut = next(f for f in doc["features"] if f["id"] == "place-bakhmut")
+    bakhmut.update(id="fighting-bakhmut", layer="fighting", type="fighting")
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    at = start(env_data_dir=data, monkeypatch=monkeypatch)
+    assert not at.exception
+    assert at.checkbox(key="layer_fighting").value is True
+    assert "fighting-bakhmut" in map_script(at)
+
+
 def test_a_link_with_a_position_opens_the_map_there_and_keeps_it():
     at = start({"at": "46.75,33.1,9", "feature": "place-kherson"})
     assert not at.warning
