@@ -766,6 +766,16 @@ def test_a_russian_spelling_is_drafted_under_the_official_name(index):
     assert "the text spells it Rabotino, matched to Robotyne by its letters" in row["located"]
 
 
+def test_a_region_saying_where_a_place_is_takes_none_of_its_events(index):
+    text = ("Ukrainian forces recaptured Pershotravneve in Kharkiv Oblast. Shelling hit "
+            "Nikopol in the Dnipropetrovsk region, and later the Dnipropetrovsk region again.")
+    rows = rows_by_name(draft_report(text, date="2024-02-13", index=index))
+    assert rows["Pershotravneve"]["summary"] == "Ukrainian forces took Pershotravneve."
+    assert rows["Kharkiv Oblast"]["event"] == "mention only"
+    # Named on its own as well, the region keeps that mention's event.
+    assert rows["Dnipropetrovsk region"]["event"] == "strike"
+
+
 def test_every_launch_site_of_a_list_and_a_capital_calling_names_are_mentions(index):
     rows = rows_by_name(draft_report(STRIKES, publisher="Test Wire", index=index))
     assert (rows["Primorsko-Akhtarsk"]["event"], rows["Primorsko-Akhtarsk"]["keep"]) == (

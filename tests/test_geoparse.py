@@ -99,6 +99,16 @@ def test_a_village_spelled_the_russian_way_is_found(index, written, official):
         "Petrenko said forces in Ukraine repelled attacks.", index=index)]
 
 
+def test_a_village_in_a_named_region_is_placed_in_that_region(index):
+    """One of 28 villages called Pershotravneve: "in Kharkiv Oblast" says
+    which four it can be, as "Gainesville, Georgia" says which state."""
+    text = "Ukrainian forces recaptured the village of Pershotravneve in Kharkiv Oblast."
+    place, region = [m for m in geoparse(text, index=index) if m.kind != "country"]
+    assert place.text == "Pershotravneve" and region.text == "Kharkiv Oblast"
+    assert str(index.admin1[place.entry]) == str(index.admin1[region.entry]) == "UA.07"
+    assert region.holds and not place.holds  # the region only says where the village is
+
+
 def test_a_name_written_as_a_persons_is_not_a_place(index):
     text = "Sheriff Tom Jones said the case was closed. Jones added that Lincoln police helped."
     assert "Jones" not in [m.text for m in geoparse(text, index=index)]

@@ -37,8 +37,9 @@ class Mention:
     # Named as a district of ``entry``, which stands for it: the gazetteer
     # lacks the district ("Kharkiv's Kyivskyi district" is at Kharkiv).
     within: bool = field(default=False, repr=False, compare=False)
-    # Names the city of a district named beside it ("Kharkiv's" Kyivskyi
-    # district): not the whole city on its own.
+    # Names where the place beside it is: the city of a district ("Kharkiv's"
+    # Kyivskyi district), the region or country after a place ("Pershotravneve
+    # in Kharkiv Oblast"); not a place spoken of on its own.
     holds: bool = field(default=False, repr=False, compare=False)
 
     def as_json(self) -> dict:

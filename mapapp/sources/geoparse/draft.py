@@ -355,11 +355,14 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     (the stronger on a tie), who says so and when.  A place the index
     lacks is what the word before it says ("village of")."""
     mention, _, _ = items[0]
-    if mention.entry is not None and index.kind[mention.entry] in _WHOLE_KINDS:
-        # A country is never where a strike or a fight is drawn: "Russia's
-        # troops took Avdiivka" is about Avdiivka (and who says so).
-        items = [(m, replace(g, event="mention", cue="", weapon="", side="", action=""), p)
-                 for m, g, p in items]
+    whole = mention.entry is not None and index.kind[mention.entry] in _WHOLE_KINDS
+    # A country is never where a strike or a fight is drawn: "Russia's
+    # troops took Avdiivka" is about Avdiivka (and who says so); nor is a
+    # region or country named to say where another place is ("recaptured
+    # Pershotravneve in Kharkiv Oblast").
+    items = [(m, replace(g, event="mention", cue="", weapon="", side="", action=""), p)
+             if whole or (m.holds and not m.within and m.kind != "settlement") else (m, g, p)
+             for m, g, p in items]
     votes: dict[str, int] = {}
     for _, g, _ in items:
         if g.event != "mention":

@@ -78,7 +78,10 @@ class Resolved:
     entry: int | None
     confidence: float
     within: bool = False  # the entry is the place the text says holds it (a district's city)
-    holds: bool = False  # names the city of a district beside it ("Kharkiv's" Kyivskyi district)
+    # names where the place beside it is: the city of a district ("Kharkiv's"
+    # Kyivskyi district), the region or country after a place ("Pershotravneve
+    # in Kharkiv Oblast", "Lviv, Ukraine")
+    holds: bool = False
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,11 @@ def _same_place(index: NameIndex, entries: np.ndarray, best: int) -> np.ndarray:
     return same
 
 
+# Between a place and the region or country it is in: "X in the Y region".
+_IN_REGION = re.compile(r"\s+in\s+(?:the\s+)?")
+_REGION_WORD_END = re.compile(r" (?:oblast|region|province|krai|kray|raion|rayon)$")
+
+
 def _districts_held(text: str, candidates) -> dict[int, int]:
     """Mentions named as a district of the place beside them ("Kharkiv's
     Kyivskyi district", "the Shevchenkivskyi district of Dnipro"): the
@@ -305,13 +313,21 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
     # next candidate is a region or a country right after a comma, and one
     # that holds a place of the name.  A country's name is in no other
     # country ("Russia, U.S. officials").
+    # So is "Pershotravneve in Kharkiv Oblast", "Krynky in Ukraine": a region
+    # written as one (not "Saltivka in Kharkiv", the city), or a country.
     pair: dict[int, tuple[str, str]] = {}  # mention -> (admin1, country)
     holder: dict[int, int] = {}  # mention -> the region entry it names
+    locators: set[int] = set()  # mentions that only say where the one before is
     for n in range(len(candidates) - 1):
         a, b = candidates[n], candidates[n + 1]
-        if not re.fullmatch(r",\s*", text[a.end:b.start]):
+        between = text[a.end:b.start]
+        within = _IN_REGION.fullmatch(between)
+        if not (re.fullmatch(r",\s*", between) or within):
             continue
         if np.any(index.kind[a.entries] == _K["country"]):
+            continue
+        if within and not (b.cue == "region" or _REGION_WORD_END.search(b.key)
+                           or np.any(index.kind[b.entries] == _K["country"])):
             continue
         regions = [e for e in b.entries if index.kind[e] == _K["region"]
                    and np.any(index.admin1[a.entries] == index.admin1[e])]
@@ -322,8 +338,10 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
             # ... and the region is the one that holds it ("Bronx, New York"
             # is the state, not the city).
             holder[n + 1] = int(regions[0])
+            locators.add(n + 1)
         elif countries:
             pair[n] = ("", str(index.country[countries[0]]))
+            locators.add(n + 1)
 
     support = _support(candidates, groups, index)
     # A country every mention of which names who acts ("Russian forces").
@@ -383,7 +401,7 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
         resolved.append(Resolved(start=c.start, end=c.end, text=c.text, entry=entry,
                                  confidence=round(float(c.score) * p, 3),
                                  within=holder is not None and entry == holder[0],
-                                 holds=n in holders))
+                                 holds=n in holders or n in locators))
     return resolved
 
 
