@@ -776,6 +776,37 @@ def test_a_region_saying_where_a_place_is_takes_none_of_its_events(index):
     assert rows["Dnipropetrovsk region"]["event"] == "strike"
 
 
+NIGHT = """Drones and missiles hit Kharkiv, Dnipro and Odesa overnight
+
+KYIV, 16 February 2024 - Russia attacked Ukrainian cities overnight, officials said.
+In Kharkiv, two drones struck homes in the city's Kyivskyi district, the governor said.
+A missile struck a plant in the Shevchenkivskyi district of Dnipro, officials said.
+In Odesa, a drone hit the port, the regional governor said.
+The drones were launched from the Primorsko-Akhtarsk area in Russia's Krasnodar region and from Kursk, the air force said.
+The missiles were fired from aircraft over the Belgorod region, it added.
+Drones launched from Crimea and Russia struck Kherson and Mykolaiv, officials said.
+Shelling cut power to homes in Zaporizhzhia, regional officials said.
+"""
+
+
+def test_a_night_of_strikes_is_drafted_where_they_hit_with_the_bodys_weapons(index):
+    rows = rows_by_name(draft_report(NIGHT, publisher="Test Wire", index=index))
+    # The body's weapon, not the headline's nearest word.
+    assert rows["Kharkiv"]["type"] == rows["Odesa"]["type"] == "drone_strike"
+    assert rows["Dnipro"]["type"] == "missile_strike"  # named on its own in the headline
+    # "the city's Kyivskyi district" is Kharkiv's, not Poltava's.
+    assert not any("Kyivskyi" in name for name in rows)
+    # Every launch area of the lists is a mention, unticked; the targets are strikes.
+    for place in ("Primorsko-Akhtarsk", "Krasnodar region", "Kursk", "Belgorod region",
+                  "Crimea"):
+        assert (rows[place]["event"], rows[place]["keep"]) == ("mention only", False), place
+    assert rows["Kherson"]["layer"] == rows["Mykolaiv"]["layer"] == "strikes"
+    # The city, not a hamlet of the city's name as the postal list spells it.
+    zaporizhzhia = rows["Zaporizhzhia"]
+    assert zaporizhzhia["layer"] == "strikes" and zaporizhzhia["keep"]
+    assert (zaporizhzhia["lat"], zaporizhzhia["lon"]) == pytest.approx((47.85, 35.12), abs=0.1)
+
+
 def test_every_launch_site_of_a_list_and_a_capital_calling_names_are_mentions(index):
     rows = rows_by_name(draft_report(STRIKES, publisher="Test Wire", index=index))
     assert (rows["Primorsko-Akhtarsk"]["event"], rows["Primorsko-Akhtarsk"]["keep"]) == (

@@ -238,7 +238,10 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
             guess = replace(guess, claimant=who, stance=stance) if who else guess
         groups.setdefault(_place_key(index, mention), []).append((mention, guess, paragraph))
     first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
-    rows = [_row(items, index, record, first_dated, unlisted) for items in groups.values()]
+    start = text.find(record["headline"])
+    headline = (start, start + len(record["headline"])) if start >= 0 else (0, 0)
+    rows = [_row(items, index, record, first_dated, unlisted, headline)
+            for items in groups.values()]
     return Draft(report=record, text=text, rows=rows, mentions=mentions,
                  dated=bool(date) or bool(report_date(text)))
 
@@ -350,7 +353,7 @@ def _display_name(entry, surfaces: list[str]) -> str:
 
 
 def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
-         unlisted: dict[tuple[int, int], str]) -> dict:
+         unlisted: dict[tuple[int, int], str], headline: tuple[int, int] = (0, 0)) -> dict:
     """One candidate: the place, the event most of its mentions speak of
     (the stronger on a tie), who says so and when.  A place the index
     lacks is what the word before it says ("village of")."""
@@ -370,8 +373,12 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     event = (min(votes, key=lambda e: (-votes[e], EVENTS.index(e))) if votes else "mention")
     chosen = next(item for item in items if item[1].event == event)
     guess = chosen[1]
-    # Another mention of the place may name the weapon this one leaves out.
-    weapon = next((g.weapon for _, g, _ in [chosen, *items] if g.event == event and g.weapon), "")
+    # Another mention of the place may name the weapon this one leaves out;
+    # the body's word wins over the headline's ("drones and missiles hit
+    # Kharkiv, Dnipro and Odesa" above "In Kharkiv, two drones struck").
+    weapon = next((g.weapon for m, g, _ in sorted(
+        [chosen, *items], key=lambda item: headline[0] <= item[0].start < headline[1])
+        if g.event == event and g.weapon), "")
     fight = next((g for _, g, _ in [chosen, *items] if g.event == event and g.action), guess)
     dated = next((g for _, g, _ in [chosen, *items] if g.date), None)
     basis = f"“{dated.date_basis}” in the text" if dated else ""

@@ -160,13 +160,23 @@ _VOICE_AFTER = re.compile(
 # Where weapons came from is not where they struck: "drones launched from
 # the Black Sea struck Odesa" is a strike at Odesa only.
 # ("fired from occupied Crimea", "launched from Russia's Kursk region and
-# from Primorsko-Akhtarsk")
+# from Primorsko-Akhtarsk", "launched from the Primorsko-Akhtarsk area in
+# Russia's Krasnodar region", "fired from aircraft over the Belgorod region")
 _ORIGIN_ADJ = (r"(?:(?:occupied|annexed|Russian-occupied|Russian|Russia['’]s|Belarusian|"
                r"Belarus['’]s|northern|southern|eastern|western|central)\s+)?")
-_ORIGIN_BEFORE = re.compile(r"\b(?:launched|fired|flying|flew|took off|coming|came|sent)\s+"
-                            rf"from\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?{_ORIGIN_ADJ}"
-                            r"(?:[\w'’-]+(?:\s+[\w'’-]+){0,3},?\s+(?:and|or)\s+(?:from\s+)?"
-                            rf"(?:the\s+)?{_ORIGIN_ADJ})?$", re.IGNORECASE)
+_ORIGIN_HEAD = (r"\b(?:(?:launched|fired|flying|flew|took off|coming|came|sent)\s+from|"
+                r"(?:launched|fired)\s+(?:from\s+(?:aircraft|planes|jets|bombers|ships|"
+                r"warships|submarines)\s+)?over)\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?")
+# ... then further places of the same list, or the region the first is in:
+# names (capitalised) and the words for areas, never a verb ("launched from
+# Crimea and Russia struck Odesa and Kherson": Kherson was struck).
+_ORIGIN_WORD = r"(?:(?-i:[A-Z])[\w'’-]*|area|region|district|oblast|province|krai)"
+_ORIGIN_LINK = (rf"{_ORIGIN_WORD}(?:\s+{_ORIGIN_WORD}){{0,3}},?\s+"
+                r"(?:(?:and|or)\s+(?:from\s+)?|in\s+)(?:the\s+)?")
+_ORIGIN_BEFORE = re.compile(rf"{_ORIGIN_HEAD}{_ORIGIN_ADJ}(?:{_ORIGIN_LINK}{_ORIGIN_ADJ}){{0,2}}$",
+                            re.IGNORECASE)
+# How far before a place its launch words may stand (two places of a list).
+_ORIGIN_REACH = 100
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "who", "which", "this", "that"}
 _STOP_EDGE = {"the", "of", "in", "and", "for", "a", "an", "on", "as", "also"}
 
@@ -460,7 +470,7 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     # Words before it that say where ("struck Kyiv, said the mayor") win.
     voice = capital and not _PLACE_BEFORE.search(sentence, max(0, at - 40), at) and (
         bool(_VOICE_AFTER.match(text, end)) or not _PLACE_AFTER.match(text, end))
-    origin = bool(_ORIGIN_BEFORE.search(sentence, max(0, at - 60), at))
+    origin = bool(_ORIGIN_BEFORE.search(sentence, max(0, at - _ORIGIN_REACH), at))
     named_only = (voice or origin or said_by[0] <= at < said_by[1]
                   or (not text[line_start:start].strip() and text[start:end].isupper()
                       and bool(_DATELINE_AFTER.match(text, end))))

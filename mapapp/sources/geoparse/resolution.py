@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mapapp.geo.gazetteer import fold
+from mapapp.geo.gazetteer import fold, loosen
 from mapapp.geo.nameindex import KIND_CODE as _K
 from mapapp.geo.nameindex import KINDS, NameIndex, great_circle_km
 
@@ -64,7 +64,11 @@ _POSSESSIVE = re.compile(r"['’]s\s+(?:the\s+)?")
 _DISTRICT_AFTER = re.compile(rf"\s+{_DISTRICT}\b", re.IGNORECASE)
 _DISTRICT_OF = re.compile(rf"\s+{_DISTRICT}\s+(?:of|in)\s+(?:the\s+(?:city|town)\s+of\s+)?",
                           re.IGNORECASE)
+# "In Kharkiv, drones struck the city's Kyivskyi district": the city is the
+# place named last before it in the sentence.
+_THE_CITYS = re.compile(r"[^.;!?]*\bthe\s+(?:city|town)['’]s\s+$", re.IGNORECASE)
 _HAMLET = 1_000  # people
+_CITY = 100_000  # people
 _W_HAMLET_ALIAS = 2.0
 
 
@@ -140,12 +144,23 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cu
     score += np.where(index.curated[entries], 1.5, 0.0)
     names = [index.names[int(e)] for e in entries]
     own = index.own.get(key, ())
-    score += np.array([1.0 if n == surface or int(e) in own else 0.0
+    # Written as the entry's own name, up to the romanisations Ukrainian
+    # varies between: "Zaporizhzhia" is the city GeoNames spells
+    # "Zaporizhzhya" as much as the hamlets the postal list spells like the text.
+    loose = loosen(key)
+    score += np.array([1.0 if n == surface or int(e) in own
+                       or (index.country[e] == "UA" and loosen(fold(n)) == loose) else 0.0
                        for n, e in zip(names, entries)])
     alternate = np.array([fold(n) != key for n in names])  # reached by another of its names
     # A hamlet reached by one of its other names (often an old one: a
     # village once called "Novorossiysk") is seldom what a report means.
     hamlet_alias = alternate & (population < _HAMLET) & (kinds == _K["settlement"])
+    # Nor is a hamlet of a large city's name in the same country (the postal
+    # list's many "Zaporizhzhia" beside the city): together they would
+    # outweigh it.
+    cities = np.unique(index.country[entries][(population >= _CITY) & (kinds == _K["settlement"])])
+    hamlet_alias |= ((population < _HAMLET) & (kinds == _K["settlement"])
+                     & np.isin(index.country[entries], cities))
     score -= np.where(hamlet_alias, _W_HAMLET_ALIAS, 0.0)
     if cue == "region":
         score += np.where(np.isin(kinds, _REGION_KINDS), 4.0, 0.0)
@@ -222,13 +237,16 @@ _REGION_WORD_END = re.compile(r" (?:oblast|region|province|krai|kray|raion|rayon
 
 def _districts_held(text: str, candidates) -> dict[int, int]:
     """Mentions named as a district of the place beside them ("Kharkiv's
-    Kyivskyi district", "the Shevchenkivskyi district of Dnipro"): the
-    district's mention -> the holder's."""
+    Kyivskyi district", "the Shevchenkivskyi district of Dnipro", "in
+    Kharkiv, ... the city's Kyivskyi district"): the district's mention ->
+    the holder's."""
     held = {}
     for n in range(len(candidates) - 1):
         a, b = candidates[n], candidates[n + 1]
         between = text[a.end:b.start]
         if _POSSESSIVE.fullmatch(between) and _DISTRICT_AFTER.match(text, b.end):
+            held[n + 1] = n
+        elif _THE_CITYS.fullmatch(between) and _DISTRICT_AFTER.match(text, b.end):
             held[n + 1] = n
         elif _DISTRICT_OF.fullmatch(between):
             held[n] = n + 1
