@@ -244,9 +244,8 @@ def _districts_held(text: str, candidates) -> dict[int, int]:
     for n in range(len(candidates) - 1):
         a, b = candidates[n], candidates[n + 1]
         between = text[a.end:b.start]
-        if _POSSESSIVE.fullmatch(between) and _DISTRICT_AFTER.match(text, b.end):
-            held[n + 1] = n
-        elif _THE_CITYS.fullmatch(between) and _DISTRICT_AFTER.match(text, b.end):
+        if (_POSSESSIVE.fullmatch(between) or _THE_CITYS.fullmatch(between)) \
+                and _DISTRICT_AFTER.match(text, b.end):
             held[n + 1] = n
         elif _DISTRICT_OF.fullmatch(between):
             held[n] = n + 1
