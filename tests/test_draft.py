@@ -807,6 +807,12 @@ def test_a_night_of_strikes_is_drafted_where_they_hit_with_the_bodys_weapons(ind
     assert (zaporizhzhia["lat"], zaporizhzhia["lon"]) == pytest.approx((47.85, 35.12), abs=0.1)
 
 
+def test_a_region_is_fought_in_not_taken(index):
+    text = "Russia said its forces took two villages in the Donetsk region of Ukraine."
+    row = rows_by_name(draft_report(text, date="2024-02-14", index=index))["Donetsk region"]
+    assert (row["layer"], row["summary"]) == ("places", "Fighting at or near Donetsk region.")
+
+
 def test_every_launch_site_of_a_list_and_a_capital_calling_names_are_mentions(index):
     rows = rows_by_name(draft_report(STRIKES, publisher="Test Wire", index=index))
     assert (rows["Primorsko-Akhtarsk"]["event"], rows["Primorsko-Akhtarsk"]["keep"]) == (

@@ -109,6 +109,19 @@ def test_a_village_in_a_named_region_is_placed_in_that_region(index):
     assert region.holds and not place.holds  # the region only says where the village is
 
 
+@pytest.mark.parametrize("text, written, region", [
+    ("Fighting went on in the Kharkov region.", "Kharkov region", "UA.07"),
+    ("Fighting went on in the Zaporozhye region.", "Zaporozhye region", "UA.26"),
+    ("Troops took a village in the Donetsk People's Republic.", "Donetsk People's Republic",
+     "UA.05"),
+    ("Shelling hit the Lugansk People's Republic.", "Lugansk People's Republic", "UA.14"),
+])
+def test_a_region_by_its_russian_name_is_the_region(index, text, written, region):
+    """Not the city it is named for, which is all the index knows by that name."""
+    [place] = [m for m in geoparse(text, index=index) if m.text == written]
+    assert place.kind == "region" and str(index.admin1[place.entry]) == region
+
+
 def test_a_name_written_as_a_persons_is_not_a_place(index):
     text = "Sheriff Tom Jones said the case was closed. Jones added that Lincoln police helped."
     assert "Jones" not in [m.text for m in geoparse(text, index=index)]

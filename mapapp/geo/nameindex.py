@@ -51,7 +51,9 @@ from mapapp.geo.gazetteer import consonants, edit_distance, fold, loosen, ukrain
 from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
-BUILD_VERSION = "21"
+BUILD_VERSION = "23"
+# A possessive inside a name, which the recogniser reads as its own word.
+_INNER_POSSESSIVE = re.compile(r"['’]s(?=\s+\w)")
 _ROOT = Path(__file__).resolve().parents[2]
 ALIASES_FILE = _ROOT / "data" / "gazetteer" / "aliases.json"
 GEOCACHE_DIR = _ROOT / "geocache"
@@ -141,6 +143,11 @@ class _Builder:
         # we fold them; leaving them out halves the index.
         if key and _LATIN_KEY.match(key):
             self.postings.setdefault(key, set()).add(entry)
+            # The recogniser reads "People's" as "People" and a possessive
+            # "s": "Donetsk People's Republic" is also filed as it reads it.
+            if _INNER_POSSESSIVE.search(alias):
+                self.postings.setdefault(fold(_INNER_POSSESSIVE.sub(" s", alias)),
+                                         set()).add(entry)
         return key
 
     def drop_taken_names(self, hamlet: int = 1_000, city: int = 100_000,
@@ -742,6 +749,7 @@ class NameIndex:
         # The longest name in words bounds the recogniser's look-ahead.
         self.max_words = max(k.count(" ") + 1 for k in keys) if keys else 1
         self._spellings: dict[str, dict[str, list[int]]] = {}  # spelled_like's, made on use
+        self._regions: dict[str, list[int]] | None = None  # regions_of's, made on use
         # A damaged or foreign cache file may still unzip: its columns must agree.
         columns = (self.sources, self.kind, self.lat, self.lon, self.population, self.capital,
                    self.curated, self.country, self.admin1)
@@ -785,6 +793,23 @@ class NameIndex:
             return self._ids[:0]
         return np.asarray(sorted(i for i, d in zip(bucket, far) if d == best),
                           dtype=self._ids.dtype)
+
+    def regions_of(self, entries: np.ndarray) -> np.ndarray:
+        """The first-level regions named for the cities among ``entries``
+        (100,000 people or more): "Kharkov region" is Kharkiv Oblast though
+        the index knows the oblast by no Russian name."""
+        if self._regions is None:
+            ids = np.nonzero(self.kind == KIND_CODE["region"])[0]
+            regions: dict[str, list[int]] = {}
+            for i, code in zip(ids.tolist(), self.admin1[ids].tolist()):
+                if code:
+                    regions.setdefault(str(code), []).append(i)
+            self._regions = regions
+        cities = entries[(self.kind[entries] == KIND_CODE["settlement"])
+                         & (self.population[entries] >= 100_000)]
+        found = sorted({i for code in self.admin1[cities].tolist()
+                        for i in self._regions.get(str(code), ())})
+        return np.asarray(found, dtype=self._ids.dtype)
 
     def entry(self, i: int) -> Entry:
         i = int(i)

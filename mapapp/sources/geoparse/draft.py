@@ -407,6 +407,9 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     layer, ftype = _place_type(kind, entry.population if entry else 0)
     if entry is None and cue in _KIND_TYPES:
         ftype = _KIND_TYPES[cue]
+    # A town is taken; a region is fought in ("forces took two villages in
+    # the Donetsk region" took no region).
+    action = fight.action if kind in ("settlement", "district", "airport", "site") else ""
     if guess.event in _EVENT_LAYER and kind in ("settlement", "district", "airport", "site"):
         layer, ftype = _EVENT_LAYER[guess.event]
         ftype = _WEAPON_TYPES.get(weapon, ftype)
@@ -437,10 +440,9 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         "stance": stance,
         "lat": mention.lat,
         "lon": mention.lon,
-        "summary": _drafted_summary(guess.event, weapon, name, side=fight.side,
-                                    action=fight.action),
+        "summary": _drafted_summary(guess.event, weapon, name, side=fight.side, action=action),
         "side": fight.side,
-        "action": fight.action,
+        "action": action,
         "denied_by": denial[0] if denial else "",
         "denied_in": denial[1] if denial else 0,
         "paragraphs": ", ".join(map(str, cited)),

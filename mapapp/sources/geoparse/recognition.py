@@ -266,10 +266,13 @@ def _named_countries(words, keys, joins, index: NameIndex) -> np.ndarray:
 
 def _joined(text: str, token: re.Match, following: re.Match, key: str) -> bool:
     """Whether two words may belong to one name: only spaces or a hyphen
-    between them, or the dot of an abbreviation such as "St."."""
+    between them, the dot of an abbreviation such as "St.", or the
+    apostrophe of a possessive inside a name ("Donetsk People's Republic";
+    a name never ends on its "s")."""
     gap = text[token.end():following.start()]
     return bool(_JOIN.fullmatch(gap)) or (key in _NAME_ABBREVIATIONS
-                                          and bool(_ABBREVIATION_JOIN.fullmatch(gap)))
+                                          and bool(_ABBREVIATION_JOIN.fullmatch(gap))) or (
+        gap in ("'", "’") and following.group() in ("s", "S"))
 
 
 def _streets(text: str) -> list[tuple[int, int]]:
@@ -438,6 +441,8 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named,
             end = tokens[j + 1].end()  # "Kherson region" names the region
             entries = np.union1d(entries, np.union1d(index.lookup(key + " oblast"),
                                                      index.lookup(key + " region")))
+            if not (index.kind[entries] == KIND_CODE["region"]).any():
+                entries = np.union1d(entries, index.regions_of(entries))
     elif next_adjacent and keys[j + 1] in _WATER_WORDS:
         cue = "water"
     if (next_adjacent and keys[j + 1] in _NAME_KIND_WORDS and _is_capitalised(next_word)
