@@ -813,6 +813,40 @@ def test_a_region_is_fought_in_not_taken(index):
     assert (row["layer"], row["summary"]) == ("places", "Fighting at or near Donetsk region.")
 
 
+@pytest.mark.parametrize("sentence, place, event, summary", [
+    # Said not to have happened: a mention.
+    ("Russian forces did not make any confirmed advances near Bakhmut in Ukraine.", "Bakhmut",
+     "mention only", "Bakhmut is mentioned in the report."),
+    ("No attacks were reported near Kupiansk in Ukraine.", "Kupiansk", "mention only",
+     "Kupiansk is mentioned in the report."),
+    # ... but another word of the sentence may still say what did.
+    ("Missiles that did not explode fell near Kharkiv in Ukraine.", "Kharkiv", "strike",
+     "A missile strike at Kharkiv."),
+    # Attacks repelled, however far the place is from "repelled".
+    ("Units repelled four attacks by Ukrainian assault groups near Klishchiivka and "
+     "Andriivka in Ukraine.", "Andriivka", "fighting",
+     "Ukrainian forces attacked or advanced at or near Andriivka."),
+    # A bearing is fought near, not taken.
+    ("Russia said it took Pobeda, west of Avdiivka in Ukraine, after heavy fighting.",
+     "Avdiivka", "fighting", "Fighting at or near Avdiivka."),
+])
+def test_what_did_not_happen_and_bearings(index, sentence, place, event, summary):
+    row = rows_by_name(draft_report(sentence, date="2024-02-14", index=index))[place]
+    assert (row["event"], row["summary"]) == (event, summary)
+
+
+@pytest.mark.parametrize("sentence, date, basis", [
+    ("Russia first claimed to have captured Bakhmut in Ukraine in May 2023.", "2023-05",
+     "“in May 2023” in the text"),
+    ("Ukrainian forces withdrew from Marinka in Ukraine in December.", "2023-12",
+     "“in December” in the text"),  # the latest December before the report
+])
+def test_a_month_without_a_day_dates_background(index, sentence, date, basis):
+    rows = [r for r in draft_report(sentence, date="2024-02-14", index=index).rows
+            if r["event"] != "mention only"]
+    assert [(r["event_date"], r["date_basis"]) for r in rows] == [(date, basis)]
+
+
 def test_every_launch_site_of_a_list_and_a_capital_calling_names_are_mentions(index):
     rows = rows_by_name(draft_report(STRIKES, publisher="Test Wire", index=index))
     assert (rows["Primorsko-Akhtarsk"]["event"], rows["Primorsko-Akhtarsk"]["keep"]) == (

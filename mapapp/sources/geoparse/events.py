@@ -91,6 +91,11 @@ _HOLDS = re.compile(rf"\s+(?:forces|troops|units|soldiers|army)?\s*(?:had|has|ha
                     rf"(?:long\s+|since\s+)?{_HOLDING}\b", re.IGNORECASE)
 _WHICH = re.compile(r"\b(?:which|that|where|whom)\s+(?:the\s+)?$", re.IGNORECASE)
 _TOOK = re.compile(_TOOK_WORDS, re.IGNORECASE)
+# Words before an event's cue that say it did not happen.
+_NEGATED = re.compile(r"(?:\b(?:not|never)|n['’]t)(?:\s+[\w-]+){0,4}\s+$|\bno\s+$", re.IGNORECASE)
+# A place named as a bearing for another ("west of Avdiivka").
+_DIRECTION_OF = re.compile(r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+$",
+                           re.IGNORECASE)
 # "... repelled Russian attacks": a strike's word, read as fighting there.
 _ATTACKED = re.compile(rf"attack\w*|{_ATTACK_WORDS}", re.IGNORECASE)
 
@@ -191,6 +196,10 @@ _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _WEEKDAY = re.compile(r"\b({})\b".format("|".join(n.capitalize() for n in _WEEKDAYS)))
+# A month without a day, as background ("captured it in May 2023", "withdrew
+# in December"): full names, capitalised, after a word that makes a time of it.
+_IN_MONTH = re.compile(r"\b(?i:in|since|during|by|until|early|late|mid-)\s+({})(?:\s+(\d{{4}}))?\b"
+                       .format("|".join(n for n in calendar.month_name if n)))
 _RELATIVE = re.compile(r"\b(yesterday|today|tonight|this morning|last night|overnight|"
                        r"last week|this week|(?:in )?the past week|last month|earlier this week)\b",
                        re.IGNORECASE)
@@ -324,6 +333,13 @@ def event_date(sentence: str, report: dt.date | None) -> tuple[str, str]:
             return f"{first:%Y-%m}", match.group(0)
         # last week, this week, the past week: the seven days up to the report
         return f"{report - dt.timedelta(days=7)}/{report}", match.group(0)
+    match = _IN_MONTH.search(sentence)
+    if match:
+        month = _MONTHS[match.group(1).lower()]
+        year = int(match.group(2)) if match.group(2) else (
+            report.year if month <= report.month else report.year - 1)  # the latest such month
+        if (year, month) <= (report.year, report.month):
+            return f"{year:04d}-{month:02d}", match.group(0)
     return "", ""
 
 
@@ -481,18 +497,23 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
                 continue  # the place's own name ("Strike" is no village)
             if said_by[0] <= match.start() < said_by[1]:
                 continue  # "the air force said": a title, not fighting
+            if _NEGATED.search(sentence, max(c_start, match.start() - 40), match.start()):
+                continue  # "forces did not make any confirmed advances near Bakhmut"
             distance = min(abs(match.start() - at), abs(match.end() - (at + end - start)))
             key = distance + _RANK_CHARS * rank
             if best is None or key < best[0]:
                 best = (key, event, match.group(0), match.span())
     event, cue = (best[1], best[2]) if best else ("mention", "")
     if (event == "strike" and _BARE_ATTACK.fullmatch(cue)
-            and _REPELLED.search(sentence, max(c_start, at - 60), min(c_end, at + 60))):
+            and (_REPELLED.search(sentence, max(c_start, at - 60), min(c_end, at + 60))
+                 or _REPELLED.search(sentence, max(c_start, best[3][0] - 40), best[3][0]))):
         event = "fighting"  # "an attack towards Vuhledar was beaten off": on the ground
     date, basis = event_date(sentence, report_date)
     weapon = _weapon(sentence, at, c_start, c_end) if event == "strike" else ""
     side, action = (_fight(sentence, best[3], c_start, c_end, said_by) if event == "fighting"
                     else ("", ""))
+    if _DIRECTION_OF.search(sentence, max(0, at - 30), at):
+        action = ""  # "took Pobeda, west of Avdiivka": Avdiivka was not taken, only fought near
     return Guess(event=event, cue=cue, claimant=who, stance=stance, date=date,
                  date_basis=basis, sentence=(s_start, s_end), weapon=weapon, aside=named_only,
                  side=side, action=action,
