@@ -823,8 +823,8 @@ def test_a_region_is_fought_in_not_taken(index):
     ("Missiles that did not explode fell near Kharkiv in Ukraine.", "Kharkiv", "strike",
      "A missile strike at Kharkiv."),
     # Attacks repelled, however far the place is from "repelled".
-    ("Units repelled four attacks by Ukrainian assault groups near Klishchiivka and "
-     "Andriivka in Ukraine.", "Andriivka", "fighting",
+    (("Units repelled four attacks by Ukrainian assault groups near Klishchiivka and "
+      "Andriivka in Ukraine."), "Andriivka", "fighting",
      "Ukrainian forces attacked or advanced at or near Andriivka."),
     # A bearing is fought near, not taken.
     ("Russia said it took Pobeda, west of Avdiivka in Ukraine, after heavy fighting.",
