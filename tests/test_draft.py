@@ -847,6 +847,20 @@ def test_a_month_without_a_day_dates_background(index, sentence, date, basis):
     assert [(r["event_date"], r["date_basis"]) for r in rows] == [(date, basis)]
 
 
+def test_an_analysts_update_is_drafted_as_an_editor_would(index):
+    text = ("Ukrainian forces counterattacked near Krynky in Ukraine. A Russian brigade is "
+            "attacking toward Vuhledar from the direction of Prechystivka. Russian forces "
+            "advanced near Avdiivka, according to geolocated footage published on Tuesday.")
+    rows = rows_by_name(draft_report(text, publisher="Desk", date="2024-02-15", index=index))
+    assert rows["Krynky"]["summary"] == "Ukrainian forces attacked or advanced at or near Krynky."
+    assert rows["Vuhledar"]["layer"] == "fighting"
+    # Where the attack comes from is aside, unticked.
+    assert (rows["Prechystivka"]["event"], rows["Prechystivka"]["keep"]) == (
+        "mention only", False)
+    # Footage is what a claim rests on, not who makes it: the publisher reports it.
+    assert (rows["Avdiivka"]["claimant"], rows["Avdiivka"]["status"]) == ("Desk", "reported")
+
+
 def test_every_launch_site_of_a_list_and_a_capital_calling_names_are_mentions(index):
     rows = rows_by_name(draft_report(STRIKES, publisher="Test Wire", index=index))
     assert (rows["Primorsko-Akhtarsk"]["event"], rows["Primorsko-Akhtarsk"]["keep"]) == (

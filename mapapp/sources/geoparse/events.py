@@ -38,8 +38,9 @@ _NOT_TAKEN = (r"\s+(?:place|part|off|to|in|into|shelter|cover|office|power|aim|n
 _TOOK_WORDS = (r"liberat\w*|recaptur\w*|captur\w*|took control|seiz\w*|entered(?!\s+into\b)|"
                rf"retook|retaken|took(?!{_NOT_TAKEN})|(?:had|has|have|was|were|been) "
                rf"taken(?!{_NOT_TAKEN})")
-_ATTACK_WORDS = (r"offensive|counter-?offensive|assault\w*|advanc\w*|storm(?:ed|ing)|"
-                 r"encircl\w*|pushed|crossed|broke through|breakthrough|gains?|gained")
+_ATTACK_WORDS = (r"offensive|counter-?offensive|counter-?attack\w*|assault\w*|advanc\w*|"
+                 r"storm(?:ed|ing)|encircl\w*|pushed|crossed|broke through|breakthrough|gains?|"
+                 r"gained|attacking (?:toward|towards|in the direction of)")
 _CUES = {
     "explosion": r"explo(?:sions?|ded?)|blasts?",
     "strike": (r"missiles?|rockets?|drones?|(?:air ?)?strikes?|struck|shell(?:ed|ing)|"
@@ -129,6 +130,11 @@ _OFFICE = re.compile(r"\b(?:officials?|authorities|ministry|minister|spokes\w+|m
                      r"president|army|military|police|intelligence|government|command|staff|"
                      r"head|chief|general|council|administration|agency|service)\b",
                      re.IGNORECASE)
+# What a claim rests on, not who makes it ("according to geolocated
+# footage"): the publisher reports it.
+_EVIDENCE = re.compile(r"(?:(?:the|new|geolocated|satellite|social media|combat|drone)\s+)*"
+                       r"(?:footage|videos?|images?|imagery|photos?|photographs?|data|reports?|"
+                       r"analysis)\b", re.IGNORECASE)
 # "According to" is followed by the source and then punctuation: any words.
 _ACCORDING = re.compile(r"\baccording to\s+((?:[\w'’.-]+\s+){0,7}?[\w'’.-]*\w)(?=[,;:!?]|\.?$|\.\s)",
                         re.IGNORECASE)
@@ -169,7 +175,8 @@ _VOICE_AFTER = re.compile(
 # Russia's Krasnodar region", "fired from aircraft over the Belgorod region")
 _ORIGIN_ADJ = (r"(?:(?:occupied|annexed|Russian-occupied|Russian|Russia['’]s|Belarusian|"
                r"Belarus['’]s|northern|southern|eastern|western|central)\s+)?")
-_ORIGIN_HEAD = (r"\b(?:(?:launched|fired|flying|flew|took off|coming|came|sent)\s+from|"
+_ORIGIN_HEAD = (r"\b(?:from\s+the\s+direction\s+of|"
+                r"(?:launched|fired|flying|flew|took off|coming|came|sent)\s+from|"
                 r"(?:launched|fired)\s+(?:from\s+(?:aircraft|planes|jets|bombers|ships|"
                 r"warships|submarines)\s+)?over)\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?")
 # ... then further places of the same list, or the region the first is in:
@@ -376,7 +383,7 @@ def _attributions(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
         for match in pattern.finditer(sentence):
             who = _trim(match.group(1))
             if who and who.split()[0].lower() not in _PRONOUNS and any(
-                    c.isalpha() for c in who):
+                    c.isalpha() for c in who) and not _EVIDENCE.match(who):
                 found.append((match.start(1), match.end(1), who, match.group(0)))
     for match in _APPOSED.finditer(sentence):
         title, name = _trim(match.group(1)), _trim(match.group(2))
