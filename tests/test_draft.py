@@ -861,6 +861,15 @@ def test_an_analysts_update_is_drafted_as_an_editor_would(index):
     assert (rows["Avdiivka"]["claimant"], rows["Avdiivka"]["status"]) == ("Desk", "reported")
 
 
+def test_a_denial_in_other_words_disputes_the_claim(index):
+    text = ("Russia's defence ministry said it repelled Ukrainian attacks near Robotyne in "
+            "Ukraine.\n\nUkrainian military spokesman Dmytro Lykhovyi said Russian claims about "
+            "Robotyne were \"pure propaganda\".")
+    row = rows_by_name(draft_report(text, date="2024-02-14", index=index))["Robotyne"]
+    assert (row["status"], row["claimant"], row["denied_by"]) == (
+        "disputed", "Russia's defence ministry", "Ukrainian military spokesman Dmytro Lykhovyi")
+
+
 def test_every_launch_site_of_a_list_and_a_capital_calling_names_are_mentions(index):
     rows = rows_by_name(draft_report(STRIKES, publisher="Test Wire", index=index))
     assert (rows["Primorsko-Akhtarsk"]["event"], rows["Primorsko-Akhtarsk"]["keep"]) == (

@@ -107,6 +107,11 @@ _SPEECH = (r"said|says|say|told|tells|reported|reports|claimed|claims|announced|
 _OF_ITS_OWN = re.compile(rf"\s*,?\s+(?:\w+\s+){{0,2}}?(?:{_SPEECH})\s+(?:that\s+)?"
                          r"(?:it|they|its|their|we|our)\b", re.IGNORECASE)
 _DENIAL = re.compile(r"\b(?:denied|denies|rejected|dismissed)\b", re.IGNORECASE)
+# A denial in other words: "said Russian claims about Robotyne were 'pure
+# propaganda'".
+_DISMISSED = re.compile(r"\bclaims?\b.{0,60}?\b(?:were|was|are|is|as)\s+[\"“'‘]?"
+                        r"(?:pure\s+|simply\s+|just\s+|completely\s+)?(?:propaganda|false|fake|lies|"
+                        r"untrue|not true|fabricat\w*|baseless|groundless)\b", re.IGNORECASE)
 _NAME_WORD = r"[A-Z][\w'’.-]*"
 _ROLE_WORD = (r"(?:[A-Z][\w'’.-]*|officials?|authorities|ministry|spokesm[ae]n|"
               r"spokeswoman|mayor|governor|president|minister|military|army|police|"
@@ -119,7 +124,9 @@ _ROLE_WORD = (r"(?:[A-Z][\w'’.-]*|officials?|authorities|ministry|spokesm[ae]n
               r"spokesperson|press|team|a|an)")
 _AFTER = re.compile(rf"\b(?:{_SPEECH})\s+((?:{_ROLE_WORD}\s+){{0,8}}?{_ROLE_WORD})"
                     r"(?=\s*(?:[,.;:!?”’\"]|$|\bthat\b|\bon\b|\bin a\b))")
-_BEFORE = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,7}}{_ROLE_WORD})\s+(?:{_SPEECH})\b")
+# ... not the noun: "Russian claims about Robotyne were false", "reports of".
+_BEFORE = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,7}}{_ROLE_WORD})\s+(?:{_SPEECH})\b"
+                     r"(?!\s+(?:about|of|were|are|was|is)\b)")
 # A title and a name set off by commas, in either order: "the governor of
 # the Dnipropetrovsk region, Serhiy Lysak, said" / "Serhiy Lysak, the
 # governor of the region, said".  One of the two must hold an office word.
@@ -389,7 +396,8 @@ def _attributions(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
         title, name = _trim(match.group(1)), _trim(match.group(2))
         if title and name and _OFFICE.search(f"{title} {name}"):
             found.append((match.start(1), match.end(2), f"{title}, {name}", match.group(0)))
-    return tuple((s, e, who, "denies" if _DENIAL.search(words) else "asserts")
+    dismissed = bool(_DISMISSED.search(sentence))
+    return tuple((s, e, who, "denies" if dismissed or _DENIAL.search(words) else "asserts")
                  for s, e, who, words in found)
 
 
