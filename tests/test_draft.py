@@ -674,7 +674,9 @@ def test_a_sentence_naming_nobody_takes_the_source_of_its_paragraphs_next_senten
     rows = rows_by_name(draft_report(text, publisher="Desk", date="2023-03-01", index=index))
     assert (rows["Odesa"]["claimant"], rows["Odesa"]["status"]) == ("governor", "reported")
     assert rows["Nikopol"]["claimant"] == "Desk"  # its paragraph names nobody
-    assert (rows["Lviv"]["claimant"], rows["Lviv"]["status"]) == ("Moscow", "disputed")
+    # The report says so; Moscow denies it.
+    assert (rows["Lviv"]["claimant"], rows["Lviv"]["status"], rows["Lviv"]["denied_by"]) == (
+        "Desk", "disputed", "Moscow")
 
 
 # -- a front-line report, as a newcomer wrote one ------------------------------
@@ -868,6 +870,13 @@ def test_a_denial_in_other_words_disputes_the_claim(index):
     row = rows_by_name(draft_report(text, date="2024-02-14", index=index))["Robotyne"]
     assert (row["status"], row["claimant"], row["denied_by"]) == (
         "disputed", "Russia's defence ministry", "Ukrainian military spokesman Dmytro Lykhovyi")
+
+
+def test_the_ministry_is_the_ministry_named_before(index):
+    text = ("Russia's defence ministry said its troops took Krynky in Ukraine. The ministry "
+            "said Ukrainian attacks near Robotyne were repelled.")
+    rows = rows_by_name(draft_report(text, date="2024-02-14", index=index))
+    assert rows["Robotyne"]["claimant"] == "Russia's defence ministry"
 
 
 def test_every_launch_site_of_a_list_and_a_capital_calling_names_are_mentions(index):

@@ -228,6 +228,7 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
                                     for s, e in unlisted)], key=lambda m: m.start)
     spans = sentences(text)
     groups: dict[tuple, list] = {}
+    named: list[str] = []  # claimants named in full so far, in text order
     for mention in mentions:
         guess = guess_event(text, mention.start, mention.end, report_date=published,
                             sentence_spans=spans, capital=mention.entry is not None
@@ -235,7 +236,12 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
         paragraph = containing(blocks, mention.start) + 1
         if not guess.claimant and guess.event != "mention":
             who, stance = neighbour_claim(text, spans, guess.sentence, blocks[paragraph - 1])
-            guess = replace(guess, claimant=who, stance=stance) if who else guess
+            # "A missile struck Lviv. Moscow denied it.": the report says so,
+            # Moscow denies it.
+            guess = (guess if not who else replace(guess, denied_by=who) if stance == "denies"
+                     else replace(guess, claimant=who, stance=stance))
+        guess = replace(guess, claimant=_in_full(guess.claimant, named),
+                        denied_by=_in_full(guess.denied_by, named))
         groups.setdefault(_place_key(index, mention), []).append((mention, guess, paragraph))
     first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
     start = text.find(record["headline"])
@@ -319,6 +325,22 @@ def _report_day(text: str, date: str) -> dt.date:
         except ValueError as err:
             raise DataError(f"report date {date!r} is not a date YYYY-MM-DD") from err
     return report_date(text) or dt.date.today()
+
+
+def _in_full(claimant: str, named: list[str]) -> str:
+    """A claimant as the text first named it: "the ministry" (or "ministry")
+    after "Russia's defence ministry said" is that ministry.  A claimant
+    named in full is remembered in ``named``."""
+    words = claimant.split()
+    if not words:
+        return claimant
+    if len(words) <= 2 and claimant[:1].islower():
+        last = words[-1].lower()
+        return next((full for full in reversed(named)
+                     if last in full.lower().split() and full != claimant), claimant)
+    if claimant not in named:
+        named.append(claimant)
+    return claimant
 
 
 def _first_dates(guesses) -> dict[str, object]:

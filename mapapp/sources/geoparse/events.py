@@ -447,7 +447,8 @@ def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int
     """Who a sentence that names nobody is attributed to by its paragraph:
     news puts the source in the next sentence ("Drones hit Odesa. Two
     people were hurt, the governor said."), or in the one before.  Returns
-    the claimant and stance ("" when neither neighbour names anyone).
+    the claimant and stance ("" when neither neighbour names anyone);
+    "denies" when the next sentence denies it.
 
     >>> text = "Drones hit Odesa overnight. Two people were hurt, the governor said."
     >>> neighbour_claim(text, sentences(text), (0, 27), (0, len(text)))
@@ -457,7 +458,9 @@ def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int
     for other in (n + 1, n - 1):
         if 0 <= other < len(spans) and paragraph[0] <= spans[other][0] < paragraph[1]:
             who, _span, stance = _claim(text[spans[other][0]:spans[other][1]])
-            if who:
+            # A denial looks back ("A missile struck Lviv. Moscow denied it."),
+            # never forward to a sentence it has not seen.
+            if who and (stance == "asserts" or other == n + 1):
                 return who, stance
     return "", "asserts"
 
