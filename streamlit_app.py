@@ -472,9 +472,9 @@ def main() -> None:
     init_widgets_from_link(link, None if link.get("areas") else
                            {f.id for f in report_map.features}, source_names,
                            every_set=not report_map.has_report, area_names=area_names)
-    # Control maps may add areas to a report that has none.
+    # Control maps may add areas and their front lines to a report that has none.
     drawn = frozenset({f.layer for f in report_map.features}
-                      | ({"control_areas"} if area_names else set()))
+                      | ({"control_areas", "front_lines"} if area_names else set()))
     view, dates_box, map_box = sidebar_view(source_names, report=report_map.has_report,
                                             area_names=area_names, drawn_layers=drawn)
     events = shown = wanted = url = None

@@ -796,8 +796,11 @@ def test_a_night_of_strikes_is_drafted_where_they_hit_with_the_bodys_weapons(ind
     # The body's weapon, not the headline's nearest word.
     assert rows["Kharkiv"]["type"] == rows["Odesa"]["type"] == "drone_strike"
     assert rows["Dnipro"]["type"] == "missile_strike"  # named on its own in the headline
-    # "the city's Kyivskyi district" is Kharkiv's, not Poltava's.
+    # "the city's Kyivskyi district" is Kharkiv's, not Poltava's: its
+    # mention is in Kharkiv's row.
     assert not any("Kyivskyi" in name for name in rows)
+    district = NIGHT.index("Kyivskyi")
+    assert [district, district + len("Kyivskyi")] in rows["Kharkiv"]["evidence"]
     # Every launch area of the lists is a mention, unticked; the targets are strikes.
     for place in ("Primorsko-Akhtarsk", "Krasnodar region", "Kursk", "Belgorod region",
                   "Crimea"):
@@ -877,6 +880,42 @@ def test_the_ministry_is_the_ministry_named_before(index):
             "said Ukrainian attacks near Robotyne were repelled.")
     rows = rows_by_name(draft_report(text, date="2024-02-14", index=index))
     assert rows["Robotyne"]["claimant"] == "Russia's defence ministry"
+
+
+@pytest.mark.parametrize("text, place, want", [
+    # The fight's own word holds nothing: they took it.
+    ("Avdiivka in Ukraine, which Russian forces captured on Saturday, lies in ruins.",
+     "Avdiivka", {"summary": "Russian forces took Avdiivka."}),
+    # "the city's" district is the town's named last, past a side's adjective.
+    ("In Kharkiv, Russian drones struck the city's Kyivskyi district.",
+     "Kharkiv (Kyivskyi district)", {"type": "drone_strike"}),
+    # A dismissal disputes only the places it names.
+    (("Russia's defence ministry said its forces took Avdiivka in Ukraine, adding that "
+      "Ukrainian claims of a counterattack were false."), "Avdiivka",
+     {"status": "claimed", "denied_by": ""}),
+    # "since December", "by March" are no event's month.
+    ("Russia launched its largest drone attack since December on Kyiv, officials said.",
+     "Kyiv", {"event_date": "2024-02-14"}),
+    ("Russia hopes to capture Avdiivka in Ukraine by March.", "Avdiivka",
+     {"event_date": "2024-02-14"}),
+    # Not every "not" denies the event.
+    ("It was not clear how many drones struck Kyiv.", "Kyiv", {"event": "strike"}),
+    ("Russia has never stopped shelling Kherson in Ukraine.", "Kherson", {"event": "strike"}),
+    # "said about 30 drones", "said of the attack": the speaker is the source.
+    ("Ukraine's air force said about 30 drones struck Odesa overnight.", "Odesa",
+     {"claimant": "Ukraine's air force"}),
+    # An attack repelled in the air is a strike, not ground fighting.
+    (("Ukrainian air defence repelled another Russian attack, with debris falling across "
+      "several districts of Kyiv."), "Kyiv", {"event": "strike"}),
+    # "the governor" of another city, "officials" of another side stay as written.
+    (("Kharkiv governor Oleh Syniehubov said missiles hit Kharkiv. In Odesa, the governor "
+      "said drones struck the port."), "Odesa", {"claimant": "governor"}),
+    (("Russian officials said their missiles hit Kyiv. In Odesa, officials said drones "
+      "struck the port."), "Odesa", {"claimant": "officials"}),
+])
+def test_rules_a_second_reader_found_too_broad(index, text, place, want):
+    row = rows_by_name(draft_report(text, date="2024-02-14", index=index))[place]
+    assert {key: row[key] for key in want} == want
 
 
 def test_every_launch_site_of_a_list_and_a_capital_calling_names_are_mentions(index):

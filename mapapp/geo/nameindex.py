@@ -52,6 +52,9 @@ from mapapp.geo.geocode import STORE_NAME, Geocache
 
 # Bump when the build changes what the index holds, so old caches are rebuilt.
 BUILD_VERSION = "23"
+# Countries whose first-level regions are named for their main city
+# (oblasts: Kharkiv Oblast), so "<city> region" is the region.
+_REGIONS_NAMED_FOR_CITIES = ("UA", "RU", "BY")
 # A possessive inside a name, which the recogniser reads as its own word.
 _INNER_POSSESSIVE = re.compile(r"['’]s(?=\s+\w)")
 _ROOT = Path(__file__).resolve().parents[2]
@@ -796,8 +799,10 @@ class NameIndex:
 
     def regions_of(self, entries: np.ndarray) -> np.ndarray:
         """The first-level regions named for the cities among ``entries``
-        (100,000 people or more): "Kharkov region" is Kharkiv Oblast though
-        the index knows the oblast by no Russian name."""
+        (100,000 people or more, in countries whose regions are named for
+        their cities): "Kharkov region" is Kharkiv Oblast though the index
+        knows the oblast by no Russian name; "the Toronto region" is no
+        Ontario."""
         if self._regions is None:
             ids = np.nonzero(self.kind == KIND_CODE["region"])[0]
             regions: dict[str, list[int]] = {}
@@ -806,7 +811,8 @@ class NameIndex:
                     regions.setdefault(str(code), []).append(i)
             self._regions = regions
         cities = entries[(self.kind[entries] == KIND_CODE["settlement"])
-                         & (self.population[entries] >= 100_000)]
+                         & (self.population[entries] >= 100_000)
+                         & np.isin(self.country[entries], _REGIONS_NAMED_FOR_CITIES)]
         found = sorted({i for code in self.admin1[cities].tolist()
                         for i in self._regions.get(str(code), ())})
         return np.asarray(found, dtype=self._ids.dtype)

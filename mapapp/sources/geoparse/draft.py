@@ -228,7 +228,7 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
                                     for s, e in unlisted)], key=lambda m: m.start)
     spans = sentences(text)
     groups: dict[tuple, list] = {}
-    named: list[str] = []  # claimants named in full so far, in text order
+    named: list[str] = []  # claimants named in full so far (see _in_full)
     for mention in mentions:
         guess = guess_event(text, mention.start, mention.end, report_date=published,
                             sentence_spans=spans, capital=mention.entry is not None
@@ -327,18 +327,20 @@ def _report_day(text: str, date: str) -> dt.date:
     return report_date(text) or dt.date.today()
 
 
+# One institution a report names in full once and then as "the ministry";
+# not offices held in many places ("the governor" of another region) nor
+# plurals ("officials" of another side).
+_INSTITUTIONS = {"ministry", "army", "military", "command", "general staff", "air force", "navy"}
+
+
 def _in_full(claimant: str, named: list[str]) -> str:
-    """A claimant as the text first named it: "the ministry" (or "ministry")
-    after "Russia's defence ministry said" is that ministry.  A claimant
-    named in full is remembered in ``named``."""
-    words = claimant.split()
-    if not words:
-        return claimant
-    if len(words) <= 2 and claimant[:1].islower():
-        last = words[-1].lower()
+    """A claimant as the text named it before: "the ministry" after
+    "Russia's defence ministry said" is that ministry.  A claimant named in
+    full is remembered in ``named`` (in the order the draft meets them)."""
+    if claimant.lower() in _INSTITUTIONS:
         return next((full for full in reversed(named)
-                     if last in full.lower().split() and full != claimant), claimant)
-    if claimant not in named:
+                     if full.lower().endswith(claimant.lower())), claimant)
+    if claimant and claimant[:1].isupper() and claimant not in named:
         named.append(claimant)
     return claimant
 

@@ -92,8 +92,17 @@ _HOLDS = re.compile(rf"\s+(?:forces|troops|units|soldiers|army)?\s*(?:had|has|ha
                     rf"(?:long\s+|since\s+)?{_HOLDING}\b", re.IGNORECASE)
 _WHICH = re.compile(r"\b(?:which|that|where|whom)\s+(?:the\s+)?$", re.IGNORECASE)
 _TOOK = re.compile(_TOOK_WORDS, re.IGNORECASE)
-# Words before an event's cue that say it did not happen.
-_NEGATED = re.compile(r"(?:\b(?:not|never)|n['’]t)(?:\s+[\w-]+){0,4}\s+$|\bno\s+$", re.IGNORECASE)
+# An attack repelled in the air: "air defence repelled another attack".
+_IN_THE_AIR = re.compile(r"\bair defen[cs]es?\b|\bdrones?\b|\bmissiles?\b|\bshot down\b|"
+                         r"\bintercept\w*", re.IGNORECASE)
+# Words before an event's cue that say it did not happen: "did not make any
+# confirmed advances", "no attacks" (not "it was not clear how many drones
+# struck", "has never stopped shelling").
+_NEGATED = re.compile(r"\b(?:did|does|do|has|have|had|was|were|is|are)(?:\s+not|n['’]t)\s+"
+                      r"(?:(?:make|made|carry out|carried out|launch|launched|conduct|conducted|"
+                      r"see|seen|observe|observed|record|recorded|report|reported)\s+)?"
+                      r"(?:any\s+)?(?:(?:confirmed|new|further|significant)\s+)?$|"
+                      r"\bno\s+(?:(?:confirmed|new|further|significant)\s+)?$", re.IGNORECASE)
 # A place named as a bearing for another ("west of Avdiivka").
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+$",
                            re.IGNORECASE)
@@ -107,8 +116,8 @@ _SPEECH = (r"said|says|say|told|tells|reported|reports|claimed|claims|announced|
 _OF_ITS_OWN = re.compile(rf"\s*,?\s+(?:\w+\s+){{0,2}}?(?:{_SPEECH})\s+(?:that\s+)?"
                          r"(?:it|they|its|their|we|our)\b", re.IGNORECASE)
 _DENIAL = re.compile(r"\b(?:denied|denies|rejected|dismissed)\b", re.IGNORECASE)
-# A denial in other words: "said Russian claims about Robotyne were 'pure
-# propaganda'".
+# A denial in other words, of the places named inside it: "said Russian
+# claims about Robotyne were 'pure propaganda'".
 _DISMISSED = re.compile(r"\bclaims?\b.{0,60}?\b(?:were|was|are|is|as)\s+[\"“'‘]?"
                         r"(?:pure\s+|simply\s+|just\s+|completely\s+)?(?:propaganda|false|fake|lies|"
                         r"untrue|not true|fabricat\w*|baseless|groundless)\b", re.IGNORECASE)
@@ -124,9 +133,10 @@ _ROLE_WORD = (r"(?:[A-Z][\w'’.-]*|officials?|authorities|ministry|spokesm[ae]n
               r"spokesperson|press|team|a|an)")
 _AFTER = re.compile(rf"\b(?:{_SPEECH})\s+((?:{_ROLE_WORD}\s+){{0,8}}?{_ROLE_WORD})"
                     r"(?=\s*(?:[,.;:!?”’\"]|$|\bthat\b|\bon\b|\bin a\b))")
-# ... not the noun: "Russian claims about Robotyne were false", "reports of".
+# ... not the noun: "Russian claims about Robotyne were false", "reports of"
+# ("the governor said of the attack" is the verb).
 _BEFORE = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,7}}{_ROLE_WORD})\s+(?:{_SPEECH})\b"
-                     r"(?!\s+(?:about|of|were|are|was|is)\b)")
+                     r"(?!(?:(?<=claims)|(?<=reports))\s+(?:about|of|were|are|was|is)\b)")
 # A title and a name set off by commas, in either order: "the governor of
 # the Dnipropetrovsk region, Serhiy Lysak, said" / "Serhiy Lysak, the
 # governor of the region, said".  One of the two must hold an office word.
@@ -211,8 +221,10 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _WEEKDAY = re.compile(r"\b({})\b".format("|".join(n.capitalize() for n in _WEEKDAYS)))
 # A month without a day, as background ("captured it in May 2023", "withdrew
-# in December"): full names, capitalised, after a word that makes a time of it.
-_IN_MONTH = re.compile(r"\b(?i:in|since|during|by|until|early|late|mid-)\s+({})(?:\s+(\d{{4}}))?\b"
+# in December", "in mid-May"): full names, capitalised, after a word that
+# puts the event in that month ("since December", "by March" do not).
+_IN_MONTH = re.compile(r"\b(?:(?i:in|during)\s+(?:(?i:early|late)\s+|(?i:mid-)\s*)?|"
+                       r"(?i:early|late)\s+|(?i:mid-)\s*)({})(?:\s+(\d{{4}}))?\b"
                        .format("|".join(n for n in calendar.month_name if n)))
 _RELATIVE = re.compile(r"\b(yesterday|today|tonight|this morning|last night|overnight|"
                        r"last week|this week|(?:in )?the past week|last month|earlier this week)\b",
@@ -396,8 +408,7 @@ def _attributions(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
         title, name = _trim(match.group(1)), _trim(match.group(2))
         if title and name and _OFFICE.search(f"{title} {name}"):
             found.append((match.start(1), match.end(2), f"{title}, {name}", match.group(0)))
-    dismissed = bool(_DISMISSED.search(sentence))
-    return tuple((s, e, who, "denies" if dismissed or _DENIAL.search(words) else "asserts")
+    return tuple((s, e, who, "denies" if _DENIAL.search(words) else "asserts")
                  for s, e, who, words in found)
 
 
@@ -497,6 +508,9 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     at = start - s_start
     c_start, c_end = _clause(sentence, at)
     who, said_by, stance = _claim(sentence, at, (c_start, c_end))
+    dismissed = _DISMISSED.search(sentence)
+    if who and dismissed and dismissed.start() <= at < dismissed.end():
+        stance = "denies"  # "said Russian claims about Robotyne were propaganda"
     line_start = text.rfind("\n", 0, start) + 1
     # A place named only in the claimant's title ("the governor of Odesa
     # region said"), in the dateline, as where weapons were launched from,
@@ -524,7 +538,8 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     event, cue = (best[1], best[2]) if best else ("mention", "")
     if (event == "strike" and _BARE_ATTACK.fullmatch(cue)
             and (_REPELLED.search(sentence, max(c_start, at - 60), min(c_end, at + 60))
-                 or _REPELLED.search(sentence, max(c_start, best[3][0] - 40), best[3][0]))):
+                 or (_REPELLED.search(sentence, max(c_start, best[3][0] - 40), best[3][0])
+                     and not _IN_THE_AIR.search(sentence, c_start, c_end)))):
         event = "fighting"  # "an attack towards Vuhledar was beaten off": on the ground
     date, basis = event_date(sentence, report_date)
     weapon = _weapon(sentence, at, c_start, c_end) if event == "strike" else ""
@@ -560,7 +575,7 @@ def _fight(sentence: str, cue: tuple[int, int], start: int, end: int,
     if agent:
         return SIDES[0 if agent.group(1) else 1], action
     sides = list(_SIDE_RE.finditer(sentence, start, cue[0]))
-    holders = [m for m in sides if _holds(sentence, m, start)]
+    holders = [m for m in sides if _holds(sentence, m, start, cue)]
     sides = [m for m in sides if m not in holders]
     before = [m for m in sides if not said_by[0] <= m.start() < said_by[1]]
     if before and _NEXT_TO_CUE.fullmatch(sentence, before[-1].end(), cue[0]):
@@ -575,15 +590,20 @@ def _fight(sentence: str, cue: tuple[int, int], start: int, end: int,
     return "", action
 
 
-def _holds(sentence: str, side: re.Match, start: int) -> bool:
+def _holds(sentence: str, side: re.Match, start: int, cue: tuple[int, int]) -> bool:
     """Whether the ``side`` named in a clause starting at ``start`` is the
     one holding the place: "held by Russian forces", "which Russian forces
     had held" (but not "Russian forces took it", nor "Russian forces, which
-    had held Kupiansk, took it", whose subject is the taker)."""
-    head = sentence[max(start, side.start() - 40):side.start()]
-    if _HELD_BY.search(head):
+    had held Kupiansk, took it", whose subject is the taker).  The fight's
+    own word (``cue``) holds nothing: in "which Russian forces captured on
+    Saturday" they are the takers."""
+    head_start = max(start, side.start() - 40)
+    held_by = _HELD_BY.search(sentence, head_start, side.start())
+    if held_by and not cue[0] <= held_by.start() < cue[1]:
         return True
-    return bool(_WHICH.search(head) and _HOLDS.match(sentence, side.end()))
+    holds = _HOLDS.match(sentence, side.end())
+    return bool(_WHICH.search(sentence, head_start, side.start()) and holds
+                and not (holds.start() < cue[1] and cue[0] < holds.end()))
 
 
 def _weapon(sentence: str, at: int, start: int, end: int) -> str:

@@ -410,8 +410,9 @@ _PLACE_SUBJECT_AFTER = re.compile(r",|\s+(?:in|near|was|were|is|has|had|lies|rem
 
 
 # Endings of Russian village names ("Rabotino", "Novomikhailovka",
-# "Krasnoye", "Pyatikhatki"), not of surnames ("Petrenko", "Zelenski").
-_RUSSIAN_ENDING = re.compile(r"(?:[oe]vka|ino|[oe]vo|o[y]?e|aya|[^s]ki|ny)$")
+# "Krasnoye", "Pyatikhatki"), not of surnames ("Petrenko", "Zelenski",
+# "Zaluzhny").
+_RUSSIAN_ENDING = re.compile(r"(?:[oe]vka|ino|[oe]vo|o[y]?e|aya|[^s]ki)$")
 
 
 def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named,

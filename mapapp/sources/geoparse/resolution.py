@@ -235,20 +235,29 @@ _IN_REGION = re.compile(r"\s+in\s+(?:the\s+)?")
 _REGION_WORD_END = re.compile(r" (?:oblast|region|province|krai|kray|raion|rayon)$")
 
 
-def _districts_held(text: str, candidates) -> dict[int, int]:
+def _districts_held(text: str, candidates, index: NameIndex) -> dict[int, int]:
     """Mentions named as a district of the place beside them ("Kharkiv's
     Kyivskyi district", "the Shevchenkivskyi district of Dnipro", "in
-    Kharkiv, ... the city's Kyivskyi district"): the district's mention ->
-    the holder's."""
+    Kharkiv, Russian drones struck the city's Kyivskyi district": the last
+    town named before it in the sentence): the district's mention -> the
+    holder's."""
     held = {}
     for n in range(len(candidates) - 1):
         a, b = candidates[n], candidates[n + 1]
         between = text[a.end:b.start]
-        if (_POSSESSIVE.fullmatch(between) or _THE_CITYS.fullmatch(between)) \
-                and _DISTRICT_AFTER.match(text, b.end):
+        if not _DISTRICT_AFTER.match(text, b.end):
+            if _DISTRICT_OF.fullmatch(between):
+                held[n] = n + 1
+            continue
+        if _POSSESSIVE.fullmatch(between):
             held[n + 1] = n
-        elif _DISTRICT_OF.fullmatch(between):
-            held[n] = n + 1
+            continue
+        for k in range(n, -1, -1):
+            if not _THE_CITYS.fullmatch(text, candidates[k].end, b.start):
+                break  # a sentence ends between them, or no "the city's"
+            if np.any(index.kind[candidates[k].entries] == _K["settlement"]):
+                held[n + 1] = k
+                break
     return held
 
 
@@ -408,7 +417,7 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
         context = new_context
 
     resolved = []
-    held = _districts_held(text, candidates)
+    held = _districts_held(text, candidates, index)
     holders = set(held.values())
     for n, c in enumerate(candidates):
         entry, p = choice[_group(c)]
