@@ -416,6 +416,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     # also names the city on its own (not only as the district's, "Dnipro's"):
     # then the row is the whole city's.
     districts = sorted({m.text for m, _, _ in items if m.within})
+    district_words = f"{' and '.join(districts)} district{'s' if len(districts) > 1 else ''}"
     name = _display_name(entry, [m.text for m, _, _ in items if not m.within]
                          or [entry.name])
     # Written in a spelling the index lacks ("Rabotino"): the gazetteer's name
@@ -425,16 +426,17 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     if respelled:
         name = f"{entry.name} ({respelled})"
     if districts and all(m.within or m.holds for m, _, _ in items):
-        name = f"{name} ({' and '.join(districts)} district{'s' if len(districts) > 1 else ''})"
+        name = f"{name} ({district_words})"
     cue = unlisted.get((mention.start, mention.end), "")
     kind = entry.kind if entry else "settlement" if cue in _KIND_TYPES else "region"
     layer, ftype = _place_type(kind, entry.population if entry else 0)
     if entry is None and cue in _KIND_TYPES:
         ftype = _KIND_TYPES[cue]
-    # A town is taken; a region is fought in ("forces took two villages in
-    # the Donetsk region" took no region).
-    action = fight.action if kind in ("settlement", "district", "airport", "site") else ""
-    if guess.event in _EVENT_LAYER and kind in ("settlement", "district", "airport", "site"):
+    # An event happens at a point: a town is struck or taken; a region is
+    # fought in ("forces took two villages in the Donetsk region" took no region).
+    at_point = kind in ("settlement", "district", "airport", "site")
+    action = fight.action if at_point else ""
+    if guess.event in _EVENT_LAYER and at_point:
         layer, ftype = _EVENT_LAYER[guess.event]
         ftype = _WEAPON_TYPES.get(weapon, ftype)
     claimant = claimed.claimant if claimed else ""
@@ -472,8 +474,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         "paragraphs": ", ".join(map(str, cited)),
         "confidence": round(confidence, 2),
         "located": (located_text(mention.source, confidence) + (
-            f"; the text names the {' and '.join(districts)} "
-            f"district{'s' if len(districts) > 1 else ''}, which the gazetteer lacks, so the "
+            f"; the text names the {district_words}, which the gazetteer lacks, so the "
             f"point is the city's" if districts else "") + (
             f"; the text spells it {respelled}, matched to {entry.name} by its letters"
             if respelled else "")

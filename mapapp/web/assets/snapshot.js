@@ -165,13 +165,17 @@
     });
   }
 
+  function viewOf(map) {
+    return map.getCenter().toString() + '@' + map.getZoom();
+  }
+
   function fit(map, o) {
     map.invalidateSize({pan: false, animate: false});
     var bounds = L.latLngBounds(o.bounds);
     var padding = o.legend ? clearOfLegend(map, bounds)
       : {paddingTopLeft: [0, 0], paddingBottomRight: [0, 0]};
     map.fitBounds(bounds, Object.assign({animate: false}, padding));
-    return map.getCenter().toString() + '@' + map.getZoom();
+    return viewOf(map);
   }
 
   // Fits the map to o.bounds and checks, two frames on, that the fit is
@@ -181,8 +185,7 @@
   function fitted(map, o, tries) {
     var view = fit(map, o);
     return frames(2).then(function () {
-      var now = map.getCenter().toString() + '@' + map.getZoom();
-      if (now === view || tries <= 1) { return null; }
+      if (viewOf(map) === view || tries <= 1) { return null; }
       return settled(map).then(function () { return fitted(map, o, tries - 1); });
     });
   }
