@@ -30,6 +30,20 @@ _REGION_KINDS = np.array([_K["region"], _K["district"], _K["area"]])
 _WATER_KINDS = np.array([_K["river"], _K["sea"], _K["lake"]])
 # Kinds whose point is where the place is, as evidence for its neighbours.
 _POINT_KINDS = (_K["settlement"], _K["district"], _K["region"], _K["airport"], _K["site"])
+
+
+def _kind_table(kinds) -> np.ndarray:
+    """A boolean per kind code: ``table[kinds]`` is ``np.isin(kinds, ...)``
+    without sorting, which the scoring does thousands of times a document."""
+    table = np.zeros(len(KINDS), dtype=bool)
+    table[list(kinds)] = True
+    return table
+
+
+_IS_REGION = _kind_table(_REGION_KINDS)
+_IS_WATER = _kind_table(_WATER_KINDS)
+_IS_POINT = _kind_table(_POINT_KINDS)
+_IS_LOCAL = _kind_table((_K["settlement"], _K["district"]))
 _ARTICLE_BEFORE = re.compile(r"\bthe\s+$")
 
 # Weights of the evidence, set on the LGL and TR-News development corpora.
@@ -133,8 +147,11 @@ class _Context:
         return _Evidence(countries, admin1, np.array(points).reshape(-1, 2), named)
 
 
-def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cue: str,
-            article: bool, evidence: _Evidence) -> np.ndarray:
+def _own_scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cue: str,
+                article: bool) -> np.ndarray:
+    """What a mention says of its entries by itself: kind, size, spelling,
+    the word around it.  It does not change between passes, so it is
+    scored once."""
     kinds = index.kind[entries]
     population = index.population[entries].astype(float)
     score = _KIND_PRIOR[kinds] + _W_POPULATION * np.log10(population + 10.0)
@@ -163,9 +180,9 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cu
                      & np.isin(index.country[entries], cities))
     score -= np.where(hamlet_alias, _W_HAMLET_ALIAS, 0.0)
     if cue == "region":
-        score += np.where(np.isin(kinds, _REGION_KINDS), 4.0, 0.0)
+        score += np.where(_IS_REGION[kinds], 4.0, 0.0)
     elif cue == "water":
-        score += np.where(np.isin(kinds, _WATER_KINDS), 6.0, 0.0)
+        score += np.where(_IS_WATER[kinds], 6.0, 0.0)
     if cue != "region":
         # A region that answers to its capital's name only as an alternate
         # ("Kharkiv" for Kharkivska oblast): the bare name is the city unless
@@ -176,7 +193,15 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cu
                           & np.isin(index.admin1[entries], towns), 3.0, 0.0)
     if article:
         # "the Dnipro": an article before a bare name points to water or land.
-        score += np.where(np.isin(kinds, _WATER_KINDS) | (kinds == _K["area"]), 2.5, 0.0)
+        score += np.where(_IS_WATER[kinds] | (kinds == _K["area"]), 2.5, 0.0)
+    return score
+
+
+def _context_scores(index: NameIndex, entries: np.ndarray, evidence: _Evidence) -> np.ndarray:
+    """What the document's other places say of the entries: their countries,
+    regions and distance."""
+    kinds = index.kind[entries]
+    score = np.zeros(len(entries))
     countries = index.country[entries]
     total = sum(evidence.countries.values())
     if total > 0:
@@ -188,7 +213,7 @@ def _scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *, cu
     # Places inside a region the document's other places are in; a region
     # must not beat its namesake city on a neighbour's vote.
     inside = np.array([evidence.admin1.get(str(a), 0.0) > 0 for a in admin1])
-    score += np.where(inside & np.isin(kinds, (_K["settlement"], _K["district"])), _W_ADMIN1, 0.0)
+    score += np.where(inside & _IS_LOCAL[kinds], _W_ADMIN1, 0.0)
     pts = evidence.points
     if len(pts):
         lat = index.lat[entries][:, None]
@@ -307,12 +332,12 @@ def _support(candidates, groups: dict[str, list[int]], index: NameIndex) -> dict
         for other, pool in zip(keys, pools):
             if other == k:
                 continue
-            pool = pool[np.isin(index.kind[pool], _POINT_KINDS)]
+            pool = pool[_IS_POINT[index.kind[pool]]]
             if not len(pool):
                 continue
             d = great_circle_km(lat, lon, index.lat[pool][None, :], index.lon[pool][None, :])
             total += np.exp(-d.min(axis=1) / _SUPPORT_KM)
-        points = np.isin(index.kind[entries], _POINT_KINDS)
+        points = _IS_POINT[index.kind[entries]]
         out[k] = np.where(points, np.minimum(total, _SUPPORT_MAX), 0.0)
     return out
 
@@ -374,6 +399,17 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
     actors = {key: all(bool(np.all(index.kind[candidates[n].entries] == _K["country"]))
                        and _ACTOR_AFTER.match(text, candidates[n].end) for n in members)
               for key, members in groups.items()}
+    # Mentions of a group differ only in their spelling and an article
+    # before them: score each distinct case once, for all passes.
+    cases: dict[tuple, np.ndarray] = {}
+    own: list[np.ndarray] = []
+    for c in candidates:
+        article = bool(_ARTICLE_BEFORE.search(text[max(0, c.start - 6):c.start]))
+        case = (_group(c), c.text, article)
+        if case not in cases:
+            cases[case] = _own_scores(index, c.entries, c.text, c.key, cue=c.cue,
+                                      article=article)
+        own.append(cases[case])
     context = _Context()
     # First guesses: each group's best entry without context, weighted by
     # how unambiguous it is, seed the document's context.
@@ -384,24 +420,17 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
         for key, members in groups.items():
             first = candidates[members[0]]
             evidence = context.others(key)
-            # Mentions of a group differ only in their spelling and an article
-            # before them: score each distinct case once.
-            scored: dict[tuple, np.ndarray] = {}
             total = np.zeros(len(first.entries))
             paired = np.zeros(len(first.entries))
             for n in members:
                 c = candidates[n]
-                article = bool(_ARTICLE_BEFORE.search(text[max(0, c.start - 6):c.start]))
-                case = (c.text, article)
-                if case not in scored:
-                    scored[case] = _scores(index, c.entries, c.text, c.key, cue=c.cue,
-                                           article=article, evidence=evidence)
-                total += scored[case]
+                total += own[n]
                 if n in pair:
                     paired = np.maximum(paired, _pair_bonus(index, c.entries, *pair[n]))
                 if n in holder:
                     paired = np.maximum(paired, np.where(c.entries == holder[n], _W_PAIR, 0.0))
             total /= len(members)
+            total += _context_scores(index, first.entries, evidence)
             total += paired
             total += support[key]
             best = int(np.argmax(total))
