@@ -815,7 +815,36 @@ def test_a_night_of_strikes_is_drafted_where_they_hit_with_the_bodys_weapons(ind
 def test_a_region_is_fought_in_not_taken(index):
     text = "Russia said its forces took two villages in the Donetsk region of Ukraine."
     row = rows_by_name(draft_report(text, date="2024-02-14", index=index))["Donetsk region"]
-    assert (row["layer"], row["summary"]) == ("places", "Fighting at or near Donetsk region.")
+    assert (row["layer"], row["summary"]) == ("places", "Fighting in or near Donetsk region.")
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Air defences shot down 12 drones over the Belgorod and Kursk regions overnight.",
+     ["Belgorod region", "Kursk region"]),
+    ("Drones were downed over the Bryansk, Kursk and Belgorod oblasts.",
+     ["Bryansk region", "Kursk region", "Belgorod region"]),
+    ("Shelling hit the Kherson and Zaporizhzhia regions.",
+     ["Kherson region", "Zaporizhzhia region"]),
+])
+def test_every_name_before_a_plural_region_word_is_a_region(index, text, names):
+    rows = rows_by_name(draft_report(text, date="2024-02-14", index=index))
+    for name in names:
+        assert rows[name]["type"] == "region", name  # the oblast, not its city
+        assert rows[name]["summary"].endswith(f" in {name}."), rows[name]["summary"]
+
+
+@pytest.mark.parametrize("text, place, summary", [
+    ("Two people were killed in Odesa after a drone attack on the port, the governor said.",
+     "Odesa", "A drone strike at Odesa."),
+    ("Residents of Kherson were evacuated after the shelling, officials said.",
+     "Kherson", "Shelling at Kherson."),
+    # A clause of its own still keeps its verb to itself.
+    ("Crowds gathered in Kherson after Russian forces struck Mykolaiv.", "Kherson",
+     "Kherson is mentioned in the report."),
+])
+def test_after_an_attack_tells_what_happened_at_the_place(index, text, place, summary):
+    row = rows_by_name(draft_report(text, date="2024-02-14", index=index))[place]
+    assert row["summary"] == summary
 
 
 @pytest.mark.parametrize("sentence, place, event, summary", [

@@ -60,27 +60,29 @@ _EVENT_LAYER = {"explosion": ("strikes", "explosion"), "strike": ("strikes", "st
 # strike with the weapon not stated, for the reviewer to settle.
 _WEAPON_TYPES = {"missile": "missile_strike", "drone": "drone_strike", "shelling": "shelling",
                  "air": "air_strike"}
-_WEAPON_SUMMARIES = {"missile": "A missile strike at {name}.", "drone": "A drone strike at {name}.",
-                     "shelling": "Shelling at {name}.", "air": "An air strike at {name}."}
+_WEAPON_SUMMARIES = {"missile": "A missile strike {at} {name}.",
+                     "drone": "A drone strike {at} {name}.",
+                     "shelling": "Shelling {at} {name}.", "air": "An air strike {at} {name}."}
+_AREA_WORDS = {"region", "oblast", "province", "raion", "governorate", "district", "county"}
 _TYPE_WEAPONS = {ftype: weapon for weapon, ftype in _WEAPON_TYPES.items()}
 # Fighting by what the clause says forces did, and whose they were.
 _FIGHT_SUMMARIES = {("took", True): "{side} forces took {name}.",
                     ("took", False): "{name} was taken or retaken.",
-                    ("attacked", True): "{side} forces attacked or advanced at or near {name}."}
+                    ("attacked", True): "{side} forces attacked or advanced {at} or near {name}."}
 # The order events win in when one place has several mentions.
 _SUMMARIES = {
-    "explosion": "An explosion at {name}.",
-    "strike": "A strike at {name}.",
+    "explosion": "An explosion {at} {name}.",
+    "strike": "A strike {at} {name}.",
     "withdrawal": "Forces withdrew from or near {name}.",
-    "relocation": "A relocation or command post at {name}.",
-    "fighting": "Fighting at or near {name}.",
+    "relocation": "A relocation or command post {at} {name}.",
+    "fighting": "Fighting {at} or near {name}.",
     "front_line": "{name} lies on or near the front line.",
-    "meeting": "A meeting at {name}.",
+    "meeting": "A meeting {at} {name}.",
     "mention": "{name} is mentioned in the report.",
 }
 _SAYS = {
-    "asserts": "Says there was {what} at {name}.",
-    "denies": "Denies {what} at {name}.",
+    "asserts": "Says there was {what} {at} {name}.",
+    "denies": "Denies {what} {at} {name}.",
 }
 _ASSESSORS = re.compile(r"intelligence|assess|analyst|institute|think tank|ministry of defen",
                         re.IGNORECASE)
@@ -170,7 +172,7 @@ def _summary(written: str, what: str, ftype: str, name: str, side: str = "",
     """The row's summary; one still as drafted follows the reviewer's
     "What happened" and type (a drafted "Shelling at X." for a row changed to
     a mention would contradict it), one they wrote stays."""
-    drafted = {t.format(name=name, side=s)
+    drafted = {t.format(name=name, side=s, at=_at(name))
                for t in (*_SUMMARIES.values(), *_WEAPON_SUMMARIES.values(),
                          *_FIGHT_SUMMARIES.values()) for s in SIDES}
     if written and written not in drafted:
@@ -185,8 +187,13 @@ def _drafted_summary(event: str, weapon: str, name: str, *, side: str = "",
     """What happened at ``name`` in our words: the weapon's when a strike
     names one; for fighting, who took or attacked it when the clause says."""
     if event == "fighting" and (action, bool(side)) in _FIGHT_SUMMARIES:
-        return _FIGHT_SUMMARIES[(action, bool(side))].format(name=name, side=side)
-    return _WEAPON_SUMMARIES.get(weapon, _SUMMARIES[event]).format(name=name)
+        return _FIGHT_SUMMARIES[(action, bool(side))].format(name=name, side=side, at=_at(name))
+    return _WEAPON_SUMMARIES.get(weapon, _SUMMARIES[event]).format(name=name, at=_at(name))
+
+
+def _at(name: str) -> str:
+    """"at Kharkiv", but "in Kharkiv region": a strike is in a region."""
+    return "in" if fold(name).rsplit(" ", 1)[-1] in _AREA_WORDS else "at"
 
 
 def _status(claimant: str, stance: str) -> str:
@@ -376,6 +383,21 @@ def _display_name(entry, surfaces: list[str]) -> str:
     return name
 
 
+def _region_named_as_city(name: str, entry, index: NameIndex) -> bool:
+    """Whether ``name`` is a region written with only its city's name, as
+    in "the Kherson and Zaporizhzhia regions": on the map "Kherson" would
+    read as the city."""
+    key = fold(name)
+    if entry is None or entry.kind != "region" or key not in index:
+        return False
+    if set(key.split()) & {"region", "oblast", "province", "raion", "governorate"}:
+        return False
+    towns = index.lookup(key)
+    return bool(((index.kind[towns] == KIND_CODE["settlement"])
+                 & (index.population[towns] >= 10_000)
+                 & (index.country[towns] == entry.country)).any())
+
+
 def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
          unlisted: dict[tuple[int, int], str], headline: tuple[int, int] = (0, 0)) -> dict:
     """One candidate: the place, the event most of its mentions speak of
@@ -425,6 +447,8 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
                          and " " not in fold(name) and fold(name) not in index) else ""
     if respelled:
         name = f"{entry.name} ({respelled})"
+    elif _region_named_as_city(name, entry, index):
+        name += " region"
     if districts and all(m.within or m.holds for m, _, _ in items):
         name = f"{name} ({district_words})"
     cue = unlisted.get((mention.start, mention.end), "")
@@ -556,6 +580,7 @@ def _record(row: dict, report: dict, where: str) -> dict:
     what = text("event") or "mention only"
     says = (f"Mentions {name}." if what == "mention only"
             else _SAYS[stance if stance in _SAYS else "asserts"].format(what=_what(what),
+                                                                        at=_at(name),
                                                                         name=name))
     prefix = {"strikes": ftype.split("_")[0], "fighting": "fighting",
               "mentions": "mention"}.get(layer, "place")
@@ -586,7 +611,7 @@ def _denial(row: dict, what: str, name: str, claimant: str, cited: list[int]) ->
     if not by or by == claimant or what == "mention only":
         return []
     paragraph = row.get("denied_in") or cited[0]
-    return [{"by": by, "says": _SAYS["denies"].format(what=_what(what), name=name),
+    return [{"by": by, "says": _SAYS["denies"].format(what=_what(what), name=name, at=_at(name)),
              "paragraph": paragraph if paragraph in cited else cited[0], "stance": "denies"}]
 
 

@@ -477,8 +477,16 @@ def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int
 
 
 # Where one clause of a sentence ends and another, with its own verb, begins
-# ("Troops crossed the Oskil, while drones hit Izmail").
-_CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:while|whereas|but|as|after|before)\s+(?=\S)")
+# ("Troops crossed the Oskil, while drones hit Izmail").  "After" and
+# "before" a short noun phrase of an attack begin no clause: "two people
+# were killed in Odesa after an attack on the port" tells what happened in
+# Odesa.
+_ATTACK_PHRASE = (r"(?:(?:a|an|the|another|this|that|its|their|overnight|night-time|heavy|"
+                  r"massive|repeated|renewed|new|Russian|Ukrainian|missile|drone|rocket|"
+                  r"artillery|air)\s+){0,3}(?:attacks?|strikes?|shelling|explosions?|blasts?|"
+                  r"bombardments?|bombing|barrages?|raids?)\b")
+_CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:while|whereas|but|as|(?:after|before)(?!\s+"
+                           + _ATTACK_PHRASE + r"))\s+(?=\S)")
 # A dateline: the place a report is filed from, in capitals, then a dash
 # ("KYIV, 3 March 2023 - "): where the writer is, not where anything happened.
 DATELINE_TAIL = r"(?:,[^\n]{0,30}?)?\s+(?:—|--|–|-)\s"  # recognition finds datelines by it

@@ -71,6 +71,12 @@ _REGION_WORDS = {"region", "oblast", "province", "state", "county", "district", 
 # "province" describes a name rather than completing it ("in Idlib
 # province"); capitalised, it is part of it (_NAME_KIND_WORDS).
 _SPAN_REGION_WORDS = {"region", "oblast", "raion"}
+# "the Belgorod and Kursk regions", "the Bryansk, Kursk and Belgorod
+# oblasts": the plural makes every name of the list a region.
+_REGIONS_AFTER = re.compile(
+    r"(?:,\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})*,?\s+and\s+[A-Z][\w'-]+"
+    r"(?:\s+[A-Z][\w'-]+){0,2}\s+(regions|oblasts|provinces)\b")
+_PLURAL_REGION_WORDS = {"regions", "oblasts", "provinces"}
 # Kind words that, capitalised after a name, are part of it ("Neches River",
 # "Oakport Township", "Pott Co."), so the span takes them in.
 _NAME_KIND_WORDS = {"county", "co", "parish", "township", "twp", "valley", "river", "lake",
@@ -415,6 +421,17 @@ _PLACE_SUBJECT_AFTER = re.compile(r",|\s+(?:in|near|was|were|is|has|had|lies|rem
 _RUSSIAN_ENDING = re.compile(r"(?:[oe]vka|ino|[oe]vo|o[y]?e|aya|[^s]ki)$")
 
 
+def _with_regions(index: NameIndex, entries: np.ndarray, key: str) -> np.ndarray:
+    """``entries`` and the regions ``key`` names with a region word after it:
+    "Kherson oblast", or the oblast of the city "Kharkov" if no region
+    answers to the name itself."""
+    entries = np.union1d(entries, np.union1d(index.lookup(key + " oblast"),
+                                             index.lookup(key + " region")))
+    if not (index.kind[entries] == KIND_CODE["region"]).any():
+        entries = np.union1d(entries, index.regions_of(entries))
+    return entries
+
+
 def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named,
            entries=None) -> Candidate:
     start = tokens[i].start()
@@ -440,10 +457,11 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named,
         cue = "region"
         if keys[j + 1] in _SPAN_REGION_WORDS:
             end = tokens[j + 1].end()  # "Kherson region" names the region
-            entries = np.union1d(entries, np.union1d(index.lookup(key + " oblast"),
-                                                     index.lookup(key + " region")))
-            if not (index.kind[entries] == KIND_CODE["region"]).any():
-                entries = np.union1d(entries, index.regions_of(entries))
+            entries = _with_regions(index, entries, key)
+    elif (next_adjacent and keys[j + 1] in _PLURAL_REGION_WORDS) or _REGIONS_AFTER.match(
+            text, end):
+        cue = "region"
+        entries = _with_regions(index, entries, key)
     elif next_adjacent and keys[j + 1] in _WATER_WORDS:
         cue = "water"
     if (next_adjacent and keys[j + 1] in _NAME_KIND_WORDS and _is_capitalised(next_word)
