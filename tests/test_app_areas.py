@@ -4,6 +4,7 @@ changed, the comparison with another map, and the link."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 
 import pytest
@@ -134,3 +135,27 @@ def test_a_link_with_changes_reopens_them_and_an_earlier_map_shows_none(monkeypa
     at.select_slider(key="map_date").set_value(dt.date(2022, 11, 1)).run()
     assert "change-drawn" not in map_script(at)  # nothing earlier to change from
     assert "from" not in at.query_params
+
+
+def test_a_control_map_gives_a_report_without_areas_their_boxes(monkeypatch, tmp_path):
+    """A report that draws no areas or front lines has no box for them,
+    until a control map brings both."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "features.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"] = [f for f in doc["features"]
+                       if f["layer"] not in ("control_areas", "front_lines")]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+    def boxes(at: AppTest) -> set[str]:
+        assert not at.exception and not at.error
+        return {b.key for b in at.checkbox if (b.key or "").startswith("layer_")}
+
+    assert boxes(start(monkeypatch, data, {})) == {"layer_strikes", "layer_places",
+                                                   "layer_mentions"}
+    save_snapshot(data, entry("drawn", "Drawn map"), dt.date(2022, 11, 15),
+                  drawn(("occupied", EAST), ("returned", WEST)))
+    at = start(monkeypatch, data, {"areas": "drawn"})
+    assert {"layer_control_areas", "layer_front_lines"} <= boxes(at)
+    assert "map-drawn-2022-11-15-1" in map_script(at)
