@@ -325,6 +325,28 @@ def test_a_late_resize_keeps_the_snapshot_frame(report_map):
     assert seen["after"][:2] == pytest.approx(seen["before"][:2], abs=0.05), seen
 
 
+# A page that moves the map off every fit, a frame later, as a late
+# re-fit would: the snapshot cannot hold it and must say so.
+RESTLESS_FRAME_JS = """(o) => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  map.on('moveend', () => requestAnimationFrame(() => {
+    if (!map._restless) { map._restless = true; map.panBy([40, 0], {animate: false});
+                          map._restless = false; }
+  }));
+  return mapapp.snapshot.frame(o);
+}"""
+
+
+@pytest.mark.browser
+def test_a_map_that_will_not_hold_its_frame_is_reported(report_map, monkeypatch):
+    require_chromium()
+    spec = resolve_spec(size="900x700")
+    view = ViewState(layers=["front_lines", "control_areas"])
+    assert snap.UNSETTLED not in snap.capture(report_map, spec=spec, view=view).errors
+    monkeypatch.setattr(snap, "_FRAME_JS", RESTLESS_FRAME_JS)
+    assert snap.UNSETTLED in snap.capture(report_map, spec=spec, view=view).errors
+
+
 def test_the_page_opens_on_the_requested_bounds(report_map):
     initial = str([list(c) for c in INITIAL_BOUNDS])  # as folium writes it: [[44.0, 22.0], ...]
     setup = '"bounds":' + initial.replace(" ", "")  # as the setup payload has it

@@ -74,6 +74,8 @@ _READY_JS = """(layers) => {
 
 _DRESS_JS = "(o) => mapapp.snapshot.dress(o)"
 _FRAME_JS = "(o) => mapapp.snapshot.frame(o)"
+_UNSETTLED_JS = "() => mapapp.snapshot.unsettled === true"
+UNSETTLED = "the map was still moving after three fits: the image may be framed off its features"
 _IDLE_JS = """() => {
     const map = Object.values(window).find(v => v instanceof L.Map);
     return !map._animatingZoom && !map._panAnim?._inProgress;
@@ -83,8 +85,9 @@ _IDLE_JS = """() => {
 @dataclass(frozen=True)
 class Snapshot:
     """A browser snapshot: the PNG, the outside requests refused while
-    drawing (none for an offline map), the page's script errors, how long
-    it took, and the names on the map."""
+    drawing (none for an offline map), the page's script errors (and
+    :data:`UNSETTLED` if the map would not hold its frame), how long it
+    took, and the names on the map."""
 
     png: bytes
     blocked: tuple[str, ...] = ()
@@ -279,6 +282,8 @@ def capture(report_map, *, spec: Any, view: ViewState | None = None,
                         "legend": view.bounds is None}) if dressed else None
                     if names is not None:
                         page.wait_for_function(_IDLE_JS, timeout=timeout_ms)
+                        if page.evaluate(_UNSETTLED_JS):
+                            errors.append(UNSETTLED)
                 except PlaywrightError as err:
                     raise MapAppError(f"the map did not draw in the browser within {timeout_s:g} s"
                                       f"{': ' + errors[0] if errors else ''}") from err

@@ -181,11 +181,14 @@
   // Fits the map to o.bounds and checks, two frames on, that the fit is
   // still the view: Leaflet starts a zoom a frame after it is asked for, so
   // a move the page asked for just before (a re-fit on resize) can land
-  // over ours.  Then it is waited for and the fit made again.
+  // over ours.  Then it is waited for and the fit made again.  A map still
+  // moving after the last try is said so (snapshot.unsettled), for the
+  // export to warn that its frame may be off.
   function fitted(map, o, tries) {
     var view = fit(map, o);
     return frames(2).then(function () {
-      if (viewOf(map) === view || tries <= 1) { return null; }
+      if (viewOf(map) === view) { return null; }
+      if (tries <= 1) { mapapp.snapshot.unsettled = true; return null; }
       return settled(map).then(function () { return fitted(map, o, tries - 1); });
     });
   }
@@ -206,5 +209,5 @@
     });
   }
 
-  mapapp.snapshot = {dress: dress, frame: frame, names: names};
+  mapapp.snapshot = {dress: dress, frame: frame, names: names, unsettled: false};
 })();
