@@ -1001,3 +1001,30 @@ def test_an_office_word_in_capitals_still_makes_a_title(index):
     text = "Serhiy Lysak, the Governor of Dnipropetrovsk, said drones hit Nikopol."
     rows = rows_by_name(draft_report(text, date="2024-02-20", index=index))
     assert rows["Nikopol"]["claimant"] == "Serhiy Lysak, Governor of Dnipropetrovsk"
+
+
+@pytest.mark.parametrize("text, place, claimant, denied_by", [
+    # A denial in the next sentence disputes a claim its own sentence sourced.
+    ("Ukraine's air force said a missile struck Lviv. Moscow denied it.", "Lviv",
+     "Ukraine's air force", "Moscow"),
+    ("A missile struck Lviv, the mayor said. The Kremlin denied the claim.", "Lviv", "mayor",
+     "Kremlin"),
+    ("A missile struck Lviv. Moscow denied it.", "Lviv", "Desk", "Moscow"),
+    # ... but not one that denies something somewhere else.
+    ("Drones hit Odesa, the governor said. Russia denied striking Mykolaiv.", "Odesa",
+     "governor", ""),
+    # A neighbour sentence's source is not taken for a sentence about another place ...
+    ("Drones hit Odesa overnight. Russia's defence ministry said it had struck military "
+     "targets in Mykolaiv.", "Odesa", "Desk", ""),
+    # ... and is for one about the same event.
+    ("Drones hit Odesa overnight. Two people were hurt, the governor said.", "Odesa",
+     "governor", ""),
+    ("Drones hit Odesa overnight. A fire broke out in the port of Odesa, the governor said.",
+     "Odesa", "governor", ""),
+])
+def test_a_neighbour_sentence_speaks_for_the_same_place_only(index, text, place, claimant,
+                                                             denied_by):
+    row = rows_by_name(draft_report(text, publisher="Desk", date="2024-02-14",
+                                    index=index))[place]
+    assert (row["claimant"], row.get("denied_by", "")) == (claimant, denied_by)
+    assert (row["status"] == "disputed") == bool(denied_by)

@@ -54,7 +54,7 @@ from mapapp.geo.geocode import STORE_NAME, Geocache
 BUILD_VERSION = "23"
 # Countries whose first-level regions are named for their main city
 # (oblasts: Kharkiv Oblast), so "<city> region" is the region.
-_REGIONS_NAMED_FOR_CITIES = ("UA", "RU", "BY")
+REGIONS_NAMED_FOR_CITIES = ("UA", "RU", "BY")
 # A possessive inside a name, which the recogniser reads as its own word.
 _INNER_POSSESSIVE = re.compile(r"['’]s(?=\s+\w)")
 _ROOT = Path(__file__).resolve().parents[2]
@@ -812,7 +812,7 @@ class NameIndex:
             self._regions = regions
         cities = entries[(self.kind[entries] == KIND_CODE["settlement"])
                          & (self.population[entries] >= 100_000)
-                         & np.isin(self.country[entries], _REGIONS_NAMED_FOR_CITIES)]
+                         & np.isin(self.country[entries], REGIONS_NAMED_FOR_CITIES)]
         found = sorted({i for code in self.admin1[cities].tolist()
                         for i in self._regions.get(str(code), ())})
         return np.asarray(found, dtype=self._ids.dtype)
@@ -869,5 +869,5 @@ def _prune(folder: Path) -> None:
             old.unlink()
 
 
-__all__ = ["KINDS", "KIND_CODE", "Entry", "NameIndex", "build_arrays", "cache_dir",
-           "great_circle_km", "load_index", "romanise_uk"]
+__all__ = ["KINDS", "KIND_CODE", "REGIONS_NAMED_FOR_CITIES", "Entry", "NameIndex",
+           "build_arrays", "cache_dir", "great_circle_km", "load_index", "romanise_uk"]

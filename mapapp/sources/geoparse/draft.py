@@ -24,7 +24,13 @@ from pathlib import Path
 
 from mapapp.errors import DataError, GeocodeError
 from mapapp.geo.gazetteer import fold
-from mapapp.geo.nameindex import KIND_CODE, NameIndex, load_index
+from mapapp.geo.nameindex import (
+    KIND_CODE,
+    REGIONS_NAMED_FOR_CITIES,
+    NameIndex,
+    great_circle_km,
+    load_index,
+)
 from mapapp.model import LAYER_TYPES, STATUSES
 from mapapp.schema import check_feature, check_report
 from mapapp.sources.geoparse import Mention, geoparse
@@ -234,22 +240,43 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     mentions = sorted([*mentions, *(Mention(s, e, text[s:e], None, None, "unknown", 0.0, "")
                                     for s, e in unlisted)], key=lambda m: m.start)
     spans = sentences(text)
+    guesses = [guess_event(text, m.start, m.end, report_date=published, sentence_spans=spans,
+                           capital=m.entry is not None and bool(index.capital[m.entry]))
+               for m in mentions]
+    # Where each sentence says something happened, and the places it speaks
+    # of at all (a denial's "Russia denied striking Mykolaiv"); neither
+    # counts countries or a capital standing for its government: see
+    # _elsewhere.
+    happened: dict[int, list[Mention]] = {}
+    spoken: dict[int, list[Mention]] = {}
+    for mention, guess in zip(mentions, guesses):
+        if mention.entry is not None and index.kind[mention.entry] not in _WHOLE_KINDS \
+                and not guess.aside:
+            n = spans.index(guess.sentence)
+            spoken.setdefault(n, []).append(mention)
+            if guess.event != "mention":
+                happened.setdefault(n, []).append(mention)
     groups: dict[tuple, list] = {}
     named: list[str] = []  # claimants named in full so far (see _in_full)
-    for mention in mentions:
-        guess = guess_event(text, mention.start, mention.end, report_date=published,
-                            sentence_spans=spans, capital=mention.entry is not None
-                            and bool(index.capital[mention.entry]))
+    for mention, guess in zip(mentions, guesses):
         paragraph = containing(blocks, mention.start) + 1
-        if not guess.claimant and guess.event != "mention":
-            who, stance = neighbour_claim(text, spans, guess.sentence, blocks[paragraph - 1])
+        key = _place_key(index, mention)
+        if guess.event != "mention" and not guess.claimant:
+            who, stance = neighbour_claim(text, spans, guess.sentence, blocks[paragraph - 1],
+                                          _elsewhere(index, mention, happened))
             # "A missile struck Lviv. Moscow denied it.": the report says so,
             # Moscow denies it.
             guess = (guess if not who else replace(guess, denied_by=who) if stance == "denies"
                      else replace(guess, claimant=who, stance=stance))
+        elif guess.event != "mention" and guess.stance == "asserts" and not guess.denied_by:
+            # "Ukraine's air force said a missile struck Lviv. Moscow denied it."
+            who, stance = neighbour_claim(text, spans, guess.sentence, blocks[paragraph - 1],
+                                          _elsewhere(index, mention, spoken))
+            if who and who != guess.claimant and stance == "denies":
+                guess = replace(guess, denied_by=who)
         guess = replace(guess, claimant=_in_full(guess.claimant, named),
                         denied_by=_in_full(guess.denied_by, named))
-        groups.setdefault(_place_key(index, mention), []).append((mention, guess, paragraph))
+        groups.setdefault(key, []).append((mention, guess, paragraph))
     first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
     start = text.find(record["headline"])
     headline = (start, start + len(record["headline"])) if start >= 0 else (0, 0)
@@ -260,6 +287,31 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
 
 
 _WHOLE_KINDS = (KIND_CODE["country"], KIND_CODE["continent"])
+# Events this far apart are two stories, whatever the sentences share.
+_ELSEWHERE_KM = 50.0
+
+
+def _elsewhere(index: NameIndex, mention: Mention, places: dict[int, list[Mention]]
+               ) -> set[int]:
+    """The sentences (indices into ``places``, which maps each to the places
+    it tells of) that speak of somewhere else than ``mention``'s place: their
+    source or denial is not this place's ("Drones hit Odesa. Russia said it
+    had struck Mykolaiv.").  A place nearby or inside the region named is
+    not elsewhere ("Blast in Abkhazia. An explosion in the village
+    of Achguara ..., the agency reported")."""
+    if mention.entry is None or index.kind[mention.entry] in _WHOLE_KINDS:
+        return set()  # a country is never where the event is drafted
+    # A region holds the events inside it.
+    inside = index.admin1 if index.kind[mention.entry] == KIND_CODE["region"] else None
+    out = set()
+    for n, others in places.items():
+        for other in others:
+            if inside is not None and inside[other.entry] == inside[mention.entry]:
+                continue
+            if great_circle_km(mention.lat, mention.lon, other.lat, other.lon) > _ELSEWHERE_KM:
+                out.add(n)
+                break
+    return out
 
 
 def _place_key(index: NameIndex, mention: Mention) -> tuple:
@@ -386,9 +438,11 @@ def _display_name(entry, surfaces: list[str]) -> str:
 def _region_named_as_city(name: str, entry, index: NameIndex) -> bool:
     """Whether ``name`` is a region written with only its city's name, as
     in "the Kherson and Zaporizhzhia regions": on the map "Kherson" would
-    read as the city."""
+    read as the city.  Only where regions are named for their cities
+    (oblasts): "Oregon" is the state, whatever town shares its name."""
     key = fold(name)
-    if entry is None or entry.kind != "region" or key not in index:
+    if (entry is None or entry.kind != "region" or entry.country not in REGIONS_NAMED_FOR_CITIES
+            or key not in index):
         return False
     if set(key.split()) & {"region", "oblast", "province", "raion", "governorate"}:
         return False

@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import re
 from bisect import bisect_right
+from collections.abc import Collection
 from dataclasses import dataclass
 
 # Event guesses, strongest first: a sentence that speaks of a blast and of
@@ -454,12 +455,16 @@ def other_denial(sentence: str, who: str, after: int = 0) -> str:
 
 
 def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int, int],
-                    paragraph: tuple[int, int]) -> tuple[str, str]:
+                    paragraph: tuple[int, int], elsewhere: Collection[int] = ()
+                    ) -> tuple[str, str]:
     """Who a sentence that names nobody is attributed to by its paragraph:
     news puts the source in the next sentence ("Drones hit Odesa. Two
     people were hurt, the governor said."), or in the one before.  Returns
     the claimant and stance ("" when neither neighbour names anyone);
-    "denies" when the next sentence denies it.
+    "denies" when the next sentence denies it.  A neighbour in
+    ``elsewhere`` (indices into ``spans``) speaks of another place, so its
+    source is not this sentence's: "Drones hit Odesa. Russia said it had
+    struck Mykolaiv."
 
     >>> text = "Drones hit Odesa overnight. Two people were hurt, the governor said."
     >>> neighbour_claim(text, sentences(text), (0, 27), (0, len(text)))
@@ -467,7 +472,8 @@ def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int
     """
     n = spans.index(sentence)
     for other in (n + 1, n - 1):
-        if 0 <= other < len(spans) and paragraph[0] <= spans[other][0] < paragraph[1]:
+        if (0 <= other < len(spans) and paragraph[0] <= spans[other][0] < paragraph[1]
+                and other not in elsewhere):
             who, _span, stance = _claim(text[spans[other][0]:spans[other][1]])
             # A denial looks back ("A missile struck Lviv. Moscow denied it."),
             # never forward to a sentence it has not seen.
