@@ -1028,3 +1028,99 @@ def test_a_neighbour_sentence_speaks_for_the_same_place_only(index, text, place,
                                     index=index))[place]
     assert (row["claimant"], row.get("denied_by", "")) == (claimant, denied_by)
     assert (row["status"] == "disputed") == bool(denied_by)
+
+
+# -- a General Staff bulletin, a cross-border story ----------------------------
+
+BULLETIN = (
+    "Ukraine's General Staff said on Tuesday that 142 clashes had taken place, with the "
+    "heaviest fighting in the Pokrovsk sector.\n"
+    "On the Kupiansk direction, Ukrainian defenders repelled nine Russian attacks near "
+    "Synkivka, Petropavlivka and Tabaivka, the General Staff said.\n"
+    "On the Lyman direction, Russian forces tried to advance near Terny and Torske, "
+    "according to the summary.\n"
+    "Russian aircraft dropped guided bombs on Kostiantynivka and Druzhkivka overnight, "
+    "it added.\n"
+    "Russia's defence ministry said its forces had taken the village of Pishchane and were "
+    "pressing on towards Kupiansk.\n"
+    "Russian artillery shelled Nikopol across the Dnipro river, the governor said.\n"
+    "Drones struck a depot near Svatove in the occupied part of Luhansk region.\n"
+    "There was no comment from Moscow on the depot strike.\n"
+    "The minister told reporters in Brussels that the country needed more air defence.")
+
+
+@pytest.fixture(scope="module")
+def bulletin(index):
+    return rows_by_name(draft_report(BULLETIN, publisher="Desk", date="2024-03-05",
+                                     index=index))
+
+
+@pytest.mark.parametrize("place", ["Pokrovsk", "Lyman", "Moscow", "Brussels"])
+def test_a_front_sector_or_where_someone_spoke_is_only_named(bulletin, place):
+    row = bulletin[place]
+    assert (row["event"], row["keep"]) == ("mention only", False)
+
+
+def test_a_town_fought_towards_is_not_taken(index):
+    text = ("Russia's defence ministry said its forces had taken the village of Pishchane and "
+            "were pressing on towards Kupiansk.")
+    rows = rows_by_name(draft_report(text, date="2024-03-05", index=index))
+    assert rows["Kupiansk"]["summary"] == \
+        "Russian forces attacked or advanced at or near Kupiansk."
+    assert rows["Pishchane"]["summary"] == "Russian forces took Pishchane."
+
+
+@pytest.mark.parametrize("place, lat, lon", [
+    # Namesakes elsewhere in Ukraine are bigger: the list's neighbours decide.
+    ("Petropavlivka", 49.72, 37.71), ("Terny", 49.09, 37.96)])
+def test_a_village_of_a_list_is_the_one_near_the_others(bulletin, place, lat, lon):
+    row = bulletin[place]
+    assert (row["lat"], row["lon"]) == pytest.approx((lat, lon), abs=0.05)
+
+
+@pytest.mark.parametrize("place, claimant", [
+    ("Terny", "Ukraine's General Staff"),  # "according to the summary"
+    ("Druzhkivka", "Ukraine's General Staff"),  # "it added", after the summary's sentence
+    ("Nikopol", "governor"),
+])
+def test_it_added_and_the_summary_are_the_source_before(bulletin, place, claimant):
+    assert bulletin[place]["claimant"] == claimant
+
+
+@pytest.mark.parametrize("place, event, keep", [
+    ("Dnipro river", "mention only", False),  # water is no strike point
+    ("Luhansk region", "mention only", False),  # only says where Svatove is
+    ("Svatove", "strike", True),
+])
+def test_water_and_a_locating_region_take_no_event(bulletin, place, event, keep):
+    row = bulletin[place]
+    assert (row["event"], row["keep"]) == (event, keep)
+
+
+def test_a_region_named_with_its_country_still_only_locates(index):
+    text = "A Russian drone struck a car near Krasnopillia in Ukraine's Sumy region on Monday."
+    rows = rows_by_name(draft_report(text, date="2024-03-05", index=index))
+    assert rows["Krasnopillia"]["event"] == "strike"
+    assert (rows["Sumy region"]["event"], rows["Sumy region"]["keep"]) == ("mention only", False)
+
+
+def test_a_village_in_a_region_that_has_none_of_its_name_is_left_unplaced(index):
+    """The index has Olhivka only in Kherson Oblast: "in Kursk region" says it
+    is not that one, so the row has no point for the editor to fill in."""
+    text = "Russian forces claimed to have retaken the village of Olgovka in Kursk region."
+    row = rows_by_name(draft_report(text, date="2024-03-05", index=index))["Olgovka"]
+    assert (row["lat"], row["lon"], row["keep"]) == (None, None, False)
+    assert row["type"] == "fighting" and row["event"] == "fighting"
+
+
+def test_a_region_is_not_drawn_beside_the_town_its_sentence_names(index):
+    text = ("Ukrainian forces have advanced further into Russia's Kursk region and now control "
+            "most of the town of Sudzha, the commander said.")
+    rows = rows_by_name(draft_report(text, date="2024-03-05", index=index))
+    assert rows["Sudzha"]["keep"] and not rows["Kursk region"]["keep"]
+
+
+def test_also_said_names_the_source(index):
+    text = "Pletenchuk also said Ukrainian forces had shelled Russian positions near Kherson."
+    assert rows_by_name(draft_report(text, date="2024-03-05", index=index))["Kherson"][
+        "claimant"] == "Pletenchuk"

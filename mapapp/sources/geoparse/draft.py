@@ -237,8 +237,9 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     }
     mentions = geoparse(text, index=index)
     unlisted = _unlisted(text, mentions)  # (start, end) -> the kind word before it
-    mentions = sorted([*mentions, *(Mention(s, e, text[s:e], None, None, "unknown", 0.0, "")
-                                    for s, e in unlisted)], key=lambda m: m.start)
+    mentions = sorted([*(m for m in mentions if (m.start, m.end) not in unlisted),
+                       *(Mention(s, e, text[s:e], None, None, "unknown", 0.0, "")
+                         for s, e in unlisted)], key=lambda m: m.start)
     spans = sentences(text)
     guesses = [guess_event(text, m.start, m.end, report_date=published, sentence_spans=spans,
                            capital=m.entry is not None and bool(index.capital[m.entry]))
@@ -280,13 +281,20 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
     start = text.find(record["headline"])
     headline = (start, start + len(record["headline"])) if start >= 0 else (0, 0)
-    rows = [_row(items, index, record, first_dated, unlisted, headline)
+    # Sentences that say something happened at a town or a site: a region
+    # they also name is where it was, not a second place it happened.
+    pointed = {g.sentence for m, g in zip(mentions, guesses) if g.event != "mention"
+               and m.entry is not None and index.kind[m.entry] in _POINT_KINDS}
+    rows = [_row(items, index, record, first_dated, unlisted, headline, pointed)
             for items in groups.values()]
     return Draft(report=record, text=text, rows=rows, mentions=mentions,
                  dated=bool(date) or bool(report_date(text)))
 
 
 _WHOLE_KINDS = (KIND_CODE["country"], KIND_CODE["continent"])
+_WATER = (KIND_CODE["river"], KIND_CODE["sea"], KIND_CODE["lake"])
+_POINT_KINDS = (KIND_CODE["settlement"], KIND_CODE["district"], KIND_CODE["airport"],
+                KIND_CODE["site"])
 # Events this far apart are two stories, whatever the sentences share.
 _ELSEWHERE_KM = 50.0
 
@@ -329,7 +337,9 @@ def _unlisted(text: str, mentions: list[Mention]) -> dict[tuple[int, int], str]:
     """Places named by their kind ("the village of X") that the geoparser
     did not find, each with that kind word: rows with no point, for a
     person or an online lookup to locate."""
-    taken = [(m.start, m.end) for m in mentions]
+    # A name the geoparser found but could not place ("the village of
+    # Olgovka in Kursk region", which it knows only elsewhere) is one too.
+    taken = [(m.start, m.end) for m in mentions if m.entry is not None]
     out = {}
     for match in _NAMED_BY_KIND.finditer(text):
         start, end = match.span(2)
@@ -453,18 +463,22 @@ def _region_named_as_city(name: str, entry, index: NameIndex) -> bool:
 
 
 def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
-         unlisted: dict[tuple[int, int], str], headline: tuple[int, int] = (0, 0)) -> dict:
+         unlisted: dict[tuple[int, int], str], headline: tuple[int, int] = (0, 0),
+         pointed: frozenset | set = frozenset()) -> dict:
     """One candidate: the place, the event most of its mentions speak of
     (the stronger on a tie), who says so and when.  A place the index
     lacks is what the word before it says ("village of")."""
     mention, _, _ = items[0]
     whole = mention.entry is not None and index.kind[mention.entry] in _WHOLE_KINDS
+    water = mention.entry is not None and index.kind[mention.entry] in _WATER
     # A country is never where a strike or a fight is drawn: "Russia's
-    # troops took Avdiivka" is about Avdiivka (and who says so); nor is a
-    # region or country named to say where another place is ("recaptured
-    # Pershotravneve in Kharkiv Oblast").
+    # troops took Avdiivka" is about Avdiivka (and who says so); nor is water
+    # ("shelled Nikopol across the Dnipro river": its point is no target),
+    # though a river may be the front line; nor a region or country named to
+    # say where another place is ("recaptured Pershotravneve in Kharkiv Oblast").
     items = [(m, replace(g, event="mention", cue="", weapon="", side="", action=""), p)
-             if whole or (m.holds and not m.within and m.kind != "settlement") else (m, g, p)
+             if whole or (water and g.event != "front_line")
+             or (m.holds and not m.within and m.kind != "settlement") else (m, g, p)
              for m, g, p in items]
     votes: dict[str, int] = {}
     for _, g, _ in items:
@@ -527,8 +541,18 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     confidence = max(m.confidence for m, _, _ in items)
     # A place only ever named aside is no place of the report's: "Moscow made
     # no comment" or a "KYIV -" dateline must not pull the map there.
+    # Nor is one only named to say where another is ("near Svatove in the
+    # occupied part of Luhansk region"), nor water but a front line.
     keep = (entry is not None and kind not in ("country", "continent", "sea")
-            and confidence >= KEEP_CONFIDENCE and not all(g.aside for _, g, _ in items))
+            and not (kind in ("river", "lake") and guess.event != "front_line")
+            and confidence >= KEEP_CONFIDENCE and not all(g.aside for _, g, _ in items)
+            and not all(m.holds and not m.within and m.kind != "settlement"
+                        for m, _, _ in items)
+            # "Shelling hit Nikopol in the Dnipropetrovsk region" and "Russian
+            # troops pushed into the Kursk region and took Sudzha": the towns
+            # are drawn; the region's point would be a second, vaguer place.
+            and not (kind == "region" and guess.event != "mention"
+                     and all(g.sentence in pointed for _, g, _ in items if g.event != "mention")))
     cited = sorted({p for _, _, p in items})
     return {
         "keep": keep,

@@ -104,6 +104,8 @@ _NEGATED = re.compile(r"\b(?:did|does|do|has|have|had|was|were|is|are)(?:\s+not|
                       r"see|seen|observe|observed|record|recorded|report|reported)\s+)?"
                       r"(?:any\s+)?(?:(?:confirmed|new|further|significant)\s+)?$|"
                       r"\bno\s+(?:(?:confirmed|new|further|significant)\s+)?$", re.IGNORECASE)
+# Where forces head for ("pressing on towards Kupiansk"): not yet taken.
+_TOWARDS = re.compile(r"\btowards?\s+(?:the\s+)?$", re.IGNORECASE)
 # A place named as a bearing for another ("west of Avdiivka").
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+$",
                            re.IGNORECASE)
@@ -136,7 +138,9 @@ _AFTER = re.compile(rf"\b(?:{_SPEECH})\s+((?:{_ROLE_WORD}\s+){{0,8}}?{_ROLE_WORD
                     r"(?=\s*(?:[,.;:!?”’\"]|$|\bthat\b|\bon\b|\bin a\b))")
 # ... not the noun: "Russian claims about Robotyne were false", "reports of"
 # ("the governor said of the attack" is the verb).
-_BEFORE = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,7}}{_ROLE_WORD})\s+(?:{_SPEECH})\b"
+_BEFORE = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,7}}{_ROLE_WORD})\s+"
+                     r"(?:(?:also|further|later|earlier|separately|previously)\s+)?"
+                     rf"(?:{_SPEECH})\b"
                      r"(?!(?:(?<=claims)|(?<=reports))\s+(?:about|of|were|are|was|is)\b)")
 # A title and a name set off by commas, in either order: "the governor of
 # the Dnipropetrovsk region, Serhiy Lysak, said" / "Serhiy Lysak, the
@@ -150,9 +154,10 @@ _OFFICE = re.compile(r"\b(?:officials?|authorities|ministry|minister|spokes\w+|m
                      re.IGNORECASE)
 # What a claim rests on, not who makes it ("according to geolocated
 # footage"): the publisher reports it.
-_EVIDENCE = re.compile(r"(?:(?:the|new|geolocated|satellite|social media|combat|drone)\s+)*"
+_EVIDENCE = re.compile(r"(?:(?:the|new|geolocated|satellite|social media|combat|drone|its|"
+                       r"morning|evening|daily|latest)\s+)*"
                        r"(?:footage|videos?|images?|imagery|photos?|photographs?|data|reports?|"
-                       r"analysis)\b", re.IGNORECASE)
+                       r"analysis|summary|statement|bulletin|update|briefing)\b", re.IGNORECASE)
 # "According to" is followed by the source and then punctuation: any words.
 _ACCORDING = re.compile(r"\baccording to\s+((?:[\w'’.-]+\s+){0,7}?[\w'’.-]*\w)(?=[,;:!?]|\.?$|\.\s)",
                         re.IGNORECASE)
@@ -207,6 +212,18 @@ _ORIGIN_BEFORE = re.compile(rf"{_ORIGIN_HEAD}{_ORIGIN_ADJ}(?:{_ORIGIN_LINK}{_ORI
                             re.IGNORECASE)
 # How far before a place its launch words may stand (two places of a list).
 _ORIGIN_REACH = 100
+# A front sector named for a town ("on the Kupiansk direction", "in the
+# Pokrovsk sector"): the fighting is at the villages the sentence lists, not
+# in the town.
+_SECTOR_AFTER = re.compile(r"\s+(?:direction|sector|axis|front|salient)\b", re.IGNORECASE)
+# Where someone spoke or is based, or a capital asked for comment ("told
+# reporters in Brussels", "the Institute for the Study of War, based in
+# Washington", "no comment from Moscow"): nothing happened there.
+_BACKDROP_BEFORE = re.compile(
+    r"\b(?:told\s+(?:reporters|journalists|a\s+news\s+conference|a\s+press\s+conference|"
+    r"a\s+briefing|parliament|lawmakers)\s+in|"
+    r"(?:based|headquartered)\s+in|(?:comment|response|reaction|word)\s+from)\s+(?:the\s+)?$",
+    re.IGNORECASE)
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "who", "which", "this", "that"}
 _STOP_EDGE = {"the", "of", "in", "and", "for", "a", "an", "on", "as", "also"}
 
@@ -454,6 +471,15 @@ def other_denial(sentence: str, who: str, after: int = 0) -> str:
                  if stance == "denies" and w != who and s >= after), "")
 
 
+# A source named by a pronoun or by its document ("it added", "he said",
+# "the summary said"): whoever the sentence before named.
+_SOURCE_BEFORE = re.compile(
+    rf"\b(?:(?:it|he|she|they)|the\s+(?:summary|statement|report|bulletin|update|post|"
+    rf"release|briefing))\s+(?:also\s+)?(?:{_SPEECH})\b|"
+    rf"\b(?:{_SPEECH}|according\s+to)\s+(?:it|he|she|they|the\s+(?:summary|statement|report|"
+    rf"bulletin|update|post|release|briefing))\b", re.IGNORECASE)
+
+
 def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int, int],
                     paragraph: tuple[int, int], elsewhere: Collection[int] = ()
                     ) -> tuple[str, str]:
@@ -461,7 +487,9 @@ def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int
     news puts the source in the next sentence ("Drones hit Odesa. Two
     people were hurt, the governor said."), or in the one before.  Returns
     the claimant and stance ("" when neither neighbour names anyone);
-    "denies" when the next sentence denies it.  A neighbour in
+    "denies" when the next sentence denies it.  A sentence whose source is
+    a pronoun or a document ("it added", "the summary said") looks back
+    first.  A neighbour in
     ``elsewhere`` (indices into ``spans``) speaks of another place, so its
     source is not this sentence's: "Drones hit Odesa. Russia said it had
     struck Mykolaiv."
@@ -471,9 +499,21 @@ def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int
     ('governor', 'asserts')
     """
     n = spans.index(sentence)
-    for other in (n + 1, n - 1):
+    # "..., it added.": the source is the one before, whatever comes next,
+    # whichever place it spoke of and though a wire story gives each
+    # sentence a paragraph of its own; one that says "the summary said" in
+    # turn is the one before that.
+    back = bool(_SOURCE_BEFORE.search(text, sentence[0], sentence[1]))
+    if back:
+        for other in range(n - 1, max(n - 4, -1), -1):
+            who, _span, stance = _claim(text[spans[other][0]:spans[other][1]])
+            if who and stance == "asserts":
+                return who, stance
+            if not _SOURCE_BEFORE.search(text, spans[other][0], spans[other][1]):
+                break
+    for other in ((n - 1, n + 1) if back else (n + 1, n - 1)):
         if (0 <= other < len(spans) and paragraph[0] <= spans[other][0] < paragraph[1]
-                and other not in elsewhere):
+                and (other not in elsewhere or (back and other == n - 1))):
             who, _span, stance = _claim(text[spans[other][0]:spans[other][1]])
             # A denial looks back ("A missile struck Lviv. Moscow denied it."),
             # never forward to a sentence it has not seen.
@@ -533,7 +573,9 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     voice = capital and not _PLACE_BEFORE.search(sentence, max(0, at - 40), at) and (
         bool(_VOICE_AFTER.match(text, end)) or not _PLACE_AFTER.match(text, end))
     origin = bool(_ORIGIN_BEFORE.search(sentence, max(0, at - _ORIGIN_REACH), at))
-    named_only = (voice or origin or said_by[0] <= at < said_by[1]
+    backdrop = bool(_SECTOR_AFTER.match(text, end)
+                    or _BACKDROP_BEFORE.search(sentence, max(0, at - 60), at))
+    named_only = (voice or origin or backdrop or said_by[0] <= at < said_by[1]
                   or (not text[line_start:start].strip() and text[start:end].isupper()
                       and bool(_DATELINE_AFTER.match(text, end))))
     best = None
@@ -561,6 +603,8 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
                     else ("", ""))
     if _DIRECTION_OF.search(sentence, max(0, at - 30), at):
         action = ""  # "took Pobeda, west of Avdiivka": Avdiivka was not taken, only fought near
+    elif action and _TOWARDS.search(sentence, max(0, at - 20), at):
+        action = "attacked"  # "took Pishchane and were pressing on towards Kupiansk"
     return Guess(event=event, cue=cue, claimant=who, stance=stance, date=date,
                  date_basis=basis, sentence=(s_start, s_end), weapon=weapon, aside=named_only,
                  side=side, action=action,

@@ -58,6 +58,11 @@ _PASSES = 3
 _SUPPORT_TOP = 10  # places each name lends to its neighbours' support
 _SUPPORT_KM = 150.0
 _SUPPORT_MAX = 3.0
+# Places of one list: each neighbour near a candidate adds up to _W_LIST.
+_LIST_JOIN = re.compile(r",\s*|,?\s+(?:and|or)\s+")
+_W_LIST = 1.0
+_LIST_KM = 40.0
+_LIST_POOL = 200  # a neighbour's candidates looked at, at most
 _W_NAMED = 2.0  # in a country the document names (by its name or demonym)
 # Inside the region or country written after the name ("Paris, Texas").
 # One such pair settles every mention of the name in the document, so the
@@ -256,7 +261,13 @@ def _same_place(index: NameIndex, entries: np.ndarray, best: int) -> np.ndarray:
 
 
 # Between a place and the region or country it is in: "X in the Y region".
-_IN_REGION = re.compile(r"\s+in\s+(?:the\s+)?")
+# "Svatove in the occupied part of Luhansk region", "Krasnopillia in
+# Ukraine's Sumy region" (the country's possessive is a candidate of its own).
+_IN_REGION = re.compile(r"\s+in\s+(?:the\s+)?(?:(?:occupied|Russian-occupied|Russian-held|"
+                        r"Ukrainian-held|annexed|southern|northern|eastern|western|central)\s+)?"
+                        r"(?:(?:part|parts|areas?)\s+of\s+(?:the\s+)?)?")
+_POSSESSIVE = re.compile(r"['’]s\s+(?:(?:occupied|southern|northern|eastern|western|central|"
+                         r"border|frontline|front-line)\s+)?")
 _REGION_WORD_END = re.compile(r" (?:oblast|region|province|krai|kray|raion|rayon)$")
 
 
@@ -310,6 +321,28 @@ def _inside(index: NameIndex, entries: np.ndarray, entry: int, p: float, holder:
 
 def _group(candidate) -> str:
     return f"{candidate.key}|{candidate.cue}"
+
+
+def _listed(text: str, candidates, index: NameIndex) -> dict[int, np.ndarray]:
+    """For each mention in a list of places ("near Synkivka, Petropavlivka
+    and Tabaivka"), how near each of its candidate places is to some
+    candidate of its neighbours in the list: a list names places near each
+    other, which settles a village of a common name among its namesakes."""
+    out: dict[int, np.ndarray] = {}
+    for n in range(len(candidates) - 1):
+        a, b = candidates[n], candidates[n + 1]
+        if not _LIST_JOIN.fullmatch(text, a.end, b.start):
+            continue
+        for this, other in ((n, b), (n + 1, a)):
+            entries = candidates[this].entries
+            pool = other.entries[_IS_POINT[index.kind[other.entries]]][:_LIST_POOL]
+            if not len(pool) or not _IS_POINT[index.kind[entries]].any():
+                continue
+            d = great_circle_km(index.lat[entries][:, None], index.lon[entries][:, None],
+                                index.lat[pool][None, :], index.lon[pool][None, :])
+            near = _W_LIST * np.exp(-d.min(axis=1) / _LIST_KM)
+            out[this] = out.get(this, 0.0) + near
+    return out
 
 
 def _support(candidates, groups: dict[str, list[int]], index: NameIndex) -> dict[str, np.ndarray]:
@@ -369,16 +402,26 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
     pair: dict[int, tuple[str, str]] = {}  # mention -> (admin1, country)
     holder: dict[int, int] = {}  # mention -> the region entry it names
     locators: set[int] = set()  # mentions that only say where the one before is
+    # Places the text puts in a region that holds none of the name ("the
+    # village of Olgovka in Kursk region", which the index has only in
+    # Kherson Oblast): unplaced rather than put in the wrong region.
+    elsewhere: set[int] = set()
     for n in range(len(candidates) - 1):
-        a, b = candidates[n], candidates[n + 1]
-        between = text[a.end:b.start]
+        a, m = candidates[n], n + 1
+        between = text[a.end:candidates[m].start]
         within = _IN_REGION.fullmatch(between)
         if not (re.fullmatch(r",\s*", between) or within):
             continue
         if np.any(index.kind[a.entries] == _K["country"]):
             continue
-        if within and not (b.cue == "region" or _REGION_WORD_END.search(b.key)
-                           or np.any(index.kind[b.entries] == _K["country"])):
+        if (within and m + 1 < len(candidates)
+                and np.all(index.kind[candidates[m].entries] == _K["country"])
+                and _POSSESSIVE.fullmatch(text, candidates[m].end, candidates[m + 1].start)):
+            locators.add(m)  # "in Ukraine's Sumy region": the region says where
+            m += 1
+        b = candidates[m]
+        region_named = b.cue == "region" or bool(_REGION_WORD_END.search(b.key))
+        if within and not (region_named or np.any(index.kind[b.entries] == _K["country"])):
             continue
         regions = [e for e in b.entries if index.kind[e] == _K["region"]
                    and np.any(index.admin1[a.entries] == index.admin1[e])]
@@ -388,13 +431,18 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
             pair[n] = (str(index.admin1[regions[0]]), "")
             # ... and the region is the one that holds it ("Bronx, New York"
             # is the state, not the city).
-            holder[n + 1] = int(regions[0])
-            locators.add(n + 1)
+            holder[m] = int(regions[0])
+            locators.add(m)
         elif countries:
             pair[n] = ("", str(index.country[countries[0]]))
-            locators.add(n + 1)
+            locators.add(m)
+        elif within and region_named and np.any(index.kind[b.entries] == _K["region"]) \
+                and np.all(index.kind[a.entries] == _K["settlement"]):
+            elsewhere.add(n)
+            locators.add(m)
 
     support = _support(candidates, groups, index)
+    listed = _listed(text, candidates, index)
     # A country every mention of which names who acts ("Russian forces").
     actors = {key: all(bool(np.all(index.kind[candidates[n].entries] == _K["country"]))
                        and _ACTOR_AFTER.match(text, candidates[n].end) for n in members)
@@ -422,16 +470,19 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
             evidence = context.others(key)
             total = np.zeros(len(first.entries))
             paired = np.zeros(len(first.entries))
+            near = np.zeros(len(first.entries))
             for n in members:
                 c = candidates[n]
                 total += own[n]
+                if n in listed:
+                    near = np.maximum(near, listed[n])
                 if n in pair:
                     paired = np.maximum(paired, _pair_bonus(index, c.entries, *pair[n]))
                 if n in holder:
                     paired = np.maximum(paired, np.where(c.entries == holder[n], _W_PAIR, 0.0))
             total /= len(members)
             total += _context_scores(index, first.entries, evidence)
-            total += paired
+            total += paired + near
             total += support[key]
             best = int(np.argmax(total))
             ordered = np.sort(total)[::-1]
@@ -449,6 +500,10 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
     held = _districts_held(text, candidates, index)
     holders = set(held.values())
     for n, c in enumerate(candidates):
+        if n in elsewhere:
+            resolved.append(Resolved(start=c.start, end=c.end, text=c.text, entry=None,
+                                     confidence=0.0))
+            continue
         entry, p = choice[_group(c)]
         holder = choice[_group(candidates[held[n]])] if n in held else None
         if holder is not None:
