@@ -1014,8 +1014,8 @@ def test_an_office_word_in_capitals_still_makes_a_title(index):
     ("Drones hit Odesa, the governor said. Russia denied striking Mykolaiv.", "Odesa",
      "governor", ""),
     # A neighbour sentence's source is not taken for a sentence about another place ...
-    ("Drones hit Odesa overnight. Russia's defence ministry said it had struck military "
-     "targets in Mykolaiv.", "Odesa", "Desk", ""),
+    (("Drones hit Odesa overnight. Russia's defence ministry said it had struck military "
+      "targets in Mykolaiv."), "Odesa", "Desk", ""),
     # ... and is for one about the same event.
     ("Drones hit Odesa overnight. Two people were hurt, the governor said.", "Odesa",
      "governor", ""),
