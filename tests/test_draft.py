@@ -1124,3 +1124,54 @@ def test_also_said_names_the_source(index):
     text = "Pletenchuk also said Ukrainian forces had shelled Russian positions near Kherson."
     assert rows_by_name(draft_report(text, date="2024-03-05", index=index))["Kherson"][
         "claimant"] == "Pletenchuk"
+
+
+BLACK_SEA = (
+    "Ukraine says naval drones hit Russian patrol ship off Crimea\n\n"
+    "KYIV, March 5 (Desk) - Ukraine's navy said naval drones had struck a Russian patrol ship "
+    "near Sevastopol on Saturday.\n"
+    "Russian officials said two uncrewed boats were destroyed on approach to Novorossiysk "
+    "harbour.\n"
+    "The bridge, which links the peninsula to Russia's Krasnodar region, was damaged by naval "
+    "drones in July 2023.\n"
+    "Ukraine's military intelligence agency said a missile strike hit an air defence launcher "
+    "near Chornomorske in western Crimea.\n"
+    "Sergei Aksyonov, the Moscow-installed head of Crimea, dismissed that claim as fake.\n"
+    "The Kursk nuclear power plant at Kurchatov was operating normally, Rosatom said.")
+
+
+@pytest.fixture(scope="module")
+def black_sea(index):
+    return rows_by_name(draft_report(BLACK_SEA, publisher="Desk", date="2024-03-05",
+                                     index=index))
+
+
+def test_sevastopol_is_the_city_and_dated_by_its_sentence_not_the_dateline(black_sea):
+    row = black_sea["Sevastopol"]  # not "Sevastopol region", the federal city around it
+    assert (row["lat"], row["lon"]) == pytest.approx((44.61, 33.52), abs=0.03)
+    assert (row["type"], row["event_date"]) == ("drone_strike", "2024-03-02")
+
+
+@pytest.mark.parametrize("place, event, keep", [
+    ("Novorossiysk", "strike", True),  # uncrewed boats are drones
+    ("Krasnodar region", "mention only", True),  # described in a relative clause only
+    ("Crimea", "strike", False),  # its strike is the headline's; the body says where
+    ("Kursk Nuclear Power Plant", "mention only", True),  # a site of its own, not Kursk
+])
+def test_black_sea_rows(black_sea, place, event, keep):
+    assert (black_sea[place]["event"], black_sea[place]["keep"]) == (event, keep)
+    assert "Kursk" not in black_sea
+
+
+def test_a_sides_intelligence_claims_and_a_dismissal_disputes_it(black_sea):
+    row = black_sea["Chornomorske"]
+    assert row["claimant"] == "Ukraine's military intelligence agency"
+    assert row["status"] == "disputed"
+    assert row["denied_by"] == "Sergei Aksyonov, Moscow-installed head of Crimea"
+
+
+def test_a_court_dismissing_claims_is_no_denial(index):
+    text = ("Claims dismissed in Worthington raid. A federal judge has dismissed all claims "
+            "over a raid at a plant in Worthington, Minnesota.")
+    rows = draft_report(text, date="2024-03-05", publisher="Desk", index=index).rows
+    assert all(r["claimant"] != "Claims" and r["status"] != "disputed" for r in rows)

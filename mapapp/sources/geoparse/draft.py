@@ -95,6 +95,7 @@ _ASSESSORS = re.compile(r"intelligence|assess|analyst|institute|think tank|minis
 # A side of the war speaking for itself claims; officials on the spot report.
 _PARTIES = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kremlin|Moscow|Kyiv|army|military|"
                       r"forces|ministry|president|command|spokes\w+)\b", re.IGNORECASE)
+_SIDE_NAMES = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kremlin|Moscow|Kyiv)\b")
 _OFFICIALS = re.compile(r"\b(?:mayor|governor|officials?|authorities|police|emergency|rescue)",
                         re.IGNORECASE)
 COLUMNS = ("keep", "name", "found_as", "event", "layer", "type", "status", "event_date",
@@ -205,7 +206,9 @@ def _at(name: str) -> str:
 def _status(claimant: str, stance: str) -> str:
     if stance == "denies":
         return "disputed"
-    if _ASSESSORS.search(claimant):
+    # A side's own intelligence or ministry claims ("Ukraine's military
+    # intelligence agency", "Russia's Ministry of Defence"); others assess.
+    if _ASSESSORS.search(claimant) and not _SIDE_NAMES.search(claimant):
         return "assessed"
     if _PARTIES.search(claimant) and not _OFFICIALS.search(claimant):
         return "claimed"
@@ -551,8 +554,11 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
             # "Shelling hit Nikopol in the Dnipropetrovsk region" and "Russian
             # troops pushed into the Kursk region and took Sudzha": the towns
             # are drawn; the region's point would be a second, vaguer place.
+            # So is a region whose event only the headline tells ("drones hit
+            # a ship off Crimea"): the body says where.
             and not (kind == "region" and guess.event != "mention"
-                     and all(g.sentence in pointed for _, g, _ in items if g.event != "mention")))
+                     and all(g.sentence in pointed or headline[0] <= m.start < headline[1]
+                             for m, g, _ in items if g.event != "mention")))
     cited = sorted({p for _, _, p in items})
     return {
         "keep": keep,

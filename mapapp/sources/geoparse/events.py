@@ -44,7 +44,8 @@ _ATTACK_WORDS = (r"offensive|counter-?offensive|counter-?attack\w*|assault\w*|ad
                  r"gained|attacking (?:toward|towards|in the direction of)")
 _CUES = {
     "explosion": r"explo(?:sions?|ded?)|blasts?",
-    "strike": (r"missiles?|rockets?|drones?|(?:air ?)?strikes?|struck|shell(?:ed|ing)|"
+    "strike": (r"missiles?|rockets?|drones?|(?:uncrewed|unmanned) (?:boats?|surface vessels?)|"
+               r"(?:air ?)?strikes?|struck|shell(?:ed|ing)|"
                r"artillery|mortars?|bomb(?:ed|ing|s|ard\w*)?(?!\s+shelters?)|barrage|volley|shot down|"
                r"air defen[cs]es?|attack(?:s|ed)?"),
     "withdrawal": (r"withdr[ae]w\w*|withdrawn|retreat\w*|pull(?:ed|ing)? (?:out|back)|"
@@ -65,7 +66,7 @@ _CUE_RE = {event: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
 WEAPONS: tuple[str, ...] = ("missile", "drone", "shelling", "air")
 _WEAPON_RE = {weapon: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for weapon, pattern in {
     "missile": r"missiles?|rockets?|cruise|ballistic|Iskanders?|Kalibrs?|Kinzhals?|S-300s?",
-    "drone": r"drones?|Shaheds?|UAVs?|kamikaze",
+    "drone": r"drones?|Shaheds?|UAVs?|kamikaze|(?:uncrewed|unmanned) (?:boats?|surface vessels?)",
     "shelling": r"shell(?:s|ed|ing)?|artillery|mortars?|howitzers?|bombard\w*|MLRS|Grads?",
     "air": r"air ?strikes?|air raids? (?:hit|struck|on)|bomb(?:s|ed|ing|ers?)?(?!\s+shelters?)|"
            r"glide bombs?|warplanes?|(?<!anti-)aircraft|jets?",
@@ -115,6 +116,11 @@ _ATTACKED = re.compile(rf"attack\w*|{_ATTACK_WORDS}", re.IGNORECASE)
 # Who says so: "X said", "said X", "according to X", "X denied".
 _SPEECH = (r"said|says|say|told|tells|reported|reports|claimed|claims|announced|announces|"
            r"confirmed|confirms|stated|wrote|warned|added|denied|denies|rejected|accused")
+# "dismissed that claim as fake": a source denying, though not a court
+# dismissing "all claims" nor "Claims dismissed in ..." of a headline.
+_DISMISSES = (r"dismiss(?:ed|es)(?=\s+(?:the|that|this|these|those|such|Ukraine['’]s|"
+              r"Russia['’]s|Kyiv['’]s|Moscow['’]s|Ukrainian|Russian)\s+(?:\w+\s+)?"
+              r"(?:claims?|reports?|allegations?|accusations?)\b)")
 # "... said it had pushed", "said its troops": the source speaks of its own.
 _OF_ITS_OWN = re.compile(rf"\s*,?\s+(?:\w+\s+){{0,2}}?(?:{_SPEECH})\s+(?:that\s+)?"
                          r"(?:it|they|its|their|we|our)\b", re.IGNORECASE)
@@ -140,13 +146,13 @@ _AFTER = re.compile(rf"\b(?:{_SPEECH})\s+((?:{_ROLE_WORD}\s+){{0,8}}?{_ROLE_WORD
 # ("the governor said of the attack" is the verb).
 _BEFORE = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,7}}{_ROLE_WORD})\s+"
                      r"(?:(?:also|further|later|earlier|separately|previously)\s+)?"
-                     rf"(?:{_SPEECH})\b"
+                     rf"(?:{_SPEECH}|{_DISMISSES})\b"
                      r"(?!(?:(?<=claims)|(?<=reports))\s+(?:about|of|were|are|was|is)\b)")
 # A title and a name set off by commas, in either order: "the governor of
 # the Dnipropetrovsk region, Serhiy Lysak, said" / "Serhiy Lysak, the
 # governor of the region, said".  One of the two must hold an office word.
 _APPOSED = re.compile(rf"((?:{_ROLE_WORD}[ ]){{0,8}}{_ROLE_WORD}),[ ]((?:{_ROLE_WORD}[ ]){{0,8}}"
-                      rf"{_ROLE_WORD}),\s+(?:{_SPEECH})\b")
+                      rf"{_ROLE_WORD}),\s+(?:{_SPEECH}|{_DISMISSES})\b")
 _OFFICE = re.compile(r"\b(?:officials?|authorities|ministry|minister|spokes\w+|mayor|governor|"
                      r"brigade|commander|"
                      r"president|army|military|police|intelligence|government|command|staff|"
@@ -537,10 +543,20 @@ _CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:while|whereas|but|as|(?:after|before)(
 # ("KYIV, 3 March 2023 - "): where the writer is, not where anything happened.
 DATELINE_TAIL = r"(?:,[^\n]{0,30}?)?\s+(?:—|--|–|-)\s"  # recognition finds datelines by it
 _DATELINE_AFTER = re.compile(DATELINE_TAIL)
+_DATELINE_START = re.compile(rf"\s*[A-Z][A-Z .'’-]{{1,30}}{DATELINE_TAIL}")
+
+
+# A relative clause set off by commas ("The bridge, which links the
+# peninsula to Russia's Krasnodar region, was damaged"): a place inside it
+# is only described there, not struck by the sentence's verb.
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*,")
 
 
 def _clause(sentence: str, at: int) -> tuple[int, int]:
     """The clause of ``sentence`` holding offset ``at``."""
+    for match in _RELATIVE_CLAUSE.finditer(sentence):
+        if match.start() < at < match.end():
+            return match.start() + 1, match.end() - 1
     start, end = 0, len(sentence)
     for match in _CLAUSE_BREAK.finditer(sentence):
         if match.end() <= at:
@@ -597,7 +613,10 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
                  or (_REPELLED.search(sentence, max(c_start, best[3][0] - 40), best[3][0])
                      and not _IN_THE_AIR.search(sentence, c_start, c_end)))):
         event = "fighting"  # "an attack towards Vuhledar was beaten off": on the ground
-    date, basis = event_date(sentence, report_date)
+    # A dateline's date is the report's, not the event's ("KYIV, March 5 -
+    # ... said on Saturday").
+    dateline = _DATELINE_START.match(sentence)
+    date, basis = event_date(sentence[dateline.end():] if dateline else sentence, report_date)
     weapon = _weapon(sentence, at, c_start, c_end) if event == "strike" else ""
     side, action = (_fight(sentence, best[3], c_start, c_end, said_by) if event == "fighting"
                     else ("", ""))

@@ -19,7 +19,7 @@ import numpy as np
 
 from mapapp.geo.gazetteer import fold, loosen
 from mapapp.geo.nameindex import KIND_CODE as _K
-from mapapp.geo.nameindex import KINDS, NameIndex, great_circle_km
+from mapapp.geo.nameindex import KINDS, REGIONS_NAMED_FOR_CITIES, NameIndex, great_circle_km
 
 _KIND_PRIOR = np.zeros(len(KINDS))
 for _kind, _value in {"country": 3.0, "continent": 2.5, "region": 1.6, "district": 0.0,
@@ -194,7 +194,11 @@ def _own_scores(index: NameIndex, entries: np.ndarray, surface: str, key: str, *
         # a word after it says "region".  A region whose own name it is
         # ("New York", "Quebec") competes on its own.
         towns = index.admin1[entries[kinds == _K["settlement"]]]
-        score -= np.where((kinds == _K["region"]) & alternate
+        # So is one of the countries whose regions are named for their
+        # cities, even by its own name: "Sevastopol" is the city, not the
+        # federal city around it.
+        named_for = alternate | np.isin(index.country[entries], REGIONS_NAMED_FOR_CITIES)
+        score -= np.where((kinds == _K["region"]) & named_for
                           & np.isin(index.admin1[entries], towns), 3.0, 0.0)
     if article:
         # "the Dnipro": an article before a bare name points to water or land.
@@ -420,7 +424,9 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
             locators.add(m)  # "in Ukraine's Sumy region": the region says where
             m += 1
         b = candidates[m]
-        region_named = b.cue == "region" or bool(_REGION_WORD_END.search(b.key))
+        # "in western Crimea": a name that is only ever a region says so itself.
+        region_named = (b.cue == "region" or bool(_REGION_WORD_END.search(b.key))
+                        or bool(np.all(index.kind[b.entries] == _K["region"])))
         if within and not (region_named or np.any(index.kind[b.entries] == _K["country"])):
             continue
         regions = [e for e in b.entries if index.kind[e] == _K["region"]
