@@ -1175,3 +1175,19 @@ def test_a_court_dismissing_claims_is_no_denial(index):
             "over a raid at a plant in Worthington, Minnesota.")
     rows = draft_report(text, date="2024-03-05", publisher="Desk", index=index).rows
     assert all(r["claimant"] != "Claims" and r["status"] != "disputed" for r in rows)
+
+
+@pytest.mark.parametrize("text, place, claimant, summary", [
+    # The words after "said" are what was said: their relative clause is
+    # followed by the verb ...
+    ("Ukrainian officials said Russian forces, which held Kupiansk, took Synkivka.", "Synkivka",
+     "Ukrainian officials", "Russian forces took Synkivka."),
+    ("Ukrainian officials said Russian forces, which held Kupiansk, took Synkivka.", "Kupiansk",
+     "Ukrainian officials", "Kupiansk is mentioned in the report."),
+    # ... a speaker's by a participle or a function word.
+    ("Drones hit Odesa, said the mayor, who visited the site, adding that two people were hurt.",
+     "Odesa", "mayor", "A drone strike at Odesa."),
+])
+def test_a_relative_clause_tells_a_subject_from_a_speaker(index, text, place, claimant, summary):
+    row = rows_by_name(draft_report(text, date="2024-03-05", index=index))[place]
+    assert (row["claimant"], row["summary"]) == (claimant, summary)

@@ -425,8 +425,13 @@ def _attributions(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
     for pattern in (_ACCORDING, _AFTER, _BEFORE):
         for match in pattern.finditer(sentence):
             who = _trim(match.group(1))
+            # "said Russian forces, which held Kupiansk, took Synkivka": the
+            # words after "said" are the subject of what was said, as the
+            # verb after the relative clause shows ("said the mayor, who was
+            # there." names the speaker).
+            subject = pattern is _AFTER and _SUBJECT_AFTER.match(sentence, match.end(1))
             if who and who.split()[0].lower() not in _PRONOUNS and any(
-                    c.isalpha() for c in who) and not _EVIDENCE.match(who):
+                    c.isalpha() for c in who) and not _EVIDENCE.match(who) and not subject:
                 found.append((match.start(1), match.end(1), who, match.group(0)))
     for match in _APPOSED.finditer(sentence):
         title, name = _trim(match.group(1)), _trim(match.group(2))
@@ -550,6 +555,14 @@ _DATELINE_START = re.compile(rf"\s*[A-Z][A-Z .'’-]{{1,30}}{DATELINE_TAIL}")
 # peninsula to Russia's Krasnodar region, was damaged"): a place inside it
 # is only described there, not struck by the sentence's verb.
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*,")
+# A name that a relative clause and then a verb follow is a subject ("said
+# Russian forces, which held Kupiansk, took Synkivka"), not who said it (a
+# participle or a function word follows a speaker: "said the mayor, who was
+# there, adding", "added Helton, who is a firefighter, of the effort", "told
+# the Journal, which published it, that").
+_SUBJECT_AFTER = re.compile(
+    r",\s+(?:which|who|whose)\b[^,;]*,\s+(?!(?:[a-z]+ing|of|that|in|on|at|to|for|with|from|"
+    r"and|but|or|as|after|before|when|while|where|since|about|over|than|then)\b)[a-z]")
 
 
 def _clause(sentence: str, at: int) -> tuple[int, int]:
