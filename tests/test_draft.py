@@ -1191,3 +1191,15 @@ def test_a_court_dismissing_claims_is_no_denial(index):
 def test_a_relative_clause_tells_a_subject_from_a_speaker(index, text, place, claimant, summary):
     row = rows_by_name(draft_report(text, date="2024-03-05", index=index))[place]
     assert (row["claimant"], row["summary"]) == (claimant, summary)
+
+
+@pytest.mark.parametrize("text, place, summary", [
+    ("Near Chasiv Yar, Russian troops attacked Ukrainian positions six times.", "Chasiv Yar",
+     "Russian forces attacked or advanced at or near Chasiv Yar."),
+    ("Russian troops made three attempts to cross to the islands near Antonivka.", "Antonivka",
+     "Russian forces attacked or advanced at or near Antonivka."),
+    ("Russia attacked Sumy on Monday.", "Sumy", "A strike at Sumy."),  # no ground target
+])
+def test_attacking_positions_and_trying_to_cross_are_fighting(index, text, place, summary):
+    row = rows_by_name(draft_report(text, date="2024-03-05", index=index))[place]
+    assert row["summary"] == summary

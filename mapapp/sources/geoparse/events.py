@@ -40,7 +40,8 @@ _TOOK_WORDS = (r"liberat\w*|recaptur\w*|captur\w*|took control|seiz\w*|entered(?
                rf"retook|retaken|took(?!{_NOT_TAKEN})|(?:had|has|have|was|were|been) "
                rf"taken(?!{_NOT_TAKEN})")
 _ATTACK_WORDS = (r"offensive|counter-?offensive|counter-?attack\w*|assault\w*|advanc\w*|"
-                 r"storm(?:ed|ing)|encircl\w*|pushed|crossed|broke through|breakthrough|gains?|"
+                 r"storm(?:ed|ing)|encircl\w*|pushed|crossed|attempts? to cross|broke through|"
+                 r"breakthrough|gains?|"
                  r"gained|attacking (?:toward|towards|in the direction of)")
 _CUES = {
     "explosion": r"explo(?:sions?|ded?)|blasts?",
@@ -81,6 +82,10 @@ _SIDE_RE = re.compile(
     rf"\b(?:(Russian(?!-)|(?:Russia|Moscow|Kremlin)['’]s|Russia{_SPEAKS_OF_ITS})"
     rf"|(Ukrainian(?!-)|(?:Ukraine|Kyiv)['’]s|Ukraine{_SPEAKS_OF_ITS}))")
 _BARE_ATTACK = re.compile(r"attack(?:s|ed)?", re.IGNORECASE)
+# What troops on the ground attack: "attacked Ukrainian positions".
+_GROUND_TARGET = re.compile(r"\s+(?:(?:the|their|our|enemy|Ukrainian|Russian)\s+)?"
+                            r"(?:positions|trenches|defen[cs]es|defensive lines|lines)\b",
+                            re.IGNORECASE)
 _REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|beaten (?:off|back)|beat (?:off|back)|"
                        r"fended off|held off|thwarted)\b", re.IGNORECASE)
 _NEXT_TO_CUE = re.compile(r"\s+(?:[\w-]+\s+)?")  # "Russian assaults", "Russian ground assaults"
@@ -626,6 +631,9 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
                  or (_REPELLED.search(sentence, max(c_start, best[3][0] - 40), best[3][0])
                      and not _IN_THE_AIR.search(sentence, c_start, c_end)))):
         event = "fighting"  # "an attack towards Vuhledar was beaten off": on the ground
+    elif (event == "strike" and _BARE_ATTACK.fullmatch(cue)
+          and _GROUND_TARGET.match(sentence, best[3][1])):
+        event = "fighting"  # "attacked Ukrainian positions six times"
     # A dateline's date is the report's, not the event's ("KYIV, March 5 -
     # ... said on Saturday").
     dateline = _DATELINE_START.match(sentence)
