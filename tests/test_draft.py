@@ -860,8 +860,11 @@ def test_after_an_attack_tells_what_happened_at_the_place(index, text, place, su
     (("Units repelled four attacks by Ukrainian assault groups near Klishchiivka and "
       "Andriivka in Ukraine."), "Andriivka", "fighting",
      "Ukrainian forces attacked or advanced at or near Andriivka."),
-    # A bearing is fought near, not taken.
+    # A bearing for a place named before it only says where that place is ...
     ("Russia said it took Pobeda, west of Avdiivka in Ukraine, after heavy fighting.",
+     "Avdiivka", "mention only", "Avdiivka is mentioned in the report."),
+    # ... alone, it is where the fighting was near, not what was taken.
+    ("Russia said its forces advanced west of Avdiivka in Ukraine and took ground.",
      "Avdiivka", "fighting", "Fighting at or near Avdiivka."),
 ])
 def test_what_did_not_happen_and_bearings(index, sentence, place, event, summary):
@@ -1203,3 +1206,45 @@ def test_a_relative_clause_tells_a_subject_from_a_speaker(index, text, place, cl
 def test_attacking_positions_and_trying_to_cross_are_fighting(index, text, place, summary):
     row = rows_by_name(draft_report(text, date="2024-03-05", index=index))[place]
     assert row["summary"] == summary
+
+
+ODESA_NIGHT = (
+    "KYIV, 4 March 2025 - Russia fired drones and missiles at Odesa and Dnipro overnight, "
+    "officials said.\n\n"
+    "In Odesa, drones set fire to a grain terminal, the city's mayor said.\n\n"
+    "Moscow denied targeting civilians and said its forces had struck military sites in "
+    "Odesa.\n\n"
+    "Heavy fighting went on near Kupiansk.\n\n"
+    "Ukraine's general staff said its forces repelled 14 assaults near Pokrovsk on 3 March.\n\n"
+    "Russia's defence ministry claimed its troops had captured the village of Kotlyne, west of "
+    "Pokrovsk, a claim Kyiv denied.")
+
+
+@pytest.fixture(scope="module")
+def night(index):
+    return rows_by_name(draft_report(ODESA_NIGHT, publisher="Desk", index=index))
+
+
+def test_a_place_takes_the_weapon_and_source_of_its_own_sentence(night):
+    """The lead names two cities and "officials"; Odesa's own paragraph
+    names drones and the mayor.  Moscow's denial is of civilians, and it
+    says it struck Odesa: no dispute."""
+    odesa = night["Odesa"]
+    assert (odesa["type"], odesa["claimant"], odesa["status"]) == (
+        "drone_strike", "mayor", "reported")
+
+
+def test_repelled_assaults_were_the_enemys(night):
+    assert night["Pokrovsk"]["summary"] == \
+        "Russian forces attacked or advanced at or near Pokrovsk."
+    assert night["Pokrovsk"]["status"] == "claimed"  # Kotlyne's denial is not Pokrovsk's
+
+
+def test_a_claim_a_side_denied_stays_the_claimants(night):
+    kotlyne = night["Kotlyne"]
+    assert (kotlyne["claimant"], kotlyne["denied_by"], kotlyne["status"]) == (
+        "Russia's defence ministry", "Kyiv", "disputed")
+
+
+def test_an_undated_fight_borrows_no_later_fights_date(night):
+    assert night["Kupiansk"]["event_date"] == "2025-03-04"  # the report's, not 3 March

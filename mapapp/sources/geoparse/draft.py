@@ -288,7 +288,11 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     # they also name is where it was, not a second place it happened.
     pointed = {g.sentence for m, g in zip(mentions, guesses) if g.event != "mention"
                and m.entry is not None and index.kind[m.entry] in _POINT_KINDS}
-    rows = [_row(items, index, record, first_dated, unlisted, headline, pointed)
+    # How many places each sentence tells of: see _row's "specific".
+    crowd = Counter(sentence for sentence, _key in {
+        (g.sentence, _place_key(index, m)) for m, g in zip(mentions, guesses)
+        if not g.aside and (m.entry is None or index.kind[m.entry] not in _WHOLE_KINDS)})
+    rows = [_row(items, index, record, first_dated, unlisted, headline, pointed, crowd)
             for items in groups.values()]
     return Draft(report=record, text=text, rows=rows, mentions=mentions,
                  dated=bool(date) or bool(report_date(text)))
@@ -467,10 +471,11 @@ def _region_named_as_city(name: str, entry, index: NameIndex) -> bool:
 
 def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
          unlisted: dict[tuple[int, int], str], headline: tuple[int, int] = (0, 0),
-         pointed: frozenset | set = frozenset()) -> dict:
+         pointed: frozenset | set = frozenset(), crowd: dict | None = None) -> dict:
     """One candidate: the place, the event most of its mentions speak of
     (the stronger on a tie), who says so and when.  A place the index
     lacks is what the word before it says ("village of")."""
+    crowd = crowd or {}
     mention, _, _ = items[0]
     whole = mention.entry is not None and index.kind[mention.entry] in _WHOLE_KINDS
     water = mention.entry is not None and index.kind[mention.entry] in _WATER
@@ -490,19 +495,25 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     event = (min(votes, key=lambda e: (-votes[e], EVENTS.index(e))) if votes else "mention")
     chosen = next(item for item in items if item[1].event == event)
     guess = chosen[1]
-    # Another mention of the place may name the weapon this one leaves out;
-    # the body's word wins over the headline's ("drones and missiles hit
-    # Kharkiv, Dnipro and Odesa" above "In Kharkiv, two drones struck").
-    weapon = next((g.weapon for m, g, _ in sorted(
-        [chosen, *items], key=lambda item: headline[0] <= item[0].start < headline[1])
-        if g.event == event and g.weapon), "")
+    # Another mention of the place may name the weapon or the source this
+    # one leaves out; the body's words win over the headline's, and a
+    # sentence about this place alone over one about several ("drones and
+    # missiles hit Odesa and Dnipro, officials said" below "In Odesa, drones
+    # hit the port, the city's mayor said").
+    specific = sorted([chosen, *items], key=lambda item: (
+        headline[0] <= item[0].start < headline[1], crowd.get(item[1].sentence, 0) > 1))
+    weapon = next((g.weapon for m, g, _ in specific if g.event == event and g.weapon), "")
     fight = next((g for _, g, _ in [chosen, *items] if g.event == event and g.action), guess)
     dated = next((g for _, g, _ in [chosen, *items] if g.date), None)
     basis = f"“{dated.date_basis}” in the text" if dated else ""
-    if dated is None and event != "mention" and event in first_dated:
+    # ... told before this place's first mention: a later sentence's date
+    # ("repelled assaults near Pokrovsk on 3 March") is another fight's.
+    if (dated is None and event != "mention" and event in first_dated
+            and first_dated[event].sentence[0] <= guess.sentence[0]):
         dated = first_dated[event]
         basis = f"the day of the report's first {EVENT_LABELS[event]} (“{dated.date_basis}”)"
-    claimed = next((g for _, g, _ in [chosen, *items] if g.claimant), None)
+    claimed = next((g for _, g, _ in specific if g.claimant and g.event == event != "mention"),
+                   None) or next((g for _, g, _ in [chosen, *items] if g.claimant), None)
     entry = index.entry(mention.entry) if mention.entry is not None else None
     # A district the gazetteer lacks is drawn at the city the text puts it
     # in, and named so: "Dnipro (Shevchenkivskyi district)", unless the text
@@ -538,7 +549,10 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     stance = claimed.stance if claimed else "asserts"
     # Another sentence where someone else denies it ("Kyiv denied the Russian
     # claim about Krynky"): the sides disagree, and both claims are kept.
+    # (A mention only named, as a bearing, "Kotlyne, west of Pokrovsk, a
+    # claim Kyiv denied", carries no denial of its own place.)
     denial = next(((by, p) for _, g, p in items if stance == "asserts" and event != "mention"
+                   and not g.aside
                    for by in (g.claimant if g.stance == "denies" else "", g.denied_by)
                    if by and by != claimant), None)
     confidence = max(m.confidence for m, _, _ in items)

@@ -112,6 +112,13 @@ _NEGATED = re.compile(r"\b(?:did|does|do|has|have|had|was|were|is|are)(?:\s+not|
                       r"\bno\s+(?:(?:confirmed|new|further|significant)\s+)?$", re.IGNORECASE)
 # Where forces head for ("pressing on towards Kupiansk"): not yet taken.
 _TOWARDS = re.compile(r"\btowards?\s+(?:the\s+)?$", re.IGNORECASE)
+# A place that only gives the bearing of the one named just before it
+# ("captured Kotlyne, west of Pokrovsk", "Pobeda, 10 km west of
+# Avdiivka"): the event is at the first.  Alone ("advanced west of
+# Toretsk") it is where the fighting was near.
+_BEARING_OF_PLACE = re.compile(
+    r"[A-Z][\w'’-]+,\s+(?:(?:about|some|just|around)\s+)?(?:\d+\s*(?:km|kilometres|kilometers|"
+    r"miles)\s+)?(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?$")
 # A place named as a bearing for another ("west of Avdiivka").
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+$",
                            re.IGNORECASE)
@@ -130,6 +137,11 @@ _DISMISSES = (r"dismiss(?:ed|es)(?=\s+(?:the|that|this|these|those|such|Ukraine[
 _OF_ITS_OWN = re.compile(rf"\s*,?\s+(?:\w+\s+){{0,2}}?(?:{_SPEECH})\s+(?:that\s+)?"
                          r"(?:it|they|its|their|we|our)\b", re.IGNORECASE)
 _DENIAL = re.compile(r"\b(?:denied|denies|rejected|dismissed)\b", re.IGNORECASE)
+# A denial's source that then asserts ("denied targeting civilians and said
+# its forces struck military sites in Odesa"), and a denial set after the
+# claim it disputes ("captured Kotlyne, a claim Kyiv denied").
+_AND_SAID = re.compile(r"\band\s+(?:said|says|claimed|added|insisted)\b", re.IGNORECASE)
+_A_CLAIM = re.compile(r"\b(?:a|the)\s+claims?\s+(?:that\s+|which\s+)?$", re.IGNORECASE)
 # A denial in other words, of the places named inside it: "said Russian
 # claims about Robotyne were 'pure propaganda'".
 _DISMISSED = re.compile(r"\bclaims?\b.{0,60}?\b(?:were|was|are|is|as)\s+[\"“'‘]?"
@@ -599,6 +611,16 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     dismissed = _DISMISSED.search(sentence)
     if who and dismissed and dismissed.start() <= at < dismissed.end():
         stance = "denies"  # "said Russian claims about Robotyne were propaganda"
+    if stance == "denies" and _AND_SAID.search(sentence, said_by[1], at):
+        stance = "asserts"  # "Moscow denied targeting civilians and said it struck Odesa"
+    denied_after = ""
+    if stance == "denies" and _A_CLAIM.search(sentence, max(0, said_by[0] - 30), said_by[0]):
+        # "... had captured Kotlyne, a claim Kyiv denied": the claim is the
+        # sentence's other source's, and Kyiv disputes it.
+        other = [t for t in _attributions(sentence) if t[3] == "asserts" and t[1] <= at]
+        if other:
+            denied_after = who
+            who, said_by, stance = other[-1][2], (other[-1][0], other[-1][1]), "asserts"
     line_start = text.rfind("\n", 0, start) + 1
     # A place named only in the claimant's title ("the governor of Odesa
     # region said"), in the dateline, as where weapons were launched from,
@@ -608,7 +630,8 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
         bool(_VOICE_AFTER.match(text, end)) or not _PLACE_AFTER.match(text, end))
     origin = bool(_ORIGIN_BEFORE.search(sentence, max(0, at - _ORIGIN_REACH), at))
     backdrop = bool(_SECTOR_AFTER.match(text, end)
-                    or _BACKDROP_BEFORE.search(sentence, max(0, at - 60), at))
+                    or _BACKDROP_BEFORE.search(sentence, max(0, at - 60), at)
+                    or _BEARING_OF_PLACE.search(sentence, max(0, at - 60), at))
     named_only = (voice or origin or backdrop or said_by[0] <= at < said_by[1]
                   or (not text[line_start:start].strip() and text[start:end].isupper()
                       and bool(_DATELINE_AFTER.match(text, end))))
@@ -648,7 +671,8 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     return Guess(event=event, cue=cue, claimant=who, stance=stance, date=date,
                  date_basis=basis, sentence=(s_start, s_end), weapon=weapon, aside=named_only,
                  side=side, action=action,
-                 denied_by=other_denial(sentence, who, c_end) if stance == "asserts" else "")
+                 denied_by=denied_after or (other_denial(sentence, who, c_end)
+                                            if stance == "asserts" else ""))
 
 
 def _fight(sentence: str, cue: tuple[int, int], start: int, end: int,
@@ -678,11 +702,16 @@ def _fight(sentence: str, cue: tuple[int, int], start: int, end: int,
     before = [m for m in sides if not said_by[0] <= m.start() < said_by[1]]
     if before and _NEXT_TO_CUE.fullmatch(sentence, before[-1].end(), cue[0]):
         return SIDES[0 if before[-1].group(1) else 1], action
+    # Otherwise the side found is the clause's subject; if it repelled the
+    # attacks ("its forces repelled 14 assaults near Pokrovsk"), the
+    # attackers were its enemy.
+    repelled = action == "attacked" and bool(
+        _REPELLED.search(sentence, max(start, cue[0] - 40), cue[0]))
     speaker = [m for m in sides if said_by[0] <= m.start() < said_by[1]]
     if speaker and _OF_ITS_OWN.match(sentence, said_by[1]):
-        return SIDES[0 if speaker[0].group(1) else 1], action
+        return SIDES[(0 if speaker[0].group(1) else 1) ^ repelled], action
     if before:
-        return SIDES[0 if before[0].group(1) else 1], action
+        return SIDES[(0 if before[0].group(1) else 1) ^ repelled], action
     if holders and len({bool(m.group(1)) for m in holders}) == 1:
         return SIDES[1 if holders[0].group(1) else 0], action  # the holder's enemy
     return "", action
