@@ -27,9 +27,9 @@ from mapapp.model import LAYER_LABELS, LAYER_TYPES, STATUSES
 from mapapp.model.describe import type_label
 from mapapp.sources.geoparse.draft import (
     COLUMNS,
+    checked_records,
     draft_report,
     draft_story,
-    feature_records,
     locate_online,
     save_draft,
     slug,
@@ -62,7 +62,8 @@ DRAFT_LAYERS = ("fighting", "strikes", "places", "mentions")
 SHOWN_ONLY = ("found_as", "date_basis", "confidence", "located")
 LABELS = {"keep": "Keep", "name": "Place", "found_as": "Found as", "event": "What happened",
           "layer": "Layer", "type": "Type", "status": "How sure", "event_date": "Event date", "date_basis": "Date from",
-          "claimant": "Who says so", "lat": "Latitude", "lon": "Longitude",
+          "claimant": "Who says so", "denied_by": "Disputed by",
+          "lat": "Latitude", "lon": "Longitude",
           "summary": "Summary (our words)", "paragraphs": "Paragraphs",
           "confidence": "Confidence", "located": "How it was located"}
 
@@ -131,8 +132,10 @@ def source_name(headline: str) -> str:
 
     >>> source_name("Russia Strikes Cities; Kherson Retreat"), source_name("")
     ('russia-strikes-cities-kherson-retreat', 'new-report')
+    >>> source_name("Russian drones and missiles hit Odesa and Dnipro overnight")
+    'russian-drones-and-missiles-hit-odesa'
     """
-    return slug(headline)[:40].strip("-") or "new-report"
+    return slug(headline, limit=40) or "new-report"
 
 
 def follow_headline() -> None:
@@ -202,6 +205,10 @@ def edit_rows(rows: list[dict], table: int) -> list[dict]:
             "date_basis": column.TextColumn(LABELS["date_basis"], width="medium",
                                             help="What in the text the event date rests on"),
             "claimant": column.TextColumn(LABELS["claimant"], max_chars=300),
+            "denied_by": column.TextColumn(
+                LABELS["denied_by"], max_chars=300,
+                help="Who the report says denies it: saved as a second claim. Clear it to "
+                     "drop that claim."),
             "lat": column.NumberColumn(LABELS["lat"], min_value=-90.0, max_value=90.0,
                                        format="%.4f"),
             "lon": column.NumberColumn(LABELS["lon"], min_value=-180.0, max_value=180.0,
@@ -218,6 +225,19 @@ def edit_rows(rows: list[dict], table: int) -> list[dict]:
         # Keep what the table does not show: evidence, the first point, the stance.
         out.append({**row, **{c: new[c] for c in COLUMNS if c not in SHOWN_ONLY}})
     return out
+
+
+def fault_text(fault: MapAppError) -> str:
+    """A row's fault in the table's words: its column's heading, not the
+    data's field name, and for a place without a point, how to give it one."""
+    field = getattr(fault, "field", None)
+    words = getattr(fault, "detail", str(fault))
+    if field in LABELS:
+        words += f" (column “{LABELS[field]}”)"
+    if field in ("lat", "lon"):
+        words += (". Type its latitude and longitude, untick “Keep”, or tick “Also look up "
+                  "online” and find the places again.")
+    return words
 
 
 def review_page(data_dir: str) -> None:
@@ -285,10 +305,20 @@ def review_page(data_dir: str) -> None:
 
     st.subheader("Preview")
     try:
-        records = feature_records(rows, report)
+        records, faults = checked_records(rows, report)
+    except MapAppError as err:  # the report's own headline, publisher or date
+        text.problem("Fix this before the report can be saved.", str(err), key="review_rows")
+        return
+    if faults:
+        text.problem("Fix these rows before the report can be saved; the preview leaves "
+                     "them out.", "\n".join(fault_text(f) for f in faults), key="review_rows")
+    if not records:
+        st.info("No place is kept: tick “Keep” for the places to draw.")
+        return
+    try:
         preview = draft_map(report, records)
     except MapAppError as err:
-        text.problem("Fix this before the report can be saved.", str(err), key="review_rows")
+        text.problem("The draft could not be drawn.", str(err), key="review_draw")
         return
     # Framed on the kept places (far-off capitals aside), as the saved lesson is.
     bounds = draft_story(report, records)["steps"][0]["bounds"]
@@ -301,7 +331,9 @@ def review_page(data_dir: str) -> None:
     name = name_col.text_input("Source name", key="review_name", max_chars=64,
                                help="Lower-case letters, digits, '.', '_' and '-'; it names "
                                     "the source's folder")
-    if button_col.button("Save as a new source", key="review_save", type="primary"):
+    if button_col.button("Save as a new source", key="review_save", type="primary",
+                         disabled=bool(faults), help="Fix the rows above first" if faults
+                         else None):
         try:
             save_draft(Path(data_dir), name.strip(), report, draft.text, records,
                         file=review["file"], rows_read=len(rows))

@@ -268,7 +268,8 @@ def test_the_marked_text_is_as_tall_as_the_text_up_to_a_screenful():
 
 def test_the_source_name_follows_the_headline_until_the_reviewer_types_one(data):
     at = review()
-    assert at.text_input(key="review_name").value == "missiles-hit-ukrainian-cities-after-kher"
+    # Cut between words ("Missiles Hit Ukrainian Cities After Kherson Retreat").
+    assert at.text_input(key="review_name").value == "missiles-hit-ukrainian-cities-after"
     at.text_input(key="review_headline").set_value("Night of Strikes").run()
     assert at.text_input(key="review_name").value == "night-of-strikes"
     at.text_input(key="review_name").set_value("my-own-name").run()
@@ -277,3 +278,52 @@ def test_the_source_name_follows_the_headline_until_the_reviewer_types_one(data)
     # Where each row's event date comes from is in the table.
     rows = {r["name"]: r for r in editor_rows(at)}
     assert rows["Lviv"]["date_basis"] == "“Tuesday” in the text"
+
+
+def edit_table(at, edits: dict[int, dict]) -> AppTest:
+    """Edit cells of the candidates' table as the browser's editor reports them."""
+    key = next(k for k in at.session_state.keys() if k.startswith("review_table_"))
+    at.session_state[key] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def test_a_kept_row_without_a_point_is_named_and_the_rest_still_previews(data):
+    text = REPORT + "\nShelling hit the village of Dovhenke, officials said.\n"
+    at = review(text)
+    names = [r["name"] for r in editor_rows(at)]
+    edit_table(at, {names.index("Dovhenke"): {"keep": True}})
+    assert not at.exception
+    assert len(at.error) == 1
+    shown = " ".join(t.value for t in at.text)
+    # The table's words, and how to give the place a point.
+    assert "Dovhenke" in shown and "column “Latitude”" in shown and "'lat'" not in shown
+    assert "Type its latitude and longitude" in shown
+    maps = [c for c in at.get("component_instance")
+            if c.proto.component_name == "streamlit_folium.st_folium"]
+    assert maps and "Lviv" in json.loads(maps[0].proto.json_args)["script"]  # the others
+    assert at.button(key="review_save").disabled
+    # Untick it again: the fault is gone and the report can be saved.
+    edit_table(at, {names.index("Dovhenke"): {"keep": False}})
+    assert not at.error and not at.button(key="review_save").disabled
+
+
+def test_a_drafted_denial_is_a_column_the_reviewer_can_clear(data):
+    text = REPORT.replace("Russian missiles struck Lviv on Tuesday, the mayor said.",
+                          "Russian missiles struck Lviv on Tuesday. Moscow denied it.")
+    at = review(text)
+    rows = editor_rows(at)
+    lviv = next(n for n, r in enumerate(rows) if r["name"] == "Lviv")
+    assert (rows[lviv]["denied_by"], rows[lviv]["status"]) == ("Moscow", "disputed")
+    at.text_input(key="review_name").set_value("kept-denial")
+    at.button(key="review_save").click().run()
+    edit_table(at, {lviv: {"denied_by": None, "status": "reported"}})
+    at.text_input(key="review_name").set_value("cleared-denial")
+    at.button(key="review_save").click().run()
+    assert not at.error and not at.exception
+
+    def claims(name: str) -> list[dict]:
+        doc = json.loads((data / "sources" / name / "features.json").read_text("utf-8"))
+        return next(f for f in doc["features"] if f["name"] == "Lviv")["claims"]
+
+    assert [c["stance"] for c in claims("kept-denial")] == ["asserts", "denies"]
+    assert [c["stance"] for c in claims("cleared-denial")] == ["asserts"]

@@ -98,9 +98,10 @@ _PARTIES = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kremlin|Moscow|Kyi
 _SIDE_NAMES = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kremlin|Moscow|Kyiv)\b")
 _OFFICIALS = re.compile(r"\b(?:mayor|governor|officials?|authorities|police|emergency|rescue)",
                         re.IGNORECASE)
-COLUMNS = ("keep", "name", "found_as", "event", "layer", "type", "status", "event_date",
-           "date_basis", "claimant", "lat", "lon", "summary", "paragraphs", "confidence",
-           "located")
+# The review table's columns, what a reviewer checks first leftmost.
+COLUMNS = ("keep", "name", "event", "type", "summary", "claimant", "denied_by", "status",
+           "event_date", "date_basis", "layer", "lat", "lon", "paragraphs", "found_as",
+           "confidence", "located")
 
 
 # "the village of Dovhenke": a place named by what it is, whether or not the
@@ -154,9 +155,18 @@ def guess_headline(text: str) -> str:
     return best
 
 
-def slug(text: str) -> str:
-    """An id part from a name: ASCII letters and digits joined by hyphens."""
-    return "-".join(re.findall(r"[a-z0-9]+", fold(text)))[:48].strip("-")
+def slug(text: str, limit: int = 48) -> str:
+    """An id part from a name: ASCII letters and digits joined by hyphens,
+    at most ``limit`` characters, cut between words.
+
+    >>> slug("Russian drones and missiles hit Odesa and Dnipro overnight")
+    'russian-drones-and-missiles-hit-odesa-and-dnipro'
+    """
+    whole = "-".join(re.findall(r"[a-z0-9]+", fold(text)))
+    if len(whole) <= limit:
+        return whole
+    cut = whole[:limit + 1].rsplit("-", 1)[0] if "-" in whole[:limit + 1] else whole[:limit]
+    return cut.strip("-")
 
 
 def _place_type(kind: str, population: int) -> tuple[str, str]:
@@ -624,25 +634,38 @@ def feature_records(rows: list[dict], report: dict) -> list[dict]:
     A row that cannot become a feature is a :class:`DataError` naming the
     row (1-based, as the table shows it), the place and the field.
     """
+    records, faults = checked_records(rows, report)
+    if faults:
+        raise faults[0]
+    if not records:
+        raise DataError("no rows are kept: tick “keep” for at least one place")
+    return records
+
+
+def checked_records(rows: list[dict], report: dict) -> tuple[list[dict], list[DataError]]:
+    """The kept rows that make valid features, and a :class:`DataError` for
+    each kept row that does not (so a reviewer sees every fault at once and
+    the preview still shows the rest).  A fault of the report itself is
+    raised."""
     check_report(report, file="report.json")
-    records, ids = [], set()
+    records, faults, ids = [], [], set()
     for n, row in enumerate(rows, start=1):
         if not row.get("keep"):
             continue
         where = f"row {n} ({row.get('name') or 'unnamed'})"
-        record = _record(row, report, where)
-        base, k = record["id"], 2
-        while record["id"] in ids:
-            record["id"], k = f"{base}-{k}", k + 1
-        ids.add(record["id"])
         try:
+            record = _record(row, report, where)
+            base, k = record["id"], 2
+            while record["id"] in ids:
+                record["id"], k = f"{base}-{k}", k + 1
             check_feature(record, file="the review table", paragraphs=report["paragraphs"])
         except DataError as err:
-            raise DataError(f"{where}: {err.detail}", field=err.field) from err
+            detail = err.detail if err.detail.startswith(where) else f"{where}: {err.detail}"
+            faults.append(DataError(detail, field=err.field))
+            continue
+        ids.add(record["id"])
         records.append(record)
-    if not records:
-        raise DataError("no rows are kept: tick “keep” for at least one place")
-    return records
+    return records, faults
 
 
 def _record(row: dict, report: dict, where: str) -> dict:
@@ -705,7 +728,9 @@ def _what(what: str) -> str:
 def _denial(row: dict, what: str, name: str, claimant: str, cited: list[int]) -> list[dict]:
     """The drafted denial of a row's event by another claimant, as a claim
     (none if the row has none, or the reviewer made the denier its claimant)."""
-    by = str(row.get("denied_by") or "").strip()
+    by = row.get("denied_by")
+    # A cleared cell comes back from the table as None or NaN.
+    by = "" if by is None or (isinstance(by, float) and math.isnan(by)) else str(by).strip()
     if not by or by == claimant or what == "mention only":
         return []
     paragraph = row.get("denied_in") or cited[0]
@@ -807,6 +832,7 @@ __all__ = [
     "COLUMNS",
     "TEXT_FILE",
     "Draft",
+    "checked_records",
     "checksum",
     "draft_files",
     "draft_report",
