@@ -187,7 +187,8 @@ def edit_rows(rows: list[dict], table: int) -> list[dict]:
         disabled=SHOWN_ONLY,
         column_config={
             "keep": column.CheckboxColumn(LABELS["keep"], help="Draw this place on the map"),
-            "name": column.TextColumn(LABELS["name"], required=True, max_chars=300),
+            "name": column.TextColumn(LABELS["name"], required=True, max_chars=300,
+                                      width="medium"),
             "found_as": column.TextColumn(LABELS["found_as"],
                                           help="The words in the report"),
             "event": column.SelectboxColumn(LABELS["event"], options=list(EVENT_LABELS.values()),
