@@ -1248,3 +1248,21 @@ def test_a_claim_a_side_denied_stays_the_claimants(night):
 
 def test_an_undated_fight_borrows_no_later_fights_date(night):
     assert night["Kupiansk"]["event_date"] == "2025-03-04"  # the report's, not 3 March
+
+
+def test_a_claim_cites_its_own_paragraph_and_a_lesson_step_names_its_source(index):
+    draft = draft_report(ODESA_NIGHT, publisher="Desk", index=index)
+    records = {r["name"]: r for r in feature_records(draft.rows, draft.report)}
+    odesa = records["Odesa"]
+    # "the city's mayor said" is in paragraph 2, not the lead's "officials said".
+    assert [(c["by"], c["paragraph"]) for c in odesa["claims"]] == [("mayor", 2)]
+    steps = {s["title"]: s["text"] for s in draft_story(draft.report,
+                                                         list(records.values()))["steps"]}
+    assert steps["Odesa"] == "A drone strike at Odesa. Source: mayor."
+    assert steps["Pokrovsk"].endswith("Source: Ukraine's general staff.")
+    # A denial is on the slide too.
+    draft = draft_report("A missile struck Lviv on Tuesday. Moscow denied it.",
+                         publisher="Desk", date="2024-03-05", index=index)
+    (step,) = [s for s in draft_story(draft.report, feature_records(draft.rows, draft.report))[
+        "steps"] if s["title"] == "Lviv"]
+    assert step["text"] == "A missile strike at Lviv. Source: Desk. Denied by Moscow."

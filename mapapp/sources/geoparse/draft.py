@@ -522,8 +522,9 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
             and first_dated[event].sentence[0] <= guess.sentence[0]):
         dated = first_dated[event]
         basis = f"the day of the report's first {EVENT_LABELS[event]} (“{dated.date_basis}”)"
-    claimed = next((g for _, g, _ in specific if g.claimant and g.event == event != "mention"),
-                   None) or next((g for _, g, _ in [chosen, *items] if g.claimant), None)
+    claimed, claimed_in = next(((g, p) for _, g, p in specific
+                                if g.claimant and g.event == event != "mention"), None) or next(
+        ((g, p) for _, g, p in [chosen, *items] if g.claimant), (None, 0))
     entry = index.entry(mention.entry) if mention.entry is not None else None
     # A district the gazetteer lacks is drawn at the city the text puts it
     # in, and named so: "Dnipro (Shevchenkivskyi district)", unless the text
@@ -603,6 +604,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         "action": action,
         "denied_by": denial[0] if denial else "",
         "denied_in": denial[1] if denial else 0,
+        "claimed_in": claimed_in,
         "paragraphs": ", ".join(map(str, cited)),
         "confidence": round(confidence, 2),
         "located": (located_text(mention.source, confidence) + (
@@ -713,7 +715,9 @@ def _record(row: dict, report: dict, where: str) -> dict:
         "event_date": text("event_date") or report["date"],
         "geometry": geometry,
         "paragraphs": cited,
-        "claims": [{"by": claimant, "says": says, "paragraph": cited[0],
+        "claims": [{"by": claimant, "says": says,
+                    "paragraph": row.get("claimed_in") if row.get("claimed_in") in cited
+                    else cited[0],
                     "stance": stance if stance in ("asserts", "denies") else "asserts"},
                    *_denial(row, what, name, claimant, cited)],
         "evidence": [list(span) for span in row.get("evidence") or []],
@@ -771,7 +775,7 @@ def draft_story(report: dict, records: list[dict]) -> dict:
     events = [p for p in points if p[1]["layer"] in ("strikes", "fighting")]
     for (lon, lat), record in events[:8]:
         steps.append({
-            "id": record["id"], "title": record["name"], "text": record["summary"],
+            "id": record["id"], "title": record["name"], "text": _step_text(record),
             "bounds": _box([lon], [lat], 1.5), "layers": [record["layer"]],
             "highlight": [record["id"]],
             "question": f"Who says what happened at {record['name']}, and how sure are they?",
@@ -779,6 +783,19 @@ def draft_story(report: dict, records: list[dict]) -> dict:
     return {"id": slug(report["id"]) or "lesson", "title": report["headline"][:300],
             "summary": f"The places of “{report['headline']}”, one step at a time.",
             "steps": steps}
+
+
+def _step_text(record: dict) -> str:
+    """A lesson step's words: what happened, then who says so and who denies
+    it, so the class can answer the step's question from the slide."""
+    says = [c["by"] for c in record.get("claims", []) if c.get("stance") != "denies"]
+    denies = [c["by"] for c in record.get("claims", []) if c.get("stance") == "denies"]
+    words = record["summary"]
+    if says:
+        words += f" Source: {', '.join(dict.fromkeys(says))}."
+    if denies:
+        words += f" Denied by {', '.join(dict.fromkeys(denies))}."
+    return words
 
 
 def draft_files(report: dict, text: str, records: list[dict]) -> dict[str, str]:
