@@ -27,6 +27,8 @@ from mapapp.model import LAYER_LABELS, LAYER_TYPES, STATUSES
 from mapapp.model.describe import type_label
 from mapapp.sources.geoparse.draft import (
     COLUMNS,
+    UNKNOWN_PUBLISHER,
+    UNTITLED,
     checked_records,
     draft_report,
     draft_story,
@@ -293,6 +295,14 @@ def review_page(data_dir: str) -> None:
     report_day = c.text_input("Date", key="review_date", help="YYYY-MM-DD")
     report = {**draft.report, "headline": headline.strip(), "publisher": publisher.strip(),
               "date": report_day.strip()}
+    missing = [what for what, value, stand_in in (("headline", headline, UNTITLED),
+                                                  ("publisher", publisher, UNKNOWN_PUBLISHER))
+               if value.strip() in ("", stand_in)]
+    if missing:
+        text.problem(f"The text gives no {' and no '.join(missing)}: type "
+                     f"{'them' if len(missing) > 1 else 'it'} above. The map, its images and "
+                     "the lesson show them, and the publisher is who says so where the text "
+                     "names nobody.", kind="warning", key="review_untitled")
     if not draft.dated:
         text.problem("The text has no dateline: today's date stands in for the report's, and "
                      "weekdays and “yesterday” were counted from it. Give the report's date "

@@ -235,7 +235,7 @@ def test_a_report_without_a_dateline_says_its_date_is_a_stand_in(data):
     assert any("no dateline" in w.value for w in at.warning)
     at.date_input(key="review_date_in").set_value(dt.date(2022, 11, 16))
     at.button(key="review_find").click().run()
-    assert not at.warning
+    assert not any("no dateline" in w.value for w in at.warning)
     assert {r["name"]: r for r in editor_rows(at)}["Lviv"]["event_date"] == "2022-11-15"
 
 
@@ -327,3 +327,17 @@ def test_a_drafted_denial_is_a_column_the_reviewer_can_clear(data):
 
     assert [c["stance"] for c in claims("kept-denial")] == ["asserts", "denies"]
     assert [c["stance"] for c in claims("cleared-denial")] == ["asserts"]
+
+
+def test_a_report_without_headline_or_publisher_asks_for_them(data):
+    body = REPORT.split("\n\n", 1)[1].replace("The Daily Example\n", "")
+    at = review(body.replace("Wednesday 16/November/2022\n", "KYIV, 16 November 2022 - "),
+                publisher="")
+    assert not at.exception
+    asked = [w.value for w in at.warning if "gives no headline and no publisher" in w.value]
+    assert asked
+    at.text_input(key="review_headline").set_value("Lviv struck").run()
+    at.text_input(key="review_publisher").set_value("The Daily Example").run()
+    assert not [w for w in at.warning if "gives no" in w.value]
+    # A report that gives both is not asked.
+    assert not [w for w in review().warning if "gives no" in w.value]

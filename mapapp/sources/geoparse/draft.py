@@ -98,6 +98,10 @@ _PARTIES = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kremlin|Moscow|Kyi
 _SIDE_NAMES = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kremlin|Moscow|Kyiv)\b")
 _OFFICIALS = re.compile(r"\b(?:mayor|governor|officials?|authorities|police|emergency|rescue)",
                         re.IGNORECASE)
+# What stands in for a headline and a publisher the text and the user do
+# not give (the review page asks for them).
+UNTITLED = "Untitled report"
+UNKNOWN_PUBLISHER = "Unknown publisher"
 # The review table's columns, what a reviewer checks first leftmost.
 COLUMNS = ("keep", "name", "event", "type", "summary", "claimant", "denied_by", "status",
            "event_date", "date_basis", "layer", "lat", "lon", "paragraphs", "found_as",
@@ -239,8 +243,8 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     blocks = paragraphs(text)
     record = {
         "id": name or slug(headline or guess_headline(text)) or "draft-report",
-        "publisher": publisher.strip() or "Unknown publisher",
-        "headline": (headline or guess_headline(text) or "Untitled report").strip()[:300],
+        "publisher": publisher.strip() or UNKNOWN_PUBLISHER,
+        "headline": (headline or guess_headline(text) or UNTITLED).strip()[:300],
         "date": published.isoformat(),
         "paragraphs": max(len(blocks), 1),
         "source_file": TEXT_FILE,
@@ -848,6 +852,8 @@ def save_draft(data_dir: Path, name: str, report: dict, text: str, records: list
 __all__ = [
     "COLUMNS",
     "TEXT_FILE",
+    "UNKNOWN_PUBLISHER",
+    "UNTITLED",
     "Draft",
     "checked_records",
     "checksum",
