@@ -1201,6 +1201,8 @@ def test_a_relative_clause_tells_a_subject_from_a_speaker(index, text, place, cl
      "Russian forces attacked or advanced at or near Chasiv Yar."),
     ("Russian troops made three attempts to cross to the islands near Antonivka.", "Antonivka",
      "Russian forces attacked or advanced at or near Antonivka."),
+    ("Russian troops tried to cross the Oskil river near Kupiansk.",
+     "Kupiansk", "Russian forces attacked or advanced at or near Kupiansk."),
     ("Russia attacked Sumy on Monday.", "Sumy", "A strike at Sumy."),  # no ground target
 ])
 def test_attacking_positions_and_trying_to_cross_are_fighting(index, text, place, summary):

@@ -40,9 +40,9 @@ _TOOK_WORDS = (r"liberat\w*|recaptur\w*|captur\w*|took control|seiz\w*|entered(?
                rf"retook|retaken|took(?!{_NOT_TAKEN})|(?:had|has|have|was|were|been) "
                rf"taken(?!{_NOT_TAKEN})")
 _ATTACK_WORDS = (r"offensive|counter-?offensive|counter-?attack\w*|assault\w*|advanc\w*|"
-                 r"storm(?:ed|ing)|encircl\w*|pushed|crossed|attempts? to cross|broke through|"
-                 r"breakthrough|gains?|"
-                 r"gained|attacking (?:toward|towards|in the direction of)")
+                 r"storm(?:ed|ing)|encircl\w*|pushed|crossed|"
+                 r"(?:attempts?|attempted|tried|trying) to cross|broke through|breakthrough|"
+                 r"gains?|gained|attacking (?:toward|towards|in the direction of)")
 _CUES = {
     "explosion": r"explo(?:sions?|ded?)|blasts?",
     "strike": (r"missiles?|rockets?|drones?|(?:uncrewed|unmanned) (?:boats?|surface vessels?)|"
