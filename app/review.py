@@ -304,9 +304,10 @@ def review_page(data_dir: str) -> None:
                      "the lesson show them, and the publisher is who says so where the text "
                      "names nobody.", kind="warning", key="review_untitled")
     if not draft.dated:
-        text.problem("The text has no dateline: today's date stands in for the report's, and "
-                     "weekdays and “yesterday” were counted from it. Give the report's date "
-                     "above and find the places again.", kind="warning", key="review_undated")
+        text.problem(f"The text gives no full date (with its year): {draft.report['date']} "
+                     "stands in for the report's, and weekdays and “yesterday” were counted "
+                     "from it. Give the report's date above and find the places again.",
+                     kind="warning", key="review_undated")
 
     st.subheader(f"Places found ({len(draft.rows)})")
     rows = edit_rows(draft.rows, review["table"])

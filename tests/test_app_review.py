@@ -232,10 +232,10 @@ def pd_isna(value) -> bool:
 def test_a_report_without_a_dateline_says_its_date_is_a_stand_in(data):
     at = review("Russian missiles struck Lviv on Tuesday, the mayor said.")
     assert not at.exception and not at.error
-    assert any("no dateline" in w.value for w in at.warning)
+    assert any("no full date" in w.value for w in at.warning)
     at.date_input(key="review_date_in").set_value(dt.date(2022, 11, 16))
     at.button(key="review_find").click().run()
-    assert not any("no dateline" in w.value for w in at.warning)
+    assert not any("no full date" in w.value for w in at.warning)
     assert {r["name"]: r for r in editor_rows(at)}["Lviv"]["event_date"] == "2022-11-15"
 
 

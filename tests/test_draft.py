@@ -1268,3 +1268,109 @@ def test_a_claim_cites_its_own_paragraph_and_a_lesson_step_names_its_source(inde
     (step,) = [s for s in draft_story(draft.report, feature_records(draft.rows, draft.report))[
         "steps"] if s["title"] == "Lviv"]
     assert step["text"] == "A missile strike at Lviv. Source: Desk. Denied by Moscow."
+
+
+# -- a second reader's cases -----------------------------------------------------
+
+@pytest.mark.parametrize("text, place, summary", [
+    # An attack that names its own target, or told as no cause of harm here,
+    # is no event at the place before "after".
+    ("Zelensky visited Odesa after a missile attack on Kharkiv.", "Odesa", "A meeting at Odesa."),
+    ("Residents fled Kherson after the shelling of Nikopol.", "Kherson",
+     "Kherson is mentioned in the report."),
+    ("Power was restored in Kharkiv after an attack on the power grid in Sumy.", "Kharkiv",
+     "Kharkiv is mentioned in the report."),
+    ("Trains to Kyiv were delayed after a strike by rail workers.", "Kyiv",
+     "Kyiv is mentioned in the report."),
+    ("Russian forces captured Avdiivka before the attack on Marinka.", "Avdiivka",
+     "Russian forces took Avdiivka."),
+    # Civilians trying to cross are no fight.
+    ("Border guards detained 12 men in attempts to cross into Romania near Solotvyno.",
+     "Solotvyno", "Solotvyno is mentioned in the report."),
+    # "Repelled" flips only the fight it governs; a verb after "and" has its own place.
+    (("Russia's defence ministry said its forces repelled attacks near Robotyne and advanced "
+      "near Avdiivka."), "Avdiivka", "Russian forces attacked or advanced at or near Avdiivka."),
+    (("Ukraine's military said its forces repelled 14 assaults near Pokrovsk and counterattacked "
+      "near Avdiivka."), "Pokrovsk", "Russian forces attacked or advanced at or near Pokrovsk."),
+    (("Ukraine's military said its forces repelled 14 assaults near Pokrovsk and counterattacked "
+      "near Avdiivka."), "Avdiivka", "Ukrainian forces attacked or advanced at or near Avdiivka."),
+    # A factory based in a town is where the strike was; a front line is no sector.
+    ("A drone struck a factory based in Yelabuga, officials said.", "Yelabuga",
+     "A drone strike at Yelabuga."),
+    ("Russian forces shelled the Kharkiv front line overnight.", "Kharkiv", "Shelling at Kharkiv."),
+    # "Regions" capitalised is still plural; a region is struck "in".
+    ("Shelling hit the Kherson and Zaporizhzhia Regions.", "Kherson region",
+     "Shelling in Kherson region."),
+    ("A drone struck Tatarstan, officials said.", "Tatarstan", "A drone strike in Tatarstan."),
+])
+def test_second_readers_sentences(index, text, place, summary):
+    row = rows_by_name(draft_report(text, date="2024-03-05", publisher="Desk", index=index))[place]
+    assert row["summary"] == summary
+
+
+@pytest.mark.parametrize("text, place, claimant, denied_by", [
+    ("Drones hit Kharkiv overnight, said Ihor Terekhov, who is the city's mayor, early on Sunday.",
+     "Kharkiv", "Ihor Terekhov", ""),
+    ("Drones hit Odesa. The Kremlin denied striking Kharkiv.", "Odesa", "Desk", ""),
+    ("The mayor said drones hit Sumy.\nMissiles struck Lviv, the report said.", "Lviv", "Desk",
+     ""),
+])
+def test_second_readers_sources(index, text, place, claimant, denied_by):
+    row = rows_by_name(draft_report(text, date="2024-03-05", publisher="Desk", index=index))[place]
+    assert (row["claimant"], row["denied_by"]) == (claimant, denied_by)
+
+
+@pytest.mark.parametrize("text, keep", [
+    ("Missiles hit Lviv, and drones struck the Odesa region, officials said.", True),
+    ("Drones hit Kursk region\n\nOfficials said a drone struck a house.", True),
+    ("Drones hit Kursk region\n\nOfficials said a drone struck a house in Sudzha.", False),
+])
+def test_a_region_is_unticked_only_beside_a_town_inside_it(index, text, keep):
+    rows = rows_by_name(draft_report(text, date="2024-03-05", publisher="Desk", index=index))
+    region = next(r for name, r in rows.items() if name.endswith("region"))
+    assert region["keep"] is keep
+
+
+def test_a_big_city_is_not_outvoted_by_a_list(index):
+    rows = rows_by_name(draft_report("Rains flooded Moscow and Troy.", date="2024-03-05",
+                                     index=index))
+    assert not rows["Moscow"]["keep"] or rows["Moscow"]["lat"] > 50
+
+
+def test_a_dateline_without_a_year_dates_the_report(index):
+    draft = draft_report("KYIV, March 3 (Reuters) - Russian missiles struck Kharkiv on "
+                         "Saturday, the mayor said.", index=index)
+    today = dt.date.today()
+    day = dt.date.fromisoformat(draft.report["date"])
+    assert (day.month, day.day) == (3, 3) and day <= today < day.replace(year=day.year + 1)
+    assert not draft.dated  # the year is a guess: the review page asks
+    kharkiv = rows_by_name(draft)["Kharkiv"]
+    assert kharkiv["event_date"] == (day - dt.timedelta(days=(day.weekday() - 5) % 7)).isoformat()
+
+
+def test_a_report_pasted_as_one_endless_sentence_drafts_in_linear_time(index):
+    """Each place looks only at the words near it: twice the text is about
+    twice the work (counted in cue words looked at, not in seconds)."""
+    from mapapp.sources.geoparse import events
+
+    unit = "Drones hit Odesa and Kharkiv, officials said, and a missile struck Kyiv, "
+    calls = []
+    real = events._CUE_RE["strike"]
+
+    class Counting:
+        def finditer(self, string, pos=0, endpos=None):
+            found = list(real.finditer(string, pos, len(string) if endpos is None else endpos))
+            calls.append(len(found))
+            return iter(found)
+
+    saved = events._CUE_RE["strike"]
+    events._CUE_RE["strike"] = Counting()
+    try:
+        work = []
+        for n in (100, 200):
+            calls.clear()
+            draft_report(unit * n, date="2024-03-05", index=index)
+            work.append(sum(calls))
+    finally:
+        events._CUE_RE["strike"] = saved
+    assert work[1] < 2.5 * work[0], work

@@ -39,6 +39,7 @@ from mapapp.sources.geoparse.events import (
     EVENTS,
     SIDES,
     containing,
+    dateline_day,
     guess_event,
     neighbour_claim,
     paragraphs,
@@ -193,28 +194,30 @@ def _summary(written: str, what: str, ftype: str, name: str, side: str = "",
     """The row's summary; one still as drafted follows the reviewer's
     "What happened" and type (a drafted "Shelling at X." for a row changed to
     a mention would contradict it), one they wrote stays."""
-    drafted = {t.format(name=name, side=s, at=_at(name))
+    drafted = {t.format(name=name, side=s, at=at)
                for t in (*_SUMMARIES.values(), *_WEAPON_SUMMARIES.values(),
-                         *_FIGHT_SUMMARIES.values()) for s in SIDES}
+                         *_FIGHT_SUMMARIES.values()) for s in SIDES for at in ("at", "in")}
     if written and written not in drafted:
         return written
     event = next((e for e, label in EVENT_LABELS.items() if label == what), "mention")
     return _drafted_summary(event, _TYPE_WEAPONS.get(ftype, "") if event == "strike" else "",
-                            name, side=side, action=action)
+                            name, side=side, action=action, ftype=ftype)
 
 
 def _drafted_summary(event: str, weapon: str, name: str, *, side: str = "",
-                     action: str = "") -> str:
+                     action: str = "", ftype: str = "") -> str:
     """What happened at ``name`` in our words: the weapon's when a strike
     names one; for fighting, who took or attacked it when the clause says."""
     if event == "fighting" and (action, bool(side)) in _FIGHT_SUMMARIES:
-        return _FIGHT_SUMMARIES[(action, bool(side))].format(name=name, side=side, at=_at(name))
-    return _WEAPON_SUMMARIES.get(weapon, _SUMMARIES[event]).format(name=name, at=_at(name))
+        return _FIGHT_SUMMARIES[(action, bool(side))].format(name=name, side=side,
+                                                             at=_at(name, ftype))
+    return _WEAPON_SUMMARIES.get(weapon, _SUMMARIES[event]).format(name=name, at=_at(name, ftype))
 
 
-def _at(name: str) -> str:
-    """"at Kharkiv", but "in Kharkiv region": a strike is in a region."""
-    return "in" if fold(name).rsplit(" ", 1)[-1] in _AREA_WORDS else "at"
+def _at(name: str, ftype: str = "") -> str:
+    """"at Kharkiv", but "in Kharkiv region" and "in Crimea": a strike is in a
+    region."""
+    return "in" if ftype == "region" or fold(name).rsplit(" ", 1)[-1] in _AREA_WORDS else "at"
 
 
 def _status(claimant: str, stance: str) -> str:
@@ -258,6 +261,7 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
                        *(Mention(s, e, text[s:e], None, None, "unknown", 0.0, "")
                          for s, e in unlisted)], key=lambda m: m.start)
     spans = sentences(text)
+    number = {span: n for n, span in enumerate(spans)}  # each sentence's index
     guesses = [guess_event(text, m.start, m.end, report_date=published, sentence_spans=spans,
                            capital=m.entry is not None and bool(index.capital[m.entry]))
                for m in mentions]
@@ -270,7 +274,7 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     for mention, guess in zip(mentions, guesses):
         if mention.entry is not None and index.kind[mention.entry] not in _WHOLE_KINDS \
                 and not guess.aside:
-            n = spans.index(guess.sentence)
+            n = number[guess.sentence]
             spoken.setdefault(n, []).append(mention)
             if guess.event != "mention":
                 happened.setdefault(n, []).append(mention)
@@ -279,9 +283,14 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     for mention, guess in zip(mentions, guesses):
         paragraph = containing(blocks, mention.start) + 1
         key = _place_key(index, mention)
+        # Only the sentences either side lend a source or a denial.
+        n = number[guess.sentence]
+        near = (n - 1, n + 1)
         if guess.event != "mention" and not guess.claimant:
             who, stance = neighbour_claim(text, spans, guess.sentence, blocks[paragraph - 1],
-                                          _elsewhere(index, mention, happened))
+                                          _elsewhere(index, mention, happened, near))
+            if who and stance == "denies" and n + 1 in _elsewhere(index, mention, spoken, near):
+                who = ""  # "Drones hit Odesa. Russia denied striking Mykolaiv."
             # "A missile struck Lviv. Moscow denied it.": the report says so,
             # Moscow denies it.
             guess = (guess if not who else replace(guess, denied_by=who) if stance == "denies"
@@ -289,7 +298,7 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
         elif guess.event != "mention" and guess.stance == "asserts" and not guess.denied_by:
             # "Ukraine's air force said a missile struck Lviv. Moscow denied it."
             who, stance = neighbour_claim(text, spans, guess.sentence, blocks[paragraph - 1],
-                                          _elsewhere(index, mention, spoken))
+                                          _elsewhere(index, mention, spoken, near))
             if who and who != guess.claimant and stance == "denies":
                 guess = replace(guess, denied_by=who)
         guess = replace(guess, claimant=_in_full(guess.claimant, named),
@@ -298,10 +307,13 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
     start = text.find(record["headline"])
     headline = (start, start + len(record["headline"])) if start >= 0 else (0, 0)
-    # Sentences that say something happened at a town or a site: a region
-    # they also name is where it was, not a second place it happened.
-    pointed = {g.sentence for m, g in zip(mentions, guesses) if g.event != "mention"
-               and m.entry is not None and index.kind[m.entry] in _POINT_KINDS}
+    # The regions (first-level) of the towns and sites each sentence says
+    # something happened at: a region the sentence also names, holding one
+    # of them, is where it was, not a second place it happened.
+    pointed: dict[tuple[int, int], set[str]] = {}
+    for m, g in zip(mentions, guesses):
+        if g.event != "mention" and m.entry is not None and index.kind[m.entry] in _POINT_KINDS:
+            pointed.setdefault(g.sentence, set()).add(str(index.admin1[m.entry]))
     # How many places each sentence tells of: see _row's "specific".
     crowd = Counter(sentence for sentence, _key in {
         (g.sentence, _place_key(index, m)) for m, g in zip(mentions, guesses)
@@ -320,10 +332,11 @@ _POINT_KINDS = (KIND_CODE["settlement"], KIND_CODE["district"], KIND_CODE["airpo
 _ELSEWHERE_KM = 50.0
 
 
-def _elsewhere(index: NameIndex, mention: Mention, places: dict[int, list[Mention]]
-               ) -> set[int]:
-    """The sentences (indices into ``places``, which maps each to the places
-    it tells of) that speak of somewhere else than ``mention``'s place: their
+def _elsewhere(index: NameIndex, mention: Mention, places: dict[int, list[Mention]],
+               near: tuple[int, ...]) -> set[int]:
+    """The sentences of ``near`` (indices into ``places``, which maps each to
+    the places it tells of) that speak of somewhere else than ``mention``'s
+    place: their
     source or denial is not this place's ("Drones hit Odesa. Russia said it
     had struck Mykolaiv.").  A place nearby or inside the region named is
     not elsewhere ("Blast in Abkhazia. An explosion in the village
@@ -333,8 +346,8 @@ def _elsewhere(index: NameIndex, mention: Mention, places: dict[int, list[Mentio
     # A region holds the events inside it.
     inside = index.admin1 if index.kind[mention.entry] == KIND_CODE["region"] else None
     out = set()
-    for n, others in places.items():
-        for other in others:
+    for n in near:
+        for other in places.get(n, ()):
             if inside is not None and inside[other.entry] == inside[mention.entry]:
                 continue
             if great_circle_km(mention.lat, mention.lon, other.lat, other.lon) > _ELSEWHERE_KM:
@@ -414,7 +427,8 @@ def _report_day(text: str, date: str) -> dt.date:
             return dt.date.fromisoformat(date)
         except ValueError as err:
             raise DataError(f"report date {date!r} is not a date YYYY-MM-DD") from err
-    return report_date(text) or dt.date.today()
+    today = dt.date.today()
+    return report_date(text) or dateline_day(text, today) or today
 
 
 # One institution a report names in full once and then as "the ministry";
@@ -485,11 +499,11 @@ def _region_named_as_city(name: str, entry, index: NameIndex) -> bool:
 
 def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
          unlisted: dict[tuple[int, int], str], headline: tuple[int, int] = (0, 0),
-         pointed: frozenset | set = frozenset(), crowd: dict | None = None) -> dict:
+         pointed: dict | None = None, crowd: dict | None = None) -> dict:
     """One candidate: the place, the event most of its mentions speak of
     (the stronger on a tie), who says so and when.  A place the index
     lacks is what the word before it says ("village of")."""
-    crowd = crowd or {}
+    crowd, pointed = crowd or {}, pointed or {}
     mention, _, _ = items[0]
     whole = mention.entry is not None and index.kind[mention.entry] in _WHOLE_KINDS
     water = mention.entry is not None and index.kind[mention.entry] in _WATER
@@ -571,6 +585,8 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
                    for by in (g.claimant if g.stance == "denies" else "", g.denied_by)
                    if by and by != claimant), None)
     confidence = max(m.confidence for m, _, _ in items)
+    inside = {a for sentence, codes in pointed.items() if sentence[0] >= headline[1]
+              for a in codes}  # the body's event places' regions
     # A place only ever named aside is no place of the report's: "Moscow made
     # no comment" or a "KYIV -" dateline must not pull the map there.
     # Nor is one only named to say where another is ("near Svatove in the
@@ -584,9 +600,10 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
             # troops pushed into the Kursk region and took Sudzha": the towns
             # are drawn; the region's point would be a second, vaguer place.
             # So is a region whose event only the headline tells ("drones hit
-            # a ship off Crimea"): the body says where.
+            # a ship off Crimea") where the body names a place in it.
             and not (kind == "region" and guess.event != "mention"
-                     and all(g.sentence in pointed or headline[0] <= m.start < headline[1]
+                     and all(entry.admin1 in (inside if headline[0] <= m.start < headline[1]
+                                              else pointed.get(g.sentence, ()))
                              for m, g, _ in items if g.event != "mention")))
     cited = sorted({p for _, _, p in items})
     return {
@@ -603,7 +620,8 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         "stance": stance,
         "lat": mention.lat,
         "lon": mention.lon,
-        "summary": _drafted_summary(guess.event, weapon, name, side=fight.side, action=action),
+        "summary": _drafted_summary(guess.event, weapon, name, side=fight.side, action=action,
+                                    ftype=ftype if entry is not None else ""),
         "side": fight.side,
         "action": action,
         "denied_by": denial[0] if denial else "",
@@ -707,7 +725,7 @@ def _record(row: dict, report: dict, where: str) -> dict:
     what = text("event") or "mention only"
     says = (f"Mentions {name}." if what == "mention only"
             else _SAYS[stance if stance in _SAYS else "asserts"].format(what=_what(what),
-                                                                        at=_at(name),
+                                                                        at=_at(name, ftype),
                                                                         name=name))
     prefix = {"strikes": ftype.split("_")[0], "fighting": "fighting",
               "mentions": "mention"}.get(layer, "place")
@@ -723,7 +741,7 @@ def _record(row: dict, report: dict, where: str) -> dict:
                     "paragraph": row.get("claimed_in") if row.get("claimed_in") in cited
                     else cited[0],
                     "stance": stance if stance in ("asserts", "denies") else "asserts"},
-                   *_denial(row, what, name, claimant, cited)],
+                   *_denial(row, what, name, claimant, cited, ftype)],
         "evidence": [list(span) for span in row.get("evidence") or []],
     }
 
@@ -733,7 +751,8 @@ def _what(what: str) -> str:
     return what if what == "fighting" else f"a {what}" if what[0] not in "aeiou" else f"an {what}"
 
 
-def _denial(row: dict, what: str, name: str, claimant: str, cited: list[int]) -> list[dict]:
+def _denial(row: dict, what: str, name: str, claimant: str, cited: list[int],
+            ftype: str = "") -> list[dict]:
     """The drafted denial of a row's event by another claimant, as a claim
     (none if the row has none, or the reviewer made the denier its claimant)."""
     by = row.get("denied_by")
@@ -742,7 +761,8 @@ def _denial(row: dict, what: str, name: str, claimant: str, cited: list[int]) ->
     if not by or by == claimant or what == "mention only":
         return []
     paragraph = row.get("denied_in") or cited[0]
-    return [{"by": by, "says": _SAYS["denies"].format(what=_what(what), name=name, at=_at(name)),
+    return [{"by": by, "says": _SAYS["denies"].format(what=_what(what), name=name,
+                                                      at=_at(name, ftype)),
              "paragraph": paragraph if paragraph in cited else cited[0], "stance": "denies"}]
 
 

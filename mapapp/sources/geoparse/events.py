@@ -15,8 +15,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -82,6 +83,20 @@ _SIDE_RE = re.compile(
     rf"\b(?:(Russian(?!-)|(?:Russia|Moscow|Kremlin)['’]s|Russia{_SPEAKS_OF_ITS})"
     rf"|(Ukrainian(?!-)|(?:Ukraine|Kyiv)['’]s|Ukraine{_SPEAKS_OF_ITS}))")
 _BARE_ATTACK = re.compile(r"attack(?:s|ed)?", re.IGNORECASE)
+# "Repelled" governing a fight's word: "repelled 14 assaults", not
+# "repelled attacks near Robotyne and advanced".
+_REPELLED_CUE = re.compile(r"\b(?:repel\w*|repuls\w*|beat(?:en)? (?:off|back)|fended off|"
+                           r"held off|thwarted)\s+(?:(?!and\b|but\b|near\b|in\b)[\w-]+\s+)"
+                           r"{0,3}$", re.IGNORECASE)
+_REACH = 400  # characters
+_FAR = 4_000  # characters
+_AND_THEN = re.compile(r"\s*,?\s*and\s+(?:then\s+|later\s+|also\s+)?")
+# Trying to cross is fighting only for troops: "Russian troops tried to
+# cross the Oskil", not "refugees made attempts to cross to Moldova".
+_CROSSING = re.compile(r"(?:attempts?|attempted|tried|trying) to cross", re.IGNORECASE)
+_MILITARY = re.compile(r"\b(?:troops|forces|units|soldiers|infantry|marines|army|brigades?|"
+                       r"assault groups?|enemy|Russian|Ukrainian|Russia|Ukraine)\b",
+                       re.IGNORECASE)
 # What troops on the ground attack: "attacked Ukrainian positions".
 _GROUND_TARGET = re.compile(r"\s+(?:(?:the|their|our|enemy|Ukrainian|Russian)\s+)?"
                             r"(?:positions|trenches|defen[cs]es|defensive lines|lines)\b",
@@ -238,14 +253,16 @@ _ORIGIN_REACH = 100
 # A front sector named for a town ("on the Kupiansk direction", "in the
 # Pokrovsk sector"): the fighting is at the villages the sentence lists, not
 # in the town.
-_SECTOR_AFTER = re.compile(r"\s+(?:direction|sector|axis|front|salient)\b", re.IGNORECASE)
+_SECTOR_AFTER = re.compile(r"\s+(?:direction|sector|axis|front(?![- ]?lines?\b)|salient)\b",
+                           re.IGNORECASE)
 # Where someone spoke or is based, or a capital asked for comment ("told
 # reporters in Brussels", "the Institute for the Study of War, based in
 # Washington", "no comment from Moscow"): nothing happened there.
 _BACKDROP_BEFORE = re.compile(
     r"\b(?:told\s+(?:reporters|journalists|a\s+news\s+conference|a\s+press\s+conference|"
     r"a\s+briefing|parliament|lawmakers)\s+in|"
-    r"(?:based|headquartered)\s+in|(?:comment|response|reaction|word)\s+from)\s+(?:the\s+)?$",
+    r",\s+(?:based|headquartered)\s+in|(?:comment|response|reaction|word)\s+from)\s+"
+    r"(?:the\s+)?$",
     re.IGNORECASE)
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "who", "which", "this", "that"}
 _STOP_EDGE = {"the", "of", "in", "and", "for", "a", "an", "on", "as", "also"}
@@ -333,7 +350,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def containing(spans: list[tuple[int, int]], offset: int) -> int:
     """Index of the span holding ``offset`` (or the last one starting before it)."""
-    return max(bisect_right([s for s, _ in spans], offset) - 1, 0)
+    return max(bisect_right(spans, (offset, math.inf)) - 1, 0)
 
 
 def report_date(text: str) -> dt.date | None:
@@ -341,6 +358,21 @@ def report_date(text: str) -> dt.date | None:
     head = "\n".join(text.splitlines()[:15])
     found = [d for d, _ in _absolute_dates(head, year=None)]
     return found[0] if found else None
+
+
+def dateline_day(text: str, today: dt.date) -> dt.date | None:
+    """The day of a dateline that gives no year ("KYIV, March 3 (Reuters) -"),
+    in the latest year that does not put it after ``today``: wire reports
+    leave the year out."""
+    for line in text.splitlines()[:15]:
+        dateline = _DATELINE_START.match(line)
+        if not dateline:
+            continue
+        for year in (today.year, today.year - 1):
+            found = [d for d, _ in _absolute_dates(dateline.group(0), year=year) if d <= today]
+            if found:
+                return found[0]
+    return None
 
 
 def _absolute_dates(sentence: str, *, year: int | None):
@@ -371,6 +403,7 @@ def _date(year, month, day) -> dt.date | None:
         return None
 
 
+@functools.lru_cache(maxsize=256)  # every place of a sentence asks for its date
 def event_date(sentence: str, report: dt.date | None) -> tuple[str, str]:
     """The date ``sentence`` gives for its event, and the words it rests on.
 
@@ -435,9 +468,10 @@ def claimant(sentence: str) -> tuple[str, str]:
 
 @functools.lru_cache(maxsize=256)
 def _attributions(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
-    """Every attribution in ``sentence``: the span naming the source, who,
-    and its own stance ("denies" when its verb is a denial).  Kept for the
-    sentence's other places, and for the denial a place's claim looks for."""
+    """Every attribution in ``sentence``, in the order they appear: the span
+    naming the source, who, and its own stance ("denies" when its verb is a
+    denial).  Kept for the sentence's other places, and for the denial a
+    place's claim looks for."""
     found = []
     for pattern in (_ACCORDING, _AFTER, _BEFORE):
         for match in pattern.finditer(sentence):
@@ -454,8 +488,8 @@ def _attributions(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
         title, name = _trim(match.group(1)), _trim(match.group(2))
         if title and name and _OFFICE.search(f"{title} {name}"):
             found.append((match.start(1), match.end(2), f"{title}, {name}", match.group(0)))
-    return tuple((s, e, who, "denies" if _DENIAL.search(words) else "asserts")
-                 for s, e, who, words in found)
+    return tuple(sorted((s, e, who, "denies" if _DENIAL.search(words) else "asserts")
+                        for s, e, who, words in found))
 
 
 def _claim(sentence: str, at: int | None = None,
@@ -476,6 +510,9 @@ def _claim(sentence: str, at: int | None = None,
     if at is None or clause is None:
         start, end, who, stance = max(found, key=lambda t: t[0])
         return who, (start, end), stance
+    # In a text pasted as one endless sentence, only the sources within a
+    # few thousand characters are looked at (if any are).
+    found = found[bisect_left(found, (at - _FAR,)):bisect_left(found, (at + _FAR,))] or found
     inside = [t for t in found if clause[0] <= t[0] < clause[1] or clause[0] < t[1] <= clause[1]]
     # Another clause's denial is no source for this one ("Russian troops took
     # Avdiivka, but Ukraine's army denied it"): see other_denial.
@@ -502,10 +539,15 @@ def other_denial(sentence: str, who: str, after: int = 0) -> str:
 # A source named by a pronoun or by its document ("it added", "he said",
 # "the summary said"): whoever the sentence before named.
 _SOURCE_BEFORE = re.compile(
-    rf"\b(?:(?:it|he|she|they)|the\s+(?:summary|statement|report|bulletin|update|post|"
+    rf"\b(?:(?:it|he|she|they)|the\s+(?:summary|statement|bulletin|update|post|"
     rf"release|briefing))\s+(?:also\s+)?(?:{_SPEECH})\b|"
-    rf"\b(?:{_SPEECH}|according\s+to)\s+(?:it|he|she|they|the\s+(?:summary|statement|report|"
+    rf"\b(?:{_SPEECH}|according\s+to)\s+(?:it|he|she|they|the\s+(?:summary|statement|"
     rf"bulletin|update|post|release|briefing))\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=64)  # asked once for each place of the sentence
+def _looks_back(sentence: str) -> bool:
+    return bool(_SOURCE_BEFORE.search(sentence))
 
 
 def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int, int],
@@ -526,18 +568,18 @@ def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int
     >>> neighbour_claim(text, sentences(text), (0, 27), (0, len(text)))
     ('governor', 'asserts')
     """
-    n = spans.index(sentence)
+    n = bisect_left(spans, sentence)  # spans are in order: no scan of a long text's list
     # "..., it added.": the source is the one before, whatever comes next,
     # whichever place it spoke of and though a wire story gives each
     # sentence a paragraph of its own; one that says "the summary said" in
     # turn is the one before that.
-    back = bool(_SOURCE_BEFORE.search(text, sentence[0], sentence[1]))
+    back = _looks_back(text[sentence[0]:sentence[1]])
     if back:
         for other in range(n - 1, max(n - 4, -1), -1):
             who, _span, stance = _claim(text[spans[other][0]:spans[other][1]])
             if who and stance == "asserts":
                 return who, stance
-            if not _SOURCE_BEFORE.search(text, spans[other][0], spans[other][1]):
+            if not _looks_back(text[spans[other][0]:spans[other][1]]):
                 break
     for other in ((n - 1, n + 1) if back else (n + 1, n - 1)):
         if (0 <= other < len(spans) and paragraph[0] <= spans[other][0] < paragraph[1]
@@ -551,16 +593,22 @@ def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int
 
 
 # Where one clause of a sentence ends and another, with its own verb, begins
-# ("Troops crossed the Oskil, while drones hit Izmail").  "After" and
-# "before" a short noun phrase of an attack begin no clause: "two people
-# were killed in Odesa after an attack on the port" tells what happened in
-# Odesa.
-_ATTACK_PHRASE = (r"(?:(?:a|an|the|another|this|that|its|their|overnight|night-time|heavy|"
-                  r"massive|repeated|renewed|new|Russian|Ukrainian|missile|drone|rocket|"
-                  r"artillery|air)\s+){0,3}(?:attacks?|strikes?|shelling|explosions?|blasts?|"
-                  r"bombardments?|bombing|barrages?|raids?)\b")
-_CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:while|whereas|but|as|(?:after|before)(?!\s+"
-                           + _ATTACK_PHRASE + r"))\s+(?=\S)")
+# ("Troops crossed the Oskil, while drones hit Izmail").
+_CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:while|whereas|but|as|(after|before))\s+(?=\S)")
+# ... but "after" a short noun phrase of an attack that names no target of
+# its own, told as the cause of harm done at the place, begins no clause:
+# "two people were killed in Odesa after a drone attack" tells what
+# happened in Odesa; "Zelensky visited Odesa after a missile attack on
+# Kharkiv" and "talks resumed in Istanbul after a drone attack" do not.
+_ATTACK_PHRASE = re.compile(
+    r"(?:(?:a|an|the|another|this|that|its|their|overnight|night-time|heavy|massive|repeated|"
+    r"renewed|new|Russian|Ukrainian|missile|drone|rocket|artillery|air)\s+){0,3}"
+    r"(?:attacks?|strikes?|shelling|explosions?|blasts?|bombardments?|bombing|barrages?|"
+    r"raids?)\b(?!\s+(?:by|on|of|in|at|against|near|across)\b[^,;.]{0,40}?\b[A-Z])")
+_HARM = re.compile(r"\b(?:killed|killing|died|dead|wounded|injured|hurt|hospital\w*|"
+                   r"evacuated|damaged|destroyed|burn\w*|fires?|blazes?|rubble|debris|"
+                   r"(?:without|lost|cut)\s+(?:power|electricity|water|heating))\b",
+                   re.IGNORECASE)
 # A dateline: the place a report is filed from, in capitals, then a dash
 # ("KYIV, 3 March 2023 - "): where the writer is, not where anything happened.
 DATELINE_TAIL = r"(?:,[^\n]{0,30}?)?\s+(?:—|--|–|-)\s"  # recognition finds datelines by it
@@ -572,29 +620,44 @@ _DATELINE_START = re.compile(rf"\s*[A-Z][A-Z .'’-]{{1,30}}{DATELINE_TAIL}")
 # peninsula to Russia's Krasnodar region, was damaged"): a place inside it
 # is only described there, not struck by the sentence's verb.
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*,")
-# A name that a relative clause and then a verb follow is a subject ("said
-# Russian forces, which held Kupiansk, took Synkivka"), not who said it (a
-# participle or a function word follows a speaker: "said the mayor, who was
-# there, adding", "added Helton, who is a firefighter, of the effort", "told
-# the Journal, which published it, that").
+# A name that a relative clause and then a verb of what forces did follow
+# is a subject ("said Russian forces, which held Kupiansk, took Synkivka"),
+# not who said it ("said the mayor, who was there, adding", "said Ihor
+# Terekhov, who is the mayor, early on Sunday").
 _SUBJECT_AFTER = re.compile(
-    r",\s+(?:which|who|whose)\b[^,;]*,\s+(?!(?:[a-z]+ing|of|that|in|on|at|to|for|with|from|"
-    r"and|but|or|as|after|before|when|while|where|since|about|over|than|then)\b)[a-z]")
+    r",\s+(?:which|who|whose)\b[^,;]*,\s+(?:had\s+|have\s+|has\s+)?(?:took|taken|captured|"
+    r"seized|retook|recaptured|entered|struck|hit|shelled|attacked|advanced|launched|fired|"
+    r"destroyed|withdrew|pushed|repelled|stormed|moved|crossed|broke|were|was|are|is|will|"
+    r"would|could|did)\b")
+
+
+@functools.lru_cache(maxsize=64)
+def _dismissal(sentence: str) -> re.Match | None:
+    return _DISMISSED.search(sentence)
+
+
+@functools.lru_cache(maxsize=64)  # found once for all the places of a sentence
+def _clauses(sentence: str) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """The spans of ``sentence``'s relative clauses, and of its clauses."""
+    relatives = tuple((m.start() + 1, m.end() - 1) for m in _RELATIVE_CLAUSE.finditer(sentence))
+    clauses, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if (match.group(1) and _ATTACK_PHRASE.match(sentence, match.end())
+                and _HARM.search(sentence, start, match.start())):
+            continue  # "killed in Odesa after a drone attack": one clause
+        clauses.append((start, match.start()))
+        start = match.end()
+    clauses.append((start, len(sentence)))
+    return relatives, tuple(clauses)
 
 
 def _clause(sentence: str, at: int) -> tuple[int, int]:
     """The clause of ``sentence`` holding offset ``at``."""
-    for match in _RELATIVE_CLAUSE.finditer(sentence):
-        if match.start() < at < match.end():
-            return match.start() + 1, match.end() - 1
-    start, end = 0, len(sentence)
-    for match in _CLAUSE_BREAK.finditer(sentence):
-        if match.end() <= at:
-            start = match.end()
-        elif match.start() > at:
-            end = match.start()
-            break
-    return start, end
+    relatives, clauses = _clauses(sentence)
+    for start, end in relatives:
+        if start <= at < end:
+            return start, end
+    return clauses[max(bisect_right(clauses, (at, math.inf)) - 1, 0)]
 
 
 def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
@@ -608,7 +671,7 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     at = start - s_start
     c_start, c_end = _clause(sentence, at)
     who, said_by, stance = _claim(sentence, at, (c_start, c_end))
-    dismissed = _DISMISSED.search(sentence)
+    dismissed = _dismissal(sentence)
     if who and dismissed and dismissed.start() <= at < dismissed.end():
         stance = "denies"  # "said Russian claims about Robotyne were propaganda"
     if stance == "denies" and _AND_SAID.search(sentence, said_by[1], at):
@@ -636,8 +699,11 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
                   or (not text[line_start:start].strip() and text[start:end].isupper()
                       and bool(_DATELINE_AFTER.match(text, end))))
     best = None
+    # Words further than _REACH from the place say nothing of it; so a text
+    # pasted as one endless sentence still drafts in linear time.
+    near = (max(c_start, at - _REACH), min(c_end, at + (end - start) + _REACH))
     for rank, event in enumerate(EVENTS[:-1] if not named_only else ()):
-        for match in _CUE_RE[event].finditer(sentence, c_start, c_end):
+        for match in _CUE_RE[event].finditer(sentence, *near):
             if match.start() <= at < match.end():
                 continue  # the place's own name ("Strike" is no village)
             if said_by[0] <= match.start() < said_by[1]:
@@ -645,7 +711,19 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
             if _NEGATED.search(sentence, max(c_start, match.start() - 40), match.start()):
                 continue  # "forces did not make any confirmed advances near Bakhmut"
             distance = min(abs(match.start() - at), abs(match.end() - (at + end - start)))
-            key = distance + _RANK_CHARS * rank
+            # Attacks repelled on the ground rank as the fighting they are
+            # ("repelled attacks near Robotyne and advanced near Avdiivka":
+            # Avdiivka's is the nearer "advanced").
+            ranked = (EVENTS.index("fighting") if event == "strike"
+                      and _BARE_ATTACK.fullmatch(match.group(0))
+                      and _REPELLED.search(sentence, max(c_start, match.start() - 40),
+                                           match.start()) else rank)
+            key = distance + _RANK_CHARS * ranked
+            if match.start() >= at + end - start and _AND_THEN.fullmatch(
+                    sentence, at + end - start, match.start()):
+                # "repelled assaults near Pokrovsk and counterattacked near
+                # Avdiivka": a verb after "and" has a place of its own.
+                key += _RANK_CHARS * len(EVENTS)
             if best is None or key < best[0]:
                 best = (key, event, match.group(0), match.span())
     event, cue = (best[1], best[2]) if best else ("mention", "")
@@ -657,11 +735,14 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     elif (event == "strike" and _BARE_ATTACK.fullmatch(cue)
           and _GROUND_TARGET.match(sentence, best[3][1])):
         event = "fighting"  # "attacked Ukrainian positions six times"
+    elif (event == "fighting" and _CROSSING.fullmatch(cue)
+          and not _MILITARY.search(sentence, c_start, best[3][0])):
+        event, cue = "mention", ""  # "refugees made attempts to cross to Moldova"
     # A dateline's date is the report's, not the event's ("KYIV, March 5 -
     # ... said on Saturday").
     dateline = _DATELINE_START.match(sentence)
     date, basis = event_date(sentence[dateline.end():] if dateline else sentence, report_date)
-    weapon = _weapon(sentence, at, c_start, c_end) if event == "strike" else ""
+    weapon = _weapon(sentence, at, *near) if event == "strike" else ""
     side, action = (_fight(sentence, best[3], c_start, c_end, said_by) if event == "fighting"
                     else ("", ""))
     if _DIRECTION_OF.search(sentence, max(0, at - 30), at):
@@ -706,7 +787,7 @@ def _fight(sentence: str, cue: tuple[int, int], start: int, end: int,
     # attacks ("its forces repelled 14 assaults near Pokrovsk"), the
     # attackers were its enemy.
     repelled = action == "attacked" and bool(
-        _REPELLED.search(sentence, max(start, cue[0] - 40), cue[0]))
+        _REPELLED_CUE.search(sentence, max(start, cue[0] - 40), cue[0]))
     speaker = [m for m in sides if said_by[0] <= m.start() < said_by[1]]
     if speaker and _OF_ITS_OWN.match(sentence, said_by[1]):
         return SIDES[(0 if speaker[0].group(1) else 1) ^ repelled], action
@@ -745,5 +826,5 @@ def _weapon(sentence: str, at: int, start: int, end: int) -> str:
     return best[1] if best else ""
 
 
-__all__ = ["EVENTS", "EVENT_LABELS", "WEAPONS", "Guess", "claimant", "containing", "event_date",
-           "guess_event", "paragraphs", "report_date", "sentences"]
+__all__ = ["EVENTS", "EVENT_LABELS", "WEAPONS", "Guess", "claimant", "containing", "dateline_day",
+           "event_date", "guess_event", "paragraphs", "report_date", "sentences"]

@@ -75,7 +75,7 @@ _SPAN_REGION_WORDS = {"region", "oblast", "raion"}
 # oblasts": the plural makes every name of the list a region.
 _REGIONS_AFTER = re.compile(
     r"(?:,\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})*,?\s+and\s+[A-Z][\w'-]+"
-    r"(?:\s+[A-Z][\w'-]+){0,2}\s+(regions|oblasts|provinces)\b")
+    r"(?:\s+[A-Z][\w'-]+){0,2}\s+(?i:regions|oblasts|provinces)\b")
 _PLURAL_REGION_WORDS = {"regions", "oblasts", "provinces"}
 # Kind words that, capitalised after a name, are part of it ("Neches River",
 # "Oakport Township", "Pott Co."), so the span takes them in.

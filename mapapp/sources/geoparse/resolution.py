@@ -63,6 +63,7 @@ _LIST_JOIN = re.compile(r",\s*|,?\s+(?:and|or)\s+")
 _W_LIST = 1.0
 _LIST_KM = 40.0
 _LIST_POOL = 200  # a neighbour's candidates looked at, at most
+_LIST_CITY = 100_000  # people: a name with a city this big takes no list bonus
 _W_NAMED = 2.0  # in a country the document names (by its name or demonym)
 # Inside the region or country written after the name ("Paris, Texas").
 # One such pair settles every mention of the name in the document, so the
@@ -339,6 +340,8 @@ def _listed(text: str, candidates, index: NameIndex) -> dict[int, np.ndarray]:
             continue
         for this, other in ((n, b), (n + 1, a)):
             entries = candidates[this].entries
+            if np.any(index.population[entries] >= _LIST_CITY):
+                continue  # "Moscow and Troy": a city of the name is not outvoted by a list
             pool = other.entries[_IS_POINT[index.kind[other.entries]]][:_LIST_POOL]
             if not len(pool) or not _IS_POINT[index.kind[entries]].any():
                 continue
