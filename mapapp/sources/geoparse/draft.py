@@ -336,11 +336,10 @@ def _elsewhere(index: NameIndex, mention: Mention, places: dict[int, list[Mentio
                near: tuple[int, ...]) -> set[int]:
     """The sentences of ``near`` (indices into ``places``, which maps each to
     the places it tells of) that speak of somewhere else than ``mention``'s
-    place: their
-    source or denial is not this place's ("Drones hit Odesa. Russia said it
-    had struck Mykolaiv.").  A place nearby or inside the region named is
-    not elsewhere ("Blast in Abkhazia. An explosion in the village
-    of Achguara ..., the agency reported")."""
+    place: their source or denial is not this place's ("Drones hit Odesa.
+    Russia said it had struck Mykolaiv.").  A place nearby or inside the
+    region named is not elsewhere ("Blast in Abkhazia. An explosion in the
+    village of Achguara ..., the agency reported")."""
     if mention.entry is None or index.kind[mention.entry] in _WHOLE_KINDS:
         return set()  # a country is never where the event is drafted
     # A region holds the events inside it.

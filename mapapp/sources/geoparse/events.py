@@ -559,10 +559,9 @@ def neighbour_claim(text: str, spans: list[tuple[int, int]], sentence: tuple[int
     the claimant and stance ("" when neither neighbour names anyone);
     "denies" when the next sentence denies it.  A sentence whose source is
     a pronoun or a document ("it added", "the summary said") looks back
-    first.  A neighbour in
-    ``elsewhere`` (indices into ``spans``) speaks of another place, so its
-    source is not this sentence's: "Drones hit Odesa. Russia said it had
-    struck Mykolaiv."
+    first.  A neighbour in ``elsewhere`` (indices into ``spans``) speaks of
+    another place, so its source is not this sentence's: "Drones hit Odesa.
+    Russia said it had struck Mykolaiv."
 
     >>> text = "Drones hit Odesa overnight. Two people were hurt, the governor said."
     >>> neighbour_claim(text, sentences(text), (0, 27), (0, len(text)))
