@@ -624,7 +624,7 @@ _RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*,")
 # not who said it ("said the mayor, who was there, adding", "said Ihor
 # Terekhov, who is the mayor, early on Sunday").
 _SUBJECT_AFTER = re.compile(
-    r",\s+(?:which|who|whose)\b[^,;]*,\s+(?:had\s+|have\s+|has\s+)?(?:took|taken|captured|"
+    _RELATIVE_CLAUSE.pattern + r"\s+(?:had\s+|have\s+|has\s+)?(?:took|taken|captured|"
     r"seized|retook|recaptured|entered|struck|hit|shelled|attacked|advanced|launched|fired|"
     r"destroyed|withdrew|pushed|repelled|stormed|moved|crossed|broke|were|was|are|is|will|"
     r"would|could|did)\b")
