@@ -1374,3 +1374,54 @@ def test_a_report_pasted_as_one_endless_sentence_drafts_in_linear_time(index):
     finally:
         events._CUE_RE["strike"] = saved
     assert work[1] < 2.5 * work[0], work
+
+
+TWO_DAYS = (
+    "Russian missiles struck Kharkiv on 4 March, the regional governor said.\n\n"
+    "On 6 March, drones hit Kharkiv again, damaging a power plant, the mayor said. "
+    "Kharkiv has been hit almost daily.")
+
+
+def test_a_place_struck_on_two_named_days_is_two_rows(index):
+    """Each strike keeps its own day, weapon, source and paragraph; the
+    undated sentence after the second goes with it."""
+    draft = draft_report(TWO_DAYS, date="2024-03-07", publisher="Desk", index=index)
+    kharkiv = [row for row in draft.rows if row["name"] == "Kharkiv"]
+    assert [(r["event_date"], r["type"], r["claimant"], r["paragraphs"]) for r in kharkiv] == [
+        ("2024-03-04", "missile_strike", "regional governor", "1"),
+        ("2024-03-06", "drone_strike", "mayor", "2")]
+    assert len(kharkiv[1]["evidence"]) == 2
+    records = feature_records(draft.rows, draft.report)
+    ids = [r["id"] for r in records if r["name"] == "Kharkiv"]
+    assert len(set(ids)) == 2  # both saved, neither overwriting the other
+
+
+@pytest.mark.parametrize("text", [
+    # The report's own day in a quote is the day the speaker spoke of.
+    ("Russian troops attacked Bakhmut on Monday. \"They attacked Bakhmut again today,\" "
+     "a soldier said."),
+    # A week holds the day named within it.
+    "Drones struck Odesa last week. On Monday drones struck Odesa, officials said.",
+    # A country is a backdrop, one row whatever the days.
+    "Russia fired missiles on Monday. Russia launched drones on 1 March.",
+])
+def test_a_place_stays_one_row_without_two_named_days(index, text):
+    draft = draft_report(text, date="2024-03-05", index=index)
+    names = [row["name"] for row in draft.rows]
+    assert len(names) == len(set(names)), names
+
+
+@pytest.mark.parametrize("text, place, summary", [
+    ("Russian troops attacked Bakhmut on 3 March.", "Bakhmut",
+     "Russian forces attacked or advanced at or near Bakhmut."),
+    ("Russian forces conducted ground attacks near Siversk.", "Siversk",
+     "Russian forces attacked or advanced at or near Siversk."),
+    # With a weapon, or said by soldiers, an attack is still a strike.
+    ("Russian troops attacked Kharkiv with drones overnight.", "Kharkiv",
+     "A drone strike at Kharkiv."),
+    ("Ukrainian soldiers said Russia attacked Zaporizhzhia overnight.", "Zaporizhzhia",
+     "A strike at Zaporizhzhia."),
+])
+def test_troops_attacking_a_town_are_fighting(index, text, place, summary):
+    row = rows_by_name(draft_report(text, date="2024-03-05", index=index))[place]
+    assert row["summary"] == summary

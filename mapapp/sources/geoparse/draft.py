@@ -318,8 +318,10 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     crowd = Counter(sentence for sentence, _key in {
         (g.sentence, _place_key(index, m)) for m, g in zip(mentions, guesses)
         if not g.aside and (m.entry is None or index.kind[m.entry] not in _WHOLE_KINDS)})
-    rows = [_row(items, index, record, first_dated, unlisted, headline, pointed, crowd)
-            for items in groups.values()]
+    rows = [_row(part, index, record, first_dated, unlisted, headline, pointed, crowd)
+            for items in groups.values()
+            for part in (_by_day(items) if items[0][0].entry is not None
+                         and index.kind[items[0][0].entry] in _POINT_KINDS else [items])]
     return Draft(report=record, text=text, rows=rows, mentions=mentions,
                  dated=bool(date) or bool(report_date(text)))
 
@@ -328,8 +330,38 @@ _WHOLE_KINDS = (KIND_CODE["country"], KIND_CODE["continent"])
 _WATER = (KIND_CODE["river"], KIND_CODE["sea"], KIND_CODE["lake"])
 _POINT_KINDS = (KIND_CODE["settlement"], KIND_CODE["district"], KIND_CODE["airport"],
                 KIND_CODE["site"])
+_REPORT_DAY_WORDS = re.compile(r"today|tonight|this morning|overnight", re.IGNORECASE)
 # Events this far apart are two stories, whatever the sentences share.
 _ELSEWHERE_KM = 50.0
+
+
+def _by_day(items: list) -> list[list]:
+    """A place's mentions as one row per day the text dates an event there:
+    "missiles struck Kharkiv on Monday ... on Wednesday, drones hit Kharkiv
+    again" are two strikes, each with its own date, weapon and source.  An
+    undated mention belongs with the dated one before it (the first, if none
+    is before it, as a headline's).  A place with one dated day (or none)
+    stays one row.  (Only for points: a region or a country is a
+    backdrop, one row whatever the days.)
+
+    Only a day the text names tells two events apart: "today" or
+    "overnight" is the report's day, which a quoted speaker or an event
+    the night before may not share ("lifted Monday ... 'met today'"), and
+    a week or a month holds the days within it."""
+    def day(guess) -> str:
+        named = (guess.event != "mention" and len(guess.date) == 10
+                 and not _REPORT_DAY_WORDS.fullmatch(guess.date_basis))
+        return guess.date if named else ""
+
+    days = list(dict.fromkeys(filter(None, (day(g) for _, g, _ in items))))
+    if len(days) < 2:
+        return [items]
+    parts: dict[str, list] = {told: [] for told in days}
+    told = days[0]
+    for item in sorted(items, key=lambda item: item[0].start):
+        told = day(item[1]) or told
+        parts[told].append(item)
+    return list(parts.values())
 
 
 def _elsewhere(index: NameIndex, mention: Mention, places: dict[int, list[Mention]],

@@ -101,6 +101,13 @@ _MILITARY = re.compile(r"\b(?:troops|forces|units|soldiers|infantry|marines|army
 _GROUND_TARGET = re.compile(r"\s+(?:(?:the|their|our|enemy|Ukrainian|Russian)\s+)?"
                             r"(?:positions|trenches|defen[cs]es|defensive lines|lines)\b",
                             re.IGNORECASE)
+# Who attacks on the ground: "Russian troops attacked Bakhmut" is a
+# fight there, where "Russian forces attacked Odesa" may be a missile strike
+# (forces include an air force), so "forces" is not among them.
+_GROUND_ATTACKERS = re.compile(r"\b(?:troops|soldiers|infantry|marines|paratroopers|"
+                               r"assault (?:groups?|units?|troops)|brigades?|battalions?|"
+                               r"tanks?|armou?red vehicles)\b", re.IGNORECASE)
+_GROUND_ATTACK = re.compile(r"\bground\s+$", re.IGNORECASE)  # "ground attacks near Bakhmut"
 _REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|beaten (?:off|back)|beat (?:off|back)|"
                        r"fended off|held off|thwarted)\b", re.IGNORECASE)
 _NEXT_TO_CUE = re.compile(r"\s+(?:[\w-]+\s+)?")  # "Russian assaults", "Russian ground assaults"
@@ -734,6 +741,15 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     elif (event == "strike" and _BARE_ATTACK.fullmatch(cue)
           and _GROUND_TARGET.match(sentence, best[3][1])):
         event = "fighting"  # "attacked Ukrainian positions six times"
+    elif (event == "strike" and _BARE_ATTACK.fullmatch(cue)
+          and (_GROUND_ATTACK.search(sentence, max(c_start, best[3][0] - 10), best[3][0])
+               or _GROUND_ATTACKERS.search(  # not in a source's title ("soldiers said")
+                   sentence, max(c_start, said_by[1] if said_by[1] <= best[3][0] else 0),
+                   best[3][0]))
+          and not _weapon(sentence, at, c_start, c_end)):
+        # "Russian troops attacked Bakhmut", "ground attacks near Siversk":
+        # with no weapon in the clause, the attack was on the ground.
+        event = "fighting"
     elif (event == "fighting" and _CROSSING.fullmatch(cue)
           and not _MILITARY.search(sentence, c_start, best[3][0])):
         event, cue = "mention", ""  # "refugees made attempts to cross to Moldova"
