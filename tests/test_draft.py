@@ -835,7 +835,7 @@ def test_every_name_before_a_plural_region_word_is_a_region(index, text, names):
 
 @pytest.mark.parametrize("text, place, summary", [
     ("Two people were killed in Odesa after a drone attack on the port, the governor said.",
-     "Odesa", "A drone strike at Odesa."),
+     "Odesa", "A drone strike at Odesa, with 2 killed."),
     ("Residents of Kherson were evacuated after the shelling, officials said.",
      "Kherson", "Shelling at Kherson."),
     # A clause of its own still keeps its verb to itself.
@@ -1189,7 +1189,7 @@ def test_a_court_dismissing_claims_is_no_denial(index):
      "Ukrainian officials", "Kupiansk is mentioned in the report."),
     # ... a speaker's by a participle or a function word.
     ("Drones hit Odesa, said the mayor, who visited the site, adding that two people were hurt.",
-     "Odesa", "mayor", "A drone strike at Odesa."),
+     "Odesa", "mayor", "A drone strike at Odesa, with 2 wounded."),
 ])
 def test_a_relative_clause_tells_a_subject_from_a_speaker(index, text, place, claimant, summary):
     row = rows_by_name(draft_report(text, date="2024-03-05", index=index))[place]
@@ -1425,3 +1425,38 @@ def test_a_place_stays_one_row_without_two_named_days(index, text):
 def test_troops_attacking_a_town_are_fighting(index, text, place, summary):
     row = rows_by_name(draft_report(text, date="2024-03-05", index=index))[place]
     assert row["summary"] == summary
+
+
+HARMED = (
+    "Russian drones hit Odesa overnight, the city's mayor said.\n\n"
+    "Two people were killed and 12 wounded.\n\n"
+    "A missile struck Kharkiv, killing a 63-year-old woman, the governor said.\n\n"
+    "Missiles hit Kyiv and Lviv, killing three people.\n\n"
+    "Since February 2022, strikes on Kherson have killed 1,200 civilians.\n\n"
+    "Two servicemen and one resident were injured in shelling of Nikopol.")
+
+
+@pytest.mark.parametrize("place, summary", [
+    # The count in the next sentence, which names no place, is Odesa's.
+    ("Odesa", "A drone strike at Odesa, with 2 killed and 12 wounded."),
+    ("Kharkiv", "A missile strike at Kharkiv, with 1 killed."),
+    # Two places, one count: whose is not said.
+    ("Kyiv", "A missile strike at Kyiv."),
+    # A toll over years is no one strike's.
+    ("Kherson", "A strike at Kherson."),
+    # Listed counts are added up.
+    ("Nikopol", "Shelling at Nikopol, with 3 wounded."),
+])
+def test_a_strikes_summary_gives_the_killed_and_wounded(index, place, summary):
+    rows = rows_by_name(draft_report(HARMED, date="2024-03-05", index=index))
+    assert rows[place]["summary"] == summary
+
+
+def test_the_killed_and_wounded_follow_the_reviewers_event(index):
+    draft = draft_report(HARMED, date="2024-03-05", index=index)
+    rows = {r["name"]: dict(r, keep=True) for r in draft.rows if r["name"] in ("Odesa", "Kharkiv")}
+    rows["Odesa"].update(type="missile_strike")  # the reviewer corrects the weapon
+    rows["Kharkiv"].update(event="mention only", layer="places", type="city")
+    records = {r["name"]: r for r in feature_records(list(rows.values()), draft.report)}
+    assert records["Odesa"]["summary"] == "A missile strike at Odesa, with 2 killed and 12 wounded."
+    assert records["Kharkiv"]["summary"] == "Kharkiv is mentioned in the report."

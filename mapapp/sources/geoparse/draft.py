@@ -46,6 +46,7 @@ from mapapp.sources.geoparse.events import (
     report_date,
     sentences,
 )
+from mapapp.sources.geoparse.harm import HARM_NOTE, harm_note, with_harm
 
 TEXT_FILE = "report.txt"
 # Below this the geoparser's own share of belief, the row starts unticked.
@@ -197,11 +198,15 @@ def _summary(written: str, what: str, ftype: str, name: str, side: str = "",
     drafted = {t.format(name=name, side=s, at=at)
                for t in (*_SUMMARIES.values(), *_WEAPON_SUMMARIES.values(),
                          *_FIGHT_SUMMARIES.values()) for s in SIDES for at in ("at", "in")}
-    if written and written not in drafted:
+    # A drafted strike's summary may end with its killed and wounded: they
+    # stay while the row stays a strike or an explosion.
+    harm = HARM_NOTE.search(written)
+    if written and (written[:harm.start()] + "." if harm else written) not in drafted:
         return written
     event = next((e for e, label in EVENT_LABELS.items() if label == what), "mention")
-    return _drafted_summary(event, _TYPE_WEAPONS.get(ftype, "") if event == "strike" else "",
-                            name, side=side, action=action, ftype=ftype)
+    return with_harm(_drafted_summary(event, _TYPE_WEAPONS.get(ftype, "") if event == "strike"
+                                      else "", name, side=side, action=action, ftype=ftype),
+                     harm.group(1) if harm and event in _HARMFUL else "")
 
 
 def _drafted_summary(event: str, weapon: str, name: str, *, side: str = "",
@@ -318,7 +323,17 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     crowd = Counter(sentence for sentence, _key in {
         (g.sentence, _place_key(index, m)) for m, g in zip(mentions, guesses)
         if not g.aside and (m.entry is None or index.kind[m.entry] not in _WHOLE_KINDS)})
-    rows = [_row(part, index, record, first_dated, unlisted, headline, pointed, crowd)
+    # The killed and wounded told with a one-place sentence's event, or in
+    # the next sentence when it names no place ("Drones hit Odesa, the mayor
+    # said. Two people were killed.").
+    notes = {}
+    for sentence, places in crowd.items():
+        after = number[sentence] + 1
+        if places == 1:
+            notes[sentence] = harm_note(text[slice(*sentence)]) or (
+                harm_note(text[slice(*spans[after])])
+                if after < len(spans) and spans[after] not in crowd else "")
+    rows = [_row(part, index, record, first_dated, unlisted, headline, pointed, crowd, notes)
             for items in groups.values()
             for part in (_by_day(items) if items[0][0].entry is not None
                          and index.kind[items[0][0].entry] in _POINT_KINDS else [items])]
@@ -330,6 +345,7 @@ _WHOLE_KINDS = (KIND_CODE["country"], KIND_CODE["continent"])
 _WATER = (KIND_CODE["river"], KIND_CODE["sea"], KIND_CODE["lake"])
 _POINT_KINDS = (KIND_CODE["settlement"], KIND_CODE["district"], KIND_CODE["airport"],
                 KIND_CODE["site"])
+_HARMFUL = ("strike", "explosion")  # the events whose killed and wounded a summary gives
 _REPORT_DAY_WORDS = re.compile(r"today|tonight|this morning|overnight", re.IGNORECASE)
 # Events this far apart are two stories, whatever the sentences share.
 _ELSEWHERE_KM = 50.0
@@ -530,11 +546,12 @@ def _region_named_as_city(name: str, entry, index: NameIndex) -> bool:
 
 def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
          unlisted: dict[tuple[int, int], str], headline: tuple[int, int] = (0, 0),
-         pointed: dict | None = None, crowd: dict | None = None) -> dict:
+         pointed: dict | None = None, crowd: dict | None = None,
+         notes: dict | None = None) -> dict:
     """One candidate: the place, the event most of its mentions speak of
     (the stronger on a tie), who says so and when.  A place the index
     lacks is what the word before it says ("village of")."""
-    crowd, pointed = crowd or {}, pointed or {}
+    crowd, pointed, notes = crowd or {}, pointed or {}, notes or {}
     mention, _, _ = items[0]
     whole = mention.entry is not None and index.kind[mention.entry] in _WHOLE_KINDS
     water = mention.entry is not None and index.kind[mention.entry] in _WATER
@@ -562,6 +579,9 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     specific = sorted([chosen, *items], key=lambda item: (
         headline[0] <= item[0].start < headline[1], crowd.get(item[1].sentence, 0) > 1))
     weapon = next((g.weapon for m, g, _ in specific if g.event == event and g.weapon), "")
+    # The harm a strike or an explosion did, from the sentences about it.
+    harm = next((notes[g.sentence] for _, g, _ in specific
+                 if g.event == event in _HARMFUL and notes.get(g.sentence)), "")
     fight = next((g for _, g, _ in [chosen, *items] if g.event == event and g.action), guess)
     dated = next((g for _, g, _ in [chosen, *items] if g.date), None)
     basis = f"“{dated.date_basis}” in the text" if dated else ""
@@ -651,8 +671,9 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         "stance": stance,
         "lat": mention.lat,
         "lon": mention.lon,
-        "summary": _drafted_summary(guess.event, weapon, name, side=fight.side, action=action,
-                                    ftype=ftype if entry is not None else ""),
+        "summary": with_harm(_drafted_summary(guess.event, weapon, name, side=fight.side,
+                                              action=action,
+                                              ftype=ftype if entry is not None else ""), harm),
         "side": fight.side,
         "action": action,
         "denied_by": denial[0] if denial else "",

@@ -1,0 +1,124 @@
+"""How many people a sentence says were killed and wounded, as a short
+note in our words: "killing two people and wounding 12" is "2 killed and
+12 wounded".  A drafted strike's summary carries it, so a reader sees the
+figure the report gives (and the claim says who gave it).
+
+Only a count the sentence ties to a verb of harm is taken ("five people were
+killed", "the death toll rose to 12", "injuring a 63-year-old woman"), and
+none from a sentence that counts over a long time ("since February 2022,
+strikes on Kharkiv have killed 1,200 civilians"): that is no one event's.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12,
+}
+# A vague count stays in words: "dozens wounded".
+_VAGUE = ("dozens", "scores", "hundreds")
+_QUALIFIERS = ("at least", "more than", "over", "nearly", "almost", "about", "around",
+               "up to", "some")
+_NUMBER = (r"(?:\d{1,3}(?:,\d{3})+|\d+)(?!\d|[.,:]\d|-)|"  # not "12.5", "18-year-old"
+           rf"{'|'.join(sorted(_WORD_NUMBERS, key=len, reverse=True))}|{'|'.join(_VAGUE)}")
+# Who is counted: "two people", "12 civilians", "three children".
+_WHO = (r"(?:\s+(?:[\w-]+\s+)?(?:people|persons?|civilians?|residents?|children|child|"
+        r"women|men|soldiers|servicemen|others|workers|employees|firefighters|rescuers|"
+        r"passengers|police(?:\s+officers)?|medics))?")
+# One person: "a woman was killed", "injuring a 63-year-old man".
+_ONE = (r"(?:a|an)\s+(?:[\w-]+\s+)?(?:man|woman|child|boy|girl|person|civilian|resident|"
+        r"teenager|pensioner|worker|firefighter|rescuer|medic|police\s+officer)")
+_COUNT = re.compile(rf"(?P<one>{_ONE})|(?:(?P<q>{'|'.join(_QUALIFIERS)})\s+)?"
+                    rf"(?P<n>{_NUMBER}){_WHO}", re.IGNORECASE)
+# Counts listed together are added up: "two servicemen and one resident",
+# "six police officers and a civilian".
+_ANY_COUNT = re.sub(r"\(\?P<\w+>", "(?:", _COUNT.pattern)  # without its group names
+_LIST = rf"(?P<list>(?:{_ANY_COUNT})(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_ANY_COUNT}))*)"
+_BE = r"\s+(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got)\s+)?(?:reported\s+)?"
+
+
+def _harm_pattern(done: str, doing: str, toll: bool = False) -> re.Pattern:
+    """How a sentence counts one harm: after its verb ("killing two
+    people"), before it ("two people were killed", not "no one was"), or
+    as a toll ("the death toll rose to 12")."""
+    forms = [rf"\b(?:{doing})\s+{_LIST}\b",
+             rf"(?<!\bno\s)(?<!\bnot\s)(?<!\bno-)\b{_LIST}{_BE}(?:{done})\b"]
+    if toll:
+        forms.append(rf"\bdeath\s+toll\s+(?:[\w-]+\s+){{0,4}}?(?:to|at|of|reached|hit|is|was)"
+                     rf"\s+{_LIST}\b")
+    # Each form has its own group names.
+    return re.compile("|".join(f"(?:{form.replace('?P<', f'?P<f{k}')})"
+                               for k, form in enumerate(forms)), re.IGNORECASE)
+
+
+# Only the forms that say it happened: "not to kill a child" counts no one.
+_KILLED = _harm_pattern(r"killed|dead|died", r"killing|killed|kills", toll=True)
+_WOUNDED = _harm_pattern(r"wounded|injured|hurt|hospitali[sz]ed",
+                         r"wounding|wounded|wounds|injuring|injured|injures|hurting")
+# Counts over a long time are no one event's.
+_OVER_TIME = re.compile(r"\b(?:since|so far|in total|to date|this year|last year|"
+                        r"throughout|over the (?:past|last)|during the war)\b", re.IGNORECASE)
+
+
+def _total(listed: str) -> str:
+    """A list of counts in our words, added up: "at least 3", "dozens"."""
+    values, qualifier = [], ""
+    for count in _COUNT.finditer(listed):
+        if count.group("one"):
+            values.append(1)
+            continue
+        number = count.group("n").lower()
+        if number in _VAGUE:
+            return number  # "dozens" and any more are still dozens
+        values.append(_WORD_NUMBERS.get(number) or int(number.replace(",", "")))
+        qualifier = qualifier or (count.group("q") or "").lower()
+    total = f"{sum(values):,}"
+    return f"{qualifier} {total}" if qualifier else total
+
+
+def harm_note(sentence: str) -> str:
+    """The killed and wounded a sentence counts, as "2 killed and 12
+    wounded" ("" when it gives no count, or counts over a long time).
+
+    >>> harm_note("The strike killed two people and injured at least 12, the mayor said.")
+    '2 killed and at least 12 wounded'
+    >>> harm_note("Two servicemen and one local resident were injured; a 63-year-old man died.")
+    '1 killed and 3 wounded'
+    >>> harm_note("Since 2022, strikes have killed 1,200 civilians in the city.")
+    ''
+    >>> harm_note("Two missiles were shot down over the city.")
+    ''
+    >>> harm_note("No one was killed, and not a single person was hurt.")
+    ''
+    """
+    if _OVER_TIME.search(sentence):
+        return ""
+    notes = []
+    for pattern, what in ((_KILLED, "killed"), (_WOUNDED, "wounded")):
+        match = pattern.search(sentence)
+        if match:
+            listed = next(value for name, value in match.groupdict().items()
+                          if value and name.endswith("list"))
+            notes.append(f"{_total(listed)} {what}")
+    return " and ".join(notes)
+
+
+# A drafted summary's note, as harm_note writes it after ", with ".
+HARM_NOTE = re.compile(r", with ((?:[\w ,]+? killed)?(?: and )?(?:[\w ,]+? wounded)?)\.$")
+
+
+def with_harm(summary: str, note: str) -> str:
+    """``summary`` (one sentence ending in a full stop) with the note:
+    "A drone strike at Odesa, with 2 killed."
+
+    >>> with_harm("A drone strike at Odesa.", "2 killed")
+    'A drone strike at Odesa, with 2 killed.'
+    """
+    return f"{summary[:-1]}, with {note}." if note else summary
+
+
+__all__ = ["HARM_NOTE", "harm_note", "with_harm"]
