@@ -47,6 +47,7 @@ from mapapp.sources.geoparse.events import (
     sentences,
 )
 from mapapp.sources.geoparse.harm import HARM_NOTE, harm_note, with_harm
+from mapapp.sources.geoparse.recognition import REGION_WORDS
 
 TEXT_FILE = "report.txt"
 # Below this the geoparser's own share of belief, the row starts unticked.
@@ -71,7 +72,6 @@ _WEAPON_TYPES = {"missile": "missile_strike", "drone": "drone_strike", "shelling
 _WEAPON_SUMMARIES = {"missile": "A missile strike {at} {name}.",
                      "drone": "A drone strike {at} {name}.",
                      "shelling": "Shelling {at} {name}.", "air": "An air strike {at} {name}."}
-_AREA_WORDS = {"region", "oblast", "province", "raion", "governorate", "district", "county"}
 _TYPE_WEAPONS = {ftype: weapon for weapon, ftype in _WEAPON_TYPES.items()}
 # Fighting by what the clause says forces did, and whose they were.
 _FIGHT_SUMMARIES = {("took", True): "{side} forces took {name}.",
@@ -222,7 +222,7 @@ def _drafted_summary(event: str, weapon: str, name: str, *, side: str = "",
 def _at(name: str, ftype: str = "") -> str:
     """"at Kharkiv", but "in Kharkiv region" and "in Crimea": a strike is in a
     region."""
-    return "in" if ftype == "region" or fold(name).rsplit(" ", 1)[-1] in _AREA_WORDS else "at"
+    return "in" if ftype == "region" or fold(name).rsplit(" ", 1)[-1] in REGION_WORDS else "at"
 
 
 def _status(claimant: str, stance: str) -> str:
@@ -536,7 +536,7 @@ def _region_named_as_city(name: str, entry, index: NameIndex) -> bool:
     if (entry is None or entry.kind != "region" or entry.country not in REGIONS_NAMED_FOR_CITIES
             or key not in index):
         return False
-    if set(key.split()) & {"region", "oblast", "province", "raion", "governorate"}:
+    if set(key.split()) & REGION_WORDS:
         return False
     towns = index.lookup(key)
     return bool(((index.kind[towns] == KIND_CODE["settlement"])

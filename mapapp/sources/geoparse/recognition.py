@@ -63,8 +63,10 @@ _FUNCTION_WORDS = {
     "beyond", "behind", "beside", "past", "amid", "throughout", "within",
 }
 
-# Words that follow a place name and make it a region, district or water.
-_REGION_WORDS = {"region", "oblast", "province", "state", "county", "district", "raion",
+# Words that follow a place name and make it a region or district (the
+# drafter's too: "in Kherson region", and no " region" added to a name
+# that has one).
+REGION_WORDS = {"region", "oblast", "province", "state", "county", "district", "raion",
                  "governorate", "parish", "territory", "prefecture"}
 # Region words that are part of the region's name as a report writes it:
 # "Kherson region" renders Ukraine's "Khersonska oblast".  A lower-case
@@ -453,7 +455,7 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named,
     next_adjacent = j + 1 < len(words) and bool(
         _JOIN.fullmatch(text[end:tokens[j + 1].start()]))
     cue = ""
-    if next_adjacent and keys[j + 1] in _REGION_WORDS:
+    if next_adjacent and keys[j + 1] in REGION_WORDS:
         cue = "region"
         if keys[j + 1] in _SPAN_REGION_WORDS:
             end = tokens[j + 1].end()  # "Kherson region" names the region
@@ -558,4 +560,4 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named,
                      person_before=person_before, local=local)
 
 
-__all__ = ["Candidate", "recognise"]
+__all__ = ["REGION_WORDS", "Candidate", "recognise"]

@@ -29,7 +29,7 @@ for _kind, _value in {"country": 3.0, "continent": 2.5, "region": 1.6, "district
 _REGION_KINDS = np.array([_K["region"], _K["district"], _K["area"]])
 _WATER_KINDS = np.array([_K["river"], _K["sea"], _K["lake"]])
 # Kinds whose point is where the place is, as evidence for its neighbours.
-_POINT_KINDS = (_K["settlement"], _K["district"], _K["region"], _K["airport"], _K["site"])
+_NEIGHBOUR_POINT_KINDS = (_K["settlement"], _K["district"], _K["region"], _K["airport"], _K["site"])
 
 
 def _kind_table(kinds) -> np.ndarray:
@@ -42,7 +42,7 @@ def _kind_table(kinds) -> np.ndarray:
 
 _IS_REGION = _kind_table(_REGION_KINDS)
 _IS_WATER = _kind_table(_WATER_KINDS)
-_IS_POINT = _kind_table(_POINT_KINDS)
+_IS_POINT = _kind_table(_NEIGHBOUR_POINT_KINDS)
 _IS_LOCAL = _kind_table((_K["settlement"], _K["district"]))
 _ARTICLE_BEFORE = re.compile(r"\bthe\s+$")
 
@@ -130,7 +130,7 @@ class _Context:
         kind = index.kind[entry]
         admin1 = str(index.admin1[entry]) if kind != _K["country"] else ""
         point = ((float(index.lat[entry]), float(index.lon[entry]))
-                 if kind in _POINT_KINDS else None)
+                 if kind in _NEIGHBOUR_POINT_KINDS else None)
         self.votes[key] = (str(index.country[entry]), admin1, weight, point)
         if kind == _K["country"]:
             self.named[key] = str(index.country[entry])
