@@ -276,13 +276,23 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     # _elsewhere.
     happened: dict[int, list[Mention]] = {}
     spoken: dict[int, list[Mention]] = {}
+    # The regions (first-level) of the towns and sites each sentence says
+    # something happened at: a region the sentence also names, holding one
+    # of them, is where it was, not a second place it happened.
+    pointed: dict[tuple[int, int], set[str]] = {}
+    told = set()  # (sentence, place): how many places each tells of, see _row's "specific"
     for mention, guess in zip(mentions, guesses):
-        if mention.entry is not None and index.kind[mention.entry] not in _WHOLE_KINDS \
-                and not guess.aside:
-            n = number[guess.sentence]
-            spoken.setdefault(n, []).append(mention)
-            if guess.event != "mention":
-                happened.setdefault(n, []).append(mention)
+        kind = index.kind[mention.entry] if mention.entry is not None else None
+        if not guess.aside and kind not in _WHOLE_KINDS:
+            told.add((guess.sentence, _place_key(index, mention)))
+            if kind is not None:
+                n = number[guess.sentence]
+                spoken.setdefault(n, []).append(mention)
+                if guess.event != "mention":
+                    happened.setdefault(n, []).append(mention)
+        if guess.event != "mention" and kind in _POINT_KINDS:
+            pointed.setdefault(guess.sentence, set()).add(str(index.admin1[mention.entry]))
+    crowd = Counter(sentence for sentence, _place in told)
     groups: dict[tuple, list] = {}
     named: list[str] = []  # claimants named in full so far (see _in_full)
     for mention, guess in zip(mentions, guesses):
@@ -312,17 +322,6 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
     start = text.find(record["headline"])
     headline = (start, start + len(record["headline"])) if start >= 0 else (0, 0)
-    # The regions (first-level) of the towns and sites each sentence says
-    # something happened at: a region the sentence also names, holding one
-    # of them, is where it was, not a second place it happened.
-    pointed: dict[tuple[int, int], set[str]] = {}
-    for m, g in zip(mentions, guesses):
-        if g.event != "mention" and m.entry is not None and index.kind[m.entry] in _POINT_KINDS:
-            pointed.setdefault(g.sentence, set()).add(str(index.admin1[m.entry]))
-    # How many places each sentence tells of: see _row's "specific".
-    crowd = Counter(sentence for sentence, _key in {
-        (g.sentence, _place_key(index, m)) for m, g in zip(mentions, guesses)
-        if not g.aside and (m.entry is None or index.kind[m.entry] not in _WHOLE_KINDS)})
     # The killed and wounded told with a one-place sentence's event, or in
     # the next sentence when it names no place ("Drones hit Odesa, the mayor
     # said. Two people were killed.").
