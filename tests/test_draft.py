@@ -1460,3 +1460,26 @@ def test_the_killed_and_wounded_follow_the_reviewers_event(index):
     records = {r["name"]: r for r in feature_records(list(rows.values()), draft.report)}
     assert records["Odesa"]["summary"] == "A missile strike at Odesa, with 2 killed and 12 wounded."
     assert records["Kharkiv"]["summary"] == "Kharkiv is mentioned in the report."
+
+
+@pytest.mark.parametrize("text, place, summary", [
+    # "The enemy" is the enemy of whoever speaks, in the sentence or the one before.
+    ("Ukraine's General Staff said the enemy attacked near Pokrovsk 20 times.", "Pokrovsk",
+     "Russian forces attacked or advanced at or near Pokrovsk."),
+    ("Russia's defence ministry said the enemy tried to counterattack near Kupiansk.",
+     "Kupiansk", "Ukrainian forces attacked or advanced at or near Kupiansk."),
+    ("Ukraine's General Staff said fighting went on in the east.\n\nThe enemy attacked Ukrainian "
+     "positions near Toretsk six times, it added.", "Toretsk",
+     "Russian forces attacked or advanced at or near Toretsk."),
+    # "The occupiers" are only ever Russian.
+    ("The occupiers stormed positions near Kurakhove, the mayor said.", "Kurakhove",
+     "Russian forces attacked or advanced at or near Kurakhove."),
+    # A source of neither side leaves it unsaid.
+    ("The mayor said the enemy attacked near Vovchansk.", "Vovchansk",
+     "Fighting at or near Vovchansk."),
+    # Shelling by the enemy is still a strike.
+    ("The enemy shelled Kherson overnight, the governor said.", "Kherson", "Shelling at Kherson."),
+])
+def test_the_enemy_is_the_enemy_of_the_source(index, text, place, summary):
+    row = rows_by_name(draft_report(text, date="2024-03-05", index=index))[place]
+    assert row["summary"] == summary

@@ -40,6 +40,7 @@ from mapapp.sources.geoparse.events import (
     SIDES,
     containing,
     dateline_day,
+    enemy_of,
     guess_event,
     neighbour_claim,
     paragraphs,
@@ -318,6 +319,8 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
                 guess = replace(guess, denied_by=who)
         guess = replace(guess, claimant=_in_full(guess.claimant, named),
                         denied_by=_in_full(guess.denied_by, named))
+        if guess.enemy:  # "The enemy attacked near Pokrovsk", in Kyiv's bulletin
+            guess = replace(guess, side=enemy_of(guess.claimant))
         groups.setdefault(key, []).append((mention, guess, paragraph))
     first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
     start = text.find(record["headline"])

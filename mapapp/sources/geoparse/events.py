@@ -108,6 +108,15 @@ _GROUND_ATTACKERS = re.compile(r"\b(?:troops|soldiers|infantry|marines|paratroop
                                r"assault (?:groups?|units?|troops)|brigades?|battalions?|"
                                r"tanks?|armou?red vehicles)\b", re.IGNORECASE)
 _GROUND_ATTACK = re.compile(r"\bground\s+$", re.IGNORECASE)  # "ground attacks near Bakhmut"
+# "Attacked near Pokrovsk", "attacks in the direction of Lyman": forces on
+# the ground attack near a place (a strike hits the place itself).
+_ATTACKED_NEAR = re.compile(r"\s+(?:\w+\s+){0,2}?(?:near|towards?|in the direction of|"
+                            r"on the \w+ (?:direction|axis|front|sector))\b", re.IGNORECASE)
+# The enemy of whoever speaks: Kyiv's bulletins call Russian forces "the
+# enemy", and "the occupiers" (only ever Russian).
+_ENEMY = re.compile(r"\b(?:(occupiers?|invaders?|(?:occupying|occupation)\s+(?:forces|troops))|"
+                    r"enem(?:y|ies))\b", re.IGNORECASE)
+_SIDE_OF = re.compile(r"\b(Russia\w*|Moscow|Kremlin)\b|\b(Ukrain\w*|Kyiv|Zelensk\w*)\b")
 _REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|beaten (?:off|back)|beat (?:off|back)|"
                        r"fended off|held off|thwarted)\b", re.IGNORECASE)
 _NEXT_TO_CUE = re.compile(r"\s+(?:[\w-]+\s+)?")  # "Russian assaults", "Russian ground assaults"
@@ -321,6 +330,9 @@ class Guess:
     side: str = ""            # for fighting, "Russian" or "Ukrainian" when the clause says who
     action: str = ""          # for fighting: "took", "attacked", or "" for fighting as such
     denied_by: str = ""       # another source in the sentence that denies it
+    # For fighting whose side is only "the enemy" and the sentence does not
+    # say whose: the enemy of the source found later (see enemy_of).
+    enemy: bool = False
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -743,12 +755,14 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
         event = "fighting"  # "attacked Ukrainian positions six times"
     elif (event == "strike" and _BARE_ATTACK.fullmatch(cue)
           and (_GROUND_ATTACK.search(sentence, max(c_start, best[3][0] - 10), best[3][0])
+               or _ATTACKED_NEAR.match(sentence, best[3][1])
                or _GROUND_ATTACKERS.search(  # not in a source's title ("soldiers said")
                    sentence, max(c_start, said_by[1] if said_by[1] <= best[3][0] else 0),
                    best[3][0]))
           and not _weapon(sentence, at, c_start, c_end)):
-        # "Russian troops attacked Bakhmut", "ground attacks near Siversk":
-        # with no weapon in the clause, the attack was on the ground.
+        # "Russian troops attacked Bakhmut", "ground attacks near Siversk",
+        # "the enemy attacked near Pokrovsk": with no weapon in the clause,
+        # the attack was on the ground.
         event = "fighting"
     elif (event == "fighting" and _CROSSING.fullmatch(cue)
           and not _MILITARY.search(sentence, c_start, best[3][0])):
@@ -760,13 +774,15 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     weapon = _weapon(sentence, at, *near) if event == "strike" else ""
     side, action = (_fight(sentence, best[3], c_start, c_end, said_by) if event == "fighting"
                     else ("", ""))
+    enemy = side == ENEMY
+    side = "" if enemy else side
     if _DIRECTION_OF.search(sentence, max(0, at - 30), at):
         action = ""  # "took Pobeda, west of Avdiivka": Avdiivka was not taken, only fought near
     elif action and _TOWARDS.search(sentence, max(0, at - 20), at):
         action = "attacked"  # "took Pishchane and were pressing on towards Kupiansk"
     return Guess(event=event, cue=cue, claimant=who, stance=stance, date=date,
                  date_basis=basis, sentence=(s_start, s_end), weapon=weapon, aside=named_only,
-                 side=side, action=action,
+                 side=side, action=action, enemy=enemy,
                  denied_by=denied_after or (other_denial(sentence, who, c_end)
                                             if stance == "asserts" else ""))
 
@@ -810,7 +826,25 @@ def _fight(sentence: str, cue: tuple[int, int], start: int, end: int,
         return SIDES[(0 if before[0].group(1) else 1) ^ repelled], action
     if holders and len({bool(m.group(1)) for m in holders}) == 1:
         return SIDES[1 if holders[0].group(1) else 0], action  # the holder's enemy
+    enemy = _ENEMY.search(sentence, start, cue[1]) or _ENEMY.search(sentence, cue[1], end)
+    if enemy:
+        return (SIDES[0] if enemy.group(1) else enemy_of(sentence[said_by[0]:said_by[1]])
+                or ENEMY), action
     return "", action
+
+
+ENEMY = "enemy"  # _fight's side when only "the enemy" says whose, and no source does
+
+
+def enemy_of(source: str) -> str:
+    """The side a source's "enemy" is: Russian for "Ukraine's General
+    Staff", "" for a source of neither side ("the mayor").
+
+    >>> enemy_of("Russia's defence ministry"), enemy_of("the city's mayor")
+    ('Ukrainian', '')
+    """
+    side = _SIDE_OF.search(source)
+    return "" if side is None else SIDES[1] if side.group(1) else SIDES[0]
 
 
 def _holds(sentence: str, side: re.Match, start: int, cue: tuple[int, int]) -> bool:
@@ -842,4 +876,4 @@ def _weapon(sentence: str, at: int, start: int, end: int) -> str:
 
 
 __all__ = ["EVENTS", "EVENT_LABELS", "WEAPONS", "Guess", "claimant", "containing", "dateline_day",
-           "event_date", "guess_event", "paragraphs", "report_date", "sentences"]
+           "enemy_of", "event_date", "guess_event", "paragraphs", "report_date", "sentences"]
