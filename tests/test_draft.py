@@ -1483,3 +1483,75 @@ def test_the_killed_and_wounded_follow_the_reviewers_event(index):
 def test_the_enemy_is_the_enemy_of_the_source(index, text, place, summary):
     row = rows_by_name(draft_report(text, date="2024-03-05", index=index))[place]
     assert row["summary"] == summary
+
+
+# -- what a news editor found wrong in five new reports ----------------------
+
+def test_a_claim_about_two_villages_denied_for_one_disputes_that_one(index):
+    text = ("Russia's defence ministry said its forces had captured the village of Zhelanne "
+            "Druhe and \"liberated\" Memryk. Ukraine's military denied that Memryk had fallen, "
+            "saying its units still held positions in the village.")
+    rows = rows_by_name(draft_report(text, date="2024-09-15", index=index))
+    # A word after a closing quote is no sentence's first word: Memryk is found there.
+    assert (rows["Memryk"]["summary"], rows["Memryk"]["status"], rows["Memryk"]["denied_by"]) \
+        == ("Russian forces took Memryk.", "disputed", "Ukraine's military")
+    assert (rows["Zhelanne Druhe"]["status"], rows["Zhelanne Druhe"]["denied_by"]) == (
+        "claimed", "")
+
+
+@pytest.mark.parametrize("text, place, summary", [
+    ("Near Toretsk, Russian forces attacked 16 times, the General Staff said.", "Toretsk",
+     "Russian forces attacked or advanced at or near Toretsk."),
+    ("Russian forces attacked 12 times near Kupiansk.", "Kupiansk",
+     "Russian forces attacked or advanced at or near Kupiansk."),
+    # An attack on an object, or by a country, is a strike's.
+    ("Near Lviv, Russian forces attacked energy infrastructure.", "Lviv", "A strike at Lviv."),
+    ("Russian forces attacked targets near Lviv.", "Lviv", "A strike at Lviv."),
+    ("Russia's foreign ministry accused Ukraine of striking a market in Horlivka, a "
+     "Russian-occupied city in Donetsk region, killing four people.", "Horlivka",
+     "A strike at Horlivka, with 4 killed."),
+    ("The Zaporizhzhia nuclear power plant lost external power after shelling damaged a "
+     "high-voltage line, the agency said.", "Zaporizhzhia Nuclear Power Plant",
+     "Shelling at Zaporizhzhia Nuclear Power Plant."),
+])
+def test_editors_events(index, text, place, summary):
+    row = rows_by_name(draft_report(text, date="2024-09-15", index=index))[place]
+    assert row["summary"] == summary
+
+
+@pytest.mark.parametrize("text, place, summary", [
+    ("Missiles and drones hit Mykolaiv, Kryvyi Rih and Dnipro, killing one person in "
+     "Mykolaiv, two in Kryvyi Rih and three in Dnipro.", "Kryvyi Rih",
+     " at Kryvyi Rih, with 2 killed."),
+    ("Shelling killed three civilians in Pokrovsk and one in Myrnohrad.", "Myrnohrad",
+     "Shelling at Myrnohrad, with 1 killed."),
+    ("The death toll from a Russian ballistic missile strike on a residential neighbourhood "
+     "of Odesa rose to 9 on Monday. Another 21 people were wounded.", "Odesa",
+     "A missile strike at Odesa, with 9 killed and 21 wounded."),
+])
+def test_killed_and_wounded_per_place(index, text, place, summary):
+    row = rows_by_name(draft_report(text, date="2024-11-18", index=index))[place]
+    assert row["summary"].endswith(summary)
+
+
+def test_editors_sources_and_dates(index):
+    text = ("KHERSON, Ukraine, 17 November 2023 (Northline) - Shelling hit Bilozerka on "
+            "Thursday, the head of the Kherson regional military administration said.\n\n"
+            "Ukrainian forces withdrew from positions near Kozachi Laheri earlier this month.\n\n"
+            "Drones hit Kupiansk, regional officials said on Thursday.")
+    draft = draft_report(text, date="2023-11-17", index=index)
+    rows = rows_by_name(draft)
+    # The dateline, however long its date, is only where the writer was.
+    assert (rows["Kherson"]["keep"], rows["Kherson"]["event"]) == (False, "mention only")
+    assert rows["Bilozerka"]["status"] == "reported"  # officials on the spot, not a side
+    assert rows["Kozachi Laheri"]["event_date"] == "2023-11-01/2023-11-17"
+    # When officials spoke dates the strike only when nothing else does, and
+    # tells no second day apart.
+    assert rows["Kupiansk"]["event_date"] == "2023-11-16"
+
+
+def test_a_rivers_bank_is_the_river(index):
+    rows = rows_by_name(draft_report(
+        "Ukrainian marines hold a foothold on Dnipro's left bank, the navy said.",
+        date="2023-11-17", index=index))
+    assert "Dnipro" not in rows and rows["Dnipro River"]["type"] == "river"  # not the city

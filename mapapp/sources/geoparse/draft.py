@@ -14,6 +14,7 @@ saved only beside the draft, in the user's own source folder.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -38,6 +39,7 @@ from mapapp.sources.geoparse.events import (
     EVENT_LABELS,
     EVENTS,
     SIDES,
+    SPOKEN_DAY,
     containing,
     dateline_day,
     enemy_of,
@@ -47,7 +49,7 @@ from mapapp.sources.geoparse.events import (
     report_date,
     sentences,
 )
-from mapapp.sources.geoparse.harm import HARM_NOTE, harm_note, with_harm
+from mapapp.sources.geoparse.harm import HARM_NOTE, harm_at, harm_counts, harm_text, with_harm
 from mapapp.sources.geoparse.recognition import REGION_WORDS
 
 TEXT_FILE = "report.txt"
@@ -99,8 +101,10 @@ _ASSESSORS = re.compile(r"intelligence|assess|analyst|institute|think tank|minis
 _PARTIES = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kremlin|Moscow|Kyiv|army|military|"
                       r"forces|ministry|president|command|spokes\w+)\b", re.IGNORECASE)
 _SIDE_NAMES = re.compile(r"\b(?:Russia|Russian|Ukraine|Ukrainian|Kremlin|Moscow|Kyiv)\b")
-_OFFICIALS = re.compile(r"\b(?:mayor|governor|officials?|authorities|police|emergency|rescue)",
-                        re.IGNORECASE)
+# Officials on the spot report, though a "regional military
+# administration" names the military.
+_OFFICIALS = re.compile(r"\b(?:mayor|governor|officials?|authorities|police|emergency|rescue|"
+                        r"head of the [\w' -]*administration)", re.IGNORECASE)
 # What stands in for a headline and a publisher the text and the user do
 # not give (the review page asks for them).
 UNTITLED = "Untitled report"
@@ -305,7 +309,9 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
         if guess.event != "mention" and not guess.claimant:
             who, stance = neighbour_claim(text, spans, guess.sentence, blocks[paragraph - 1],
                                           _elsewhere(index, mention, happened, near))
-            if who and stance == "denies" and n + 1 in _elsewhere(index, mention, spoken, near):
+            if who and stance == "denies" and (
+                    n + 1 in _elsewhere(index, mention, spoken, near)
+                    or _denies_another(index, mention, spoken, n)):
                 who = ""  # "Drones hit Odesa. Russia denied striking Mykolaiv."
             # "A missile struck Lviv. Moscow denied it.": the report says so,
             # Moscow denies it.
@@ -315,7 +321,8 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
             # "Ukraine's air force said a missile struck Lviv. Moscow denied it."
             who, stance = neighbour_claim(text, spans, guess.sentence, blocks[paragraph - 1],
                                           _elsewhere(index, mention, spoken, near))
-            if who and who != guess.claimant and stance == "denies":
+            if (who and who != guess.claimant and stance == "denies"
+                    and not _denies_another(index, mention, spoken, n)):
                 guess = replace(guess, denied_by=who)
         guess = replace(guess, claimant=_in_full(guess.claimant, named),
                         denied_by=_in_full(guess.denied_by, named))
@@ -325,16 +332,29 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     first_dated = _first_dates([g for items in groups.values() for _, g, _ in items])
     start = text.find(record["headline"])
     headline = (start, start + len(record["headline"])) if start >= 0 else (0, 0)
-    # The killed and wounded told with a one-place sentence's event, or in
-    # the next sentence when it names no place ("Drones hit Odesa, the mayor
-    # said. Two people were killed.").
+    # The killed and wounded at each strike and explosion: told with a
+    # one-place sentence's event, or in the next sentence when it names no
+    # place ("Drones hit Odesa, the mayor said. Two people were killed.");
+    # in a sentence about several places, given just before the place ("one
+    # in Mykolaiv, two in Kryvyi Rih").
+    # A region that only says where the sentence's town is ("a market in
+    # Horlivka, a city in Donetsk region, killing four") is no second place.
+    places = Counter(sentence for sentence, key in told
+                     if not (isinstance(key[0], int) and index.kind[key[0]] == KIND_CODE["region"]
+                             and str(index.admin1[key[0]]) in pointed.get(sentence, ())))
+    counted = functools.lru_cache(maxsize=None)(lambda span: harm_counts(text[slice(*span)]))
     notes = {}
-    for sentence, places in crowd.items():
-        after = number[sentence] + 1
-        if places == 1:
-            notes[sentence] = harm_note(text[slice(*sentence)]) or (
-                harm_note(text[slice(*spans[after])])
-                if after < len(spans) and spans[after] not in crowd else "")
+    for mention, guess in zip(mentions, guesses):
+        sentence = guess.sentence
+        if guess.event not in _HARMFUL:
+            continue
+        if places.get(sentence, 0) <= 1:
+            after = number[sentence] + 1
+            placeless = after < len(spans) and spans[after] not in crowd
+            counts = {**(counted(spans[after]) if placeless else {}), **counted(sentence)}
+        else:
+            counts = harm_at(text[slice(*sentence)], mention.start - sentence[0])
+        notes[mention.start] = harm_text(counts)
     rows = [_row(part, index, record, first_dated, unlisted, headline, pointed, crowd, notes)
             for items in groups.values()
             for part in (_by_day(items) if items[0][0].entry is not None
@@ -362,13 +382,15 @@ def _by_day(items: list) -> list[list]:
     stays one row.  (Only for points: a region or a country is a
     backdrop, one row whatever the days.)
 
-    Only a day the text names tells two events apart: "today" or
-    "overnight" is the report's day, which a quoted speaker or an event
-    the night before may not share ("lifted Monday ... 'met today'"), and
-    a week or a month holds the days within it."""
+    Only a day the text names for the event tells two events apart:
+    "today" or "overnight" is the report's day, which a quoted speaker or
+    an event the night before may not share ("lifted Monday ... 'met
+    today'"); "officials said on Thursday" is when they spoke; and a week
+    or a month holds the days within it."""
     def day(guess) -> str:
         named = (guess.event != "mention" and len(guess.date) == 10
-                 and not _REPORT_DAY_WORDS.fullmatch(guess.date_basis))
+                 and not _REPORT_DAY_WORDS.fullmatch(guess.date_basis)
+                 and not SPOKEN_DAY.fullmatch(guess.date_basis))
         return guess.date if named else ""
 
     days = list(dict.fromkeys(filter(None, (day(g) for _, g, _ in items))))
@@ -403,6 +425,16 @@ def _elsewhere(index: NameIndex, mention: Mention, places: dict[int, list[Mentio
                 out.add(n)
                 break
     return out
+
+
+def _denies_another(index: NameIndex, mention: Mention, spoken: dict[int, list[Mention]],
+                    n: int) -> bool:
+    """Whether the denial in the sentence after sentence ``n`` names another
+    of its places, not ``mention``'s: "Russia said it took Zhelanne Druhe and
+    Memryk. Kyiv denied that Memryk had fallen." disputes Memryk alone."""
+    here = {_place_key(index, m) for m in spoken.get(n, ())}
+    there = {_place_key(index, m) for m in spoken.get(n + 1, ())}
+    return bool(here & there) and _place_key(index, mention) not in there
 
 
 def _place_key(index: NameIndex, mention: Mention) -> tuple:
@@ -582,8 +614,8 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         headline[0] <= item[0].start < headline[1], crowd.get(item[1].sentence, 0) > 1))
     weapon = next((g.weapon for m, g, _ in specific if g.event == event and g.weapon), "")
     # The harm a strike or an explosion did, from the sentences about it.
-    harm = next((notes[g.sentence] for _, g, _ in specific
-                 if g.event == event in _HARMFUL and notes.get(g.sentence)), "")
+    harm = next((notes[m.start] for m, g, _ in specific
+                 if g.event == event in _HARMFUL and notes.get(m.start)), "")
     fight = next((g for _, g, _ in [chosen, *items] if g.event == event and g.action), guess)
     dated = next((g for _, g, _ in [chosen, *items] if g.date), None)
     basis = f"“{dated.date_basis}” in the text" if dated else ""

@@ -47,7 +47,7 @@ _ATTACK_WORDS = (r"offensive|counter-?offensive|counter-?attack\w*|assault\w*|ad
 _CUES = {
     "explosion": r"explo(?:sions?|ded?)|blasts?",
     "strike": (r"missiles?|rockets?|drones?|(?:uncrewed|unmanned) (?:boats?|surface vessels?)|"
-               r"(?:air ?)?strikes?|struck|shell(?:ed|ing)|"
+               r"(?:air ?)?strikes?|struck|striking|shell(?:ed|ing)|"
                r"artillery|mortars?|bomb(?:ed|ing|s|ard\w*)?(?!\s+shelters?)|barrage|volley|shot down|"
                r"air defen[cs]es?|attack(?:s|ed)?"),
     "withdrawal": (r"withdr[ae]w\w*|withdrawn|retreat\w*|pull(?:ed|ing)? (?:out|back)|"
@@ -110,8 +110,15 @@ _GROUND_ATTACKERS = re.compile(r"\b(?:troops|soldiers|infantry|marines|paratroop
 _GROUND_ATTACK = re.compile(r"\bground\s+$", re.IGNORECASE)  # "ground attacks near Bakhmut"
 # "Attacked near Pokrovsk", "attacks in the direction of Lyman": forces on
 # the ground attack near a place (a strike hits the place itself).
-_ATTACKED_NEAR = re.compile(r"\s+(?:\w+\s+){0,2}?(?:near|towards?|in the direction of|"
+_HOW_OFTEN = r"(?:(?:\d+|\w+)\s+times|twice|again|repeatedly)"
+_ATTACKED_NEAR = re.compile(rf"\s+(?:{_HOW_OFTEN}\s+)?(?:near|towards?|in the direction of|"
                             r"on the \w+ (?:direction|axis|front|sector))\b", re.IGNORECASE)
+# ... and "near Toretsk, Russian forces attacked 16 times": forces that
+# attack no object named ("attacked energy infrastructure" is a strike's).
+_FORCES = re.compile(r"\b(?:forces|units|enemy|occupiers)\b", re.IGNORECASE)
+_NO_OBJECT = re.compile(rf"\s*(?:[,.;]|$|{_HOW_OFTEN}|(?:in|on|near|towards?|from|overnight)\b)",
+                        re.IGNORECASE)
+_NEAR = re.compile(r"\b(?:near|outside|around)\s+$", re.IGNORECASE)
 # The enemy of whoever speaks: Kyiv's bulletins call Russian forces "the
 # enemy", and "the occupiers" (only ever Russian).
 _ENEMY = re.compile(r"\b(?:(occupiers?|invaders?|(?:occupying|occupation)\s+(?:forces|troops))|"
@@ -293,6 +300,9 @@ _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,
                              re.IGNORECASE)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+# The words before the day someone spoke on: "said on Thursday".
+_SPOKEN_ON = re.compile(rf"\b(?:{_SPEECH})(?:\s+\w+)?\s+(?:on\s+|late\s+|early\s+)?$")
+SPOKEN_DAY = re.compile(rf"(?:{_SPEECH})\b.*", re.IGNORECASE)  # such a date's basis
 _WEEKDAY = re.compile(r"\b({})\b".format("|".join(n.capitalize() for n in _WEEKDAYS)))
 # A month without a day, as background ("captured it in May 2023", "withdrew
 # in December", "in mid-May"): full names, capitalised, after a word that
@@ -301,7 +311,8 @@ _IN_MONTH = re.compile(r"\b(?:(?i:in|during)\s+(?:(?i:early|late)\s+|(?i:mid-)\s
                        r"(?i:early|late)\s+|(?i:mid-)\s*)({})(?:\s+(\d{{4}}))?\b"
                        .format("|".join(n for n in calendar.month_name if n)))
 _RELATIVE = re.compile(r"\b(yesterday|today|tonight|this morning|last night|overnight|"
-                       r"last week|this week|(?:in )?the past week|last month|earlier this week)\b",
+                       r"last week|this week|(?:in )?the past week|last month|earlier this week|"
+                       r"(?:earlier )?this month)\b",
                        re.IGNORECASE)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"')\]]*\s+(?=[“‘\"'(\[]?[A-Z0-9])|\n\s*\n|\n")
@@ -436,11 +447,21 @@ def event_date(sentence: str, report: dt.date | None) -> tuple[str, str]:
         return dates[0][0].isoformat(), dates[0][1]
     if report is None:
         return "", ""
-    match = _WEEKDAY.search(sentence)
-    if match:
+    def weekday(match: re.Match, words: str) -> tuple[str, str]:
         back = (report.weekday() - _WEEKDAYS[match.group(1).lower()]) % 7
-        return (report - dt.timedelta(days=back)).isoformat(), match.group(0)
+        return (report - dt.timedelta(days=back)).isoformat(), words
+
+    # "Officials said on Thursday" is when they spoke: the event's day only
+    # if the sentence gives no other.
+    spoken = None
+    for match in _WEEKDAY.finditer(sentence):
+        speech = _SPOKEN_ON.search(sentence, max(0, match.start() - 40), match.start())
+        if speech is None:
+            return weekday(match, match.group(0))
+        spoken = spoken or (match, sentence[speech.start():match.end()])
     match = _RELATIVE.search(sentence)
+    if match is None and spoken:
+        return weekday(*spoken)
     if match:
         words = match.group(1).lower()
         if words == "yesterday" or words == "last night":
@@ -450,6 +471,8 @@ def event_date(sentence: str, report: dt.date | None) -> tuple[str, str]:
         if words == "last month":
             first = report.replace(day=1) - dt.timedelta(days=1)
             return f"{first:%Y-%m}", match.group(0)
+        if words.endswith("this month"):  # the month's days up to the report
+            return f"{report.replace(day=1)}/{report}", match.group(0)
         # last week, this week, the past week: the seven days up to the report
         return f"{report - dt.timedelta(days=7)}/{report}", match.group(0)
     match = _IN_MONTH.search(sentence)
@@ -625,11 +648,11 @@ _ATTACK_PHRASE = re.compile(
     r"raids?)\b(?!\s+(?:by|on|of|in|at|against|near|across)\b[^,;.]{0,40}?\b[A-Z])")
 _HARM = re.compile(r"\b(?:killed|killing|died|dead|wounded|injured|hurt|hospital\w*|"
                    r"evacuated|damaged|destroyed|burn\w*|fires?|blazes?|rubble|debris|"
-                   r"(?:without|lost|cut)\s+(?:power|electricity|water|heating))\b",
+                   r"(?:without|lost|cut)\s+(?:\w+\s+)?(?:power|electricity|water|heating))\b",
                    re.IGNORECASE)
 # A dateline: the place a report is filed from, in capitals, then a dash
 # ("KYIV, 3 March 2023 - "): where the writer is, not where anything happened.
-DATELINE_TAIL = r"(?:,[^\n]{0,30}?)?\s+(?:—|--|–|-)\s"  # recognition finds datelines by it
+DATELINE_TAIL = r"(?:,[^\n]{0,50}?)?\s+(?:—|--|–|-)\s"  # recognition finds datelines by it
 _DATELINE_AFTER = re.compile(DATELINE_TAIL)
 _DATELINE_START = re.compile(rf"\s*[A-Z][A-Z .'’-]{{1,30}}{DATELINE_TAIL}")
 
@@ -756,13 +779,17 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     elif (event == "strike" and _BARE_ATTACK.fullmatch(cue)
           and (_GROUND_ATTACK.search(sentence, max(c_start, best[3][0] - 10), best[3][0])
                or _ATTACKED_NEAR.match(sentence, best[3][1])
+               or (_NEAR.search(sentence, max(0, at - 12), at)
+                   and _FORCES.search(sentence, c_start, best[3][0])
+                   and _NO_OBJECT.match(sentence, best[3][1]))
                or _GROUND_ATTACKERS.search(  # not in a source's title ("soldiers said")
                    sentence, max(c_start, said_by[1] if said_by[1] <= best[3][0] else 0),
                    best[3][0]))
           and not _weapon(sentence, at, c_start, c_end)):
         # "Russian troops attacked Bakhmut", "ground attacks near Siversk",
-        # "the enemy attacked near Pokrovsk": with no weapon in the clause,
-        # the attack was on the ground.
+        # "the enemy attacked near Pokrovsk", "near Toretsk, Russian forces
+        # attacked": with no weapon in the clause, the attack was on the
+        # ground.
         event = "fighting"
     elif (event == "fighting" and _CROSSING.fullmatch(cue)
           and not _MILITARY.search(sentence, c_start, best[3][0])):
@@ -875,5 +902,5 @@ def _weapon(sentence: str, at: int, start: int, end: int) -> str:
     return best[1] if best else ""
 
 
-__all__ = ["EVENTS", "EVENT_LABELS", "WEAPONS", "Guess", "claimant", "containing", "dateline_day",
+__all__ = ["EVENTS", "EVENT_LABELS", "SPOKEN_DAY", "WEAPONS", "Guess", "claimant", "containing", "dateline_day",
            "enemy_of", "event_date", "guess_event", "paragraphs", "report_date", "sentences"]

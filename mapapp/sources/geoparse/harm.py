@@ -48,7 +48,7 @@ def _harm_pattern(done: str, doing: str, toll: bool = False) -> re.Pattern:
     forms = [rf"\b(?:{doing})\s+{_LIST}\b",
              rf"(?<!\bno\s)(?<!\bnot\s)(?<!\bno-)\b{_LIST}{_BE}(?:{done})\b"]
     if toll:
-        forms.append(rf"\bdeath\s+toll\s+(?:[\w-]+\s+){{0,4}}?(?:to|at|of|reached|hit|is|was)"
+        forms.append(rf"\bdeath\s+toll\s+(?:[\w-]+\s+){{0,16}}?(?:to|at|of|reached|hit|is|was)"
                      rf"\s+{_LIST}\b")
     # Each form has its own group names.
     return re.compile("|".join(f"(?:{form.replace('?P<', f'?P<f{k}')})"
@@ -80,14 +80,62 @@ def _total(listed: str) -> str:
     return f"{qualifier} {total}" if qualifier else total
 
 
+def harm_counts(sentence: str) -> dict[str, str]:
+    """The killed and wounded a sentence counts, in our words: {"killed":
+    "2", "wounded": "at least 12"} (empty when it gives no count, or counts
+    over a long time)."""
+    if _OVER_TIME.search(sentence):
+        return {}
+    counts = {}
+    for pattern, what in ((_KILLED, "killed"), (_WOUNDED, "wounded")):
+        match = pattern.search(sentence)
+        if match:
+            counts[what] = _total(next(value for name, value in match.groupdict().items()
+                                       if value and name.endswith("list")))
+    return counts
+
+
+# A count just before a place, in a sentence about several: "killing one
+# person in Mykolaiv, two in Kryvyi Rih and three in Dnipro".
+_COUNT_IN = re.compile(rf"(?P<list>{_ANY_COUNT})\s+in\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
+                       re.IGNORECASE)
+_HARM_VERB = re.compile(r"\b(?:(killing|killed|kills)|wounding|wounded|wounds|injuring|injured|"
+                        r"injures|hurting)\b", re.IGNORECASE)
+
+
+def harm_at(sentence: str, at: int) -> dict[str, str]:
+    """The count given just before the place at offset ``at`` of a sentence
+    about several places, as :func:`harm_counts` gives it; the verb before
+    the count says whether they were killed or wounded.
+
+    >>> s = "Missiles hit Kyiv and Lviv, killing one person in Kyiv and two in Lviv."
+    >>> harm_at(s, s.rindex("Kyiv")), harm_at(s, s.rindex("Lviv")), harm_at(s, s.index("Kyiv"))
+    ({'killed': '1'}, {'killed': '2'}, {})
+    """
+    if _OVER_TIME.search(sentence):
+        return {}
+    count = _COUNT_IN.search(sentence, max(0, at - 80), at)
+    verbs = list(_HARM_VERB.finditer(sentence, 0, count.start())) if count else []
+    if not verbs:
+        return {}
+    return {"killed" if verbs[-1].group(1) else "wounded": _total(count.group("list"))}
+
+
+def harm_text(counts: dict[str, str]) -> str:
+    """Counts as a note: "2 killed and 12 wounded"."""
+    return " and ".join(f"{counts[what]} {what}" for what in ("killed", "wounded")
+                        if what in counts)
+
+
 def harm_note(sentence: str) -> str:
-    """The killed and wounded a sentence counts, as "2 killed and 12
-    wounded" ("" when it gives no count, or counts over a long time).
+    """The killed and wounded a sentence counts, as a note ("" if none).
 
     >>> harm_note("The strike killed two people and injured at least 12, the mayor said.")
     '2 killed and at least 12 wounded'
     >>> harm_note("Two servicemen and one local resident were injured; a 63-year-old man died.")
     '1 killed and 3 wounded'
+    >>> harm_note("The death toll from the strike on a residential block rose to 9 on Monday.")
+    '9 killed'
     >>> harm_note("Since 2022, strikes have killed 1,200 civilians in the city.")
     ''
     >>> harm_note("Two missiles were shot down over the city.")
@@ -95,16 +143,7 @@ def harm_note(sentence: str) -> str:
     >>> harm_note("No one was killed, and not a single person was hurt.")
     ''
     """
-    if _OVER_TIME.search(sentence):
-        return ""
-    notes = []
-    for pattern, what in ((_KILLED, "killed"), (_WOUNDED, "wounded")):
-        match = pattern.search(sentence)
-        if match:
-            listed = next(value for name, value in match.groupdict().items()
-                          if value and name.endswith("list"))
-            notes.append(f"{_total(listed)} {what}")
-    return " and ".join(notes)
+    return harm_text(harm_counts(sentence))
 
 
 # A drafted summary's note, as harm_note writes it after ", with ".
@@ -121,4 +160,4 @@ def with_harm(summary: str, note: str) -> str:
     return f"{summary[:-1]}, with {note}." if note else summary
 
 
-__all__ = ["HARM_NOTE", "harm_note", "with_harm"]
+__all__ = ["HARM_NOTE", "harm_at", "harm_counts", "harm_note", "harm_text", "with_harm"]

@@ -30,7 +30,9 @@ from mapapp.sources.geoparse.events import DATELINE_TAIL
 _WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’ʼ](?!(?:[sS]|ve|ll|re|[dmt])\b)(?=[^\W\d_])"
                    r"|\.(?=[^\W\d_]\.?))*")
 _JOIN = re.compile(r"[ \t]{1,2}|[ \t]?[-‐‑–][ \t]?|[ \t]*\n[ \t]*")
-_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$|\n\s*$")
+# Before a sentence's (or a quotation's) first word; a closing quote after a
+# word ends nothing ('"liberated" Memryk').
+_SENTENCE_END = re.compile(r"[.!?:;][\"“”’]?\s*$|(?<![\w,.!?:;])[\"“”]\s*$|^\s*$|\n\s*$")
 # Abbreviations that begin a place's name ("St. Petersburg", "Mt. Pleasant",
 # "Ft. Worth"): their dot ends no sentence, so the name runs across it.
 _NAME_ABBREVIATIONS = {"st", "ste", "mt", "ft", "pt"}
@@ -85,6 +87,11 @@ _NAME_KIND_WORDS = {"county", "co", "parish", "township", "twp", "valley", "rive
                     "creek", "island", "islands", "mountains", "mountain", "bay", "province",
                     "governorate"}
 _WATER_WORDS = {"river", "sea", "lake", "reservoir", "bay", "gulf", "strait"}
+# A river's banks: "Dnipro's left bank", "the east bank of the Dnipro" (not
+# the city of Dnipro).
+_BANK_AFTER = re.compile(r"['’]s\s+(?:left|right|east|west|eastern|western|northern|southern)"
+                         r"\s+banks?\b", re.IGNORECASE)
+_BANK_BEFORE = re.compile(r"\bbanks?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 # Titles and words that, written just before a capitalised name, make it a
 # person's ("President Lincoln", "Mr. Jackson").
 _PERSON_BEFORE = {
@@ -464,7 +471,8 @@ def _weigh(text, tokens, words, keys, i, j, key, end, index, lower, named,
             text, end):
         cue = "region"
         entries = _with_regions(index, entries, key)
-    elif next_adjacent and keys[j + 1] in _WATER_WORDS:
+    elif (next_adjacent and keys[j + 1] in _WATER_WORDS) or _BANK_AFTER.match(text, end) \
+            or _BANK_BEFORE.search(before):
         cue = "water"
     if (next_adjacent and keys[j + 1] in _NAME_KIND_WORDS and _is_capitalised(next_word)
             and end < tokens[j + 1].end()):
