@@ -1555,3 +1555,15 @@ def test_a_rivers_bank_is_the_river(index):
         "Ukrainian marines hold a foothold on Dnipro's left bank, the navy said.",
         date="2023-11-17", index=index))
     assert "Dnipro" not in rows and rows["Dnipro River"]["type"] == "river"  # not the city
+
+
+def test_a_region_opening_a_sentence_holds_its_villages(index):
+    rows = rows_by_name(draft_report(
+        "In the Sumy region, Russian artillery shelled the border community of Krasnopillia.\n\n"
+        "In the Belgorod region, the governor said shelling wounded two women in the village "
+        "of Nikolskoye, as missiles also hit Dnipro.", date="2025-01-15", index=index))
+    # Sumy's Krasnopillia, not the Mykolaiv namesake 500 km away.
+    assert rows["Krasnopillia"]["lat"] > 50.5 and rows["Krasnopillia"]["keep"]
+    # No Nikolskoye in Belgorod region is known: no point (not Moscow's suburb).
+    assert rows["Nikolskoye"]["lat"] is None and not rows["Nikolskoye"]["keep"]
+    assert rows["Dnipro"]["lat"] == pytest.approx(48.47, abs=0.05)  # a city elsewhere stays

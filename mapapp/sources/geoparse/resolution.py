@@ -382,6 +382,45 @@ def _support(candidates, groups: dict[str, list[int]], index: NameIndex) -> dict
     return out
 
 
+# A region that opens a sentence ("In the Belgorod region, the governor
+# said shelling wounded two women in the village of Nikolskoye") holds the
+# villages the sentence names after it.
+_OPENS_SENTENCE = re.compile(r"(?:^|[.!?][\"”’]?\s+|\n\s*)In\s+(?:the\s+)?$")
+_SENTENCE_STOP = re.compile(r"[.!?](?=[\"”’]?\s|[\"”’]?$)")
+_SMALL = 10_000  # people: a village the region holds none of is not elsewhere's town
+_VILLAGE_OF = re.compile(r"\b(?:village|settlement|hamlet|community)\s+of\s+$", re.IGNORECASE)
+
+
+def _opening_region(text: str, candidates, index: NameIndex,
+                    pair: dict[int, tuple[str, str]], elsewhere: set[int]) -> None:
+    """Put the settlements of a sentence that opens with "In <region>," in
+    that region (``pair``), or leave a village it holds none of unplaced
+    (``elsewhere``); a town elsewhere may be named too ("In the Kharkiv
+    region, ... as missiles also hit Dnipro"), so only villages are."""
+    for m, b in enumerate(candidates):
+        regions = b.entries[index.kind[b.entries] == _K["region"]]
+        if (not len(regions) or not text.startswith(",", b.end)
+                or not (b.cue == "region" or _REGION_WORD_END.search(b.key))
+                or not _OPENS_SENTENCE.search(text, max(0, b.start - 12), b.start)):
+            continue
+        stop = _SENTENCE_STOP.search(text, b.end)
+        end = stop.start() if stop else len(text)
+        held = {(str(index.country[e]), str(index.admin1[e])) for e in regions}
+        for n in range(m + 1, len(candidates)):
+            a = candidates[n]
+            if a.start >= end:
+                break
+            if n in pair or not np.all(index.kind[a.entries] == _K["settlement"]):
+                continue
+            inside = [e for e in a.entries
+                      if (str(index.country[e]), str(index.admin1[e])) in held]
+            if inside:
+                pair[n] = (str(index.admin1[inside[0]]), "")
+            elif (np.all(index.population[a.entries] < _SMALL)
+                  or _VILLAGE_OF.search(text, max(0, a.start - 30), a.start)):
+                elsewhere.add(n)
+
+
 def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
     """Choose an entry for each candidate (same order)."""
     if not candidates:
@@ -450,6 +489,7 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
             elsewhere.add(n)
             locators.add(m)
 
+    _opening_region(text, candidates, index, pair, elsewhere)
     support = _support(candidates, groups, index)
     listed = _listed(text, candidates, index)
     # A country every mention of which names who acts ("Russian forces").
