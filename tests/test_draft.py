@@ -1468,8 +1468,8 @@ def test_the_killed_and_wounded_follow_the_reviewers_event(index):
      "Russian forces attacked or advanced at or near Pokrovsk."),
     ("Russia's defence ministry said the enemy tried to counterattack near Kupiansk.",
      "Kupiansk", "Ukrainian forces attacked or advanced at or near Kupiansk."),
-    ("Ukraine's General Staff said fighting went on in the east.\n\nThe enemy attacked Ukrainian "
-     "positions near Toretsk six times, it added.", "Toretsk",
+    (("Ukraine's General Staff said fighting went on in the east.\n\nThe enemy attacked Ukrainian "
+     "positions near Toretsk six times, it added."), "Toretsk",
      "Russian forces attacked or advanced at or near Toretsk."),
     # "The occupiers" are only ever Russian.
     ("The occupiers stormed positions near Kurakhove, the mayor said.", "Kurakhove",
@@ -1507,11 +1507,11 @@ def test_a_claim_about_two_villages_denied_for_one_disputes_that_one(index):
     # An attack on an object, or by a country, is a strike's.
     ("Near Lviv, Russian forces attacked energy infrastructure.", "Lviv", "A strike at Lviv."),
     ("Russian forces attacked targets near Lviv.", "Lviv", "A strike at Lviv."),
-    ("Russia's foreign ministry accused Ukraine of striking a market in Horlivka, a "
-     "Russian-occupied city in Donetsk region, killing four people.", "Horlivka",
+    (("Russia's foreign ministry accused Ukraine of striking a market in Horlivka, a "
+     "Russian-occupied city in Donetsk region, killing four people."), "Horlivka",
      "A strike at Horlivka, with 4 killed."),
-    ("The Zaporizhzhia nuclear power plant lost external power after shelling damaged a "
-     "high-voltage line, the agency said.", "Zaporizhzhia Nuclear Power Plant",
+    (("The Zaporizhzhia nuclear power plant lost external power after shelling damaged a "
+     "high-voltage line, the agency said."), "Zaporizhzhia Nuclear Power Plant",
      "Shelling at Zaporizhzhia Nuclear Power Plant."),
 ])
 def test_editors_events(index, text, place, summary):
@@ -1520,13 +1520,13 @@ def test_editors_events(index, text, place, summary):
 
 
 @pytest.mark.parametrize("text, place, summary", [
-    ("Missiles and drones hit Mykolaiv, Kryvyi Rih and Dnipro, killing one person in "
-     "Mykolaiv, two in Kryvyi Rih and three in Dnipro.", "Kryvyi Rih",
+    (("Missiles and drones hit Mykolaiv, Kryvyi Rih and Dnipro, killing one person in "
+     "Mykolaiv, two in Kryvyi Rih and three in Dnipro."), "Kryvyi Rih",
      " at Kryvyi Rih, with 2 killed."),
     ("Shelling killed three civilians in Pokrovsk and one in Myrnohrad.", "Myrnohrad",
      "Shelling at Myrnohrad, with 1 killed."),
-    ("The death toll from a Russian ballistic missile strike on a residential neighbourhood "
-     "of Odesa rose to 9 on Monday. Another 21 people were wounded.", "Odesa",
+    (("The death toll from a Russian ballistic missile strike on a residential neighbourhood "
+     "of Odesa rose to 9 on Monday. Another 21 people were wounded."), "Odesa",
      "A missile strike at Odesa, with 9 killed and 21 wounded."),
 ])
 def test_killed_and_wounded_per_place(index, text, place, summary):
