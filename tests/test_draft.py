@@ -1567,3 +1567,17 @@ def test_a_region_opening_a_sentence_holds_its_villages(index):
     # No Nikolskoye in Belgorod region is known: no point (not Moscow's suburb).
     assert rows["Nikolskoye"]["lat"] is None and not rows["Nikolskoye"]["keep"]
     assert rows["Dnipro"]["lat"] == pytest.approx(48.47, abs=0.05)  # a city elsewhere stays
+
+
+@pytest.mark.parametrize("text, place, event", [
+    ("Since the city was liberated in November 2022, Russian shelling has killed more than "
+     "500 civilians in the Kherson region.", "Kherson region", "mention only"),
+    ("Since February 2022, Russian missiles have struck Kyiv dozens of times.", "Kyiv",
+     "mention only"),
+    # Since a day, or an event since a year, is still one.
+    ("Russian forces have shelled Kherson since Monday.", "Kherson", "strike"),
+    ("Drones hit Odesa on Monday, the first attack since 2023.", "Odesa", "strike"),
+])
+def test_a_tally_since_long_ago_is_no_event(index, text, place, event):
+    row = rows_by_name(draft_report(text, date="2023-11-17", index=index))[place]
+    assert row["event"] == event

@@ -118,6 +118,12 @@ _ATTACKED_NEAR = re.compile(rf"\s+(?:{_HOW_OFTEN}\s+)?(?:near|towards?|in the di
 _FORCES = re.compile(r"\b(?:forces|units|enemy|occupiers)\b", re.IGNORECASE)
 _NO_OBJECT = re.compile(rf"\s*(?:[,.;]|$|{_HOW_OFTEN}|(?:in|on|near|towards?|from|overnight)\b)",
                         re.IGNORECASE)
+# A tally over the war, not one event: "Since the city was liberated in
+# November 2022, Russian shelling has killed more than 500 civilians".
+_TALLY = re.compile(r"\bsince\s+(?:the\s+(?:start|beginning|outbreak)\b|"
+                    r"the\s+(?:full-scale\s+)?(?:invasion|war)\b|(?:[\w-]+\s+){0,6}?\d{4}\b)",
+                    re.IGNORECASE)
+_PERFECT = re.compile(r"\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|ck|lt|hit)\b", re.IGNORECASE)
 _NEAR = re.compile(r"\b(?:near|outside|around)\s+$", re.IGNORECASE)
 # The enemy of whoever speaks: Kyiv's bulletins call Russian forces "the
 # enemy", and "the occupiers" (only ever Russian).
@@ -768,6 +774,9 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
             if best is None or key < best[0]:
                 best = (key, event, match.group(0), match.span())
     event, cue = (best[1], best[2]) if best else ("mention", "")
+    if event in ("strike", "explosion") and _TALLY.search(sentence) \
+            and _PERFECT.search(sentence, c_start, c_end):
+        event, cue = "mention", ""  # "since 2022, strikes have killed 140 people in Odesa"
     if (event == "strike" and _BARE_ATTACK.fullmatch(cue)
             and (_REPELLED.search(sentence, max(c_start, at - 60), min(c_end, at + 60))
                  or (_REPELLED.search(sentence, max(c_start, best[3][0] - 40), best[3][0])
