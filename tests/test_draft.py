@@ -1581,3 +1581,19 @@ def test_a_region_opening_a_sentence_holds_its_villages(index):
 def test_a_tally_since_long_ago_is_no_event(index, text, place, event):
     row = rows_by_name(draft_report(text, date="2023-11-17", index=index))[place]
     assert row["event"] == event
+
+
+@pytest.mark.parametrize("text, place, keep, event", [
+    # A town that says where a named site is, is no second target.
+    (("The Zaporizhzhia nuclear power plant near Enerhodar lost external power after shelling "
+     "damaged a line, the agency said."), "Enerhodar", False, "mention only"),
+    # An unnamed site leaves the event at the town.
+    ("The governor said a drone hit a gas infrastructure site near Stryi.", "Stryi", True,
+     "strike"),
+    # "a city in Donetsk region" says where Horlivka is, whatever adjective.
+    (("Russia accused Ukraine of striking a market in Horlivka, a Russian-occupied city in "
+     "Donetsk region."), "Donetsk region", False, "mention only"),
+])
+def test_a_place_that_says_where_another_is(index, text, place, keep, event):
+    row = rows_by_name(draft_report(text, date="2025-01-15", index=index))[place]
+    assert (row["keep"], row["event"]) == (keep, event)

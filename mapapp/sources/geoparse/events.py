@@ -163,6 +163,13 @@ _TOWARDS = re.compile(r"\btowards?\s+(?:the\s+)?$", re.IGNORECASE)
 _BEARING_OF_PLACE = re.compile(
     r"[A-Z][\w'’-]+,\s+(?:(?:about|some|just|around)\s+)?(?:\d+\s*(?:km|kilometres|kilometers|"
     r"miles)\s+)?(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?$")
+# ... nor does a town named to say where a named site is ("the
+# Zaporizhzhia nuclear power plant near Enerhodar"); a site with no name
+# of its own ("a gas site near Stryi") leaves the event at the town.
+_SITE_NEAR = re.compile(
+    r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*(?:\s+(?:nuclear|power|hydroelectric|hydro|thermal|"
+    r"air|naval|oil))*\s+(?:plant|station|dam|bridge|airport|base|airfield|refinery)\s+"
+    r"(?:near|outside)\s+(?:the\s+(?:town|city|village)\s+of\s+)?$")
 # A place named as a bearing for another ("west of Avdiivka").
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+$",
                            re.IGNORECASE)
@@ -741,7 +748,8 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     origin = bool(_ORIGIN_BEFORE.search(sentence, max(0, at - _ORIGIN_REACH), at))
     backdrop = bool(_SECTOR_AFTER.match(text, end)
                     or _BACKDROP_BEFORE.search(sentence, max(0, at - 60), at)
-                    or _BEARING_OF_PLACE.search(sentence, max(0, at - 60), at))
+                    or _BEARING_OF_PLACE.search(sentence, max(0, at - 60), at)
+                    or _SITE_NEAR.search(sentence, max(0, at - 80), at))
     named_only = (voice or origin or backdrop or said_by[0] <= at < said_by[1]
                   or (not text[line_start:start].strip() and text[start:end].isupper()
                       and bool(_DATELINE_AFTER.match(text, end))))

@@ -268,8 +268,12 @@ def _same_place(index: NameIndex, entries: np.ndarray, best: int) -> np.ndarray:
 # Between a place and the region or country it is in: "X in the Y region".
 # "Svatove in the occupied part of Luhansk region", "Krasnopillia in
 # Ukraine's Sumy region" (the country's possessive is a candidate of its own).
-_IN_REGION = re.compile(r"\s+in\s+(?:the\s+)?(?:(?:occupied|Russian-occupied|Russian-held|"
-                        r"Ukrainian-held|annexed|southern|northern|eastern|western|central)\s+)?"
+# ... or after what the place is: "Horlivka, a Russian-occupied city in
+# Donetsk region".
+_IN_REGION = re.compile(r"(?:\s+|,\s+an?\s+(?:[\w-]+\s+){0,3}(?:city|town|village|port|"
+                        r"settlement|community)\s+)in\s+(?:the\s+)?(?:(?:occupied|"
+                        r"Russian-occupied|Russian-held|Ukrainian-held|annexed|southern|northern|"
+                        r"eastern|western|central)\s+)?"
                         r"(?:(?:part|parts|areas?)\s+of\s+(?:the\s+)?)?")
 _POSSESSIVE = re.compile(r"['’]s\s+(?:(?:occupied|southern|northern|eastern|western|central|"
                          r"border|frontline|front-line)\s+)?")
@@ -454,6 +458,11 @@ def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
     elsewhere: set[int] = set()
     for n in range(len(candidates) - 1):
         a, m = candidates[n], n + 1
+        # A side's hyphenated word between them is none of the two: "Horlivka,
+        # a Russian-occupied city in Donetsk region".
+        while (m + 1 < len(candidates) and text.startswith("-", candidates[m].end)
+               and np.all(index.kind[candidates[m].entries] == _K["country"])):
+            m += 1
         between = text[a.end:candidates[m].start]
         within = _IN_REGION.fullmatch(between)
         if not (re.fullmatch(r",\s*", between) or within):
