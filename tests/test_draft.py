@@ -16,6 +16,7 @@ from mapapp.errors import DataError, OptionError
 from mapapp.geo.nameindex import load_index
 from mapapp.model import LAYER_TYPES
 from mapapp.sources.geoparse.draft import (
+    KEEP_CONFIDENCE,
     checksum,
     draft_report,
     draft_story,
@@ -1597,3 +1598,21 @@ def test_a_tally_since_long_ago_is_no_event(index, text, place, event):
 def test_a_place_that_says_where_another_is(index, text, place, keep, event):
     row = rows_by_name(draft_report(text, date="2025-01-15", index=index))[place]
     assert (row["keep"], row["event"]) == (keep, event)
+
+
+def test_an_unsure_village_near_a_sure_place_is_kept(index):
+    """Nine Petropavlivkas: the one 7 km from Kupiansk is chosen, but only
+    with its share of the belief; something happened there, beside a sure
+    place where something happened, so it starts ticked.  One 30 km from
+    the nearest sure place (a Mykolaivka the index has only near
+    Sloviansk) stays for the reviewer."""
+    text = ("Russian guided bombs struck Kupiansk on Tuesday, killing two people.\n\n"
+            "Russian artillery also shelled the village of Petropavlivka, east of the Oskil "
+            "river, wounding a man.\n\n"
+            "Fighting went on near Chasiv Yar and the village of Mykolaivka.")
+    rows = rows_by_name(draft_report(text, date="2024-03-07", index=index))
+    village = rows["Petropavlivka"]
+    assert village["confidence"] < KEEP_CONFIDENCE and village["keep"]
+    assert "_unsure" not in village
+    assert rows["Mykolaivka"]["confidence"] < KEEP_CONFIDENCE
+    assert not rows["Mykolaivka"]["keep"]

@@ -359,6 +359,7 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
             for items in groups.values()
             for part in (_by_day(items) if items[0][0].entry is not None
                          and index.kind[items[0][0].entry] in _POINT_KINDS else [items])]
+    _keep_the_sure(rows)
     return Draft(report=record, text=text, rows=rows, mentions=mentions,
                  dated=bool(date) or bool(report_date(text)))
 
@@ -367,10 +368,32 @@ _WHOLE_KINDS = (KIND_CODE["country"], KIND_CODE["continent"])
 _WATER = (KIND_CODE["river"], KIND_CODE["sea"], KIND_CODE["lake"])
 _POINT_KINDS = (KIND_CODE["settlement"], KIND_CODE["district"], KIND_CODE["airport"],
                 KIND_CODE["site"])
+_MENTION = EVENT_LABELS["mention"]
 _HARMFUL = ("strike", "explosion")  # the events whose killed and wounded a summary gives
 _REPORT_DAY_WORDS = re.compile(r"today|tonight|this morning|overnight", re.IGNORECASE)
 # Events this far apart are two stories, whatever the sentences share.
 _ELSEWHERE_KM = 50.0
+
+
+# A village of many namesakes is seldom sure (its share of the belief);
+# where something happened to it within this distance of a sure place of
+# the report (the front's villages cluster), it is kept all the same.
+_NEAR_SURE_KM = 25.0
+_NEAR_SURE_CONFIDENCE = 0.3
+
+
+def _keep_the_sure(rows: list[dict]) -> None:
+    """Tick the rows whose point alone is unsure (``_unsure``, taken out
+    here) where something happened near a sure place where something
+    happened: "shelled the village of Petropavlivka" beside Kupiansk (one of
+    nine Petropavlivkas, chosen for being 7 km from it)."""
+    sure = [(r["lat"], r["lon"]) for r in rows if r["keep"] and r["event"] != _MENTION]
+    for row in rows:
+        if row.pop("_unsure"):
+            row["keep"] = (row["event"] != _MENTION
+                           and row["confidence"] >= _NEAR_SURE_CONFIDENCE
+                           and any(great_circle_km(row["lat"], row["lon"], lat, lon)
+                                   <= _NEAR_SURE_KM for lat, lon in sure))
 
 
 def _by_day(items: list) -> list[list]:
@@ -676,9 +699,9 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     # no comment" or a "KYIV -" dateline must not pull the map there.
     # Nor is one only named to say where another is ("near Svatove in the
     # occupied part of Luhansk region"), nor water but a front line.
-    keep = (entry is not None and kind not in ("country", "continent", "sea")
+    keepable = (entry is not None and kind not in ("country", "continent", "sea")
             and not (kind in ("river", "lake") and guess.event != "front_line")
-            and confidence >= KEEP_CONFIDENCE and not all(g.aside for _, g, _ in items)
+            and not all(g.aside for _, g, _ in items)
             and not all(m.holds and not m.within and m.kind != "settlement"
                         for m, _, _ in items)
             # "Shelling hit Nikopol in the Dnipropetrovsk region" and "Russian
@@ -692,7 +715,9 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
                              for m, g, _ in items if g.event != "mention")))
     cited = sorted({p for _, _, p in items})
     return {
-        "keep": keep,
+        "keep": keepable and confidence >= KEEP_CONFIDENCE,
+        # Kept only near a sure place: see _keep_the_sure, which takes it out.
+        "_unsure": keepable and confidence < KEEP_CONFIDENCE,
         "name": name,
         "found_as": mention.text,
         "event": EVENT_LABELS[guess.event],
