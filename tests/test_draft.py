@@ -1616,3 +1616,138 @@ def test_an_unsure_village_near_a_sure_place_is_kept(index):
     assert "_unsure" not in village
     assert rows["Mykolaivka"]["confidence"] < KEEP_CONFIDENCE
     assert not rows["Mykolaivka"]["keep"]
+
+
+# -- what a second reader of the new rules found -----------------------------
+
+@pytest.mark.parametrize("text, place, summary", [
+    # A neighbour sentence's toll of soldiers, or of another day, is not the strike's.
+    (("Drones hit Odesa overnight, the mayor said.\n\nUkraine's General Staff said 1,120 "
+     "Russian soldiers were killed or wounded over the past day."), "Odesa",
+     "A drone strike at Odesa."),
+    ("Drones hit Odesa on Monday. Last week, a strike killed 12 people.", "Odesa",
+     "A drone strike at Odesa."),
+    # A toll's update outdates the first count, and is no second strike.
+    (("Russian missiles struck Kharkiv on Monday, killing two people. The death toll from the "
+     "strike on Kharkiv rose to 7 on Wednesday."), "Kharkiv",
+     "A missile strike at Kharkiv, with 7 killed."),
+    # Dates, times and addresses are no counts.
+    ("On March 5, two people were killed when Russian missiles struck Kharkiv.", "Kharkiv",
+     "A missile strike at Kharkiv, with 2 killed."),
+    # Air wording and victims: still strikes.
+    ("Near Kharkiv, Russian forces attacked overnight, damaging a power substation.", "Kharkiv",
+     "A strike at Kharkiv."),
+    ("Two soldiers were killed when Russia attacked Kramatorsk overnight.", "Kramatorsk",
+     "A strike at Kramatorsk, with 2 killed."),
+    # "Since" in a superlative is no tally.
+    ("Russian drones have struck Odesa's port, the biggest attack on the city since 2022.",
+     "Odesa", "A drone strike at Odesa."),
+])
+def test_second_readers_drafts(index, text, place, summary):
+    draft = draft_report(text, date="2024-03-06", index=index)
+    rows = [row for row in draft.rows if row["name"] == place]
+    assert [row["summary"] for row in rows] == [summary]
+
+
+def test_an_opening_region_moves_no_town_and_ends_at_the_next(index):
+    rows = rows_by_name(draft_report(
+        "In the Kharkiv region, shelling hit Vovchansk, the governor said, while missiles "
+        "struck Nikopol.\n\nIn the Donetsk region, drones hit Pokrovsk; in the Kharkiv region, "
+        "shelling hit Kozacha Lopan.", date="2024-03-06", index=index))
+    assert rows["Nikopol"]["lat"] == pytest.approx(47.57, abs=0.05)  # the city, not a village
+    assert rows["Kozacha Lopan"]["lat"] == pytest.approx(50.33, abs=0.05)
+
+
+@pytest.mark.parametrize("text, place, denied_by", [
+    # Denying "it" is denying the whole claim, whatever place it names.
+    (("Russia said it captured Robotyne and Verbove. Ukraine denied it, saying fighting "
+     "continued near Robotyne."), "Verbove", "Ukraine"),
+    (("Russia said it captured Robotyne and Verbove. Ukraine denied it, saying fighting "
+     "continued near Robotyne."), "Robotyne", "Ukraine"),
+])
+def test_denying_it_disputes_the_whole_claim(index, text, place, denied_by):
+    row = rows_by_name(draft_report(text, date="2024-03-06", index=index))[place]
+    assert (row["claimant"], row["denied_by"], row["summary"]) == (
+        "Russia", denied_by, f"Russian forces took {place}.")
+
+
+def test_denying_a_strike_is_no_strike(index):
+    rows = rows_by_name(draft_report("Drones hit Odesa. Russia denied striking Mykolaiv.",
+                                     date="2024-03-06", index=index))
+    assert rows["Mykolaiv"]["event"] == "mention only"
+
+
+def test_a_town_near_a_capitalised_site_only_locates_it(index):
+    rows = rows_by_name(draft_report("Drones hit the Zaporizhzhia Nuclear Power Plant near "
+                                     "Enerhodar.", date="2024-03-06", index=index))
+    assert (rows["Enerhodar"]["event"], rows["Enerhodar"]["keep"]) == ("mention only", False)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Drones hit Odesa in February, the governor said on Tuesday.", "2024-02"),
+    ("Drones hit Odesa, the ministry said in a statement on Wednesday.", "2024-03-06"),
+    ("Talks are due later this month.", ""),
+])
+def test_the_day_someone_spoke_comes_last(sentence, expected):
+    assert event_date(sentence, dt.date(2024, 3, 7))[0] == expected
+
+
+# -- what a second editor found in five more reports -------------------------
+
+@pytest.mark.parametrize("text, place, event, keep", [
+    # A joint dateline's places are where the writers are.
+    (("Russia says it captured two villages\n\nMOSCOW/KYIV, January 26, 2025 (Wire) - Russia's "
+     "defence ministry said its forces had captured the town of Velyka Novosilka."), "Kyiv",
+     "mention only", False),
+    # A town giving the bearing of a village, or a front sector, or where someone spoke.
+    ("It added that units had liberated Novoocheretuvate, near Pokrovsk.", "Pokrovsk",
+     "mention only", False),
+    ("Russian forces continued offensive operations in the Pokrovsk and Kurakhove directions.",
+     "Pokrovsk", "mention only", False),
+    ("Putin said on Friday in Moscow that he was ready to talk.", "Moscow", "mention only", False),
+    # Where drones were launched from, in a list.
+    (("The drones were launched from Bryansk, Millerovo and Primorsko-Akhtarsk, the air force "
+     "said."), "Primorsko-Akhtarsk", "mention only", False),
+    ("Russian forces launched 90 Shahed-type drones from Kursk and Oryol cities overnight.",
+     "Oryol", "mention only", False),
+    # A command post; a strike told by its power cuts.
+    (("Ukrainian forces hold the town of Sudzha, where they have set up a military commandant's "
+     "office."), "Sudzha", "relocation or command post", True),
+    (("Ukrenergo said emergency power cuts were introduced in the Poltava region after strikes "
+     "on energy infrastructure."), "Poltava region", "strike", True),
+])
+def test_second_editors_events(index, text, place, event, keep):
+    row = rows_by_name(draft_report(text, date="2025-01-26", index=index))[place]
+    assert (row["event"], row["keep"]) == (event, keep)
+
+
+@pytest.mark.parametrize("text, place, summary, claimant", [
+    (("Positional fighting continued in Chasiv Yar and near Toretsk, where Russian forces "
+     "attacked within the town."), "Chasiv Yar", "Fighting at or near Chasiv Yar.", "Wire"),
+    (("Ukraine's General Staff said Russian forces had attacked 38 times in the Pokrovsk sector, "
+     "near Zvirove and Udachne."), "Udachne",
+     "Russian forces attacked or advanced at or near Udachne.", "Ukraine's General Staff"),
+    ("The ministry said its forces had struck Ukrainian drone workshops near Kramatorsk.",
+     "Kramatorsk", "A strike at Kramatorsk.", "ministry"),
+    (("Russia's defence ministry said on Sunday that its forces had captured Velyka Novosilka. "
+     "Ukraine's Khortytsia group of forces denied that Velyka Novosilka had fallen."),
+     "Velyka Novosilka", "Russian forces took Velyka Novosilka.", "Russia's defence ministry"),
+    (("A Ukrainian brigade operating near Pokrovsk stated that Russian forces attacked near "
+     "Selydove."), "Selydove", "Russian forces attacked or advanced at or near Selydove.",
+     "Ukrainian brigade operating near Pokrovsk"),
+])
+def test_second_editors_summaries(index, text, place, summary, claimant):
+    draft = draft_report(text, date="2025-01-26", publisher="Wire", index=index)
+    row = rows_by_name(draft)[place]
+    assert (row["summary"], row["claimant"]) == (summary, claimant)
+    if place == "Velyka Novosilka":
+        assert row["denied_by"] == "Ukraine's Khortytsia group of forces"
+
+
+def test_a_regions_paragraph_holds_its_villages(index):
+    rows = rows_by_name(draft_report(
+        "In the Belgorod region, shelling wounded four in the town of Shebekino, the governor "
+        "said. A drone hit a car in the village of Nikolskoye, wounding two, he added.",
+        date="2024-08-22", index=index))
+    assert rows["Nikolskoye"]["lat"] is None
+    assert rows["Nikolskoye"]["summary"] == "A drone strike at Nikolskoye, with 2 wounded."

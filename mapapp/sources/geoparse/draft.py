@@ -43,6 +43,7 @@ from mapapp.sources.geoparse.events import (
     containing,
     dateline_day,
     enemy_of,
+    event_date,
     guess_event,
     neighbour_claim,
     paragraphs,
@@ -311,7 +312,7 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
                                           _elsewhere(index, mention, happened, near))
             if who and stance == "denies" and (
                     n + 1 in _elsewhere(index, mention, spoken, near)
-                    or _denies_another(index, mention, spoken, n)):
+                    or _denies_another(index, mention, spoken, n, text, spans)):
                 who = ""  # "Drones hit Odesa. Russia denied striking Mykolaiv."
             # "A missile struck Lviv. Moscow denied it.": the report says so,
             # Moscow denies it.
@@ -322,7 +323,7 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
             who, stance = neighbour_claim(text, spans, guess.sentence, blocks[paragraph - 1],
                                           _elsewhere(index, mention, spoken, near))
             if (who and who != guess.claimant and stance == "denies"
-                    and not _denies_another(index, mention, spoken, n)):
+                    and not _denies_another(index, mention, spoken, n, text, spans)):
                 guess = replace(guess, denied_by=who)
         guess = replace(guess, claimant=_in_full(guess.claimant, named),
                         denied_by=_in_full(guess.denied_by, named))
@@ -343,6 +344,9 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
                      if not (isinstance(key[0], int) and index.kind[key[0]] == KIND_CODE["region"]
                              and str(index.admin1[key[0]]) in pointed.get(sentence, ())))
     counted = functools.lru_cache(maxsize=None)(lambda span: harm_counts(text[slice(*span)]))
+    # The sentences naming any place but as a source's title ("Kyiv Mayor
+    # Vitali Klitschko said"): "Russian soldiers" are no one strike's toll.
+    named_in = {g.sentence for g in guesses if not g.aside}
     notes = {}
     for mention, guess in zip(mentions, guesses):
         sentence = guess.sentence
@@ -350,14 +354,18 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
             continue
         if places.get(sentence, 0) <= 1:
             after = number[sentence] + 1
-            placeless = after < len(spans) and spans[after] not in crowd
-            counts = {**(counted(spans[after]) if placeless else {}), **counted(sentence)}
+            # ... one that names no place at all (not "Russian soldiers") and
+            # no day of its own ("Last week, a strike killed 12").
+            follows = (after < len(spans) and spans[after] not in named_in
+                       and not event_date(text[slice(*spans[after])], published)[0])
+            counts = {**(counted(spans[after]) if follows else {}), **counted(sentence)}
         else:
             counts = harm_at(text[slice(*sentence)], mention.start - sentence[0])
-        notes[mention.start] = harm_text(counts)
+        # A toll's update ("the death toll rose to 7") outdates the first count.
+        notes[mention.start] = (harm_text(counts), bool(_UPDATE.search(text, *sentence)))
     rows = [_row(part, index, record, first_dated, unlisted, headline, pointed, crowd, notes)
             for items in groups.values()
-            for part in (_by_day(items) if items[0][0].entry is not None
+            for part in (_by_day(items, text) if items[0][0].entry is not None
                          and index.kind[items[0][0].entry] in _POINT_KINDS else [items])]
     _keep_the_sure(rows)
     return Draft(report=record, text=text, rows=rows, mentions=mentions,
@@ -369,7 +377,15 @@ _WATER = (KIND_CODE["river"], KIND_CODE["sea"], KIND_CODE["lake"])
 _POINT_KINDS = (KIND_CODE["settlement"], KIND_CODE["district"], KIND_CODE["airport"],
                 KIND_CODE["site"])
 _MENTION = EVENT_LABELS["mention"]
+# A denial of a whole claim, not of one of its places.
+_DENIED_IT = re.compile(r"\b(?:denied|denies|rejected|dismissed)\s+(?:it|this|that|them|these|"
+                        r"the\s+(?:claims?|reports?|statement)|that\s+claim)\b(?!\s+\w+\s+had)",
+                        re.IGNORECASE)
 _HARMFUL = ("strike", "explosion")  # the events whose killed and wounded a summary gives
+# What tells of an earlier event's toll, and of a night that spans two days.
+_UPDATE = re.compile(r"\b(?:death\s+toll|toll\s+(?:rose|climbed|increased)|bodies|"
+                     r"rescuers\s+(?:found|pulled|recovered))\b", re.IGNORECASE)
+_NIGHT = re.compile(r"\b(?:late\s+on|after\s+midnight|overnight|night)\b", re.IGNORECASE)
 _REPORT_DAY_WORDS = re.compile(r"today|tonight|this morning|overnight", re.IGNORECASE)
 # Events this far apart are two stories, whatever the sentences share.
 _ELSEWHERE_KM = 50.0
@@ -396,7 +412,7 @@ def _keep_the_sure(rows: list[dict]) -> None:
                                    <= _NEAR_SURE_KM for lat, lon in sure))
 
 
-def _by_day(items: list) -> list[list]:
+def _by_day(items: list, text: str) -> list[list]:
     """A place's mentions as one row per day the text dates an event there:
     "missiles struck Kharkiv on Monday ... on Wednesday, drones hit Kharkiv
     again" are two strikes, each with its own date, weapon and source.  An
@@ -408,21 +424,28 @@ def _by_day(items: list) -> list[list]:
     Only a day the text names for the event tells two events apart:
     "today" or "overnight" is the report's day, which a quoted speaker or
     an event the night before may not share ("lifted Monday ... 'met
-    today'"); "officials said on Thursday" is when they spoke; and a week
-    or a month holds the days within it."""
+    today'"); "officials said on Thursday" is when they spoke; a week or a
+    month holds the days within it; a toll's update ("the death toll rose
+    to 7 on Wednesday") is the day it was counted; and a strike "late on
+    Monday" and explosions "after midnight on Tuesday" are one night's."""
     def day(guess) -> str:
         named = (guess.event != "mention" and len(guess.date) == 10
                  and not _REPORT_DAY_WORDS.fullmatch(guess.date_basis)
-                 and not SPOKEN_DAY.fullmatch(guess.date_basis))
+                 and not SPOKEN_DAY.fullmatch(guess.date_basis)
+                 and not _UPDATE.search(text, *guess.sentence))
         return guess.date if named else ""
 
     days = list(dict.fromkeys(filter(None, (day(g) for _, g, _ in items))))
+    nights = {g.date for _, g, _ in items if _NIGHT.search(text, *g.sentence)}
+    days = [d for n, d in enumerate(days) if n == 0 or not (
+        {d, days[n - 1]} & nights and abs(dt.date.fromisoformat(d)
+                                          - dt.date.fromisoformat(days[n - 1])).days == 1)]
     if len(days) < 2:
         return [items]
     parts: dict[str, list] = {told: [] for told in days}
     told = days[0]
     for item in sorted(items, key=lambda item: item[0].start):
-        told = day(item[1]) or told
+        told = day(item[1]) if day(item[1]) in parts else told
         parts[told].append(item)
     return list(parts.values())
 
@@ -451,10 +474,13 @@ def _elsewhere(index: NameIndex, mention: Mention, places: dict[int, list[Mentio
 
 
 def _denies_another(index: NameIndex, mention: Mention, spoken: dict[int, list[Mention]],
-                    n: int) -> bool:
+                    n: int, text: str, spans: list[tuple[int, int]]) -> bool:
     """Whether the denial in the sentence after sentence ``n`` names another
     of its places, not ``mention``'s: "Russia said it took Zhelanne Druhe and
-    Memryk. Kyiv denied that Memryk had fallen." disputes Memryk alone."""
+    Memryk. Kyiv denied that Memryk had fallen." disputes Memryk alone; "Kyiv
+    denied it, saying fighting went on near Memryk" disputes both."""
+    if n + 1 < len(spans) and _DENIED_IT.search(text, *spans[n + 1]):
+        return False
     here = {_place_key(index, m) for m in spoken.get(n, ())}
     there = {_place_key(index, m) for m in spoken.get(n + 1, ())}
     return bool(here & there) and _place_key(index, mention) not in there
@@ -637,8 +663,9 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         headline[0] <= item[0].start < headline[1], crowd.get(item[1].sentence, 0) > 1))
     weapon = next((g.weapon for m, g, _ in specific if g.event == event and g.weapon), "")
     # The harm a strike or an explosion did, from the sentences about it.
-    harm = next((notes[m.start] for m, g, _ in specific
-                 if g.event == event in _HARMFUL and notes.get(m.start)), "")
+    told = [notes[m.start] for m, g, _ in specific
+            if g.event == event in _HARMFUL and notes.get(m.start, ("", False))[0]]
+    harm = max(told, key=lambda note: note[1])[0] if told else ""  # the first, or an update
     fight = next((g for _, g, _ in [chosen, *items] if g.event == event and g.action), guess)
     dated = next((g for _, g, _ in [chosen, *items] if g.date), None)
     basis = f"“{dated.date_basis}” in the text" if dated else ""
@@ -648,9 +675,11 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
             and first_dated[event].sentence[0] <= guess.sentence[0]):
         dated = first_dated[event]
         basis = f"the day of the report's first {EVENT_LABELS[event]} (“{dated.date_basis}”)"
-    claimed, claimed_in = next(((g, p) for _, g, p in specific
-                                if g.claimant and g.event == event != "mention"), None) or next(
-        ((g, p) for _, g, p in [chosen, *items] if g.claimant), (None, 0))
+    # The claim is who asserts it, before who denies it ("Russia said it took
+    # Robotyne. Ukraine denied it, saying fighting went on near Robotyne.").
+    claimed, claimed_in = next(((g, p) for _, g, p in sorted(specific, key=lambda item: (
+        item[1].stance != "asserts")) if g.claimant and g.event == event != "mention"),
+        None) or next(((g, p) for _, g, p in [chosen, *items] if g.claimant), (None, 0))
     entry = index.entry(mention.entry) if mention.entry is not None else None
     # A district the gazetteer lacks is drawn at the city the text puts it
     # in, and named so: "Dnipro (Shevchenkivskyi district)", unless the text

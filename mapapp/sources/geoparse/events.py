@@ -47,12 +47,13 @@ _ATTACK_WORDS = (r"offensive|counter-?offensive|counter-?attack\w*|assault\w*|ad
 _CUES = {
     "explosion": r"explo(?:sions?|ded?)|blasts?",
     "strike": (r"missiles?|rockets?|drones?|(?:uncrewed|unmanned) (?:boats?|surface vessels?)|"
-               r"(?:air ?)?strikes?|struck|striking|shell(?:ed|ing)|"
+               r"(?:air ?)?strikes?|struck|(?:(?<=of )|(?<=for ))striking|shell(?:ed|ing)|"
                r"artillery|mortars?|bomb(?:ed|ing|s|ard\w*)?(?!\s+shelters?)|barrage|volley|shot down|"
                r"air defen[cs]es?|attack(?:s|ed)?"),
     "withdrawal": (r"withdr[ae]w\w*|withdrawn|retreat\w*|pull(?:ed|ing)? (?:out|back)|"
                    r"left the|abandon\w*"),
     "relocation": (r"relocat\w*|headquarters|command (?:post|centre|center|node)|"
+                   r"commandant['’]s office|military commandant\w*|"
                    r"moved (?:its|their|the) \w+ to|administrative (?:centre|center|capital)"),
     # What forces did on the ground: "Russian forces" alone says nothing
     # happened (they may only be where they are, or what struck a city).
@@ -68,7 +69,11 @@ _CUE_RE = {event: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
 WEAPONS: tuple[str, ...] = ("missile", "drone", "shelling", "air")
 _WEAPON_RE = {weapon: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for weapon, pattern in {
     "missile": r"missiles?|rockets?|cruise|ballistic|Iskanders?|Kalibrs?|Kinzhals?|S-300s?",
-    "drone": r"drones?|Shaheds?|UAVs?|kamikaze|(?:uncrewed|unmanned) (?:boats?|surface vessels?)",
+    # ... not what was struck: "struck Ukrainian drone workshops"
+    "drone": (r"(?:drones?|Shaheds?|UAVs?)(?!\s+(?:workshops?|factor(?:y|ies)|plants?|"
+              r"production|depots?|warehouses?|operators?|units?|launchers?|launch\s+sites?|"
+              r"sites?|bases?|storage|facilit(?:y|ies)))|kamikaze|"
+              r"(?:uncrewed|unmanned) (?:boats?|surface vessels?)"),
     "shelling": r"shell(?:s|ed|ing)?|artillery|mortars?|howitzers?|bombard\w*|MLRS|Grads?",
     "air": r"air ?strikes?|air raids? (?:hit|struck|on)|bomb(?:s|ed|ing|ers?)?(?!\s+shelters?)|"
            r"glide bombs?|warplanes?|(?<!anti-)aircraft|jets?",
@@ -78,7 +83,8 @@ _WEAPON_RE = {weapon: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for weapo
 # they took a place or attacked it.  A country's bare name is where, not who ("troops
 # in eastern Ukraine"), unless it speaks of its own ("Russia said its").
 SIDES = ("Russian", "Ukrainian")
-_SPEAKS_OF_ITS = r"(?=\s+(?:said|says|claimed|claims|announced)\s+(?:that\s+)?its\b)"
+_SPEAKS_OF_ITS = (r"(?=\s+(?:said|says|claimed|claims|announced)\s+(?:that\s+)?"
+                  r"(?:its?|they|their)\b)")
 _SIDE_RE = re.compile(
     rf"\b(?:(Russian(?!-)|(?:Russia|Moscow|Kremlin)['’]s|Russia{_SPEAKS_OF_ITS})"
     rf"|(Ukrainian(?!-)|(?:Ukraine|Kyiv)['’]s|Ukraine{_SPEAKS_OF_ITS}))")
@@ -106,7 +112,8 @@ _GROUND_TARGET = re.compile(r"\s+(?:(?:the|their|our|enemy|Ukrainian|Russian)\s+
 # (forces include an air force), so "forces" is not among them.
 _GROUND_ATTACKERS = re.compile(r"\b(?:troops|soldiers|infantry|marines|paratroopers|"
                                r"assault (?:groups?|units?|troops)|brigades?|battalions?|"
-                               r"tanks?|armou?red vehicles)\b", re.IGNORECASE)
+                               r"tanks?|armou?red vehicles)\s+(?:(?!were\b|was\b)\w+\s+){0,2}$",
+                               re.IGNORECASE)  # the attack's subject, not its victims
 _GROUND_ATTACK = re.compile(r"\bground\s+$", re.IGNORECASE)  # "ground attacks near Bakhmut"
 # "Attacked near Pokrovsk", "attacks in the direction of Lyman": forces on
 # the ground attack near a place (a strike hits the place itself).
@@ -116,20 +123,25 @@ _ATTACKED_NEAR = re.compile(rf"\s+(?:{_HOW_OFTEN}\s+)?(?:near|towards?|in the di
 # ... and "near Toretsk, Russian forces attacked 16 times": forces that
 # attack no object named ("attacked energy infrastructure" is a strike's).
 _FORCES = re.compile(r"\b(?:forces|units|enemy|occupiers)\b", re.IGNORECASE)
-_NO_OBJECT = re.compile(rf"\s*(?:[,.;]|$|{_HOW_OFTEN}|(?:in|on|near|towards?|from|overnight)\b)",
+_NO_OBJECT = re.compile(rf"\s*(?:[,.;]|$|{_HOW_OFTEN}|(?:in|within|inside|on|near|towards?)\b)",
                         re.IGNORECASE)
 # A tally over the war, not one event: "Since the city was liberated in
 # November 2022, Russian shelling has killed more than 500 civilians".
-_TALLY = re.compile(r"\bsince\s+(?:the\s+(?:start|beginning|outbreak)\b|"
-                    r"the\s+(?:full-scale\s+)?(?:invasion|war)\b|(?:[\w-]+\s+){0,6}?\d{4}\b)",
-                    re.IGNORECASE)
-_PERFECT = re.compile(r"\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|ck|lt|hit)\b", re.IGNORECASE)
-_NEAR = re.compile(r"\b(?:near|outside|around)\s+$", re.IGNORECASE)
+_TALLY = re.compile(r"^\W*since\b|\bsince\s+the\s+(?:(?:start|beginning|outbreak)\s+of|"
+                    r"(?:full-scale\s+)?(?:war|invasion)\s+(?:began|started))\b", re.IGNORECASE)
+# (not "the biggest attack since 2022", "for the first time since 2023")
+_PERFECT = re.compile(r"\b(?:has|have)\s+(?:been\s+)?(?:\w+(?:ed|en)|hit|struck|shot|fought)\b",
+                      re.IGNORECASE)
+# "near Udachne", "near Zvirove, Kotlyne and Udachne"
+_NEAR = re.compile(r"\b(?i:near|outside|around)\s+(?:[A-Z][\w'’-]+,\s+){0,6}"
+                   r"(?:[A-Z][\w'’-]+,?\s+and\s+)?$")
 # The enemy of whoever speaks: Kyiv's bulletins call Russian forces "the
 # enemy", and "the occupiers" (only ever Russian).
 _ENEMY = re.compile(r"\b(?:(occupiers?|invaders?|(?:occupying|occupation)\s+(?:forces|troops))|"
                     r"enem(?:y|ies))\b", re.IGNORECASE)
 _SIDE_OF = re.compile(r"\b(Russia\w*|Moscow|Kremlin)\b|\b(Ukrain\w*|Kyiv|Zelensk\w*)\b")
+_ATTACKED_OBJECT = re.compile(r"\b(?:attack\w*|assault\w*|storm\w*|shell\w*|struck|hit)\s+"
+                              r"(?:(?:the|their|our|enemy|Ukrainian|Russian)\s+)?$", re.IGNORECASE)
 _REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|beaten (?:off|back)|beat (?:off|back)|"
                        r"fended off|held off|thwarted)\b", re.IGNORECASE)
 _NEXT_TO_CUE = re.compile(r"\s+(?:[\w-]+\s+)?")  # "Russian assaults", "Russian ground assaults"
@@ -158,17 +170,20 @@ _NEGATED = re.compile(r"\b(?:did|does|do|has|have|had|was|were|is|are)(?:\s+not|
 _TOWARDS = re.compile(r"\btowards?\s+(?:the\s+)?$", re.IGNORECASE)
 # A place that only gives the bearing of the one named just before it
 # ("captured Kotlyne, west of Pokrovsk", "Pobeda, 10 km west of
-# Avdiivka"): the event is at the first.  Alone ("advanced west of
+# Avdiivka", "liberated Novoocheretuvate, near Pokrovsk"): the event is at
+# the first.  Alone ("advanced west of
 # Toretsk") it is where the fighting was near.
 _BEARING_OF_PLACE = re.compile(
     r"[A-Z][\w'’-]+,\s+(?:(?:about|some|just|around)\s+)?(?:\d+\s*(?:km|kilometres|kilometers|"
-    r"miles)\s+)?(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?$")
+    r"miles)\s+)?(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|near|outside|"
+    r"close\s+to)\s+(?:the\s+)?$")
 # ... nor does a town named to say where a named site is ("the
 # Zaporizhzhia nuclear power plant near Enerhodar"); a site with no name
 # of its own ("a gas site near Stryi") leaves the event at the town.
 _SITE_NEAR = re.compile(
     r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*(?:\s+(?:nuclear|power|hydroelectric|hydro|thermal|"
-    r"air|naval|oil))*\s+(?:plant|station|dam|bridge|airport|base|airfield|refinery)\s+"
+    r"air|naval|oil|Nuclear|Power|Hydroelectric|Thermal|Air|Naval|Oil))*\s+"
+    r"(?i:plant|station|dam|bridge|airport|base|airfield|refinery)\s+"
     r"(?:near|outside)\s+(?:the\s+(?:town|city|village)\s+of\s+)?$")
 # A place named as a bearing for another ("west of Avdiivka").
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+$",
@@ -185,7 +200,8 @@ _DISMISSES = (r"dismiss(?:ed|es)(?=\s+(?:the|that|this|these|those|such|Ukraine[
               r"Russia['’]s|Kyiv['’]s|Moscow['’]s|Ukrainian|Russian)\s+(?:\w+\s+)?"
               r"(?:claims?|reports?|allegations?|accusations?)\b)")
 # "... said it had pushed", "said its troops": the source speaks of its own.
-_OF_ITS_OWN = re.compile(rf"\s*,?\s+(?:\w+\s+){{0,2}}?(?:{_SPEECH})\s+(?:that\s+)?"
+_OF_ITS_OWN = re.compile(rf"\s*,?\s+(?:\w+\s+){{0,2}}?(?:{_SPEECH})\s+"
+                         r"(?:(?:on|late|early)\s+\w+\s+)?(?:that\s+)?"
                          r"(?:it|they|its|their|we|our)\b", re.IGNORECASE)
 _DENIAL = re.compile(r"\b(?:denied|denies|rejected|dismissed)\b", re.IGNORECASE)
 # A denial's source that then asserts ("denied targeting civilians and said
@@ -196,7 +212,8 @@ _A_CLAIM = re.compile(r"\b(?:a|the)\s+claims?\s+(?:that\s+|which\s+)?$", re.IGNO
 # A denial in other words, of the places named inside it: "said Russian
 # claims about Robotyne were 'pure propaganda'".
 _DISMISSED = re.compile(r"\bclaims?\b.{0,60}?\b(?:were|was|are|is|as)\s+[\"“'‘]?"
-                        r"(?:pure\s+|simply\s+|just\s+|completely\s+)?(?:propaganda|false|fake|lies|"
+                        r"(?:pure\s+|simply\s+|just\s+|completely\s+)?"
+                        r"(?:Russian\s+|Ukrainian\s+|Kremlin\s+|enemy\s+)?(?:propaganda|false|fake|lies|"
                         r"untrue|not true|fabricat\w*|baseless|groundless)\b", re.IGNORECASE)
 _NAME_WORD = r"[A-Z][\w'’.-]*"
 _ROLE_WORD = (r"(?:[A-Z][\w'’.-]*|officials?|authorities|ministry|spokesm[ae]n|"
@@ -207,7 +224,9 @@ _ROLE_WORD = (r"(?:[A-Z][\w'’.-]*|officials?|authorities|ministry|spokesm[ae]n
               r"air|force|navy|guard|armed|service|services|office|council|general|"
               r"operational|border|emergency|region|oblast|district|brigades?|battalions?|"
               r"regiments?|commanders?|units?|corps|division|marines|soldiers|troops|"
-              r"spokesperson|press|team|a|an)")
+              r"spokesperson|press|team|groups?|a|an|"
+              # "a Ukrainian brigade operating near Pokrovsk stated"
+              r"operating|stationed|serving|deployed|near)")
 _AFTER = re.compile(rf"\b(?:{_SPEECH})\s+((?:{_ROLE_WORD}\s+){{0,8}}?{_ROLE_WORD})"
                     r"(?=\s*(?:[,.;:!?”’\"]|$|\bthat\b|\bon\b|\bin a\b))")
 # ... not the noun: "Russian claims about Robotyne were false", "reports of"
@@ -274,34 +293,40 @@ _ORIGIN_ADJ = (r"(?:(?:occupied|annexed|Russian-occupied|Russian|Russia['’]s|B
                r"Belarus['’]s|northern|southern|eastern|western|central)\s+)?")
 _ORIGIN_HEAD = (r"\b(?:from\s+the\s+direction\s+of|"
                 r"(?:launched|fired|flying|flew|took off|coming|came|sent)\s+from|"
-                r"(?:launched|fired)\s+(?:from\s+(?:aircraft|planes|jets|bombers|ships|"
-                r"warships|submarines)\s+)?over)\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?")
+                # "launched 90 Shahed-type drones from Kursk"
+                r"(?:launched|fired|sent)\s+(?:[\w-]+\s+){1,4}?from|"
+                r"(?:launched|fired)\s+(?:from\s+(?:[\w-]+\s+)?(?:aircraft|planes|jets|bombers|"
+                r"ships|warships|submarines)\s+)?over)\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?")
 # ... then further places of the same list, or the region the first is in:
 # names (capitalised) and the words for areas, never a verb ("launched from
 # Crimea and Russia struck Odesa and Kherson": Kherson was struck).
 _ORIGIN_WORD = r"(?:(?-i:[A-Z])[\w'’-]*|area|region|district|oblast|province|krai)"
-_ORIGIN_LINK = (rf"{_ORIGIN_WORD}(?:\s+{_ORIGIN_WORD}){{0,3}},?\s+"
-                r"(?:(?:and|or)\s+(?:from\s+)?|in\s+)(?:the\s+)?")
-_ORIGIN_BEFORE = re.compile(rf"{_ORIGIN_HEAD}{_ORIGIN_ADJ}(?:{_ORIGIN_LINK}{_ORIGIN_ADJ}){{0,2}}$",
+_ORIGIN_LINK = (rf"{_ORIGIN_WORD}(?:\s+{_ORIGIN_WORD}){{0,3}}"
+                r"(?:,\s+(?:(?:and|or)\s+(?:from\s+)?)?|\s+(?:(?:and|or)\s+(?:from\s+)?|in\s+))"
+                r"(?:the\s+)?")
+_ORIGIN_BEFORE = re.compile(rf"{_ORIGIN_HEAD}{_ORIGIN_ADJ}(?:{_ORIGIN_LINK}{_ORIGIN_ADJ}){{0,4}}$",
                             re.IGNORECASE)
 # How far before a place its launch words may stand (two places of a list).
 _ORIGIN_REACH = 100
 # A front sector named for a town ("on the Kupiansk direction", "in the
 # Pokrovsk sector"): the fighting is at the villages the sentence lists, not
 # in the town.
-_SECTOR_AFTER = re.compile(r"\s+(?:direction|sector|axis|front(?![- ]?lines?\b)|salient)\b",
-                           re.IGNORECASE)
+# ... or of several ("the Pokrovsk and Kurakhove directions").
+_SECTOR_AFTER = re.compile(r"(?:(?:,\s+|,?\s+and\s+)[A-Z][\w'’-]+)*\s+(?i:directions?|sectors?|"
+                           r"ax[ie]s|fronts?(?![- ]?lines?\b)|salients?)\b")
 # Where someone spoke or is based, or a capital asked for comment ("told
 # reporters in Brussels", "the Institute for the Study of War, based in
 # Washington", "no comment from Moscow"): nothing happened there.
 _BACKDROP_BEFORE = re.compile(
     r"\b(?:told\s+(?:reporters|journalists|a\s+news\s+conference|a\s+press\s+conference|"
-    r"a\s+briefing|parliament|lawmakers)\s+in|"
+    r"a\s+briefing|a\s+meeting|parliament|lawmakers)\s+in|"
+    r"(?:said|says|spoke|speaking)\s+(?:(?:on|late|early)\s+\w+\s+)?in|"
     r",\s+(?:based|headquartered)\s+in|(?:comment|response|reaction|word)\s+from)\s+"
     r"(?:the\s+)?$",
     re.IGNORECASE)
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "who", "which", "this", "that"}
-_STOP_EDGE = {"the", "of", "in", "and", "for", "a", "an", "on", "as", "also"}
+_STOP_EDGE = {"the", "of", "in", "and", "for", "a", "an", "on", "as", "also", "near", "operating",
+              "stationed", "serving", "deployed"}
 
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -314,7 +339,9 @@ _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 # The words before the day someone spoke on: "said on Thursday".
-_SPOKEN_ON = re.compile(rf"\b(?:{_SPEECH})(?:\s+\w+)?\s+(?:on\s+|late\s+|early\s+)?$")
+_SPOKEN_ON = re.compile(rf"\b(?:{_SPEECH})(?:\s+(?:in|on|to)\s+(?:a\s+|the\s+)?[\w-]+"
+                        r"(?:\s+[\w-]+)?|\s+\w+)?\s+(?:on\s+|late\s+|early\s+)?$")
+# ("said in a statement on Wednesday", "wrote on Telegram on Wednesday")
 SPOKEN_DAY = re.compile(rf"(?:{_SPEECH})\b.*", re.IGNORECASE)  # such a date's basis
 _WEEKDAY = re.compile(r"\b({})\b".format("|".join(n.capitalize() for n in _WEEKDAYS)))
 # A month without a day, as background ("captured it in May 2023", "withdrew
@@ -325,7 +352,7 @@ _IN_MONTH = re.compile(r"\b(?:(?i:in|during)\s+(?:(?i:early|late)\s+|(?i:mid-)\s
                        .format("|".join(n for n in calendar.month_name if n)))
 _RELATIVE = re.compile(r"\b(yesterday|today|tonight|this morning|last night|overnight|"
                        r"last week|this week|(?:in )?the past week|last month|earlier this week|"
-                       r"(?:earlier )?this month)\b",
+                       r"(?<!later )(?<!next )(?:earlier )?this month)\b",
                        re.IGNORECASE)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"')\]]*\s+(?=[“‘\"'(\[]?[A-Z0-9])|\n\s*\n|\n")
@@ -468,13 +495,11 @@ def event_date(sentence: str, report: dt.date | None) -> tuple[str, str]:
     # if the sentence gives no other.
     spoken = None
     for match in _WEEKDAY.finditer(sentence):
-        speech = _SPOKEN_ON.search(sentence, max(0, match.start() - 40), match.start())
-        if speech is None:
-            return weekday(match, match.group(0))
+        speech = _SPOKEN_ON.search(sentence, max(0, match.start() - 60), match.start())
+        if speech is None or sentence.startswith(("'s", "’s"), match.end()):
+            return weekday(match, match.group(0))  # ("said Wednesday's strike killed")
         spoken = spoken or (match, sentence[speech.start():match.end()])
     match = _RELATIVE.search(sentence)
-    if match is None and spoken:
-        return weekday(*spoken)
     if match:
         words = match.group(1).lower()
         if words == "yesterday" or words == "last night":
@@ -495,6 +520,8 @@ def event_date(sentence: str, report: dt.date | None) -> tuple[str, str]:
             report.year if month <= report.month else report.year - 1)  # the latest such month
         if (year, month) <= (report.year, report.month):
             return f"{year:04d}-{month:02d}", match.group(0)
+    if spoken:
+        return weekday(*spoken)
     return "", ""
 
 
@@ -661,12 +688,16 @@ _ATTACK_PHRASE = re.compile(
     r"raids?)\b(?!\s+(?:by|on|of|in|at|against|near|across)\b[^,;.]{0,40}?\b[A-Z])")
 _HARM = re.compile(r"\b(?:killed|killing|died|dead|wounded|injured|hurt|hospital\w*|"
                    r"evacuated|damaged|destroyed|burn\w*|fires?|blazes?|rubble|debris|"
-                   r"(?:without|lost|cut)\s+(?:\w+\s+)?(?:power|electricity|water|heating))\b",
+                   r"(?:without|lost|cut)\s+(?:\w+\s+)?(?:power|electricity|water|heating)|"
+                   r"(?:power|electricity)\s+(?:cuts?|outages?)|blackouts?)\b",
                    re.IGNORECASE)
 # A dateline: the place a report is filed from, in capitals, then a dash
 # ("KYIV, 3 March 2023 - "): where the writer is, not where anything happened.
 DATELINE_TAIL = r"(?:,[^\n]{0,50}?)?\s+(?:—|--|–|-)\s"  # recognition finds datelines by it
-_DATELINE_AFTER = re.compile(DATELINE_TAIL)
+_DATELINE_AFTER = re.compile(rf"(?:/\s*[A-Z][A-Z .'’-]*)*{DATELINE_TAIL}")
+# What may come before a dateline's place on its line: nothing, or the
+# other places of a joint one ("MOSCOW/KYIV, January 26 -").
+_DATELINE_HEAD = re.compile(r"\s*(?:[A-Z][A-Z .'’-]*/\s*)*")
 _DATELINE_START = re.compile(rf"\s*[A-Z][A-Z .'’-]{{1,30}}{DATELINE_TAIL}")
 
 
@@ -751,12 +782,13 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
                     or _BEARING_OF_PLACE.search(sentence, max(0, at - 60), at)
                     or _SITE_NEAR.search(sentence, max(0, at - 80), at))
     named_only = (voice or origin or backdrop or said_by[0] <= at < said_by[1]
-                  or (not text[line_start:start].strip() and text[start:end].isupper()
-                      and bool(_DATELINE_AFTER.match(text, end))))
+                  or (bool(_DATELINE_HEAD.fullmatch(text, line_start, start))
+                      and text[start:end].isupper() and bool(_DATELINE_AFTER.match(text, end))))
     best = None
     # Words further than _REACH from the place say nothing of it; so a text
     # pasted as one endless sentence still drafts in linear time.
     near = (max(c_start, at - _REACH), min(c_end, at + (end - start) + _REACH))
+    armed = bool(_weapon(sentence, at, *near))  # a weapon named near the place
     for rank, event in enumerate(EVENTS[:-1] if not named_only else ()):
         for match in _CUE_RE[event].finditer(sentence, *near):
             if match.start() <= at < match.end():
@@ -765,14 +797,21 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
                 continue  # "the air force said": a title, not fighting
             if _NEGATED.search(sentence, max(c_start, match.start() - 40), match.start()):
                 continue  # "forces did not make any confirmed advances near Bakhmut"
+            if event == "front_line" and _ATTACKED_OBJECT.search(
+                    sentence, max(c_start, match.start() - 40), match.start()):
+                continue  # "attacked Ukrainian positions": the fight's object, no line
             distance = min(abs(match.start() - at), abs(match.end() - (at + end - start)))
             # Attacks repelled on the ground rank as the fighting they are
             # ("repelled attacks near Robotyne and advanced near Avdiivka":
             # Avdiivka's is the nearer "advanced").
+            # So does a bare "attacked" with no weapon in its clause: it may
+            # be either ("fighting continued in Chasiv Yar, where Russian
+            # forces attacked": the nearer word decides).
             ranked = (EVENTS.index("fighting") if event == "strike"
                       and _BARE_ATTACK.fullmatch(match.group(0))
-                      and _REPELLED.search(sentence, max(c_start, match.start() - 40),
-                                           match.start()) else rank)
+                      and (not armed or _REPELLED.search(
+                          sentence, max(c_start, match.start() - 40), match.start()))
+                      else rank)
             key = distance + _RANK_CHARS * ranked
             if match.start() >= at + end - start and _AND_THEN.fullmatch(
                     sentence, at + end - start, match.start()):
@@ -796,7 +835,7 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     elif (event == "strike" and _BARE_ATTACK.fullmatch(cue)
           and (_GROUND_ATTACK.search(sentence, max(c_start, best[3][0] - 10), best[3][0])
                or _ATTACKED_NEAR.match(sentence, best[3][1])
-               or (_NEAR.search(sentence, max(0, at - 12), at)
+               or (_NEAR.search(sentence, max(0, at - 120), at)
                    and _FORCES.search(sentence, c_start, best[3][0])
                    and _NO_OBJECT.match(sentence, best[3][1]))
                or _GROUND_ATTACKERS.search(  # not in a source's title ("soldiers said")

@@ -17,28 +17,46 @@ _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12,
+    "a dozen": 12,
 }
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_WORD_NUMBERS.update(_TENS)
+_WORD_NUMBERS.update({f"{tens}-{unit}": value + _WORD_NUMBERS[unit] for tens, value in _TENS.items()
+                      for unit in ("one", "two", "three", "four", "five", "six", "seven",
+                                   "eight", "nine")})  # "twenty-one"
 # A vague count stays in words: "dozens wounded".
 _VAGUE = ("dozens", "scores", "hundreds")
 _QUALIFIERS = ("at least", "more than", "over", "nearly", "almost", "about", "around",
                "up to", "some")
-_NUMBER = (r"(?:\d{1,3}(?:,\d{3})+|\d+)(?!\d|[.,:]\d|-)|"  # not "12.5", "18-year-old"
-           rf"{'|'.join(sorted(_WORD_NUMBERS, key=len, reverse=True))}|{'|'.join(_VAGUE)}")
+# A number, not part of one ("12.5", "18-year-old", "10:30", "Twenty-one").
+_NUMBER = (r"(?<![\d.,:-])(?:\d{1,3}(?:,\d{3})+|\d+)(?!\d|[.,:]\d|-)|"
+           rf"(?<!-)(?:{'|'.join(sorted(_WORD_NUMBERS, key=len, reverse=True))}|"
+           rf"{'|'.join(_VAGUE)})(?!-)")
 # Who is counted: "two people", "12 civilians", "three children".
-_WHO = (r"(?:\s+(?:[\w-]+\s+)?(?:people|persons?|civilians?|residents?|children|child|"
+_WHO = (r"\s+(?:[\w-]+\s+)?(?:people|persons?|civilians?|residents?|children|child|"
         r"women|men|soldiers|servicemen|others|workers|employees|firefighters|rescuers|"
-        r"passengers|police(?:\s+officers)?|medics))?")
+        r"passengers|police(?:\s+officers)?|medics|journalists)")
 # One person: "a woman was killed", "injuring a 63-year-old man".
 _ONE = (r"(?:a|an)\s+(?:[\w-]+\s+)?(?:man|woman|child|boy|girl|person|civilian|resident|"
-        r"teenager|pensioner|worker|firefighter|rescuer|medic|police\s+officer)")
+        r"teenager|pensioner|worker|firefighter|rescuer|medic|police\s+officer|soldier|"
+        r"serviceman|officer|journalist|driver|volunteer)")
 _COUNT = re.compile(rf"(?P<one>{_ONE})|(?:(?P<q>{'|'.join(_QUALIFIERS)})\s+)?"
-                    rf"(?P<n>{_NUMBER}){_WHO}", re.IGNORECASE)
-# Counts listed together are added up: "two servicemen and one resident",
-# "six police officers and a civilian".
-_ANY_COUNT = re.sub(r"\(\?P<\w+>", "(?:", _COUNT.pattern)  # without its group names
-_LIST = rf"(?P<list>(?:{_ANY_COUNT})(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_ANY_COUNT}))*)"
+                    rf"(?P<n>{_NUMBER})(?:{_WHO})?", re.IGNORECASE)
+# Counts listed together are added up, each naming who it counts: "two
+# servicemen and one resident", "six police officers and a civilian" (but
+# not "On March 5, two people", "one person and 2 were injured").
+_NAMED_COUNT = (rf"(?:{_ONE}|(?:(?:{'|'.join(_QUALIFIERS)})\s+)?(?:{_NUMBER}){_WHO})")
+_BARE_COUNT = rf"(?:(?:{'|'.join(_QUALIFIERS)})\s+)?(?:{_NUMBER})"
+_LIST = (rf"(?P<list>{_NAMED_COUNT}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_NAMED_COUNT}){{0,5}}"
+         rf"|{_BARE_COUNT})")
 _BE = r"\s+(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got)\s+)?(?:reported\s+)?"
+# Words before a number that make it no count: a date, a time, an address
+# ("on March 5", "Feb 20 killed 3", "On Route 66").
+_NOT_A_COUNT = re.compile(r"(?:\b(?:on|at|in|of|to|by|from|since|until|route|road|highway|no|"
+                          r"number|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\.?|"
+                          r"\b(?:january|february|march|april|june|july|august|september|"
+                          r"october|november|december))\s*$", re.IGNORECASE)
 
 
 def _harm_pattern(done: str, doing: str, toll: bool = False) -> re.Pattern:
@@ -59,9 +77,11 @@ def _harm_pattern(done: str, doing: str, toll: bool = False) -> re.Pattern:
 _KILLED = _harm_pattern(r"killed|dead|died", r"killing|killed|kills", toll=True)
 _WOUNDED = _harm_pattern(r"wounded|injured|hurt|hospitali[sz]ed",
                          r"wounding|wounded|wounds|injuring|injured|injures|hurting")
-# Counts over a long time are no one event's.
-_OVER_TIME = re.compile(r"\b(?:since|so far|in total|to date|this year|last year|"
-                        r"throughout|over the (?:past|last)|during the war)\b", re.IGNORECASE)
+# Counts over a long time are no one event's: "Since 2022, strikes have
+# killed 1,200 civilians" (not "the deadliest attack since January").
+_OVER_TIME = re.compile(r"^\W*(?:since|so far|in total|to date|throughout|over the (?:past|last))\b"
+                        r"|\bsince the (?:start|beginning|outbreak) of\b|\bso far this year\b|"
+                        r"\bin total\b|\bto date\b", re.IGNORECASE)
 
 
 def _total(listed: str) -> str:
@@ -89,16 +109,23 @@ def harm_counts(sentence: str) -> dict[str, str]:
     counts = {}
     for pattern, what in ((_KILLED, "killed"), (_WOUNDED, "wounded")):
         match = pattern.search(sentence)
-        if match:
-            counts[what] = _total(next(value for name, value in match.groupdict().items()
-                                       if value and name.endswith("list")))
+        while match:
+            name, listed = next((name, value) for name, value in match.groupdict().items()
+                                if value and name.endswith("list"))
+            start = match.start(name)
+            if not (name.startswith("f1")
+                    and _NOT_A_COUNT.search(sentence, max(0, start - 12), start)):
+                counts[what] = _total(listed)
+                break
+            # "Feb 20 killed 3": the date is no count; "killed 3" may be.
+            match = pattern.search(sentence, match.start() + 1)
     return counts
 
 
 # A count just before a place, in a sentence about several: "killing one
 # person in Mykolaiv, two in Kryvyi Rih and three in Dnipro".
-_COUNT_IN = re.compile(rf"(?P<list>{_ANY_COUNT})\s+in\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
-                       re.IGNORECASE)
+_COUNT_IN = re.compile(rf"(?P<list>{_NAMED_COUNT}|{_BARE_COUNT})\s+in\s+"
+                       r"(?:the\s+(?:city|town|village)\s+of\s+)?$", re.IGNORECASE)
 _HARM_VERB = re.compile(r"\b(?:(killing|killed|kills)|wounding|wounded|wounds|injuring|injured|"
                         r"injures|hurting)\b", re.IGNORECASE)
 
@@ -129,6 +156,13 @@ def harm_text(counts: dict[str, str]) -> str:
 
 def harm_note(sentence: str) -> str:
     """The killed and wounded a sentence counts, as a note ("" if none).
+
+    >>> harm_note("On March 5, two people were killed; at 10:30, 2 were hurt on Route 66.")
+    '2 killed and 2 wounded'
+    >>> harm_note("A strike on Sumy on Feb 20 killed 3; Twenty-one people were wounded.")
+    '3 killed and 21 wounded'
+    >>> harm_note("It killed one person and 2 were injured, 5 of them children.")
+    '1 killed and 2 wounded'
 
     >>> harm_note("The strike killed two people and injured at least 12, the mayor said.")
     '2 killed and at least 12 wounded'

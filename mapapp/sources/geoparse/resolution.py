@@ -388,41 +388,49 @@ def _support(candidates, groups: dict[str, list[int]], index: NameIndex) -> dict
 
 # A region that opens a sentence ("In the Belgorod region, the governor
 # said shelling wounded two women in the village of Nikolskoye") holds the
-# villages the sentence names after it.
+# villages its paragraph names after it.
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?][\"”’]?\s+|\n\s*)In\s+(?:the\s+)?$")
-_SENTENCE_STOP = re.compile(r"[.!?](?=[\"”’]?\s|[\"”’]?$)")
 _SMALL = 10_000  # people: a village the region holds none of is not elsewhere's town
+_OTHER_CLAUSE = re.compile(r";|\b(?:while|whereas|meanwhile)\b")
 _VILLAGE_OF = re.compile(r"\b(?:village|settlement|hamlet|community)\s+of\s+$", re.IGNORECASE)
 
 
 def _opening_region(text: str, candidates, index: NameIndex,
                     pair: dict[int, tuple[str, str]], elsewhere: set[int]) -> None:
-    """Put the settlements of a sentence that opens with "In <region>," in
-    that region (``pair``), or leave a village it holds none of unplaced
-    (``elsewhere``); a town elsewhere may be named too ("In the Kharkiv
-    region, ... as missiles also hit Dnipro"), so only villages are."""
+    """Put the settlements named after a sentence-opening "In <region>,"
+    in its paragraph in that region (``pair``), or leave a village it holds
+    none of unplaced (``elsewhere``); a town elsewhere may be named too ("In
+    the Kharkiv region, ... as missiles also hit Dnipro"), so only villages
+    are."""
     for m, b in enumerate(candidates):
         regions = b.entries[index.kind[b.entries] == _K["region"]]
         if (not len(regions) or not text.startswith(",", b.end)
                 or not (b.cue == "region" or _REGION_WORD_END.search(b.key))
                 or not _OPENS_SENTENCE.search(text, max(0, b.start - 12), b.start)):
             continue
-        stop = _SENTENCE_STOP.search(text, b.end)
-        end = stop.start() if stop else len(text)
+        # Its paragraph ("He added that a drone hit ..." too), up to another
+        # region or clause ("; in the Kharkiv region", "while in ...").
+        stop = text.find("\n", b.end)
+        end = stop if stop >= 0 else len(text)
+        other = _OTHER_CLAUSE.search(text, b.end, end)
+        end = other.start() if other else end
         held = {(str(index.country[e]), str(index.admin1[e])) for e in regions}
         for n in range(m + 1, len(candidates)):
             a = candidates[n]
-            if a.start >= end:
+            if a.start >= end or a.cue == "region" or _REGION_WORD_END.search(a.key):
                 break
             if n in pair or not np.all(index.kind[a.entries] == _K["settlement"]):
                 continue
+            small = index.population[a.entries] < _SMALL
             inside = [e for e in a.entries
                       if (str(index.country[e]), str(index.admin1[e])) in held]
-            if inside:
+            if inside and (small.all() or not small[a.entries == inside[0]].all()):
                 pair[n] = (str(index.admin1[inside[0]]), "")
-            elif (np.all(index.population[a.entries] < _SMALL)
-                  or _VILLAGE_OF.search(text, max(0, a.start - 30), a.start)):
+            elif not inside and (small.all()
+                                 or _VILLAGE_OF.search(text, max(0, a.start - 30), a.start)):
                 elsewhere.add(n)
+            # A town elsewhere (Nikopol, beside a village of its name in
+            # the region) stays for the other evidence to place.
 
 
 def resolve(text: str, candidates, index: NameIndex) -> list[Resolved]:
