@@ -286,7 +286,7 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     # something happened at: a region the sentence also names, holding one
     # of them, is where it was, not a second place it happened.
     pointed: dict[tuple[int, int], set[str]] = {}
-    told = set()  # (sentence, place): how many places each tells of, see _row's "specific"
+    told = set()  # (sentence, place key): how many places each tells of
     for mention, guess in zip(mentions, guesses):
         kind = index.kind[mention.entry] if mention.entry is not None else None
         if not guess.aside and kind not in _WHOLE_KINDS:
@@ -298,7 +298,7 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
                     happened.setdefault(n, []).append(mention)
         if guess.event != "mention" and kind in _POINT_KINDS:
             pointed.setdefault(guess.sentence, set()).add(str(index.admin1[mention.entry]))
-    crowd = Counter(sentence for sentence, _place in told)
+    crowd = Counter(sentence for sentence, _place in told)  # see _row's "specific"
     groups: dict[tuple, list] = {}
     named: list[str] = []  # claimants named in full so far (see _in_full)
     for mention, guess in zip(mentions, guesses):
@@ -337,9 +337,9 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     # one-place sentence's event, or in the next sentence when it names no
     # place ("Drones hit Odesa, the mayor said. Two people were killed.");
     # in a sentence about several places, given just before the place ("one
-    # in Mykolaiv, two in Kryvyi Rih").
-    # A region that only says where the sentence's town is ("a market in
-    # Horlivka, a city in Donetsk region, killing four") is no second place.
+    # in Mykolaiv, two in Kryvyi Rih").  A region that only says where the
+    # sentence's town is ("a market in Horlivka, a city in Donetsk region,
+    # killing four") is no second place.
     places = Counter(sentence for sentence, key in told
                      if not (isinstance(key[0], int) and index.kind[key[0]] == KIND_CODE["region"]
                              and str(index.admin1[key[0]]) in pointed.get(sentence, ())))
@@ -663,9 +663,9 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         headline[0] <= item[0].start < headline[1], crowd.get(item[1].sentence, 0) > 1))
     weapon = next((g.weapon for m, g, _ in specific if g.event == event and g.weapon), "")
     # The harm a strike or an explosion did, from the sentences about it.
-    told = [notes[m.start] for m, g, _ in specific
-            if g.event == event in _HARMFUL and notes.get(m.start, ("", False))[0]]
-    harm = max(told, key=lambda note: note[1])[0] if told else ""  # the first, or an update
+    harms = [notes[m.start] for m, g, _ in specific
+             if g.event == event in _HARMFUL and notes.get(m.start, ("", False))[0]]
+    harm = max(harms, key=lambda note: note[1])[0] if harms else ""  # the first, or an update
     fight = next((g for _, g, _ in [chosen, *items] if g.event == event and g.action), guess)
     dated = next((g for _, g, _ in [chosen, *items] if g.date), None)
     basis = f"“{dated.date_basis}” in the text" if dated else ""
@@ -729,19 +729,19 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     # Nor is one only named to say where another is ("near Svatove in the
     # occupied part of Luhansk region"), nor water but a front line.
     keepable = (entry is not None and kind not in ("country", "continent", "sea")
-            and not (kind in ("river", "lake") and guess.event != "front_line")
-            and not all(g.aside for _, g, _ in items)
-            and not all(m.holds and not m.within and m.kind != "settlement"
-                        for m, _, _ in items)
-            # "Shelling hit Nikopol in the Dnipropetrovsk region" and "Russian
-            # troops pushed into the Kursk region and took Sudzha": the towns
-            # are drawn; the region's point would be a second, vaguer place.
-            # So is a region whose event only the headline tells ("drones hit
-            # a ship off Crimea") where the body names a place in it.
-            and not (kind == "region" and guess.event != "mention"
-                     and all(entry.admin1 in (inside if headline[0] <= m.start < headline[1]
-                                              else pointed.get(g.sentence, ()))
-                             for m, g, _ in items if g.event != "mention")))
+                and not (kind in ("river", "lake") and guess.event != "front_line")
+                and not all(g.aside for _, g, _ in items)
+                and not all(m.holds and not m.within and m.kind != "settlement"
+                            for m, _, _ in items)
+                # "Shelling hit Nikopol in the Dnipropetrovsk region" and "Russian
+                # troops pushed into the Kursk region and took Sudzha": the towns
+                # are drawn; the region's point would be a second, vaguer place.
+                # So is a region whose event only the headline tells ("drones
+                # hit a ship off Crimea") where the body names a place in it.
+                and not (kind == "region" and guess.event != "mention"
+                         and all(entry.admin1 in (inside if headline[0] <= m.start < headline[1]
+                                                  else pointed.get(g.sentence, ()))
+                                 for m, g, _ in items if g.event != "mention")))
     cited = sorted({p for _, _, p in items})
     return {
         "keep": keepable and confidence >= KEEP_CONFIDENCE,
