@@ -213,7 +213,8 @@ _A_CLAIM = re.compile(r"\b(?:a|the)\s+claims?\s+(?:that\s+|which\s+)?$", re.IGNO
 # claims about Robotyne were 'pure propaganda'".
 _DISMISSED = re.compile(r"\bclaims?\b.{0,60}?\b(?:were|was|are|is|as)\s+[\"“'‘]?"
                         r"(?:pure\s+|simply\s+|just\s+|completely\s+)?"
-                        r"(?:Russian\s+|Ukrainian\s+|Kremlin\s+|enemy\s+)?(?:propaganda|false|fake|lies|"
+                        r"(?:Russian\s+|Ukrainian\s+|Kremlin\s+|enemy\s+)?"
+                        r"(?:propaganda|false|fake|lies|"
                         r"untrue|not true|fabricat\w*|baseless|groundless)\b", re.IGNORECASE)
 _NAME_WORD = r"[A-Z][\w'’.-]*"
 _ROLE_WORD = (r"(?:[A-Z][\w'’.-]*|officials?|authorities|ministry|spokesm[ae]n|"
@@ -296,7 +297,8 @@ _ORIGIN_HEAD = (r"\b(?:from\s+the\s+direction\s+of|"
                 # "launched 90 Shahed-type drones from Kursk"
                 r"(?:launched|fired|sent)\s+(?:[\w-]+\s+){1,4}?from|"
                 r"(?:launched|fired)\s+(?:from\s+(?:[\w-]+\s+)?(?:aircraft|planes|jets|bombers|"
-                r"ships|warships|submarines)\s+)?over)\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?")
+                r"ships|warships|submarines)\s+)?over)\s+"
+                r"(?:the\s+)?(?:direction of\s+(?:the\s+)?)?")
 # ... then further places of the same list, or the region the first is in:
 # names (capitalised) and the words for areas, never a verb ("launched from
 # Crimea and Russia struck Odesa and Kherson": Kherson was struck).
@@ -958,5 +960,6 @@ def _weapon(sentence: str, at: int, start: int, end: int) -> str:
     return best[1] if best else ""
 
 
-__all__ = ["EVENTS", "EVENT_LABELS", "SPOKEN_DAY", "WEAPONS", "Guess", "claimant", "containing", "dateline_day",
-           "enemy_of", "event_date", "guess_event", "paragraphs", "report_date", "sentences"]
+__all__ = ["EVENTS", "EVENT_LABELS", "SPOKEN_DAY", "WEAPONS", "Guess", "claimant", "containing",
+           "dateline_day", "enemy_of", "event_date", "guess_event", "paragraphs", "report_date",
+           "sentences"]

@@ -69,7 +69,7 @@ _FUNCTION_WORDS = {
 # drafter's too: "in Kherson region", and no " region" added to a name
 # that has one).
 REGION_WORDS = {"region", "oblast", "province", "state", "county", "district", "raion",
-                 "governorate", "parish", "territory", "prefecture"}
+                "governorate", "parish", "territory", "prefecture"}
 # Region words that are part of the region's name as a report writes it:
 # "Kherson region" renders Ukraine's "Khersonska oblast".  A lower-case
 # "province" describes a name rather than completing it ("in Idlib
