@@ -1751,3 +1751,13 @@ def test_a_regions_paragraph_holds_its_villages(index):
         date="2024-08-22", index=index))
     assert rows["Nikolskoye"]["lat"] is None
     assert rows["Nikolskoye"]["summary"] == "A drone strike at Nikolskoye, with 2 wounded."
+
+
+def test_a_district_in_a_sentence_opening_with_its_city_is_the_citys(index):
+    rows = rows_by_name(draft_report("In Kharkiv, drones hit the Kyivskyi district, wounding "
+                                     "three people.", date="2024-03-06", index=index))
+    row = rows["Kharkiv (Kyivskyi district)"]
+    assert (row["lat"], row["summary"]) == (
+        pytest.approx(49.98, abs=0.05),
+        "A drone strike at Kharkiv (Kyivskyi district), with 3 wounded.")
+    assert "Kyivskyi" not in rows  # no row at another city's district of that name

@@ -87,6 +87,8 @@ _DISTRICT_OF = re.compile(rf"\s+{_DISTRICT}\s+(?:of|in)\s+(?:the\s+(?:city|town)
 # "In Kharkiv, drones struck the city's Kyivskyi district": the city is the
 # place named last before it in the sentence.
 _THE_CITYS = re.compile(r"[^.;!?]*\bthe\s+(?:city|town)['’]s\s+$", re.IGNORECASE)
+_THEN_THE = re.compile(r",[^.;!?]*\bthe\s+")
+_DISTRICT_FORMS = ("skyi", "skyy", "skiy", "zkyi", "ckyi")
 _HAMLET = 1_000  # people
 _CITY = 100_000  # people
 _W_HAMLET_ALIAS = 2.0
@@ -298,7 +300,13 @@ def _districts_held(text: str, candidates, index: NameIndex) -> dict[int, int]:
             held[n + 1] = n
             continue
         for k in range(n, -1, -1):
-            if not _THE_CITYS.fullmatch(text, candidates[k].end, b.start):
+            # ... or "In Kharkiv, drones hit the Kyivskyi district": a city's
+            # district by its adjective's form, in a sentence opening with the city.
+            opening = (b.key.endswith(_DISTRICT_FORMS)
+                       and _OPENS_SENTENCE.search(text, max(0, candidates[k].start - 12),
+                                                  candidates[k].start)
+                       and _THEN_THE.fullmatch(text, candidates[k].end, b.start))
+            if not (_THE_CITYS.fullmatch(text, candidates[k].end, b.start) or opening):
                 break  # a sentence ends between them, or no "the city's"
             if np.any(index.kind[candidates[k].entries] == _K["settlement"]):
                 held[n + 1] = k
