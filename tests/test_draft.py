@@ -1761,3 +1761,13 @@ def test_a_district_in_a_sentence_opening_with_its_city_is_the_citys(index):
         pytest.approx(49.98, abs=0.05),
         "A drone strike at Kharkiv (Kyivskyi district), with 3 wounded.")
     assert "Kyivskyi" not in rows  # no row at another city's district of that name
+
+
+def test_a_unit_named_for_a_place_and_a_tolls_day(index):
+    text = ("The death toll from a Russian strike on a hypermarket in Kharkiv rose to 19 on "
+            "Tuesday, the governor said. Two guided bombs hit Kharkiv on Saturday afternoon.\n\n"
+            "Units of the Vostok group of forces liberated Velyka Novosilka, the ministry said.")
+    rows = rows_by_name(draft_report(text, date="2024-05-28", index=index))
+    assert rows["Kharkiv"]["event_date"] == "2024-05-25"  # the strike's day, not the count's
+    assert rows["Kharkiv"]["summary"].endswith(", with 19 killed.")
+    assert (rows["Vostok"]["event"], rows["Vostok"]["keep"]) == ("mention only", False)

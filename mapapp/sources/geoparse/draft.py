@@ -363,7 +363,8 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
             counts = harm_at(text[slice(*sentence)], mention.start - sentence[0])
         # A toll's update ("the death toll rose to 7") outdates the first count.
         notes[mention.start] = (harm_text(counts), bool(_UPDATE.search(text, *sentence)))
-    rows = [_row(part, index, record, first_dated, unlisted, headline, pointed, crowd, notes)
+    rows = [_row(part, index, record, first_dated, unlisted, headline, pointed, crowd, notes,
+                 text)
             for items in groups.values()
             for part in (_by_day(items, text) if items[0][0].entry is not None
                          and index.kind[items[0][0].entry] in _POINT_KINDS else [items])]
@@ -630,7 +631,7 @@ def _region_named_as_city(name: str, entry, index: NameIndex) -> bool:
 def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
          unlisted: dict[tuple[int, int], str], headline: tuple[int, int] = (0, 0),
          pointed: dict | None = None, crowd: dict | None = None,
-         notes: dict | None = None) -> dict:
+         notes: dict | None = None, text: str = "") -> dict:
     """One candidate: the place, the event most of its mentions speak of
     (the stronger on a tie), who says so and when.  A place the index
     lacks is what the word before it says ("village of")."""
@@ -667,7 +668,10 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
              if g.event == event in _HARMFUL and notes.get(m.start, ("", False))[0]]
     harm = max(harms, key=lambda note: note[1])[0] if harms else ""  # the first, or an update
     fight = next((g for _, g, _ in [chosen, *items] if g.event == event and g.action), guess)
-    dated = next((g for _, g, _ in [chosen, *items] if g.date), None)
+    # A toll's update ("rose to 19 on Tuesday") dates the count, not the strike.
+    dated = next((g for _, g, _ in [chosen, *items]
+                  if g.date and not _UPDATE.search(text, *g.sentence)), None) or next(
+        (g for _, g, _ in [chosen, *items] if g.date), None)
     basis = f"“{dated.date_basis}” in the text" if dated else ""
     # ... told before this place's first mention: a later sentence's date
     # ("repelled assaults near Pokrovsk on 3 March") is another fight's.

@@ -316,6 +316,10 @@ _ORIGIN_REACH = 100
 # ... or of several ("the Pokrovsk and Kurakhove directions").
 _SECTOR_AFTER = re.compile(r"(?:(?:,\s+|,?\s+and\s+)[A-Z][\w'’-]+)*\s+(?i:directions?|sectors?|"
                            r"ax[ie]s|fronts?(?![- ]?lines?\b)|salients?)\b")
+# A unit named for a place ("the Vostok group of forces", "the Black Sea
+# Fleet"): no place of the report's.
+_UNIT_AFTER = re.compile(r"\s+(?:(?i:group|grouping)\s+of\s+(?i:forces|troops)|Fleet|Flotilla|"
+                         r"(?i:operational[- ]strategic\s+group))\b")
 # Where someone spoke or is based, or a capital asked for comment ("told
 # reporters in Brussels", "the Institute for the Study of War, based in
 # Washington", "no comment from Moscow"): nothing happened there.
@@ -779,7 +783,7 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     voice = capital and not _PLACE_BEFORE.search(sentence, max(0, at - 40), at) and (
         bool(_VOICE_AFTER.match(text, end)) or not _PLACE_AFTER.match(text, end))
     origin = bool(_ORIGIN_BEFORE.search(sentence, max(0, at - _ORIGIN_REACH), at))
-    backdrop = bool(_SECTOR_AFTER.match(text, end)
+    backdrop = bool(_SECTOR_AFTER.match(text, end) or _UNIT_AFTER.match(text, end)
                     or _BACKDROP_BEFORE.search(sentence, max(0, at - 60), at)
                     or _BEARING_OF_PLACE.search(sentence, max(0, at - 60), at)
                     or _SITE_NEAR.search(sentence, max(0, at - 80), at))
