@@ -1771,3 +1771,27 @@ def test_a_unit_named_for_a_place_and_a_tolls_day(index):
     assert rows["Kharkiv"]["event_date"] == "2024-05-25"  # the strike's day, not the count's
     assert rows["Kharkiv"]["summary"].endswith(", with 19 killed.")
     assert (rows["Vostok"]["event"], rows["Vostok"]["keep"]) == ("mention only", False)
+
+
+def test_a_named_day_dates_a_row_before_a_leads_week(index):
+    text = ("Russian forces struck Kupiansk twice this week, regional officials said on "
+            "Thursday.\n\nOn 4 March, two glide bombs hit the centre of Kupiansk, killing two "
+            "people, the governor said.")
+    row = rows_by_name(draft_report(text, date="2024-03-07", index=index))["Kupiansk"]
+    assert (row["event_date"], row["summary"]) == (
+        "2024-03-04", "An air strike at Kupiansk, with 2 killed.")
+
+
+@pytest.mark.parametrize("text, place, status, claimant, summary", [
+    # The source denies what its second clause tells, of the side it names.
+    (("Russia's defence ministry said its troops had repelled attacks near Glushkovo, and "
+     "denied that Ukrainian units had advanced towards Korenevo."), "Korenevo", "disputed",
+     "Russia's defence ministry", "Ukrainian forces attacked or advanced at or near Korenevo."),
+    # A verb after "and" has the sentence's subject, not the place before it.
+    ("Moscow said it struck Odesa and denied targeting civilians.", "Odesa", "claimed", "Moscow",
+     "A strike at Odesa."),
+])
+def test_a_second_verb_keeps_the_first_ones_subject(index, text, place, status, claimant,
+                                                    summary):
+    row = rows_by_name(draft_report(text, date="2024-08-22", index=index))[place]
+    assert (row["status"], row["claimant"], row["summary"]) == (status, claimant, summary)

@@ -668,10 +668,12 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
              if g.event == event in _HARMFUL and notes.get(m.start, ("", False))[0]]
     harm = max(harms, key=lambda note: note[1])[0] if harms else ""  # the first, or an update
     fight = next((g for _, g, _ in [chosen, *items] if g.event == event and g.action), guess)
-    # A toll's update ("rose to 19 on Tuesday") dates the count, not the strike.
-    dated = next((g for _, g, _ in [chosen, *items]
-                  if g.date and not _UPDATE.search(text, *g.sentence)), None) or next(
-        (g for _, g, _ in [chosen, *items] if g.date), None)
+    # A toll's update ("rose to 19 on Tuesday") dates the count, not the
+    # strike; a day named ("On 4 March, two glide bombs hit Kupiansk") is
+    # surer than the week of a lead ("struck Kupiansk twice this week").
+    candidates = [g for _, g, _ in [chosen, *items] if g.date]
+    dated = min(candidates, default=None, key=lambda g: (
+        bool(_UPDATE.search(text, *g.sentence)), g.event != event, len(g.date) != 10))
     basis = f"“{dated.date_basis}” in the text" if dated else ""
     # ... told before this place's first mention: a later sentence's date
     # ("repelled assaults near Pokrovsk on 3 March") is another fight's.

@@ -144,7 +144,9 @@ _ATTACKED_OBJECT = re.compile(r"\b(?:attack\w*|assault\w*|storm\w*|shell\w*|stru
                               r"(?:(?:the|their|our|enemy|Ukrainian|Russian)\s+)?$", re.IGNORECASE)
 _REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|beaten (?:off|back)|beat (?:off|back)|"
                        r"fended off|held off|thwarted)\b", re.IGNORECASE)
-_NEXT_TO_CUE = re.compile(r"\s+(?:[\w-]+\s+)?")  # "Russian assaults", "Russian ground assaults"
+# "Russian assaults", "Russian ground assaults", "Ukrainian units had advanced"
+_NEXT_TO_CUE = re.compile(r"\s+(?:(?:forces|troops|units|soldiers|marines|army|had|have|has|"
+                          r"were|was)\s+){0,2}(?:[\w-]+\s+)?")
 _SIDE_AFTER = re.compile(r"\s+by\s+(?:the\s+)?(?:(Russian)|(Ukrainian))\b")
 # A side that held the place, not one that fought for it: "which Russian
 # forces had held", "held by Russian troops" (the words before the side, and
@@ -208,6 +210,7 @@ _DENIAL = re.compile(r"\b(?:denied|denies|rejected|dismissed)\b", re.IGNORECASE)
 # its forces struck military sites in Odesa"), and a denial set after the
 # claim it disputes ("captured Kotlyne, a claim Kyiv denied").
 _AND_SAID = re.compile(r"\band\s+(?:said|says|claimed|added|insisted)\b", re.IGNORECASE)
+_AND_DENIED = re.compile(r"\band\s+(?:denied|denies|rejected)\b", re.IGNORECASE)
 _A_CLAIM = re.compile(r"\b(?:a|the)\s+claims?\s+(?:that\s+|which\s+)?$", re.IGNORECASE)
 # A denial in other words, of the places named inside it: "said Russian
 # claims about Robotyne were 'pure propaganda'".
@@ -569,6 +572,10 @@ def _attributions(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
             # verb after the relative clause shows ("said the mayor, who was
             # there." names the speaker).
             subject = pattern is _AFTER and _SUBJECT_AFTER.match(sentence, match.end(1))
+            # "Moscow said it struck Odesa and denied targeting civilians":
+            # a verb after "and" has the sentence's subject, not "Odesa".
+            if pattern is _BEFORE and match.group(1).split()[-1].lower() == "and":
+                continue
             if who and who.split()[0].lower() not in _PRONOUNS and any(
                     c.isalpha() for c in who) and not _EVIDENCE.match(who) and not subject:
                 found.append((match.start(1), match.end(1), who, match.group(0)))
@@ -767,6 +774,13 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
         stance = "denies"  # "said Russian claims about Robotyne were propaganda"
     if stance == "denies" and _AND_SAID.search(sentence, said_by[1], at):
         stance = "asserts"  # "Moscow denied targeting civilians and said it struck Odesa"
+    elif (who and stance == "asserts" and said_by[1] <= at
+          and _AND_DENIED.search(sentence, said_by[1], at)
+          and not _AND_SAID.search(sentence, _AND_DENIED.search(sentence, said_by[1], at).end(),
+                                   at)):
+        # "The ministry said it repelled attacks near Glushkovo, and denied
+        # that Ukrainian units had advanced towards Korenevo."
+        stance = "denies"
     denied_after = ""
     if stance == "denies" and _A_CLAIM.search(sentence, max(0, said_by[0] - 30), said_by[0]):
         # "... had captured Kotlyne, a claim Kyiv denied": the claim is the
