@@ -1795,3 +1795,15 @@ def test_a_second_verb_keeps_the_first_ones_subject(index, text, place, status, 
                                                     summary):
     row = rows_by_name(draft_report(text, date="2024-08-22", index=index))[place]
     assert (row["status"], row["claimant"], row["summary"]) == (status, claimant, summary)
+
+
+def test_a_towns_shelling_and_its_fighting_are_two_rows(index):
+    text = ("Ukraine Says It Repelled Dozens of Assaults Near Pokrovsk\n\n"
+            "KYIV, Sept 15 (Northline) - Ukrainian troops repelled 41 Russian ground assaults "
+            "near Pokrovsk over the past 24 hours, Ukraine's General Staff said on Sunday.\n\n"
+            "The governor of Donetsk region said Russian shelling killed three civilians in "
+            "Pokrovsk on Saturday.")
+    draft = draft_report(text, date="2024-09-15", index=index)
+    rows = [(r["summary"], r["event_date"]) for r in draft.rows if r["name"] == "Pokrovsk"]
+    assert rows == [("Russian forces attacked or advanced at or near Pokrovsk.", "2024-09-15"),
+                    ("Shelling at Pokrovsk, with 3 killed.", "2024-09-14")]

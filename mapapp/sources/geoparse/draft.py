@@ -366,7 +366,7 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     rows = [_row(part, index, record, first_dated, unlisted, headline, pointed, crowd, notes,
                  text)
             for items in groups.values()
-            for part in (_by_day(items, text) if items[0][0].entry is not None
+            for part in (_events_at(items, text) if items[0][0].entry is not None
                          and index.kind[items[0][0].entry] in _POINT_KINDS else [items])]
     _keep_the_sure(rows)
     return Draft(report=record, text=text, rows=rows, mentions=mentions,
@@ -413,14 +413,44 @@ def _keep_the_sure(rows: list[dict]) -> None:
                                    <= _NEAR_SURE_KM for lat, lon in sure))
 
 
+def _events_at(items: list, text: str) -> list[list]:
+    """A town's or site's mentions as one row per event the text tells of
+    there: per day (see _by_day), and per kind (see _by_kind).  A region or
+    a country is a backdrop, one row whatever happened in it."""
+    return [kind for day in _by_day(items, text) for kind in _by_kind(day)]
+
+
+def _by_kind(items: list) -> list[list]:
+    """A place's mentions as a row for its strikes and one for its fighting
+    when the text tells of both ("Russian shelling killed three civilians in
+    Pokrovsk" beside "repelled 41 assaults near Pokrovsk"): two layers, two
+    events.  The mentions that are neither go with the kind most of them
+    tell of (fighting on a tie)."""
+    # A bare "attacked" with no weapon may be either: it tells no kind apart
+    # ("Russian troops attacked Bakhmut. 'They attacked it again today'").
+    kinds = [None if g.event == "strike" and not g.weapon and _BARE.fullmatch(g.cue)
+             else _KIND_OF.get(g.event) for _, g, _ in items]
+    told = Counter(filter(None, kinds))
+    if len(told) < 2:
+        return [items]
+    most = "fight" if told["fight"] >= told["harm"] else "harm"
+    parts: dict[str, list] = {"fight": [], "harm": []}
+    for item, kind in zip(items, kinds):
+        parts[kind or most].append(item)
+    return sorted(parts.values(), key=lambda part: part[0][0].start)
+
+
+_KIND_OF = {"strike": "harm", "explosion": "harm", "fighting": "fight"}
+_BARE = re.compile(r"attack(?:s|ed)?", re.IGNORECASE)
+
+
 def _by_day(items: list, text: str) -> list[list]:
     """A place's mentions as one row per day the text dates an event there:
     "missiles struck Kharkiv on Monday ... on Wednesday, drones hit Kharkiv
     again" are two strikes, each with its own date, weapon and source.  An
     undated mention belongs with the dated one before it (the first, if none
     is before it, as a headline's).  A place with one dated day (or none)
-    stays one row.  (Only for points: a region or a country is a
-    backdrop, one row whatever the days.)
+    stays one row.
 
     Only a day the text names for the event tells two events apart:
     "today" or "overnight" is the report's day, which a quoted speaker or
@@ -667,7 +697,10 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     harms = [notes[m.start] for m, g, _ in specific
              if g.event == event in _HARMFUL and notes.get(m.start, ("", False))[0]]
     harm = max(harms, key=lambda note: note[1])[0] if harms else ""  # the first, or an update
-    fight = next((g for _, g, _ in [chosen, *items] if g.event == event and g.action), guess)
+    # Whose forces fought: the body's words that say so, before a headline's
+    # ("Ukraine Says It Repelled Dozens of Assaults Near Pokrovsk").
+    fight = min((g for _, g, _ in specific if g.event == event and g.action), default=guess,
+                key=lambda g: not g.side)
     # A toll's update ("rose to 19 on Tuesday") dates the count, not the
     # strike; a day named ("On 4 March, two glide bombs hit Kupiansk") is
     # surer than the week of a lead ("struck Kupiansk twice this week").
