@@ -1807,3 +1807,16 @@ def test_a_towns_shelling_and_its_fighting_are_two_rows(index):
     rows = [(r["summary"], r["event_date"]) for r in draft.rows if r["name"] == "Pokrovsk"]
     assert rows == [("Russian forces attacked or advanced at or near Pokrovsk.", "2024-09-15"),
                     ("Shelling at Pokrovsk, with 3 killed.", "2024-09-14")]
+
+
+@pytest.mark.parametrize("text, place", [
+    # Nearly alone: its share of the belief is over 90% (confidence 0.49,
+    # 0.499), though under the 0.5 a sure point has.
+    (("Drones hit Odesa and Mykolaiv. In the Sumy region, Russian artillery shelled the village "
+     "of Krasnopillia, killing two."), "Krasnopillia"),
+    (("Russian forces conducted limited ground attacks in the Siversk direction near "
+     "Bilohorivka on November 13."), "Bilohorivka"),
+])
+def test_a_nearly_sure_village_where_something_happened_is_kept(index, text, place):
+    row = rows_by_name(draft_report(text, date="2024-11-14", index=index))[place]
+    assert row["confidence"] <= KEEP_CONFIDENCE and row["keep"]

@@ -392,25 +392,30 @@ _REPORT_DAY_WORDS = re.compile(r"today|tonight|this morning|overnight", re.IGNOR
 _ELSEWHERE_KM = 50.0
 
 
-# A village of many namesakes is seldom sure (its share of the belief);
-# where something happened to it within this distance of a sure place of
-# the report (the front's villages cluster), it is kept all the same.
+# A village of many namesakes is seldom sure: the recogniser gives a
+# village's name 0.5 at most, times the chosen namesake's share of the
+# belief.  Where something happened to it, it is kept all the same when it
+# is nearly alone (a share of 90%), or within this distance of a sure place
+# where something happened (the front's villages cluster).
 _NEAR_SURE_KM = 25.0
 _NEAR_SURE_CONFIDENCE = 0.3
+_NEARLY_SURE = 0.45
 
 
 def _keep_the_sure(rows: list[dict]) -> None:
     """Tick the rows whose point alone is unsure (``_unsure``, taken out
-    here) where something happened near a sure place where something
-    happened: "shelled the village of Petropavlivka" beside Kupiansk (one of
+    here) where something happened and either the point is nearly sure
+    ("near Bilohorivka": 0.49), or it lies near a sure place where something
+    happened ("shelled the village of Petropavlivka" beside Kupiansk: one of
     nine Petropavlivkas, chosen for being 7 km from it)."""
     sure = [(r["lat"], r["lon"]) for r in rows if r["keep"] and r["event"] != _MENTION]
     for row in rows:
         if row.pop("_unsure"):
-            row["keep"] = (row["event"] != _MENTION
-                           and row["confidence"] >= _NEAR_SURE_CONFIDENCE
-                           and any(great_circle_km(row["lat"], row["lon"], lat, lon)
-                                   <= _NEAR_SURE_KM for lat, lon in sure))
+            row["keep"] = row["event"] != _MENTION and (
+                row["confidence"] >= _NEARLY_SURE
+                or (row["confidence"] >= _NEAR_SURE_CONFIDENCE
+                    and any(great_circle_km(row["lat"], row["lon"], lat, lon)
+                            <= _NEAR_SURE_KM for lat, lon in sure)))
 
 
 def _events_at(items: list, text: str) -> list[list]:
