@@ -1820,3 +1820,13 @@ def test_a_towns_shelling_and_its_fighting_are_two_rows(index):
 def test_a_nearly_sure_village_where_something_happened_is_kept(index, text, place):
     row = rows_by_name(draft_report(text, date="2024-11-14", index=index))[place]
     assert row["confidence"] <= KEEP_CONFIDENCE and row["keep"]
+
+
+@pytest.mark.parametrize("text, place, ftype", [
+    ("Missiles and drones hit Mykolaiv, Kryvyi Rih and Dnipro overnight.", "Kryvyi Rih",
+     "strike"),
+    ("Russia fired drones and cruise missiles at Kyiv.", "Kyiv", "strike"),
+    ("Missiles hit Kyiv while drones struck Odesa.", "Odesa", "drone_strike"),
+])
+def test_a_strike_by_missiles_and_drones_is_no_one_weapons(index, text, place, ftype):
+    assert rows_by_name(draft_report(text, date="2024-11-18", index=index))[place]["type"] == ftype

@@ -874,7 +874,8 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     # ... said on Saturday").
     dateline = _DATELINE_START.match(sentence)
     date, basis = event_date(sentence[dateline.end():] if dateline else sentence, report_date)
-    weapon = _weapon(sentence, at, *near) if event == "strike" else ""
+    weapon = (_weapon(sentence, at, *near)
+              if event == "strike" and not _MIXED.search(sentence, c_start, c_end) else "")
     side, action = (_fight(sentence, best[3], c_start, c_end, said_by) if event == "fighting"
                     else ("", ""))
     enemy = side == ENEMY
@@ -964,6 +965,12 @@ def _holds(sentence: str, side: re.Match, start: int, cue: tuple[int, int]) -> b
     holds = _HOLDS.match(sentence, side.end())
     return bool(_WHICH.search(sentence, head_start, side.start()) and holds
                 and not (holds.start() < cue[1] and cue[0] < holds.end()))
+
+
+# A strike made with both, "missiles and drones": no one weapon's type.
+_MIXED = re.compile(r"\b(?:missiles?|rockets?)\s+and\s+(?:\w+\s+)?(?:drones?|Shaheds?)\b|"
+                    r"\b(?:drones?|Shaheds?)\s+and\s+(?:\w+\s+)?(?:missiles?|rockets?)\b",
+                    re.IGNORECASE)
 
 
 def _weapon(sentence: str, at: int, start: int, end: int) -> str:
