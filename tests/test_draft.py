@@ -1830,3 +1830,13 @@ def test_a_nearly_sure_village_where_something_happened_is_kept(index, text, pla
 ])
 def test_a_strike_by_missiles_and_drones_is_no_one_weapons(index, text, place, ftype):
     assert rows_by_name(draft_report(text, date="2024-11-18", index=index))[place]["type"] == ftype
+
+
+@pytest.mark.parametrize("text, place, event", [
+    ("Zelenskiy said allies should allow Ukraine to strike launch sites in the Belgorod region.",
+     "Belgorod region", "mention only"),
+    ("Russia could strike Kyiv again, officials warned.", "Kyiv", "mention only"),
+    ("Ukraine used drones to strike a refinery in Saratov.", "Saratov", "strike"),
+])
+def test_what_may_happen_did_not(index, text, place, event):
+    assert rows_by_name(draft_report(text, date="2024-11-18", index=index))[place]["event"] == event

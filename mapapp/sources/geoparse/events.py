@@ -168,6 +168,11 @@ _NEGATED = re.compile(r"\b(?:did|does|do|has|have|had|was|were|is|are)(?:\s+not|
                       r"see|seen|observe|observed|record|recorded|report|reported)\s+)?"
                       r"(?:any\s+)?(?:(?:confirmed|new|further|significant)\s+)?$|"
                       r"\bno\s+(?:(?:confirmed|new|further|significant)\s+)?$", re.IGNORECASE)
+# Words before a cue that say it may happen, not that it did.
+_HYPOTHETICAL = re.compile(r"\b(?:should|would|could|might|must)\s+(?:\w+\s+)?(?:be\s+)?$|"
+                           r"\ballow(?:s|ed|ing)?\s+(?:\w+\s+){1,2}to\s+$|"
+                           r"\b(?:permission|approval|green\s+light|ability|right)\s+to\s+$",
+                           re.IGNORECASE)
 # Where forces head for ("pressing on towards Kupiansk"): not yet taken.
 _TOWARDS = re.compile(r"\btowards?\s+(?:the\s+)?$", re.IGNORECASE)
 # A place that only gives the bearing of the one named just before it
@@ -817,6 +822,8 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
                 continue  # "the air force said": a title, not fighting
             if _NEGATED.search(sentence, max(c_start, match.start() - 40), match.start()):
                 continue  # "forces did not make any confirmed advances near Bakhmut"
+            if _HYPOTHETICAL.search(sentence, max(c_start, match.start() - 40), match.start()):
+                continue  # "allies should allow Ukraine to strike launch sites in Belgorod"
             if event == "front_line" and _ATTACKED_OBJECT.search(
                     sentence, max(c_start, match.start() - 40), match.start()):
                 continue  # "attacked Ukrainian positions": the fight's object, no line
