@@ -788,7 +788,10 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
                                  for m, g, _ in items if g.event != "mention")))
     cited = sorted({p for _, _, p in items})
     return {
-        "keep": keepable and confidence >= KEEP_CONFIDENCE,
+        # A region only named is context the map's region names give: it
+        # starts unticked ("The Odesa region is among the most targeted").
+        "keep": (keepable and confidence >= KEEP_CONFIDENCE
+                 and not (kind == "region" and guess.event == "mention")),
         # Kept only near a sure place: see _keep_the_sure, which takes it out.
         "_unsure": keepable and confidence < KEEP_CONFIDENCE,
         "name": name,
