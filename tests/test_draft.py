@@ -1841,3 +1841,10 @@ def test_a_strike_by_missiles_and_drones_is_no_one_weapons(index, text, place, f
 ])
 def test_what_may_happen_did_not(index, text, place, event):
     assert rows_by_name(draft_report(text, date="2024-11-18", index=index))[place]["event"] == event
+
+
+def test_a_wire_datelines_sept_is_september(index):
+    draft = draft_report("Assaults repelled\n\nKYIV, Sept 15 (Northline) - Ukrainian troops "
+                         "repelled assaults near Pokrovsk on Sept 14.", index=index)
+    assert draft.report["date"].endswith("-09-15")
+    assert rows_by_name(draft)["Pokrovsk"]["event_date"].endswith("-09-14")

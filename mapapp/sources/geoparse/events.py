@@ -345,6 +345,7 @@ _STOP_EDGE = {"the", "of", "in", "and", "for", "a", "an", "on", "as", "also", "n
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9  # "Sept 15", as wire datelines write it
 _MONTH = r"(?:{})\.?".format("|".join(sorted(_MONTHS, key=len, reverse=True)))
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?[ /.-]({_MONTH})(?:[ /.,-]+(\d{{4}}))?\b",
                              re.IGNORECASE)
