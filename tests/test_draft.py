@@ -1848,3 +1848,20 @@ def test_a_wire_datelines_sept_is_september(index):
                          "repelled assaults near Pokrovsk on Sept 14.", index=index)
     assert draft.report["date"].endswith("-09-15")
     assert rows_by_name(draft)["Pokrovsk"]["event_date"].endswith("-09-14")
+
+
+@pytest.mark.parametrize("text, place, summary, keep", [
+    # The verb after "and", with a place of its own, is that place's.
+    (("Russia's defence ministry said its troops had destroyed a Ukrainian ammunition depot near "
+     "Kupiansk and repelled three counterattacks near Synkivka."), "Kupiansk",
+     "Kupiansk is mentioned in the report.", True),
+    # Assaults repelled were the enemy's, the side's verb between them.
+    ("Ukrainian forces repelled assaults near Pokrovsk and counterattacked near Avdiivka.",
+     "Pokrovsk", "Russian forces attacked or advanced at or near Pokrovsk.", True),
+    # A town nearly sure is no village's namesake: Lozova the town stays for the reviewer.
+    ("Russian forces attacked near Lozova and Zahryzove on November 13.", "Lozova",
+     "Russian forces attacked or advanced at or near Lozova.", False),
+])
+def test_third_readers_rows(index, text, place, summary, keep):
+    row = rows_by_name(draft_report(text, date="2024-11-14", index=index))[place]
+    assert (row["summary"], row["keep"]) == (summary, keep)

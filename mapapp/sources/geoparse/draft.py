@@ -399,20 +399,23 @@ _ELSEWHERE_KM = 50.0
 # where something happened (the front's villages cluster).
 _NEAR_SURE_KM = 25.0
 _NEAR_SURE_CONFIDENCE = 0.3
-_NEARLY_SURE = 0.45
+_NEARLY_SURE = 0.45  # ... for a village: a town of 10,000 is no village's namesake
+_TOWN = 10_000
 
 
 def _keep_the_sure(rows: list[dict]) -> None:
-    """Tick the rows whose point alone is unsure (``_unsure``, taken out
-    here) where something happened and either the point is nearly sure
-    ("near Bilohorivka": 0.49), or it lies near a sure place where something
+    """Tick the rows whose point alone is unsure (``_unsure``: "village" or
+    "town", taken out here) where something happened and either a village's
+    point is nearly sure ("near Bilohorivka": 0.49, but not Lozova the town
+    for the village by Kupiansk), or it lies near a sure place where something
     happened ("shelled the village of Petropavlivka" beside Kupiansk: one of
     nine Petropavlivkas, chosen for being 7 km from it)."""
     sure = [(r["lat"], r["lon"]) for r in rows if r["keep"] and r["event"] != _MENTION]
     for row in rows:
-        if row.pop("_unsure"):
+        unsure = row.pop("_unsure")
+        if unsure:
             row["keep"] = row["event"] != _MENTION and (
-                row["confidence"] >= _NEARLY_SURE
+                (unsure == "village" and row["confidence"] >= _NEARLY_SURE)
                 or (row["confidence"] >= _NEAR_SURE_CONFIDENCE
                     and any(great_circle_km(row["lat"], row["lon"], lat, lon)
                             <= _NEAR_SURE_KM for lat, lon in sure)))
@@ -793,7 +796,8 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
         "keep": (keepable and confidence >= KEEP_CONFIDENCE
                  and not (kind == "region" and guess.event == "mention")),
         # Kept only near a sure place: see _keep_the_sure, which takes it out.
-        "_unsure": keepable and confidence < KEEP_CONFIDENCE,
+        "_unsure": keepable and confidence < KEEP_CONFIDENCE and (
+            "village" if entry.population < _TOWN else "town"),
         "name": name,
         "found_as": mention.text,
         "event": EVENT_LABELS[guess.event],

@@ -97,6 +97,9 @@ _REPELLED_CUE = re.compile(r"\b(?:repel\w*|repuls\w*|beat(?:en)? (?:off|back)|fe
 _REACH = 400  # characters
 _FAR = 4_000  # characters
 _AND_THEN = re.compile(r"\s*,?\s*and\s+(?:then\s+|later\s+|also\s+)?")
+_PLACE_AHEAD = re.compile(r"\b(?:near|in|at|around|outside|towards?)\s+(?:the\s+)?[A-Z]")
+_AND_VERB = re.compile(_AND_THEN.pattern + r"(?:had\s+)?(?:\w+ed|took|struck|hit|fought|shot|"
+                       r"drove|beat|made|seized)\b")
 # Trying to cross is fighting only for troops: "Russian troops tried to
 # cross the Oskil", not "refugees made attempts to cross to Moldova".
 _CROSSING = re.compile(r"(?:attempts?|attempted|tried|trying) to cross", re.IGNORECASE)
@@ -145,8 +148,8 @@ _ATTACKED_OBJECT = re.compile(r"\b(?:attack\w*|assault\w*|storm\w*|shell\w*|stru
 _REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|beaten (?:off|back)|beat (?:off|back)|"
                        r"fended off|held off|thwarted)\b", re.IGNORECASE)
 # "Russian assaults", "Russian ground assaults", "Ukrainian units had advanced"
-_NEXT_TO_CUE = re.compile(r"\s+(?:(?:forces|troops|units|soldiers|marines|army|had|have|has|"
-                          r"were|was)\s+){0,2}(?:[\w-]+\s+)?")
+_NEXT_TO_CUE = re.compile(r"\s+(?:(?:forces|troops|units|soldiers|marines|army)\s+"
+                          r"(?:had|have|has|were|was)\s+|[\w-]+\s+)?")
 _SIDE_AFTER = re.compile(r"\s+by\s+(?:the\s+)?(?:(Russian)|(Ukrainian))\b")
 # A side that held the place, not one that fought for it: "which Russian
 # forces had held", "held by Russian troops" (the words before the side, and
@@ -815,6 +818,8 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     # pasted as one endless sentence still drafts in linear time.
     near = (max(c_start, at - _REACH), min(c_end, at + (end - start) + _REACH))
     armed = bool(_weapon(sentence, at, *near))  # a weapon named near the place
+    and_verb = _AND_VERB.match(sentence, at + (end - start))
+    elsewhere_verb = bool(and_verb) and bool(_PLACE_AHEAD.search(sentence, and_verb.end(), c_end))
     for rank, event in enumerate(EVENTS[:-1] if not named_only else ()):
         for match in _CUE_RE[event].finditer(sentence, *near):
             if match.start() <= at < match.end():
@@ -841,6 +846,10 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
                           sentence, max(c_start, match.start() - 40), match.start()))
                       else rank)
             key = distance + _RANK_CHARS * ranked
+            if elsewhere_verb and match.start() >= and_verb.start():
+                continue  # "destroyed a depot near Kupiansk and repelled
+                # three counterattacks near Synkivka": the verb after "and"
+                # and its words are the other place's
             if match.start() >= at + end - start and _AND_THEN.fullmatch(
                     sentence, at + end - start, match.start()):
                 # "repelled assaults near Pokrovsk and counterattacked near
