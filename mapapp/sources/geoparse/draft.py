@@ -36,6 +36,7 @@ from mapapp.model import LAYER_TYPES, STATUSES
 from mapapp.schema import check_feature, check_report
 from mapapp.sources.geoparse import Mention, geoparse
 from mapapp.sources.geoparse.events import (
+    BARE_ATTACK,
     EVENT_LABELS,
     EVENTS,
     SIDES,
@@ -347,6 +348,11 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
     # The sentences naming any place but as a source's title ("Kyiv Mayor
     # Vitali Klitschko said"): "Russian soldiers" are no one strike's toll.
     named_in = {g.sentence for g in guesses if not g.aside}
+    # The sentences that update an earlier event's toll, and those of a
+    # night (see _by_day), found once.
+    said = {g.sentence for g in guesses}
+    updates = {span for span in said if _UPDATE.search(text, *span)}
+    nights = {span for span in said if _NIGHT.search(text, *span)}
     notes = {}
     for mention, guess in zip(mentions, guesses):
         sentence = guess.sentence
@@ -362,11 +368,11 @@ def draft_report(text: str, *, headline: str = "", publisher: str = "", date: st
         else:
             counts = harm_at(text[slice(*sentence)], mention.start - sentence[0])
         # A toll's update ("the death toll rose to 7") outdates the first count.
-        notes[mention.start] = (harm_text(counts), bool(_UPDATE.search(text, *sentence)))
+        notes[mention.start] = (harm_text(counts), sentence in updates)
     rows = [_row(part, index, record, first_dated, unlisted, headline, pointed, crowd, notes,
-                 text)
+                 updates)
             for items in groups.values()
-            for part in (_events_at(items, text) if items[0][0].entry is not None
+            for part in (_events_at(items, updates, nights) if items[0][0].entry is not None
                          and index.kind[items[0][0].entry] in _POINT_KINDS else [items])]
     _keep_the_sure(rows)
     return Draft(report=record, text=text, rows=rows, mentions=mentions,
@@ -421,11 +427,11 @@ def _keep_the_sure(rows: list[dict]) -> None:
                             <= _NEAR_SURE_KM for lat, lon in sure)))
 
 
-def _events_at(items: list, text: str) -> list[list]:
+def _events_at(items: list, updates: set, nights: set) -> list[list]:
     """A town's or site's mentions as one row per event the text tells of
     there: per day (see _by_day), and per kind (see _by_kind).  A region or
     a country is a backdrop, one row whatever happened in it."""
-    return [kind for day in _by_day(items, text) for kind in _by_kind(day)]
+    return [kind for day in _by_day(items, updates, nights) for kind in _by_kind(day)]
 
 
 def _by_kind(items: list) -> list[list]:
@@ -436,7 +442,7 @@ def _by_kind(items: list) -> list[list]:
     tell of (fighting on a tie)."""
     # A bare "attacked" with no weapon may be either: it tells no kind apart
     # ("Russian troops attacked Bakhmut. 'They attacked it again today'").
-    kinds = [None if g.event == "strike" and not g.weapon and _BARE.fullmatch(g.cue)
+    kinds = [None if g.event == "strike" and not g.weapon and BARE_ATTACK.fullmatch(g.cue)
              else _KIND_OF.get(g.event) for _, g, _ in items]
     told = Counter(filter(None, kinds))
     if len(told) < 2:
@@ -449,10 +455,9 @@ def _by_kind(items: list) -> list[list]:
 
 
 _KIND_OF = {"strike": "harm", "explosion": "harm", "fighting": "fight"}
-_BARE = re.compile(r"attack(?:s|ed)?", re.IGNORECASE)
 
 
-def _by_day(items: list, text: str) -> list[list]:
+def _by_day(items: list, updates: set, nights: set) -> list[list]:
     """A place's mentions as one row per day the text dates an event there:
     "missiles struck Kharkiv on Monday ... on Wednesday, drones hit Kharkiv
     again" are two strikes, each with its own date, weapon and source.  An
@@ -466,25 +471,27 @@ def _by_day(items: list, text: str) -> list[list]:
     today'"); "officials said on Thursday" is when they spoke; a week or a
     month holds the days within it; a toll's update ("the death toll rose
     to 7 on Wednesday") is the day it was counted; and a strike "late on
-    Monday" and explosions "after midnight on Tuesday" are one night's."""
+    Monday" and explosions "after midnight on Tuesday" are one night's.
+    ``updates`` and ``nights`` are the spans of the sentences that say so."""
     def day(guess) -> str:
         named = (guess.event != "mention" and len(guess.date) == 10
                  and not _REPORT_DAY_WORDS.fullmatch(guess.date_basis)
                  and not SPOKEN_DAY.fullmatch(guess.date_basis)
-                 and not _UPDATE.search(text, *guess.sentence))
+                 and guess.sentence not in updates)
         return guess.date if named else ""
 
     days = list(dict.fromkeys(filter(None, (day(g) for _, g, _ in items))))
-    nights = {g.date for _, g, _ in items if _NIGHT.search(text, *g.sentence)}
+    at_night = {g.date for _, g, _ in items if g.sentence in nights}
     days = [d for n, d in enumerate(days) if n == 0 or not (
-        {d, days[n - 1]} & nights and abs(dt.date.fromisoformat(d)
-                                          - dt.date.fromisoformat(days[n - 1])).days == 1)]
+        {d, days[n - 1]} & at_night and abs(dt.date.fromisoformat(d)
+                                            - dt.date.fromisoformat(days[n - 1])).days == 1)]
     if len(days) < 2:
         return [items]
     parts: dict[str, list] = {told: [] for told in days}
     told = days[0]
     for item in sorted(items, key=lambda item: item[0].start):
-        told = day(item[1]) if day(item[1]) in parts else told
+        named = day(item[1])  # (a night's second day was merged away)
+        told = named if named in parts else told
         parts[told].append(item)
     return list(parts.values())
 
@@ -669,11 +676,11 @@ def _region_named_as_city(name: str, entry, index: NameIndex) -> bool:
 def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
          unlisted: dict[tuple[int, int], str], headline: tuple[int, int] = (0, 0),
          pointed: dict | None = None, crowd: dict | None = None,
-         notes: dict | None = None, text: str = "") -> dict:
+         notes: dict | None = None, updates: set | None = None) -> dict:
     """One candidate: the place, the event most of its mentions speak of
     (the stronger on a tie), who says so and when.  A place the index
     lacks is what the word before it says ("village of")."""
-    crowd, pointed, notes = crowd or {}, pointed or {}, notes or {}
+    crowd, pointed, notes, updates = crowd or {}, pointed or {}, notes or {}, updates or set()
     mention, _, _ = items[0]
     whole = mention.entry is not None and index.kind[mention.entry] in _WHOLE_KINDS
     water = mention.entry is not None and index.kind[mention.entry] in _WATER
@@ -714,7 +721,7 @@ def _row(items: list, index: NameIndex, report: dict, first_dated: dict,
     # surer than the week of a lead ("struck Kupiansk twice this week").
     candidates = [g for _, g, _ in [chosen, *items] if g.date]
     dated = min(candidates, default=None, key=lambda g: (
-        bool(_UPDATE.search(text, *g.sentence)), g.event != event, len(g.date) != 10))
+        g.sentence in updates, g.event != event, len(g.date) != 10))
     basis = f"“{dated.date_basis}” in the text" if dated else ""
     # ... told before this place's first mention: a later sentence's date
     # ("repelled assaults near Pokrovsk on 3 March") is another fight's.

@@ -88,7 +88,8 @@ _SPEAKS_OF_ITS = (r"(?=\s+(?:said|says|claimed|claims|announced)\s+(?:that\s+)?"
 _SIDE_RE = re.compile(
     rf"\b(?:(Russian(?!-)|(?:Russia|Moscow|Kremlin)['’]s|Russia{_SPEAKS_OF_ITS})"
     rf"|(Ukrainian(?!-)|(?:Ukraine|Kyiv)['’]s|Ukraine{_SPEAKS_OF_ITS}))")
-_BARE_ATTACK = re.compile(r"attack(?:s|ed)?", re.IGNORECASE)
+# "Attacked" alone: a strike's word or a fight's, the words around it say.
+BARE_ATTACK = re.compile(r"attack(?:s|ed)?", re.IGNORECASE)
 # "Repelled" governing a fight's word: "repelled 14 assaults", not
 # "repelled attacks near Robotyne and advanced".
 _REPELLED_CUE = re.compile(r"\b(?:repel\w*|repuls\w*|beat(?:en)? (?:off|back)|fended off|"
@@ -841,7 +842,7 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
             # be either ("fighting continued in Chasiv Yar, where Russian
             # forces attacked": the nearer word decides).
             ranked = (EVENTS.index("fighting") if event == "strike"
-                      and _BARE_ATTACK.fullmatch(match.group(0))
+                      and BARE_ATTACK.fullmatch(match.group(0))
                       and (not armed or _REPELLED.search(
                           sentence, max(c_start, match.start() - 40), match.start()))
                       else rank)
@@ -861,15 +862,15 @@ def guess_event(text: str, start: int, end: int, *, report_date: dt.date | None,
     if event in ("strike", "explosion") and _TALLY.search(sentence) \
             and _PERFECT.search(sentence, c_start, c_end):
         event, cue = "mention", ""  # "since 2022, strikes have killed 140 people in Odesa"
-    if (event == "strike" and _BARE_ATTACK.fullmatch(cue)
+    if (event == "strike" and BARE_ATTACK.fullmatch(cue)
             and (_REPELLED.search(sentence, max(c_start, at - 60), min(c_end, at + 60))
                  or (_REPELLED.search(sentence, max(c_start, best[3][0] - 40), best[3][0])
                      and not _IN_THE_AIR.search(sentence, c_start, c_end)))):
         event = "fighting"  # "an attack towards Vuhledar was beaten off": on the ground
-    elif (event == "strike" and _BARE_ATTACK.fullmatch(cue)
+    elif (event == "strike" and BARE_ATTACK.fullmatch(cue)
           and _GROUND_TARGET.match(sentence, best[3][1])):
         event = "fighting"  # "attacked Ukrainian positions six times"
-    elif (event == "strike" and _BARE_ATTACK.fullmatch(cue)
+    elif (event == "strike" and BARE_ATTACK.fullmatch(cue)
           and (_GROUND_ATTACK.search(sentence, max(c_start, best[3][0] - 10), best[3][0])
                or _ATTACKED_NEAR.match(sentence, best[3][1])
                or (_NEAR.search(sentence, max(0, at - 120), at)
@@ -1002,6 +1003,7 @@ def _weapon(sentence: str, at: int, start: int, end: int) -> str:
     return best[1] if best else ""
 
 
-__all__ = ["EVENTS", "EVENT_LABELS", "SPOKEN_DAY", "WEAPONS", "Guess", "claimant", "containing",
+__all__ = ["BARE_ATTACK", "EVENTS", "EVENT_LABELS", "SPOKEN_DAY", "WEAPONS", "Guess", "claimant",
+           "containing",
            "dateline_day", "enemy_of", "event_date", "guess_event", "paragraphs", "report_date",
            "sentences"]
