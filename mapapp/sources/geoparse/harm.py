@@ -27,8 +27,7 @@ _WORD_NUMBERS.update({f"{tens}-{unit}": value + _WORD_NUMBERS[unit] for tens, va
                                    "eight", "nine")})  # "twenty-one"
 # A vague count stays in words: "dozens wounded".
 _VAGUE = ("dozens", "scores", "hundreds")
-_QUALIFIERS = ("at least", "more than", "over", "nearly", "almost", "about", "around",
-               "up to", "some")
+_QUALIFIER = r"at least|more than|over|nearly|almost|about|around|up to|some"
 # A number, not part of one ("12.5", "18-year-old", "10:30", "Twenty-one").
 _NUMBER = (r"(?<![\d.,:-])(?:\d{1,3}(?:,\d{3})+|\d+)(?!\d|[.,:]\d|-)|"
            rf"(?<!-)(?:{'|'.join(sorted(_WORD_NUMBERS, key=len, reverse=True))}|"
@@ -41,13 +40,13 @@ _WHO = (r"\s+(?:[\w-]+\s+)?(?:people|persons?|civilians?|residents?|children|chi
 _ONE = (r"(?:a|an)\s+(?:[\w-]+\s+)?(?:man|woman|child|boy|girl|person|civilian|resident|"
         r"teenager|pensioner|worker|firefighter|rescuer|medic|police\s+officer|soldier|"
         r"serviceman|officer|journalist|driver|volunteer)")
-_COUNT = re.compile(rf"(?P<one>{_ONE})|(?:(?P<q>{'|'.join(_QUALIFIERS)})\s+)?"
+_COUNT = re.compile(rf"(?P<one>{_ONE})|(?:(?P<q>{_QUALIFIER})\s+)?"
                     rf"(?P<n>{_NUMBER})(?:{_WHO})?", re.IGNORECASE)
 # Counts listed together are added up, each naming who it counts: "two
 # servicemen and one resident", "six police officers and a civilian" (but
 # not "On March 5, two people", "one person and 2 were injured").
-_NAMED_COUNT = (rf"(?:{_ONE}|(?:(?:{'|'.join(_QUALIFIERS)})\s+)?(?:{_NUMBER}){_WHO})")
-_BARE_COUNT = rf"(?:(?:{'|'.join(_QUALIFIERS)})\s+)?(?:{_NUMBER})"
+_NAMED_COUNT = (rf"(?:{_ONE}|(?:(?:{_QUALIFIER})\s+)?(?:{_NUMBER}){_WHO})")
+_BARE_COUNT = rf"(?:(?:{_QUALIFIER})\s+)?(?:{_NUMBER})"
 _LIST = (rf"(?P<list>{_NAMED_COUNT}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_NAMED_COUNT}){{0,5}}"
          rf"|{_BARE_COUNT})")
 _BE = r"\s+(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got)\s+)?(?:reported\s+)?"
@@ -74,9 +73,10 @@ def _harm_pattern(done: str, doing: str, toll: bool = False) -> re.Pattern:
 
 
 # Only the forms that say it happened: "not to kill a child" counts no one.
-_KILLED = _harm_pattern(r"killed|dead|died", r"killing|killed|kills", toll=True)
-_WOUNDED = _harm_pattern(r"wounded|injured|hurt|hospitali[sz]ed",
-                         r"wounding|wounded|wounds|injuring|injured|injures|hurting")
+_KILLING = r"killing|killed|kills"
+_WOUNDING = r"wounding|wounded|wounds|injuring|injured|injures|hurting"
+_KILLED = _harm_pattern(r"killed|dead|died", _KILLING, toll=True)
+_WOUNDED = _harm_pattern(r"wounded|injured|hurt|hospitali[sz]ed", _WOUNDING)
 # Counts over a long time are no one event's: "Since 2022, strikes have
 # killed 1,200 civilians" (not "the deadliest attack since January").
 _OVER_TIME = re.compile(r"^\W*(?:since|so far|in total|to date|throughout|over the (?:past|last))\b"
@@ -126,8 +126,7 @@ def harm_counts(sentence: str) -> dict[str, str]:
 # person in Mykolaiv, two in Kryvyi Rih and three in Dnipro".
 _COUNT_IN = re.compile(rf"(?P<list>{_NAMED_COUNT}|{_BARE_COUNT})\s+in\s+"
                        r"(?:the\s+(?:city|town|village)\s+of\s+)?$", re.IGNORECASE)
-_HARM_VERB = re.compile(r"\b(?:(killing|killed|kills)|wounding|wounded|wounds|injuring|injured|"
-                        r"injures|hurting)\b", re.IGNORECASE)
+_HARM_VERB = re.compile(rf"\b(?:({_KILLING})|{_WOUNDING})\b", re.IGNORECASE)
 
 
 def harm_at(sentence: str, at: int) -> dict[str, str]:
